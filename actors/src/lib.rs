@@ -1,0 +1,1 @@
+//! The ServicePro engine: supervised actors and the domain services they own.

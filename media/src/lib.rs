@@ -1,0 +1,1 @@
+//! Pure, synchronous audio processing for live calls: no I/O, no async.

@@ -1,0 +1,10 @@
+DROP FUNCTION IF EXISTS resolve_tenant_by_phone(TEXT);
+DROP TABLE IF EXISTS audit_log;
+DROP TABLE IF EXISTS api_keys;
+DROP TABLE IF EXISTS sms_templates;
+DROP TABLE IF EXISTS services;
+DROP TABLE IF EXISTS customers;
+DROP TABLE IF EXISTS tenant_config;
+DROP TABLE IF EXISTS tenant_phone_config;
+DROP TABLE IF EXISTS tenant_billing;
+DROP TABLE IF EXISTS tenants;

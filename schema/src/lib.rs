@@ -1,0 +1,1 @@
+//! PostgreSQL schema, migrations, pool and tenant-scoped access.

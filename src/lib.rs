@@ -1,0 +1,1 @@
+//! The ServicePro server: configuration, HTTP edges and start-up.

@@ -1,0 +1,2 @@
+//! `servicepro` command-line entry point.
+fn main() {}
