@@ -1,0 +1,195 @@
+//! `TenantDb`: the only way to reach tenant data.
+//!
+//! Each unit of work runs in one transaction on a pooled, role-restricted
+//! connection with `app.tenant_id` set by `set_config(..., true)` (so it
+//! ends with the transaction and can never reach another tenant's work).
+//! The database's row level security is the wall; the typed helpers here
+//! ([`TenantTx::scope`], [`TenantTx::insert`]) filter and stamp in code as
+//! well, so a forgotten filter is still caught twice.
+//!
+//! The transaction runs to completion in its own task, whatever happens to
+//! the caller's future: a diesel-async transaction dropped half-way could
+//! hand the pool a connection with an open transaction.
+
+use crate::error::DbError;
+use crate::ids::TenantId;
+use crate::pool::{DbPool, PooledConn};
+use diesel::dsl::{Eq, Filter};
+use diesel::query_builder::InsertStatement;
+use diesel::query_dsl::methods::FilterDsl;
+use diesel::{ExpressionMethods, Insertable, Table};
+use diesel_async::{AnsiTransactionManager, AsyncPgConnection, RunQueryDsl, TransactionManager};
+use futures_util::future::BoxFuture;
+
+/// A table whose rows belong to one tenant, with the column naming it.
+pub trait TenantScoped: Table + Sized {
+    /// The `tenant_id` column (the `id` column for `tenants` itself).
+    type TenantColumn: diesel::Column<Table = Self>
+        + diesel::Expression<SqlType = diesel::sql_types::Text>
+        + ExpressionMethods
+        + Default;
+}
+
+type TenantEq<T> = Eq<<T as TenantScoped>::TenantColumn, String>;
+
+/// A tenant table filtered to one tenant's rows.
+pub type Scoped<T> = Filter<T, TenantEq<T>>;
+
+macro_rules! tenant_scoped {
+    ($($table:ident => $column:ident),+ $(,)?) => {
+        $(impl TenantScoped for crate::schema::$table::table {
+            type TenantColumn = crate::schema::$table::$column;
+        })+
+    };
+}
+
+tenant_scoped!(
+    tenants => id,
+    tenant_billing => tenant_id,
+    tenant_phone_config => tenant_id,
+    tenant_config => tenant_id,
+    customers => tenant_id,
+    services => tenant_id,
+    sms_templates => tenant_id,
+    api_keys => tenant_id,
+);
+
+/// Opens tenant-scoped transactions for one tenant.
+#[derive(Debug, Clone)]
+pub struct TenantDb {
+    pool: DbPool,
+    tenant: TenantId,
+}
+
+/// One open transaction of one tenant: the connection and the tenant it serves.
+pub struct TenantTx {
+    conn: PooledConn,
+    tenant: TenantId,
+}
+
+impl TenantTx {
+    /// The tenant this transaction is scoped to.
+    pub fn tenant(&self) -> &TenantId {
+        &self.tenant
+    }
+
+    /// The connection, for queries built with [`TenantTx::scope`] and
+    /// [`TenantTx::insert`] (row level security applies to anything else).
+    pub fn conn(&mut self) -> &mut AsyncPgConnection {
+        &mut self.conn
+    }
+
+    /// `table` filtered to this tenant's rows: the source of every select,
+    /// update and delete.
+    pub fn scope<T>(&self, table: T) -> Scoped<T>
+    where
+        T: TenantScoped + FilterDsl<TenantEq<T>>,
+    {
+        let column = T::TenantColumn::default();
+        table.filter(column.eq(self.tenant.as_str().to_owned()))
+    }
+
+    /// An insert of `values` into `table` stamped with this tenant's id
+    /// (the values type carries no tenant column of its own).
+    pub fn insert<T, V>(
+        &self,
+        table: T,
+        values: V,
+    ) -> InsertStatement<T, <(TenantEq<T>, V) as Insertable<T>>::Values>
+    where
+        T: TenantScoped,
+        (TenantEq<T>, V): Insertable<T>,
+    {
+        let column = T::TenantColumn::default();
+        diesel::insert_into(table).values((column.eq(self.tenant.as_str().to_owned()), values))
+    }
+}
+
+impl TenantDb {
+    /// Access to `tenant`'s data through `pool`.
+    pub fn new(pool: DbPool, tenant: TenantId) -> Self {
+        TenantDb { pool, tenant }
+    }
+
+    /// The tenant served.
+    pub fn tenant(&self) -> &TenantId {
+        &self.tenant
+    }
+
+    /// Runs `work` in one transaction scoped to this tenant; commits on
+    /// `Ok`, rolls back on `Err`. Runs to completion even if the caller's
+    /// future is dropped.
+    pub async fn transaction<R, F>(&self, work: F) -> Result<R, DbError>
+    where
+        R: Send + 'static,
+        F: for<'t> FnOnce(&'t mut TenantTx) -> BoxFuture<'t, Result<R, DbError>> + Send + 'static,
+    {
+        let tenant = self.tenant.clone();
+        run_to_completion(
+            self.pool.clone(),
+            move |conn| TenantTx { conn, tenant },
+            |tx: &mut TenantTx| Box::pin(set_tenant(tx)),
+            work,
+        )
+        .await
+    }
+}
+
+/// The state of one transaction: its connection plus what it is for.
+pub(crate) trait TxState: Send + 'static {
+    fn connection(&mut self) -> &mut PooledConn;
+}
+
+impl TxState for TenantTx {
+    fn connection(&mut self) -> &mut PooledConn {
+        &mut self.conn
+    }
+}
+
+/// Checks out a connection, opens a transaction, runs `prelude` then `work`,
+/// and commits or rolls back — all in a spawned task, so a dropped caller
+/// never leaves a half-finished transaction behind.
+pub(crate) async fn run_to_completion<S, R, B, P, F>(
+    pool: DbPool,
+    build: B,
+    prelude: P,
+    work: F,
+) -> Result<R, DbError>
+where
+    S: TxState,
+    R: Send + 'static,
+    B: FnOnce(PooledConn) -> S + Send + 'static,
+    P: for<'s> FnOnce(&'s mut S) -> BoxFuture<'s, Result<(), DbError>> + Send + 'static,
+    F: for<'s> FnOnce(&'s mut S) -> BoxFuture<'s, Result<R, DbError>> + Send + 'static,
+{
+    let task = tokio::spawn(async move {
+        let mut state = build(pool.get().await?);
+        AnsiTransactionManager::begin_transaction(&mut **state.connection()).await?;
+        let outcome = match prelude(&mut state).await {
+            Ok(()) => work(&mut state).await,
+            Err(e) => Err(e),
+        };
+        let conn = &mut **state.connection();
+        match outcome {
+            Ok(value) => {
+                AnsiTransactionManager::commit_transaction(conn).await?;
+                Ok(value)
+            }
+            Err(err) => {
+                if let Err(rollback) = AnsiTransactionManager::rollback_transaction(conn).await {
+                    tracing::warn!(error = %rollback, "rollback failed; connection will be discarded");
+                }
+                Err(err)
+            }
+        }
+    });
+    task.await.map_err(|e| DbError::Task(e.to_string()))?
+}
+
+async fn set_tenant(tx: &mut TenantTx) -> Result<(), DbError> {
+    diesel::sql_query("SELECT set_config('app.tenant_id', $1, true)")
+        .bind::<diesel::sql_types::Text, _>(tx.tenant.as_str())
+        .execute(&mut *tx.conn)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,142 @@
+//! Closed sets of values stored as text with a CHECK constraint: plan tiers,
+//! tenant statuses and call-routing modes. One macro keeps the Rust enum, its
+//! text form, serde and diesel mapping in step.
+
+use diesel::deserialize::{self, FromSql, FromSqlRow};
+use diesel::expression::AsExpression;
+use diesel::pg::{Pg, PgValue};
+use diesel::serialize::{self, Output, ToSql};
+use diesel::sql_types::Text;
+use std::io::Write;
+
+/// A value outside a closed set.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{value:?} is not one of {allowed}")]
+pub struct UnknownVariant {
+    /// What was given.
+    pub value: String,
+    /// The accepted values, comma separated.
+    pub allowed: &'static str,
+}
+
+macro_rules! text_enum {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, AsExpression, FromSqlRow)]
+        #[diesel(sql_type = Text)]
+        pub enum $name {
+            $($(#[$vmeta])* $variant),+
+        }
+
+        impl $name {
+            /// Every value, in order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            const ALLOWED: &'static str = concat!($($text, " "),+);
+
+            /// The stored text form.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = UnknownVariant;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                match s {
+                    $($text => Ok($name::$variant),)+
+                    _ => Err(UnknownVariant { value: s.to_owned(), allowed: $name::ALLOWED.trim_end() }),
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let raw = String::deserialize(d)?;
+                raw.parse().map_err(serde::de::Error::custom)
+            }
+        }
+
+        impl ToSql<Text, Pg> for $name {
+            fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, Pg>) -> serialize::Result {
+                out.write_all(self.as_str().as_bytes())?;
+                Ok(serialize::IsNull::No)
+            }
+        }
+
+        impl FromSql<Text, Pg> for $name {
+            fn from_sql(bytes: PgValue<'_>) -> deserialize::Result<Self> {
+                let text = std::str::from_utf8(bytes.as_bytes())?;
+                Ok(text.parse::<$name>()?)
+            }
+        }
+    };
+}
+
+text_enum!(
+    /// A tenant's plan: features are gated by it (see [`crate::features`]).
+    PlanTier {
+        /// Entry tier: no AI agents, no dedicated number.
+        Starter => "starter",
+        /// Adds the AI SMS agent, a dedicated number and campaigns.
+        Pro => "pro",
+        /// Adds the AI voice receptionist.
+        Elite => "elite",
+    }
+);
+
+text_enum!(
+    /// A tenant's billing status: telephony and automations degrade by it,
+    /// data is never deleted because of it.
+    TenantStatus {
+        /// In the free trial.
+        Trialing => "trialing",
+        /// Paying and in good standing.
+        Active => "active",
+        /// A payment failed: inbound still works, outbound automations stop.
+        PastDue => "past_due",
+        /// Paused: callers hear a paused message, data kept and exportable.
+        Suspended => "suspended",
+        /// Closed: callers hear a closing message, data kept and exportable.
+        Cancelled => "cancelled",
+    }
+);
+
+text_enum!(
+    /// How a tenant's number answers calls.
+    IvrMode {
+        /// Forward to the owner's SIP softphone or phone number.
+        Simple => "simple",
+        /// A DTMF menu (talk to a person, booking link, voicemail, joke).
+        Ivr => "ivr",
+        /// The AI voice receptionist over Twilio Media Streams.
+        AiVoice => "ai-voice",
+    }
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_and_refuses_unknown() {
+        for t in PlanTier::ALL {
+            assert_eq!(t.as_str().parse::<PlanTier>(), Ok(*t));
+        }
+        assert_eq!("past_due".parse::<TenantStatus>(), Ok(TenantStatus::PastDue));
+        assert_eq!("ai-voice".parse::<IvrMode>(), Ok(IvrMode::AiVoice));
+        let err = "gold".parse::<PlanTier>().err().map(|e| e.to_string());
+        assert_eq!(err.as_deref(), Some("\"gold\" is not one of starter pro elite"));
+    }
+}
