@@ -1,1 +1,12 @@
-//! The ServicePro server: configuration, HTTP edges and start-up.
+//! The ServicePro server: configuration, the HTTP and websocket edges
+//! (Twilio and Stripe webhooks, REST API), start-up and shutdown. It is the
+//! only crate that knows HTTP; the engine lives in `servicepro-actors`.
+
+pub mod auth;
+pub mod config;
+pub mod ephemeral_pg;
+pub mod error;
+pub mod routes;
+pub mod startup;
+pub mod state;
+pub mod telemetry;

@@ -1,2 +1,84 @@
-//! `servicepro` command-line entry point.
-fn main() {}
+//! `servicepro`: the command line of the ServicePro server.
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use servicepro::config::{Config, DEFAULT_DATABASE_URL};
+use servicepro::ephemeral_pg::EphemeralPostgres;
+use servicepro::startup::{prepare_database, Application};
+
+/// ServicePro: the telephony engine of a multi-tenant service-business OS.
+///
+/// Configuration comes from the environment (see README.md): DATABASE_URL,
+/// SERVICEPRO_BIND, SERVICEPRO_PUBLIC_URL, SERVICEPRO_ROOT_TOKEN,
+/// SERVICEPRO_SECRET_KEY, TWILIO_*, OPENAI_*, STRIPE_*.
+#[derive(Debug, Parser)]
+#[command(name = "servicepro", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the server: applies pending migrations, then answers Twilio and
+    /// Stripe webhooks, the REST API and health checks until SIGTERM/Ctrl-C.
+    Serve {
+        /// Run on a private throwaway PostgreSQL cluster (deleted on exit)
+        /// when DATABASE_URL is unset and nothing answers at the default address.
+        #[arg(long)]
+        ephemeral_db: bool,
+    },
+    /// Create the database if missing and apply pending migrations, then exit.
+    Migrate,
+}
+
+/// Where the database is, possibly starting a private cluster.
+async fn resolve_database(
+    config: &Config,
+    allow_ephemeral: bool,
+) -> anyhow::Result<(String, Option<EphemeralPostgres>)> {
+    if let Some(url) = &config.database_url {
+        return Ok((url.clone(), None));
+    }
+    let default_answers = tokio::time::timeout(
+        std::time::Duration::from_secs(2),
+        tokio::net::TcpStream::connect("127.0.0.1:5432"),
+    )
+    .await
+    .is_ok_and(|r| r.is_ok());
+    if default_answers || !allow_ephemeral {
+        return Ok((DEFAULT_DATABASE_URL.to_owned(), None));
+    }
+    tracing::info!("no PostgreSQL at 127.0.0.1:5432; starting a private throwaway cluster");
+    let pg = tokio::task::spawn_blocking(EphemeralPostgres::start)
+        .await?
+        .context("starting an ephemeral PostgreSQL")?;
+    Ok((pg.url().to_owned(), Some(pg)))
+}
+
+#[actix_web::main]
+async fn main() -> anyhow::Result<()> {
+    servicepro::telemetry::init("info");
+    let cli = Cli::parse();
+    let config = Config::from_env().context("invalid configuration")?;
+    if config.secret_key_generated {
+        tracing::warn!("SERVICEPRO_SECRET_KEY is not set; using a key generated for this run (secrets stored now cannot be read after a restart)");
+    }
+    match cli.command {
+        Command::Migrate => {
+            let (url, _pg) = resolve_database(&config, false).await?;
+            let applied = prepare_database(&url).await.context("migrating")?;
+            println!("applied {} migration(s)", applied.len());
+        }
+        Command::Serve { ephemeral_db } => {
+            let (url, _pg) = resolve_database(&config, ephemeral_db).await?;
+            let app = Application::build(config.clone(), &url)
+                .await
+                .context("starting the server")?;
+            tracing::info!(bind = %config.bind, public_url = %config.public_url, "serving");
+            app.run_until_stopped().await?;
+            tracing::info!("stopped");
+        }
+    }
+    Ok(())
+}

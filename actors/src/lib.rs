@@ -1,1 +1,6 @@
-//! The ServicePro engine: supervised actors and the domain services they own.
+//! The ServicePro engine: supervised actix actors and the domain services
+//! they own. It knows the database (through `servicepro-schema`) and the
+//! media core, never HTTP.
+
+pub mod metrics;
+pub mod tenant_admin;

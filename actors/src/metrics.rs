@@ -1,0 +1,113 @@
+//! Process-wide counters and gauges, rendered as Prometheus text by the
+//! server's `/metrics`. Plain atomics: cheap enough for media paths.
+
+use std::fmt::Write;
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+
+/// A monotonically increasing count.
+#[derive(Debug, Default)]
+pub struct Counter(AtomicU64);
+
+impl Counter {
+    /// Adds one.
+    pub fn inc(&self) {
+        self.0.fetch_add(1, Ordering::Relaxed);
+    }
+    /// Adds `n`.
+    pub fn add(&self, n: u64) {
+        self.0.fetch_add(n, Ordering::Relaxed);
+    }
+    /// The current count.
+    pub fn get(&self) -> u64 {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
+/// A value that goes up and down.
+#[derive(Debug, Default)]
+pub struct Gauge(AtomicI64);
+
+impl Gauge {
+    /// Adds one.
+    pub fn inc(&self) {
+        self.0.fetch_add(1, Ordering::Relaxed);
+    }
+    /// Subtracts one.
+    pub fn dec(&self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
+    }
+    /// Sets the value.
+    pub fn set(&self, v: i64) {
+        self.0.store(v, Ordering::Relaxed);
+    }
+    /// The current value.
+    pub fn get(&self) -> i64 {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
+/// Every metric the process exports.
+#[derive(Debug, Default)]
+pub struct Metrics {
+    /// HTTP requests answered, by status class.
+    pub http_2xx: Counter,
+    /// HTTP 4xx answers.
+    pub http_4xx: Counter,
+    /// HTTP 5xx answers.
+    pub http_5xx: Counter,
+    /// Requests refused for a bad or missing signature or token.
+    pub auth_rejected: Counter,
+    /// Database errors seen at the edge.
+    pub db_errors: Counter,
+}
+
+impl Metrics {
+    /// Counts an answered request by its status code.
+    pub fn observe_status(&self, status: u16) {
+        match status {
+            200..=399 => self.http_2xx.inc(),
+            400..=499 => self.http_4xx.inc(),
+            _ => self.http_5xx.inc(),
+        }
+    }
+
+    /// Renders the Prometheus text exposition, with extra gauges supplied by the caller.
+    pub fn render(&self, extra_gauges: &[(&str, &str, i64)]) -> String {
+        let mut out = String::with_capacity(1024);
+        let counters: [(&str, &str, &Counter); 2] = [
+            ("servicepro_auth_rejected_total", "Requests refused for a bad signature or token", &self.auth_rejected),
+            ("servicepro_db_errors_total", "Database errors seen at the HTTP edge", &self.db_errors),
+        ];
+        for (name, help, c) in counters {
+            let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} counter\n{name} {}", c.get());
+        }
+        let _ = writeln!(
+            out,
+            "# HELP servicepro_http_responses_total HTTP responses by status class\n# TYPE servicepro_http_responses_total counter"
+        );
+        for (class, c) in [("2xx", &self.http_2xx), ("4xx", &self.http_4xx), ("5xx", &self.http_5xx)] {
+            let _ = writeln!(out, "servicepro_http_responses_total{{class=\"{class}\"}} {}", c.get());
+        }
+        for (name, help, value) in extra_gauges {
+            let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} gauge\n{name} {value}");
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_prometheus_text() {
+        let m = Metrics::default();
+        m.observe_status(200);
+        m.observe_status(403);
+        m.auth_rejected.inc();
+        let text = m.render(&[("servicepro_db_pool_size", "Open connections", 3)]);
+        assert!(text.contains("servicepro_http_responses_total{class=\"4xx\"} 1"));
+        assert!(text.contains("servicepro_auth_rejected_total 1"));
+        assert!(text.contains("# TYPE servicepro_db_pool_size gauge\nservicepro_db_pool_size 3"));
+    }
+}

@@ -1,0 +1,285 @@
+//! Typed configuration, read from the environment (and an optional
+//! `KEY=value` file named by `SERVICEPRO_CONFIG`) and validated once at
+//! start-up, so a bad value stops the server with a message naming the
+//! variable instead of failing later on a call.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use url::Url;
+
+/// The default database on a developer machine.
+pub const DEFAULT_DATABASE_URL: &str = "postgres://postgres@127.0.0.1:5432/servicepro";
+
+/// A configuration value that cannot be used.
+#[derive(Debug, thiserror::Error)]
+#[error("{variable}: {reason}")]
+pub struct ConfigError {
+    /// The environment variable at fault.
+    pub variable: &'static str,
+    /// What is wrong with it.
+    pub reason: String,
+}
+
+fn invalid(variable: &'static str, reason: impl Into<String>) -> ConfigError {
+    ConfigError {
+        variable,
+        reason: reason.into(),
+    }
+}
+
+/// Platform Twilio account.
+#[derive(Debug, Clone)]
+pub struct TwilioConfig {
+    /// Account SID (`AC…`), when the platform account is configured.
+    pub account_sid: Option<String>,
+    /// Auth token: signs webhooks and authenticates REST calls.
+    pub auth_token: Option<String>,
+    /// REST API base (a loopback fake in tests).
+    pub api_base: Url,
+}
+
+/// OpenAI access for the AI voice and text brains.
+#[derive(Debug, Clone)]
+pub struct OpenAiConfig {
+    /// API key; none means the offline brain.
+    pub api_key: Option<String>,
+    /// Realtime websocket URL.
+    pub realtime_url: Url,
+}
+
+/// Stripe billing.
+#[derive(Debug, Clone)]
+pub struct StripeConfig {
+    /// Secret API key; none means billing is off.
+    pub secret_key: Option<String>,
+    /// Webhook signing secret (`whsec_…`).
+    pub webhook_secret: Option<String>,
+    /// REST API base.
+    pub api_base: Url,
+}
+
+/// Everything the server needs to run.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// PostgreSQL URL; `None` when unset (the default is tried, then an ephemeral cluster for `demo`).
+    pub database_url: Option<String>,
+    /// Listen address.
+    pub bind: SocketAddr,
+    /// The public URL Twilio and Stripe call: used for signatures and stream URLs.
+    pub public_url: Url,
+    /// Bearer token of the root admin; `None` turns the admin API off.
+    pub root_token: Option<String>,
+    /// Key for secrets at rest and signed links.
+    pub secret_key: String,
+    /// Whether the secret key was generated for this run (development only).
+    pub secret_key_generated: bool,
+    /// Platform Twilio.
+    pub twilio: TwilioConfig,
+    /// OpenAI.
+    pub openai: OpenAiConfig,
+    /// Stripe.
+    pub stripe: StripeConfig,
+    /// `production` refuses development conveniences.
+    pub production: bool,
+}
+
+/// Reads variables from a map (the environment merged over the optional file).
+struct Source(HashMap<String, String>);
+
+impl Source {
+    fn get(&self, key: &str) -> Option<String> {
+        self.0
+            .get(key)
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty())
+    }
+
+    fn url(&self, key: &'static str, default: &str) -> Result<Url, ConfigError> {
+        let raw = self.get(key).unwrap_or_else(|| default.to_owned());
+        let url = Url::parse(&raw).map_err(|e| invalid(key, format!("not a URL ({e}): {raw}")))?;
+        if url.host_str().is_none() {
+            return Err(invalid(key, format!("URL has no host: {raw}")));
+        }
+        Ok(url)
+    }
+}
+
+/// Parses a `KEY=value` file: blank lines and `#` comments ignored, optional quotes stripped.
+fn parse_env_file(text: &str) -> Result<HashMap<String, String>, String> {
+    let mut out = HashMap::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let line = line.strip_prefix("export ").unwrap_or(line);
+        let (k, v) = line
+            .split_once('=')
+            .ok_or_else(|| format!("line {}: expected KEY=value", n + 1))?;
+        let v = v.trim();
+        let v = v
+            .strip_prefix('"')
+            .and_then(|v| v.strip_suffix('"'))
+            .unwrap_or(v);
+        out.insert(k.trim().to_owned(), v.to_owned());
+    }
+    Ok(out)
+}
+
+impl Config {
+    /// Reads the process environment (and `SERVICEPRO_CONFIG` file, if set).
+    pub fn from_env() -> Result<Self, ConfigError> {
+        let env: HashMap<String, String> = std::env::vars().collect();
+        let mut merged = match env.get("SERVICEPRO_CONFIG") {
+            Some(path) if !path.is_empty() => {
+                let text = std::fs::read_to_string(path)
+                    .map_err(|e| invalid("SERVICEPRO_CONFIG", format!("{path}: {e}")))?;
+                parse_env_file(&text).map_err(|e| invalid("SERVICEPRO_CONFIG", format!("{path}: {e}")))?
+            }
+            _ => HashMap::new(),
+        };
+        merged.extend(env);
+        Self::from_map(merged)
+    }
+
+    /// Builds and validates a configuration from explicit variables.
+    pub fn from_map(vars: HashMap<String, String>) -> Result<Self, ConfigError> {
+        let src = Source(vars);
+        let production = match src.get("SERVICEPRO_ENV").as_deref() {
+            None | Some("development") | Some("test") => false,
+            Some("production") => true,
+            Some(other) => {
+                return Err(invalid(
+                    "SERVICEPRO_ENV",
+                    format!("expected development, test or production, got {other}"),
+                ))
+            }
+        };
+        let database_url = match src.get("DATABASE_URL") {
+            Some(raw) => {
+                let url = Url::parse(&raw).map_err(|e| invalid("DATABASE_URL", e.to_string()))?;
+                if !matches!(url.scheme(), "postgres" | "postgresql") {
+                    return Err(invalid("DATABASE_URL", "expected a postgres:// URL"));
+                }
+                if url.path().trim_start_matches('/').is_empty() {
+                    return Err(invalid("DATABASE_URL", "names no database"));
+                }
+                Some(raw)
+            }
+            None => None,
+        };
+        let bind_raw = src.get("SERVICEPRO_BIND").unwrap_or_else(|| "127.0.0.1:8080".to_owned());
+        let bind = bind_raw
+            .parse()
+            .map_err(|_| invalid("SERVICEPRO_BIND", format!("expected host:port, got {bind_raw}")))?;
+        let public_url = src.url("SERVICEPRO_PUBLIC_URL", "http://127.0.0.1:8080")?;
+        if !matches!(public_url.scheme(), "http" | "https") {
+            return Err(invalid("SERVICEPRO_PUBLIC_URL", "expected http:// or https://"));
+        }
+        let root_token = src.get("SERVICEPRO_ROOT_TOKEN");
+        if let Some(token) = &root_token {
+            if token.len() < 16 {
+                return Err(invalid("SERVICEPRO_ROOT_TOKEN", "must be at least 16 characters"));
+            }
+        }
+        let (secret_key, secret_key_generated) = match src.get("SERVICEPRO_SECRET_KEY") {
+            Some(k) if k.len() >= 32 => (k, false),
+            Some(_) => {
+                return Err(invalid("SERVICEPRO_SECRET_KEY", "must be at least 32 characters"))
+            }
+            None if production => {
+                return Err(invalid("SERVICEPRO_SECRET_KEY", "required in production"))
+            }
+            None => (generate_dev_key(), true),
+        };
+        let twilio = TwilioConfig {
+            account_sid: src.get("TWILIO_ACCOUNT_SID"),
+            auth_token: src.get("TWILIO_AUTH_TOKEN"),
+            api_base: src.url("TWILIO_API_BASE", "https://api.twilio.com")?,
+        };
+        if production && twilio.auth_token.is_none() {
+            return Err(invalid("TWILIO_AUTH_TOKEN", "required in production (webhooks are verified with it)"));
+        }
+        let openai = OpenAiConfig {
+            api_key: src.get("OPENAI_API_KEY"),
+            realtime_url: src.url(
+                "OPENAI_REALTIME_URL",
+                "wss://api.openai.com/v1/realtime?model=gpt-realtime",
+            )?,
+        };
+        let stripe = StripeConfig {
+            secret_key: src.get("STRIPE_SECRET_KEY"),
+            webhook_secret: src.get("STRIPE_WEBHOOK_SECRET"),
+            api_base: src.url("STRIPE_API_BASE", "https://api.stripe.com")?,
+        };
+        if stripe.secret_key.is_some() && stripe.webhook_secret.is_none() {
+            return Err(invalid("STRIPE_WEBHOOK_SECRET", "required when STRIPE_SECRET_KEY is set"));
+        }
+        Ok(Config {
+            database_url,
+            bind,
+            public_url,
+            root_token,
+            secret_key,
+            secret_key_generated,
+            twilio,
+            openai,
+            stripe,
+            production,
+        })
+    }
+
+    /// The database URL to use: configured, or the developer default.
+    pub fn database_url_or_default(&self) -> &str {
+        self.database_url.as_deref().unwrap_or(DEFAULT_DATABASE_URL)
+    }
+}
+
+fn generate_dev_key() -> String {
+    let mut key = [0u8; 32];
+    rand::RngCore::fill_bytes(&mut rand::rng(), &mut key);
+    hex::encode(key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vars(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn defaults_work_on_a_developer_machine() {
+        let c = Config::from_map(vars(&[])).unwrap();
+        assert_eq!(c.bind.to_string(), "127.0.0.1:8080");
+        assert_eq!(c.public_url.as_str(), "http://127.0.0.1:8080/");
+        assert!(c.root_token.is_none() && c.secret_key_generated);
+        assert_eq!(c.database_url_or_default(), DEFAULT_DATABASE_URL);
+        assert_eq!(c.twilio.api_base.as_str(), "https://api.twilio.com/");
+    }
+
+    #[test]
+    fn bad_values_name_the_variable() {
+        for (pairs, variable) in [
+            (vec![("SERVICEPRO_BIND", "localhost")], "SERVICEPRO_BIND"),
+            (vec![("SERVICEPRO_PUBLIC_URL", "not a url")], "SERVICEPRO_PUBLIC_URL"),
+            (vec![("DATABASE_URL", "mysql://x/y")], "DATABASE_URL"),
+            (vec![("SERVICEPRO_ROOT_TOKEN", "short")], "SERVICEPRO_ROOT_TOKEN"),
+            (vec![("SERVICEPRO_ENV", "production")], "SERVICEPRO_SECRET_KEY"),
+            (vec![("SERVICEPRO_ENV", "staging")], "SERVICEPRO_ENV"),
+            (vec![("STRIPE_SECRET_KEY", "sk_test_x")], "STRIPE_WEBHOOK_SECRET"),
+        ] {
+            let err = Config::from_map(vars(&pairs)).unwrap_err();
+            assert_eq!(err.variable, variable, "{pairs:?}");
+        }
+    }
+
+    #[test]
+    fn env_file_parses() {
+        let parsed = parse_env_file("# comment\nexport A=1\nB=\"two words\"\n\n").unwrap();
+        assert_eq!(parsed.get("A").map(String::as_str), Some("1"));
+        assert_eq!(parsed.get("B").map(String::as_str), Some("two words"));
+        assert!(parse_env_file("nonsense").is_err());
+    }
+}

@@ -1,0 +1,103 @@
+//! The HTTP edge's error: every failure becomes
+//! `{"error": {"code", "message", "field"?}}` with the right status.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+use servicepro_schema::DbError;
+
+/// An error answered to an API client.
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct ApiError {
+    /// HTTP status.
+    pub status: StatusCode,
+    /// Stable machine-readable code, e.g. `invalid_field`.
+    pub code: &'static str,
+    /// Human-readable reason.
+    pub message: String,
+    /// The request field at fault, when one is.
+    pub field: Option<String>,
+}
+
+impl ApiError {
+    /// An error with no field.
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        ApiError {
+            status,
+            code,
+            message: message.into(),
+            field: None,
+        }
+    }
+
+    /// 422: `field` has an unusable value.
+    pub fn invalid_field(field: &str, message: impl Into<String>) -> Self {
+        ApiError {
+            field: Some(field.to_owned()),
+            ..Self::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_field", message)
+        }
+    }
+
+    /// 400: the body could not be read as the expected format.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "bad_request", message)
+    }
+
+    /// 401: missing or wrong credentials.
+    pub fn unauthorized() -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, "unauthorized", "missing or invalid bearer token")
+    }
+
+    /// 404.
+    pub fn not_found(what: &str) -> Self {
+        Self::new(StatusCode::NOT_FOUND, "not_found", format!("{what} not found"))
+    }
+
+    /// 409: `field` collides with an existing record.
+    pub fn conflict(field: &str, message: impl Into<String>) -> Self {
+        ApiError {
+            field: Some(field.to_owned()),
+            ..Self::new(StatusCode::CONFLICT, "conflict", message)
+        }
+    }
+}
+
+impl From<DbError> for ApiError {
+    fn from(err: DbError) -> Self {
+        match err {
+            DbError::NotFound => ApiError::not_found("record"),
+            DbError::Unavailable(reason) => {
+                tracing::warn!(%reason, "database unavailable");
+                ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "unavailable",
+                    "the database is unavailable; try again shortly",
+                )
+            }
+            DbError::Conflict { constraint } => {
+                ApiError::new(StatusCode::CONFLICT, "conflict", format!("conflicts with an existing record ({constraint})"))
+            }
+            DbError::Invalid(reason) => {
+                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", reason)
+            }
+            other => {
+                tracing::error!(error = %other, "database error");
+                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "internal error")
+            }
+        }
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        self.status
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let mut body = serde_json::json!({ "code": self.code, "message": self.message });
+        if let (Some(field), Some(obj)) = (&self.field, body.as_object_mut()) {
+            obj.insert("field".to_owned(), serde_json::Value::String(field.clone()));
+        }
+        HttpResponse::build(self.status).json(serde_json::json!({ "error": body }))
+    }
+}

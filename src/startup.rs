@@ -1,0 +1,128 @@
+//! Start-up: prepare the database, build the pool and the actix-web server,
+//! bind, and stop gracefully on SIGTERM/Ctrl-C (actix-web stops accepting,
+//! lets in-flight requests finish up to [`SHUTDOWN_GRACE_SECS`]).
+
+use crate::config::Config;
+use crate::routes;
+use crate::state::AppState;
+use actix_web::body::MessageBody;
+use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
+use actix_web::middleware::Next;
+use actix_web::{web, App, HttpServer};
+use servicepro_schema::database_admin::ensure_database;
+use servicepro_schema::migrate::run_migrations;
+use servicepro_schema::{DbError, DbPool, PoolSettings};
+use std::net::TcpListener;
+
+/// How long live requests (and, later, calls) get to finish on shutdown.
+pub const SHUTDOWN_GRACE_SECS: u64 = 30;
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    /// The database could not be prepared.
+    #[error("database: {0}")]
+    Database(#[from] DbError),
+    /// The listen address could not be bound.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// The address.
+        addr: String,
+        /// The OS error.
+        source: std::io::Error,
+    },
+}
+
+/// Creates the database if missing and applies pending migrations.
+pub async fn prepare_database(database_url: &str) -> Result<Vec<String>, DbError> {
+    if ensure_database(database_url).await? {
+        tracing::info!("created database");
+    }
+    let applied = run_migrations(database_url).await?;
+    for version in &applied {
+        tracing::info!(%version, "applied migration");
+    }
+    Ok(applied)
+}
+
+/// A bound, not yet running server.
+pub struct Application {
+    server: Server,
+    port: u16,
+    state: AppState,
+}
+
+async fn count_status(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let metrics = req
+        .app_data::<web::Data<AppState>>()
+        .map(|s| s.metrics.clone());
+    let res = next.call(req).await?;
+    if let Some(m) = metrics {
+        m.observe_status(res.status().as_u16());
+    }
+    Ok(res)
+}
+
+impl Application {
+    /// Prepares the database at `database_url`, builds the pool and binds `config.bind`.
+    pub async fn build(config: Config, database_url: &str) -> Result<Self, StartupError> {
+        prepare_database(database_url).await?;
+        let pool = DbPool::new(&PoolSettings::new(database_url))?;
+        pool.ping().await?;
+        let listener = TcpListener::bind(config.bind).map_err(|source| StartupError::Bind {
+            addr: config.bind.to_string(),
+            source,
+        })?;
+        Self::with_listener(AppState::new(config, pool), listener)
+    }
+
+    /// Builds the server for `state` on an already-bound listener (tests use port 0).
+    pub fn with_listener(state: AppState, listener: TcpListener) -> Result<Self, StartupError> {
+        let addr = listener.local_addr().map_err(|source| StartupError::Bind {
+            addr: "listener".to_owned(),
+            source,
+        })?;
+        let data = web::Data::new(state.clone());
+        let server = HttpServer::new(move || {
+            App::new()
+                .app_data(data.clone())
+                .wrap(actix_web::middleware::from_fn(count_status))
+                .configure(routes::configure)
+        })
+        .shutdown_timeout(SHUTDOWN_GRACE_SECS)
+        .listen(listener)
+        .map_err(|source| StartupError::Bind {
+            addr: addr.to_string(),
+            source,
+        })?
+        .run();
+        Ok(Application {
+            server,
+            port: addr.port(),
+            state,
+        })
+    }
+
+    /// The bound port.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Shared state (tests inspect it).
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// A handle to stop the server.
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+
+    /// Serves until stopped by a signal or the handle.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
