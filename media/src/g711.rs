@@ -225,7 +225,11 @@ mod tests {
         let reference = read_i16("ulaw_decode.bin");
         assert_eq!(reference.len(), 256);
         for code in 0..=255u8 {
-            assert_eq!(ulaw_to_linear(code), reference[code as usize], "code {code:#04x}");
+            assert_eq!(
+                ulaw_to_linear(code),
+                reference[code as usize],
+                "code {code:#04x}"
+            );
         }
         // Spot values from G.711 Table 2a (14-bit values, here scaled by 4).
         assert_eq!(ulaw_to_linear(0x00), -8031 * 4);
@@ -240,7 +244,11 @@ mod tests {
         let reference = read_i16("alaw_decode.bin");
         assert_eq!(reference.len(), 256);
         for code in 0..=255u8 {
-            assert_eq!(alaw_to_linear(code), reference[code as usize], "code {code:#04x}");
+            assert_eq!(
+                alaw_to_linear(code),
+                reference[code as usize],
+                "code {code:#04x}"
+            );
         }
         // G.711 Table 1a: the extreme and the smallest magnitudes (13-bit values scaled by 8).
         assert_eq!(alaw_to_linear(0xAA), 4032 * 8);
@@ -264,7 +272,11 @@ mod tests {
     #[test]
     fn alaw_codes_round_trip() {
         for code in 0..=255u8 {
-            assert_eq!(linear_to_alaw(alaw_to_linear(code)), code, "code {code:#04x}");
+            assert_eq!(
+                linear_to_alaw(alaw_to_linear(code)),
+                code,
+                "code {code:#04x}"
+            );
         }
     }
 
@@ -281,7 +293,11 @@ mod tests {
             .filter(|(_, (a, b))| a != b)
             .map(|(s, _)| *s)
             .collect();
-        assert!(mismatches.is_empty(), "first mismatches: {:?}", &mismatches[..mismatches.len().min(8)]);
+        assert!(
+            mismatches.is_empty(),
+            "first mismatches: {:?}",
+            &mismatches[..mismatches.len().min(8)]
+        );
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod error;
 pub mod framing;
 pub mod g711;
 pub mod playback;
+pub mod resample;
 pub mod signal;
 pub mod wav;
 
