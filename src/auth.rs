@@ -31,7 +31,11 @@ impl FromRequest for RootAdmin {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let Some(state) = req.app_data::<web::Data<AppState>>() else {
-            return ready(Err(ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "state missing")));
+            return ready(Err(ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "state missing",
+            )));
         };
         let Some(expected) = state.config.root_token.as_deref() else {
             return ready(Err(ApiError::new(
@@ -40,7 +44,8 @@ impl FromRequest for RootAdmin {
                 "the admin API is off (SERVICEPRO_ROOT_TOKEN is not set)",
             )));
         };
-        let ok = bearer(req).is_some_and(|given| given.as_bytes().ct_eq(expected.as_bytes()).into());
+        let ok =
+            bearer(req).is_some_and(|given| given.as_bytes().ct_eq(expected.as_bytes()).into());
         if ok {
             ready(Ok(RootAdmin))
         } else {

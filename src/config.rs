@@ -134,7 +134,8 @@ impl Config {
             Some(path) if !path.is_empty() => {
                 let text = std::fs::read_to_string(path)
                     .map_err(|e| invalid("SERVICEPRO_CONFIG", format!("{path}: {e}")))?;
-                parse_env_file(&text).map_err(|e| invalid("SERVICEPRO_CONFIG", format!("{path}: {e}")))?
+                parse_env_file(&text)
+                    .map_err(|e| invalid("SERVICEPRO_CONFIG", format!("{path}: {e}")))?
             }
             _ => HashMap::new(),
         };
@@ -168,24 +169,38 @@ impl Config {
             }
             None => None,
         };
-        let bind_raw = src.get("SERVICEPRO_BIND").unwrap_or_else(|| "127.0.0.1:8080".to_owned());
-        let bind = bind_raw
-            .parse()
-            .map_err(|_| invalid("SERVICEPRO_BIND", format!("expected host:port, got {bind_raw}")))?;
+        let bind_raw = src
+            .get("SERVICEPRO_BIND")
+            .unwrap_or_else(|| "127.0.0.1:8080".to_owned());
+        let bind = bind_raw.parse().map_err(|_| {
+            invalid(
+                "SERVICEPRO_BIND",
+                format!("expected host:port, got {bind_raw}"),
+            )
+        })?;
         let public_url = src.url("SERVICEPRO_PUBLIC_URL", "http://127.0.0.1:8080")?;
         if !matches!(public_url.scheme(), "http" | "https") {
-            return Err(invalid("SERVICEPRO_PUBLIC_URL", "expected http:// or https://"));
+            return Err(invalid(
+                "SERVICEPRO_PUBLIC_URL",
+                "expected http:// or https://",
+            ));
         }
         let root_token = src.get("SERVICEPRO_ROOT_TOKEN");
         if let Some(token) = &root_token {
             if token.len() < 16 {
-                return Err(invalid("SERVICEPRO_ROOT_TOKEN", "must be at least 16 characters"));
+                return Err(invalid(
+                    "SERVICEPRO_ROOT_TOKEN",
+                    "must be at least 16 characters",
+                ));
             }
         }
         let (secret_key, secret_key_generated) = match src.get("SERVICEPRO_SECRET_KEY") {
             Some(k) if k.len() >= 32 => (k, false),
             Some(_) => {
-                return Err(invalid("SERVICEPRO_SECRET_KEY", "must be at least 32 characters"))
+                return Err(invalid(
+                    "SERVICEPRO_SECRET_KEY",
+                    "must be at least 32 characters",
+                ))
             }
             None if production => {
                 return Err(invalid("SERVICEPRO_SECRET_KEY", "required in production"))
@@ -198,7 +213,10 @@ impl Config {
             api_base: src.url("TWILIO_API_BASE", "https://api.twilio.com")?,
         };
         if production && twilio.auth_token.is_none() {
-            return Err(invalid("TWILIO_AUTH_TOKEN", "required in production (webhooks are verified with it)"));
+            return Err(invalid(
+                "TWILIO_AUTH_TOKEN",
+                "required in production (webhooks are verified with it)",
+            ));
         }
         let openai = OpenAiConfig {
             api_key: src.get("OPENAI_API_KEY"),
@@ -213,7 +231,10 @@ impl Config {
             api_base: src.url("STRIPE_API_BASE", "https://api.stripe.com")?,
         };
         if stripe.secret_key.is_some() && stripe.webhook_secret.is_none() {
-            return Err(invalid("STRIPE_WEBHOOK_SECRET", "required when STRIPE_SECRET_KEY is set"));
+            return Err(invalid(
+                "STRIPE_WEBHOOK_SECRET",
+                "required when STRIPE_SECRET_KEY is set",
+            ));
         }
         Ok(Config {
             database_url,
@@ -246,7 +267,10 @@ mod tests {
     use super::*;
 
     fn vars(pairs: &[(&str, &str)]) -> HashMap<String, String> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
@@ -263,12 +287,24 @@ mod tests {
     fn bad_values_name_the_variable() {
         for (pairs, variable) in [
             (vec![("SERVICEPRO_BIND", "localhost")], "SERVICEPRO_BIND"),
-            (vec![("SERVICEPRO_PUBLIC_URL", "not a url")], "SERVICEPRO_PUBLIC_URL"),
+            (
+                vec![("SERVICEPRO_PUBLIC_URL", "not a url")],
+                "SERVICEPRO_PUBLIC_URL",
+            ),
             (vec![("DATABASE_URL", "mysql://x/y")], "DATABASE_URL"),
-            (vec![("SERVICEPRO_ROOT_TOKEN", "short")], "SERVICEPRO_ROOT_TOKEN"),
-            (vec![("SERVICEPRO_ENV", "production")], "SERVICEPRO_SECRET_KEY"),
+            (
+                vec![("SERVICEPRO_ROOT_TOKEN", "short")],
+                "SERVICEPRO_ROOT_TOKEN",
+            ),
+            (
+                vec![("SERVICEPRO_ENV", "production")],
+                "SERVICEPRO_SECRET_KEY",
+            ),
             (vec![("SERVICEPRO_ENV", "staging")], "SERVICEPRO_ENV"),
-            (vec![("STRIPE_SECRET_KEY", "sk_test_x")], "STRIPE_WEBHOOK_SECRET"),
+            (
+                vec![("STRIPE_SECRET_KEY", "sk_test_x")],
+                "STRIPE_WEBHOOK_SECRET",
+            ),
         ] {
             let err = Config::from_map(vars(&pairs)).unwrap_err();
             assert_eq!(err.variable, variable, "{pairs:?}");

@@ -78,11 +78,35 @@ impl EphemeralPostgres {
             run_as,
         };
         let data = cluster.dir.join("data");
-        cluster.run("initdb", &["-D", path_str(&data)?, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"])?;
-        let options = format!("-c listen_addresses='' -k {} -c fsync=off", cluster.dir.display());
+        cluster.run(
+            "initdb",
+            &[
+                "-D",
+                path_str(&data)?,
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--no-sync",
+            ],
+        )?;
+        let options = format!(
+            "-c listen_addresses='' -k {} -c fsync=off",
+            cluster.dir.display()
+        );
         cluster.run(
             "pg_ctl",
-            &["-D", path_str(&data)?, "-o", &options, "-l", path_str(&cluster.dir.join("log"))?, "-w", "start"],
+            &[
+                "-D",
+                path_str(&data)?,
+                "-o",
+                &options,
+                "-l",
+                path_str(&cluster.dir.join("log"))?,
+                "-w",
+                "start",
+            ],
         )?;
         tracing::info!(dir = %cluster.dir.display(), "started ephemeral PostgreSQL");
         Ok(cluster)

@@ -45,12 +45,20 @@ impl ApiError {
 
     /// 401: missing or wrong credentials.
     pub fn unauthorized() -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, "unauthorized", "missing or invalid bearer token")
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "missing or invalid bearer token",
+        )
     }
 
     /// 404.
     pub fn not_found(what: &str) -> Self {
-        Self::new(StatusCode::NOT_FOUND, "not_found", format!("{what} not found"))
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            format!("{what} not found"),
+        )
     }
 
     /// 409: `field` collides with an existing record.
@@ -74,15 +82,21 @@ impl From<DbError> for ApiError {
                     "the database is unavailable; try again shortly",
                 )
             }
-            DbError::Conflict { constraint } => {
-                ApiError::new(StatusCode::CONFLICT, "conflict", format!("conflicts with an existing record ({constraint})"))
-            }
+            DbError::Conflict { constraint } => ApiError::new(
+                StatusCode::CONFLICT,
+                "conflict",
+                format!("conflicts with an existing record ({constraint})"),
+            ),
             DbError::Invalid(reason) => {
                 ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", reason)
             }
             other => {
                 tracing::error!(error = %other, "database error");
-                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "internal error")
+                ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "internal error",
+                )
             }
         }
     }

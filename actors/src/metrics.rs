@@ -75,21 +75,44 @@ impl Metrics {
     pub fn render(&self, extra_gauges: &[(&str, &str, i64)]) -> String {
         let mut out = String::with_capacity(1024);
         let counters: [(&str, &str, &Counter); 2] = [
-            ("servicepro_auth_rejected_total", "Requests refused for a bad signature or token", &self.auth_rejected),
-            ("servicepro_db_errors_total", "Database errors seen at the HTTP edge", &self.db_errors),
+            (
+                "servicepro_auth_rejected_total",
+                "Requests refused for a bad signature or token",
+                &self.auth_rejected,
+            ),
+            (
+                "servicepro_db_errors_total",
+                "Database errors seen at the HTTP edge",
+                &self.db_errors,
+            ),
         ];
         for (name, help, c) in counters {
-            let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} counter\n{name} {}", c.get());
+            let _ = writeln!(
+                out,
+                "# HELP {name} {help}\n# TYPE {name} counter\n{name} {}",
+                c.get()
+            );
         }
         let _ = writeln!(
             out,
             "# HELP servicepro_http_responses_total HTTP responses by status class\n# TYPE servicepro_http_responses_total counter"
         );
-        for (class, c) in [("2xx", &self.http_2xx), ("4xx", &self.http_4xx), ("5xx", &self.http_5xx)] {
-            let _ = writeln!(out, "servicepro_http_responses_total{{class=\"{class}\"}} {}", c.get());
+        for (class, c) in [
+            ("2xx", &self.http_2xx),
+            ("4xx", &self.http_4xx),
+            ("5xx", &self.http_5xx),
+        ] {
+            let _ = writeln!(
+                out,
+                "servicepro_http_responses_total{{class=\"{class}\"}} {}",
+                c.get()
+            );
         }
         for (name, help, value) in extra_gauges {
-            let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} gauge\n{name} {value}");
+            let _ = writeln!(
+                out,
+                "# HELP {name} {help}\n# TYPE {name} gauge\n{name} {value}"
+            );
         }
         out
     }

@@ -9,7 +9,9 @@ use diesel_async::RunQueryDsl;
 use servicepro_schema::models::{NewPhoneConfig, NewTenant, PhoneConfig, Tenant};
 use servicepro_schema::root_db::{AuditEntry, RootTx};
 use servicepro_schema::schema::{tenant_billing, tenant_config, tenant_phone_config, tenants};
-use servicepro_schema::{DbError, IvrMode, PlanTier, RootDb, SecretBox, TenantId, TenantStatus, E164};
+use servicepro_schema::{
+    DbError, IvrMode, PlanTier, RootDb, SecretBox, TenantId, TenantStatus, E164,
+};
 
 /// How long a new trial lasts.
 pub const TRIAL_DAYS: i64 = 14;
@@ -108,8 +110,8 @@ pub async fn create_tenant(
         ),
         None => (None, None),
     };
-    let trial_ends_at: Option<DateTime<Utc>> = (req.status == TenantStatus::Trialing)
-        .then(|| Utc::now() + Duration::days(TRIAL_DAYS));
+    let trial_ends_at: Option<DateTime<Utc>> =
+        (req.status == TenantStatus::Trialing).then(|| Utc::now() + Duration::days(TRIAL_DAYS));
     let (sip_uri, forward_to) = match &req.forward {
         ForwardTarget::Sip(uri) => (Some(uri.clone()), None),
         ForwardTarget::Number(n) => (None, Some(n.as_str().to_owned())),
@@ -142,7 +144,10 @@ pub async fn create_tenant(
         .transaction(audit, move |tx| {
             Box::pin(async move {
                 let tid = tenant.id.clone();
-                diesel::insert_into(tenants::table).values(&tenant).execute(tx.conn()).await?;
+                diesel::insert_into(tenants::table)
+                    .values(&tenant)
+                    .execute(tx.conn())
+                    .await?;
                 diesel::insert_into(tenant_billing::table)
                     .values(tenant_billing::tenant_id.eq(&tid))
                     .execute(tx.conn())
@@ -198,7 +203,8 @@ async fn load_summaries(
     let mut out = Vec::with_capacity(rows.len());
     for tenant in rows {
         let phone = phones.iter().find(|p| p.tenant_id == tenant.id);
-        let features = servicepro_schema::features::enabled_features(tenant.plan_tier, tenant.status);
+        let features =
+            servicepro_schema::features::enabled_features(tenant.plan_tier, tenant.status);
         out.push(TenantSummary {
             phone_number: phone.map(|p| p.phone_number.clone()),
             ivr_mode: phone.map(|p| p.ivr_mode),

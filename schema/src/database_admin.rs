@@ -12,7 +12,9 @@ pub fn split_database_url(database_url: &str) -> Result<(String, String), DbErro
         .map_err(|e| DbError::Invalid(format!("DATABASE_URL: {e}")))?;
     let name = url.path().trim_start_matches('/').to_owned();
     if name.is_empty() {
-        return Err(DbError::Invalid("DATABASE_URL names no database".to_owned()));
+        return Err(DbError::Invalid(
+            "DATABASE_URL names no database".to_owned(),
+        ));
     }
     url.set_path("/postgres");
     Ok((name, url.to_string()))
@@ -67,7 +69,11 @@ pub async fn ensure_database(database_url: &str) -> Result<bool, DbError> {
 }
 
 /// Creates database `name` as a copy of `template` on the server of `database_url`.
-pub async fn create_from_template(database_url: &str, name: &str, template: &str) -> Result<(), DbError> {
+pub async fn create_from_template(
+    database_url: &str,
+    name: &str,
+    template: &str,
+) -> Result<(), DbError> {
     let (_, mut conn) = maintenance(database_url).await?;
     conn.batch_execute(&format!(
         "CREATE DATABASE {} TEMPLATE {}",

@@ -104,13 +104,25 @@ mod tests {
         assert!(has_feature(PlanTier::Pro, active, DedicatedNumber));
         assert!(!has_feature(PlanTier::Pro, active, AiVoiceAgent));
         assert!(has_feature(PlanTier::Elite, active, AiVoiceAgent));
-        assert!(has_feature(PlanTier::Elite, TenantStatus::Trialing, AiVoiceAgent));
+        assert!(has_feature(
+            PlanTier::Elite,
+            TenantStatus::Trialing,
+            AiVoiceAgent
+        ));
     }
 
     #[test]
     fn status_degrades_but_keeps_export() {
-        assert!(!has_feature(PlanTier::Elite, TenantStatus::PastDue, Campaigns));
-        assert!(has_feature(PlanTier::Elite, TenantStatus::PastDue, AiSmsAgent));
+        assert!(!has_feature(
+            PlanTier::Elite,
+            TenantStatus::PastDue,
+            Campaigns
+        ));
+        assert!(has_feature(
+            PlanTier::Elite,
+            TenantStatus::PastDue,
+            AiSmsAgent
+        ));
         for s in [TenantStatus::Suspended, TenantStatus::Cancelled] {
             assert_eq!(enabled_features(PlanTier::Elite, s), vec![DataExport]);
         }

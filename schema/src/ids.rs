@@ -7,7 +7,9 @@ use std::fmt;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum IdError {
     /// A tenant id must be 2–63 characters of `a-z`, `0-9` and `-`, not starting with `-`.
-    #[error("tenant id must be 2-63 characters of a-z, 0-9 and '-', starting with a letter or digit")]
+    #[error(
+        "tenant id must be 2-63 characters of a-z, 0-9 and '-', starting with a letter or digit"
+    )]
     TenantId,
     /// A phone number must be E.164 (or a North American number that normalises to it).
     #[error("phone number must be E.164, e.g. +19185550100")]
@@ -126,7 +128,15 @@ mod tests {
     fn tenant_ids() {
         assert!(TenantId::parse("root").is_ok());
         assert!(TenantId::parse("acme-lawn-2").is_ok());
-        for bad in ["", "a", "-acme", "Acme", "acme_lawn", "a b", &"x".repeat(64)] {
+        for bad in [
+            "",
+            "a",
+            "-acme",
+            "Acme",
+            "acme_lawn",
+            "a b",
+            &"x".repeat(64),
+        ] {
             assert_eq!(TenantId::parse(bad), Err(IdError::TenantId), "{bad:?}");
         }
     }
@@ -142,7 +152,14 @@ mod tests {
         ] {
             assert_eq!(E164::parse(raw).map(|p| p.0), Ok(want.to_owned()), "{raw}");
         }
-        for bad in ["", "555-0100", "+0123456789", "call me", "+1918555010012345", "0918555010"] {
+        for bad in [
+            "",
+            "555-0100",
+            "+0123456789",
+            "call me",
+            "+1918555010012345",
+            "0918555010",
+        ] {
             assert_eq!(E164::parse(bad), Err(IdError::Phone), "{bad:?}");
         }
     }

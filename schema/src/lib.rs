@@ -22,7 +22,7 @@ pub mod types;
 
 pub use error::DbError;
 pub use features::{has_feature, Feature, TIER_FEATURES};
-pub use ids::{E164, IdError, TenantId};
+pub use ids::{IdError, TenantId, E164};
 pub use pool::{DbPool, PoolSettings};
 pub use root_db::RootDb;
 pub use secrets::SecretBox;

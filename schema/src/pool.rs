@@ -7,7 +7,9 @@
 use crate::error::DbError;
 use diesel::result::{ConnectionError, ConnectionResult};
 use diesel_async::pooled_connection::deadpool::{Object, Pool};
-use diesel_async::pooled_connection::{AsyncDieselConnectionManager, ManagerConfig, RecyclingMethod};
+use diesel_async::pooled_connection::{
+    AsyncDieselConnectionManager, ManagerConfig, RecyclingMethod,
+};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl, SimpleAsyncConnection};
 use futures_util::FutureExt;
 use std::time::Duration;
@@ -54,7 +56,9 @@ pub struct DbPool {
 
 impl std::fmt::Debug for DbPool {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("DbPool").field("status", &self.pool.status()).finish()
+        f.debug_struct("DbPool")
+            .field("status", &self.pool.status())
+            .finish()
     }
 }
 

@@ -79,8 +79,15 @@ mod tests {
         let sealed = b.seal("auth-token-123").unwrap();
         assert!(!sealed.windows(5).any(|w| w == b"auth-"));
         assert_eq!(b.open(&sealed).as_deref(), Ok("auth-token-123"));
-        assert_ne!(b.seal("x").unwrap(), b.seal("x").unwrap(), "fresh nonce per value");
-        assert_eq!(SecretBox::new("k2").open(&sealed), Err(SecretError::Undecryptable));
+        assert_ne!(
+            b.seal("x").unwrap(),
+            b.seal("x").unwrap(),
+            "fresh nonce per value"
+        );
+        assert_eq!(
+            SecretBox::new("k2").open(&sealed),
+            Err(SecretError::Undecryptable)
+        );
         assert_eq!(b.open(&[1, 2, 3]), Err(SecretError::Undecryptable));
     }
 }

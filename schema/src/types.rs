@@ -134,9 +134,15 @@ mod tests {
         for t in PlanTier::ALL {
             assert_eq!(t.as_str().parse::<PlanTier>(), Ok(*t));
         }
-        assert_eq!("past_due".parse::<TenantStatus>(), Ok(TenantStatus::PastDue));
+        assert_eq!(
+            "past_due".parse::<TenantStatus>(),
+            Ok(TenantStatus::PastDue)
+        );
         assert_eq!("ai-voice".parse::<IvrMode>(), Ok(IvrMode::AiVoice));
         let err = "gold".parse::<PlanTier>().err().map(|e| e.to_string());
-        assert_eq!(err.as_deref(), Some("\"gold\" is not one of starter pro elite"));
+        assert_eq!(
+            err.as_deref(),
+            Some("\"gold\" is not one of starter pro elite")
+        );
     }
 }

@@ -5,14 +5,19 @@ use crate::error::ApiError;
 use crate::routes::json_fields::Fields;
 use crate::state::AppState;
 use actix_web::{web, HttpResponse};
-use servicepro_actors::tenant_admin::{self, CreateTenant, ForwardTarget, TenantAdminError, INDUSTRIES};
+use servicepro_actors::tenant_admin::{
+    self, CreateTenant, ForwardTarget, TenantAdminError, INDUSTRIES,
+};
 use servicepro_schema::{IvrMode, PlanTier, TenantId, TenantStatus, E164};
 
 fn parse_create(fields: &Fields) -> Result<CreateTenant, ApiError> {
     let id = fields.required("id", TenantId::parse)?;
     let name = fields.required_str("name")?;
     if name.chars().count() > 200 {
-        return Err(ApiError::invalid_field("name", "name must be at most 200 characters"));
+        return Err(ApiError::invalid_field(
+            "name",
+            "name must be at most 200 characters",
+        ));
     }
     let industry = fields.required_str("industry")?;
     if !INDUSTRIES.contains(&industry.as_str()) {
@@ -92,7 +97,8 @@ fn parse_sip_uri(raw: &str) -> Result<String, &'static str> {
 }
 
 fn parse_account_sid(raw: &str) -> Result<String, &'static str> {
-    let ok = raw.len() == 34 && raw.starts_with("AC") && raw[2..].chars().all(|c| c.is_ascii_hexdigit());
+    let ok =
+        raw.len() == 34 && raw.starts_with("AC") && raw[2..].chars().all(|c| c.is_ascii_hexdigit());
     if ok {
         Ok(raw.to_owned())
     } else {
@@ -108,14 +114,17 @@ pub async fn create_tenant(
 ) -> Result<HttpResponse, ApiError> {
     let request = parse_create(&Fields::parse(&body)?)?;
     let id = request.id.clone();
-    match tenant_admin::create_tenant(&state.root_db, &state.secrets, RootAdmin::ACTOR, request).await {
+    match tenant_admin::create_tenant(&state.root_db, &state.secrets, RootAdmin::ACTOR, request)
+        .await
+    {
         Ok(summary) => {
             tracing::info!(tenant_id = %id, "tenant created");
             Ok(HttpResponse::Created().json(summary))
         }
-        Err(TenantAdminError::Duplicate { field }) => {
-            Err(ApiError::conflict(field, format!("{field} is already in use")))
-        }
+        Err(TenantAdminError::Duplicate { field }) => Err(ApiError::conflict(
+            field,
+            format!("{field} is already in use"),
+        )),
         Err(TenantAdminError::Secret) => Err(ApiError::invalid_field(
             "twilio_auth_token",
             "could not encrypt the auth token",

@@ -26,8 +26,16 @@ pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
     let (size, available) = state.pool.status();
     let to_i64 = |v: usize| i64::try_from(v).unwrap_or(i64::MAX);
     let body = state.metrics.render(&[
-        ("servicepro_db_pool_connections", "Open database connections", to_i64(size)),
-        ("servicepro_db_pool_idle", "Idle database connections", to_i64(available)),
+        (
+            "servicepro_db_pool_connections",
+            "Open database connections",
+            to_i64(size),
+        ),
+        (
+            "servicepro_db_pool_idle",
+            "Idle database connections",
+            to_i64(available),
+        ),
     ]);
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4")

@@ -13,7 +13,9 @@ impl Fields {
         match serde_json::from_slice::<Value>(body) {
             Ok(Value::Object(map)) => Ok(Fields(map)),
             Ok(_) => Err(ApiError::bad_request("the body must be a JSON object")),
-            Err(e) => Err(ApiError::bad_request(format!("the body is not valid JSON: {e}"))),
+            Err(e) => Err(ApiError::bad_request(format!(
+                "the body is not valid JSON: {e}"
+            ))),
         }
     }
 
@@ -23,7 +25,10 @@ impl Fields {
             None | Some(Value::Null) => Ok(None),
             Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
             Some(Value::String(s)) => Ok(Some(s.trim().to_owned())),
-            Some(_) => Err(ApiError::invalid_field(field, format!("{field} must be a string"))),
+            Some(_) => Err(ApiError::invalid_field(
+                field,
+                format!("{field} must be a string"),
+            )),
         }
     }
 

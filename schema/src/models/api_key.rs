@@ -65,7 +65,10 @@ impl IssuedApiKey {
             tenant.as_str(),
             base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(secret)
         );
-        let key_prefix = plaintext.chars().take(PREFIX.len() + tenant.as_str().len() + 5).collect();
+        let key_prefix = plaintext
+            .chars()
+            .take(PREFIX.len() + tenant.as_str().len() + 5)
+            .collect();
         IssuedApiKey {
             row: NewApiKey {
                 name: name.to_owned(),

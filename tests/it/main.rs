@@ -1,0 +1,10 @@
+//! The one integration-test binary: whole-system tests against a real
+//! PostgreSQL (a fresh database per test, cloned from a migrated template)
+//! and loopback fakes of the outside services.
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+mod support;
+
+mod admin_api;
+mod health;
+mod tenant_isolation;

@@ -1,0 +1,95 @@
+//! `TestApp`: the real server on 127.0.0.1:0 over a fresh database.
+
+use super::db::TestDatabase;
+use servicepro::config::Config;
+use servicepro::startup::Application;
+use servicepro::state::AppState;
+use servicepro_schema::{DbPool, PoolSettings};
+use std::collections::HashMap;
+
+/// The root token every `TestApp` is configured with.
+pub const ROOT_TOKEN: &str = "test-root-token-0123456789";
+
+/// A running server and its database.
+pub struct TestApp {
+    /// `http://127.0.0.1:{port}`.
+    pub address: String,
+    /// The app's shared state.
+    pub state: AppState,
+    /// Its database (dropped with the app).
+    pub db: TestDatabase,
+    /// A client for requests.
+    pub client: reqwest::Client,
+    handle: actix_web::dev::ServerHandle,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        // Stop accepting and close the pool's users before the database is dropped.
+        drop(self.handle.stop(false));
+    }
+}
+
+/// Builds a `TestApp` with configuration overrides.
+#[derive(Default)]
+pub struct TestAppBuilder {
+    vars: HashMap<String, String>,
+}
+
+impl TestAppBuilder {
+    /// Sets a configuration variable.
+    pub fn var(mut self, key: &str, value: &str) -> Self {
+        self.vars.insert(key.to_owned(), value.to_owned());
+        self
+    }
+
+    /// Starts the app.
+    pub async fn spawn(self) -> TestApp {
+        super::init_logging();
+        let db = TestDatabase::new().await;
+        let mut vars = self.vars;
+        vars.entry("SERVICEPRO_ROOT_TOKEN".to_owned())
+            .or_insert_with(|| ROOT_TOKEN.to_owned());
+        vars.insert("DATABASE_URL".to_owned(), db.url().to_owned());
+        vars.insert("SERVICEPRO_BIND".to_owned(), "127.0.0.1:0".to_owned());
+        let config = Config::from_map(vars).unwrap();
+        let pool = DbPool::new(&PoolSettings::new(db.url())).unwrap();
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let app = Application::with_listener(AppState::new(config, pool), listener).unwrap();
+        let address = format!("http://127.0.0.1:{}", app.port());
+        let state = app.state().clone();
+        let handle = app.handle();
+        actix_web::rt::spawn(app.run_until_stopped());
+        TestApp {
+            address,
+            state,
+            db,
+            client: reqwest::Client::new(),
+            handle,
+        }
+    }
+}
+
+impl TestApp {
+    /// A builder with default configuration.
+    pub fn builder() -> TestAppBuilder {
+        TestAppBuilder::default()
+    }
+
+    /// An app with default configuration.
+    pub async fn spawn() -> TestApp {
+        Self::builder().spawn().await
+    }
+
+    /// `address` + `path`.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    /// A request to the admin API with the root token.
+    pub fn admin(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        self.client
+            .request(method, self.url(path))
+            .bearer_auth(ROOT_TOKEN)
+    }
+}
