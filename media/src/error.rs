@@ -8,7 +8,7 @@ use thiserror::Error;
 pub enum MediaError {
     /// Base64 text from the wire was not valid base64.
     #[error("invalid base64: {0}")]
-    Base64(#[from] base64::DecodeError),
+    Base64(&'static str),
     /// A WAV file could not be parsed or uses an encoding this crate does not read.
     #[error("invalid WAV: {0}")]
     Wav(&'static str),

@@ -19,6 +19,19 @@ static LINEAR14_TO_ULAW: [u8; 1 << 14] = build_ulaw_encode();
 /// A-law encode table indexed by the 13-bit value (`pcm >> 3`) offset to be non-negative.
 static LINEAR13_TO_ALAW: [u8; 1 << 13] = build_alaw_encode();
 
+/// μ-law decode table to `f32` at PCM16 scale, for the resampler's input.
+pub(crate) static ULAW_TO_F32: [f32; 256] = build_ulaw_decode_f32();
+
+const fn build_ulaw_decode_f32() -> [f32; 256] {
+    let mut table = [0f32; 256];
+    let mut i = 0;
+    while i < 256 {
+        table[i] = ulaw_decode_one(i as u8) as f32;
+        i += 1;
+    }
+    table
+}
+
 const fn ulaw_decode_one(code: u8) -> i16 {
     let u = !code;
     let mut t: i32 = (((u & 0x0F) as i32) << 3) + 0x84;

@@ -13,6 +13,7 @@ pub mod g711;
 pub mod playback;
 pub mod resample;
 pub mod signal;
+pub mod transcode;
 pub mod wav;
 
 pub use error::{MediaError, Result};

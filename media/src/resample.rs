@@ -48,11 +48,11 @@ pub fn frame_len(rate_hz: u32) -> usize {
 /// saturation. Branch-free so it vectorises; NaN becomes 0.
 #[inline]
 pub fn f32_to_i16(v: f32) -> i16 {
-    // Adding 1.5·2^23 moves the integer part into the low mantissa bits, rounding to nearest.
+    // Adding 1.5·2^23 moves the integer part into the low mantissa bits, rounding to
+    // nearest. A NaN stays NaN (0x7FC0_0000), whose low 16 bits after the subtraction are 0.
     const MAGIC: f32 = 12_582_912.0;
     let clamped = v.clamp(-32768.0, 32767.0);
-    let clamped = if clamped.is_nan() { 0.0 } else { clamped };
-    ((clamped + MAGIC).to_bits() as i32 - 0x4B40_0000) as i16
+    ((clamped + MAGIC).to_bits() as i32).wrapping_sub(0x4B40_0000) as i16
 }
 
 /// A stateful resampler for one direction of one call.
@@ -196,6 +196,20 @@ impl StreamResampler {
         self.run_frame()?;
         output[..self.frame_out].copy_from_slice(&self.buf_out);
         Ok(self.frame_out)
+    }
+
+    /// Resamples one frame in place: `fill` writes exactly [`Self::input_frame_len`]
+    /// samples (`f32` at PCM16 scale) into the input buffer, and `drain` reads the
+    /// [`Self::output_frame_len`] output samples. This is the copy-free path the
+    /// transcoders use.
+    pub fn process_frame_with<R>(
+        &mut self,
+        fill: impl FnOnce(&mut [f32]),
+        drain: impl FnOnce(&[f32]) -> R,
+    ) -> Result<R> {
+        fill(&mut self.buf_in);
+        self.run_frame()?;
+        Ok(drain(&self.buf_out))
     }
 
     fn run_frame(&mut self) -> Result<()> {
