@@ -2,5 +2,8 @@
 //! they own. It knows the database (through `servicepro-schema`) and the
 //! media core, never HTTP.
 
+pub mod brain;
 pub mod metrics;
+pub mod packs;
 pub mod tenant_admin;
+pub mod twilio;

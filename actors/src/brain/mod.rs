@@ -1,0 +1,1 @@
+//! The agent brain: understanding customers and driving bookings.

@@ -1,0 +1,1 @@
+//! Industry packs: what a new tenant of each industry starts with.

@@ -1,0 +1,1 @@
+//! Twilio wire contracts: webhook signatures and TwiML.
