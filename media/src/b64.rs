@@ -103,7 +103,7 @@ pub fn decode_append(text: &[u8], out: &mut Vec<u8>) -> Result<usize> {
             body = rest;
         }
     }
-    if body.len() % 4 == 1 || (body.len() != text.len() && text.len() % 4 != 0) {
+    if body.len() % 4 == 1 || (body.len() != text.len() && !text.len().is_multiple_of(4)) {
         return Err(MediaError::Base64("bad length or padding"));
     }
     let full = body.len() / 4;
