@@ -10,6 +10,8 @@ pub mod b64;
 pub mod error;
 pub mod framing;
 pub mod g711;
+pub mod ogg_opus;
+pub mod opus;
 pub mod playback;
 pub mod resample;
 pub mod signal;

@@ -1,0 +1,171 @@
+//! Opus encoding and decoding of mono speech through libopus (via `audiopus`).
+//!
+//! Call recordings are stored as Opus ([`crate::ogg_opus`]); these wrappers fix the
+//! settings that matter for telephone speech (mono, VoIP mode, 20 ms frames) and keep
+//! one output buffer per encoder so encoding allocates nothing per frame.
+
+use audiopus::coder::{Decoder, Encoder};
+use audiopus::packet::Packet;
+use audiopus::{Application, Bitrate, Channels, MutSignals, SampleRate};
+
+use crate::error::{MediaError, Result};
+
+/// Largest packet libopus can produce for one frame (RFC 6716 §3.4, R5).
+const MAX_PACKET: usize = 1275;
+
+/// Default bitrate for recordings: telephone speech (4 kHz band) at 6 kbit/s is clear
+/// and keeps a recording ~10× smaller than the μ-law original.
+pub const DEFAULT_BITRATE: i32 = 6000;
+
+fn sample_rate(rate: u32) -> Result<SampleRate> {
+    match rate {
+        8000 => Ok(SampleRate::Hz8000),
+        16000 => Ok(SampleRate::Hz16000),
+        24000 => Ok(SampleRate::Hz24000),
+        48000 => Ok(SampleRate::Hz48000),
+        other => Err(MediaError::UnsupportedRate(other)),
+    }
+}
+
+/// A mono speech encoder producing one Opus packet per 20 ms frame.
+pub struct OpusEncoder {
+    inner: Encoder,
+    rate: u32,
+    packet: Vec<u8>,
+}
+
+impl std::fmt::Debug for OpusEncoder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OpusEncoder")
+            .field("rate", &self.rate)
+            .finish()
+    }
+}
+
+impl OpusEncoder {
+    /// An encoder for mono PCM16 at `rate` (8, 16, 24 or 48 kHz) in VoIP mode at
+    /// `bitrate` bits per second (see [`DEFAULT_BITRATE`]).
+    pub fn new(rate: u32, bitrate: i32) -> Result<Self> {
+        let mut inner = Encoder::new(sample_rate(rate)?, Channels::Mono, Application::Voip)?;
+        inner.set_bitrate(Bitrate::BitsPerSecond(bitrate))?;
+        Ok(Self {
+            inner,
+            rate,
+            packet: vec![0; MAX_PACKET],
+        })
+    }
+
+    /// Input sample rate in Hz.
+    pub fn rate(&self) -> u32 {
+        self.rate
+    }
+
+    /// Samples per 20 ms frame at the input rate.
+    pub fn frame_len(&self) -> usize {
+        self.rate as usize / 50
+    }
+
+    /// The encoder's lookahead in samples at the input rate; a decoder must discard this
+    /// many samples at the start (the Ogg pre-skip).
+    pub fn lookahead(&self) -> Result<u32> {
+        Ok(self.inner.lookahead()?)
+    }
+
+    /// Sets the encoder complexity (0–10; libopus defaults to 9 or 10).
+    pub fn set_complexity(&mut self, complexity: u8) -> Result<()> {
+        Ok(self.inner.set_complexity(complexity.min(10))?)
+    }
+
+    /// Encodes one 20 ms frame; `pcm` must hold exactly [`Self::frame_len`] samples.
+    /// The packet borrows the encoder's buffer until the next call.
+    pub fn encode(&mut self, pcm: &[i16]) -> Result<&[u8]> {
+        if pcm.len() != self.frame_len() {
+            return Err(MediaError::Resample(format!(
+                "opus frame of {} samples, expected {}",
+                pcm.len(),
+                self.frame_len()
+            )));
+        }
+        let n = self.inner.encode(pcm, &mut self.packet)?;
+        self.packet
+            .get(..n)
+            .ok_or(MediaError::Ogg("encoder reported an oversized packet"))
+    }
+}
+
+/// A mono Opus decoder at a chosen output rate.
+pub struct OpusDecoder {
+    inner: Decoder,
+    rate: u32,
+}
+
+impl std::fmt::Debug for OpusDecoder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OpusDecoder")
+            .field("rate", &self.rate)
+            .finish()
+    }
+}
+
+impl OpusDecoder {
+    /// A decoder producing mono PCM16 at `rate` (8, 16, 24 or 48 kHz).
+    pub fn new(rate: u32) -> Result<Self> {
+        Ok(Self {
+            inner: Decoder::new(sample_rate(rate)?, Channels::Mono)?,
+            rate,
+        })
+    }
+
+    /// Output sample rate in Hz.
+    pub fn rate(&self) -> u32 {
+        self.rate
+    }
+
+    /// Decodes one packet into `out` (room for 120 ms, `rate / 1000 * 120` samples, is
+    /// always enough). Returns the number of samples written.
+    pub fn decode(&mut self, packet: &[u8], out: &mut [i16]) -> Result<usize> {
+        let packet = Packet::try_from(packet)?;
+        let signals = MutSignals::try_from(out)?;
+        Ok(self.inner.decode(Some(packet), signals, false)?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::signal::tone;
+
+    #[test]
+    fn encodes_and_decodes_20ms_frames_at_16_and_48_khz() {
+        for rate in [16000, 48000] {
+            let mut enc = OpusEncoder::new(rate, 16000).unwrap();
+            let mut dec = OpusDecoder::new(rate).unwrap();
+            let frame = enc.frame_len();
+            let t = tone(440.0, f64::from(rate), 8000.0, frame * 20);
+            let mut out = vec![0i16; frame * 6];
+            let mut decoded = 0;
+            for chunk in t.chunks(frame) {
+                let packet = enc.encode(chunk).unwrap().to_vec();
+                assert!(!packet.is_empty() && packet.len() < 200);
+                decoded += dec.decode(&packet, &mut out).unwrap();
+            }
+            assert_eq!(decoded, t.len());
+            assert!(enc.lookahead().unwrap() > 0);
+            assert_eq!(dec.rate(), rate);
+        }
+    }
+
+    #[test]
+    fn rejects_bad_sizes_rates_and_packets() {
+        assert!(OpusEncoder::new(44100, 6000).is_err());
+        assert!(OpusDecoder::new(11025).is_err());
+        let mut enc = OpusEncoder::new(16000, 6000).unwrap();
+        enc.set_complexity(5).unwrap();
+        assert!(enc.encode(&[0; 100]).is_err());
+        let mut dec = OpusDecoder::new(16000).unwrap();
+        let mut out = vec![0i16; 1920];
+        assert!(dec.decode(&[], &mut out).is_err());
+        assert!(dec.decode(&[0xFF, 0xFF, 0xFF], &mut out).is_err());
+        assert!(dec.decode(&[0x08], &mut []).is_err());
+    }
+}
