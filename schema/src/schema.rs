@@ -25,6 +25,42 @@ diesel::table! {
 }
 
 diesel::table! {
+    calls (tenant_id, id) {
+        tenant_id -> Text,
+        id -> Int8,
+        call_sid -> Text,
+        direction -> Text,
+        from_number -> Text,
+        to_number -> Text,
+        customer_id -> Nullable<Int8>,
+        status -> Text,
+        status_timeline -> Jsonb,
+        route -> Nullable<Text>,
+        started_at -> Timestamptz,
+        answered_at -> Nullable<Timestamptz>,
+        ended_at -> Nullable<Timestamptz>,
+        duration_seconds -> Nullable<Int4>,
+        transcript -> Jsonb,
+        summary -> Nullable<Text>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    conversations (tenant_id, id) {
+        tenant_id -> Text,
+        id -> Int8,
+        customer_id -> Int8,
+        channel -> Text,
+        state -> Jsonb,
+        handed_off_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     customers (tenant_id, id) {
         tenant_id -> Text,
         id -> Int8,
@@ -34,6 +70,27 @@ diesel::table! {
         address -> Nullable<Text>,
         sms_opted_out -> Bool,
         created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    messages (tenant_id, id) {
+        tenant_id -> Text,
+        id -> Int8,
+        conversation_id -> Nullable<Int8>,
+        customer_id -> Nullable<Int8>,
+        direction -> Text,
+        from_number -> Text,
+        to_number -> Text,
+        body -> Text,
+        twilio_sid -> Nullable<Text>,
+        status -> Text,
+        error_code -> Nullable<Text>,
+        error_message -> Nullable<Text>,
+        purpose -> Text,
+        created_at -> Timestamptz,
+        sent_at -> Nullable<Timestamptz>,
         updated_at -> Timestamptz,
     }
 }
@@ -85,6 +142,7 @@ diesel::table! {
         owner_email -> Nullable<Text>,
         booking_url -> Nullable<Text>,
         updated_at -> Timestamptz,
+        suspended_call_behavior -> Text,
     }
 }
 
@@ -120,22 +178,58 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    usage_events (tenant_id, id) {
+        tenant_id -> Text,
+        id -> Int8,
+        kind -> Text,
+        quantity -> Int4,
+        source_key -> Text,
+        occurred_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    voicemails (tenant_id, id) {
+        tenant_id -> Text,
+        id -> Int8,
+        call_sid -> Text,
+        recording_sid -> Text,
+        recording_url -> Text,
+        duration_seconds -> Int4,
+        from_number -> Text,
+        customer_id -> Nullable<Int8>,
+        owner_notified_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(api_keys -> tenants (tenant_id));
+diesel::joinable!(calls -> tenants (tenant_id));
+diesel::joinable!(conversations -> tenants (tenant_id));
 diesel::joinable!(customers -> tenants (tenant_id));
+diesel::joinable!(messages -> tenants (tenant_id));
 diesel::joinable!(services -> tenants (tenant_id));
 diesel::joinable!(sms_templates -> tenants (tenant_id));
 diesel::joinable!(tenant_billing -> tenants (tenant_id));
 diesel::joinable!(tenant_config -> tenants (tenant_id));
 diesel::joinable!(tenant_phone_config -> tenants (tenant_id));
+diesel::joinable!(usage_events -> tenants (tenant_id));
+diesel::joinable!(voicemails -> tenants (tenant_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     api_keys,
     audit_log,
+    calls,
+    conversations,
     customers,
+    messages,
     services,
     sms_templates,
     tenant_billing,
     tenant_config,
     tenant_phone_config,
     tenants,
+    usage_events,
+    voicemails,
 );

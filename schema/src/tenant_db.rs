@@ -52,6 +52,11 @@ tenant_scoped!(
     services => tenant_id,
     sms_templates => tenant_id,
     api_keys => tenant_id,
+    calls => tenant_id,
+    voicemails => tenant_id,
+    conversations => tenant_id,
+    messages => tenant_id,
+    usage_events => tenant_id,
 );
 
 /// Opens tenant-scoped transactions for one tenant.

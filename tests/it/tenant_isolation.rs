@@ -24,6 +24,11 @@ fn seed_sql(t: &str, n: u8) -> Vec<(&'static str, String)> {
         ("services", format!("INSERT INTO services (tenant_id, name, price_cents, duration_minutes) VALUES ('{t}', 'Mow', 4500, 60)")),
         ("sms_templates", format!("INSERT INTO sms_templates (tenant_id, template_key, body) VALUES ('{t}', 'booking_confirmation', 'See you {t}')")),
         ("api_keys", format!("INSERT INTO api_keys (tenant_id, key_prefix, key_hash) VALUES ('{t}', 'spk_{t}', 'hash-{t}')")),
+        ("calls", format!("INSERT INTO calls (tenant_id, call_sid, from_number, to_number, customer_id) SELECT '{t}', 'CA{t}', phone, '+1918555010{n}', id FROM customers WHERE tenant_id = '{t}'")),
+        ("voicemails", format!("INSERT INTO voicemails (tenant_id, call_sid, recording_sid, recording_url, from_number) VALUES ('{t}', 'CA{t}', 'RE{t}', 'https://api.twilio.com/RE{t}', '+1555000000{n}')")),
+        ("conversations", format!("INSERT INTO conversations (tenant_id, customer_id, channel) SELECT '{t}', id, 'sms' FROM customers WHERE tenant_id = '{t}'")),
+        ("messages", format!("INSERT INTO messages (tenant_id, conversation_id, direction, from_number, to_number, body, status, twilio_sid) SELECT '{t}', id, 'inbound', '+1555000000{n}', '+1918555010{n}', 'hi', 'received', 'SM{t}' FROM conversations WHERE tenant_id = '{t}'")),
+        ("usage_events", format!("INSERT INTO usage_events (tenant_id, kind, quantity, source_key) VALUES ('{t}', 'sms_in', 1, 'SM{t}')")),
     ])
 }
 
