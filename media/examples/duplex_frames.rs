@@ -5,8 +5,12 @@
 //! cargo build --release -p servicepro-media --example duplex_frames
 //! valgrind --tool=callgrind --callgrind-out-file=/dev/null target/release/examples/duplex_frames 0
 //! valgrind --tool=callgrind --callgrind-out-file=/dev/null target/release/examples/duplex_frames 2000
-//! target/release/examples/duplex_frames --time
+//! target/release/examples/duplex_frames --measure
 //! ```
+//!
+//! `--measure` prints JSON: calls one core sustains (best of 5 timed runs of 50,000
+//! frames), the 1 kHz tone SNR through 8k→24k→8k (PCM16 at every hop, delay aligned),
+//! and the resamplers' algorithmic delay.
 //!
 //! Per frame, exactly what the engine does: a Twilio payload (base64 μ-law, 160 bytes)
 //! through [`InboundTranscoder::push_base64`] to base64 PCM16 24 kHz, and a provider
@@ -17,6 +21,7 @@ use std::time::Instant;
 
 use servicepro_media::b64;
 use servicepro_media::resample::StreamResampler;
+use servicepro_media::signal::{fit_tone, tone};
 use servicepro_media::transcode::{InboundTranscoder, OutboundTranscoder};
 use servicepro_media::wav::read_wav;
 
@@ -61,10 +66,25 @@ fn run(frames: usize, twilio: &[String], provider: &[String]) -> Res<usize> {
     Ok(std::hint::black_box(sink))
 }
 
+/// The tone test, same as python_path.py's: 2 s of 1 kHz at -6 dBFS, 20 ms frames.
+fn tone_test() -> Res<(f64, f64, f64, f64)> {
+    let mut up = StreamResampler::new(8000, 24000)?;
+    let mut down = StreamResampler::new(24000, 8000)?;
+    let t = tone(1000.0, 8000.0, 16384.0, 16000);
+    let mut mid = Vec::new();
+    up.push(&t, &mut mid)?;
+    let mut back = Vec::new();
+    down.push(&mid, &mut back)?;
+    let fit = fit_tone(&back, 1000.0, 8000.0, 16384.0, 800).ok_or("tone fit failed")?;
+    Ok((fit.snr_db, fit.sinad_db, up.delay_ms(), down.delay_ms()))
+}
+
 fn main() -> Res<()> {
-    let arg = std::env::args().nth(1).unwrap_or_else(|| "--time".into());
+    let arg = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "--measure".into());
     let (twilio, provider) = prepare()?;
-    if arg == "--time" {
+    if arg == "--measure" {
         run(200, &twilio, &provider)?;
         let n = 50_000;
         let mut best = f64::INFINITY;
@@ -74,8 +94,9 @@ fn main() -> Res<()> {
             best = best.min(start.elapsed().as_secs_f64());
         }
         let per_frame = best / n as f64;
+        let (snr, sinad, up_ms, down_ms) = tone_test()?;
         println!(
-            "{{\"us_per_duplex_frame\": {:.3}, \"calls_per_core\": {:.0}}}",
+            "{{\"impl\": \"servicepro-media (rubato 5 Fft)\", \"us_per_duplex_frame\": {:.3}, \"calls_per_core\": {:.0}, \"tone_snr_db\": {snr:.2}, \"tone_sinad_db\": {sinad:.2}, \"delay_up_ms\": {up_ms:.2}, \"delay_down_ms\": {down_ms:.2}, \"lag_up_max_ms\": {up_ms:.2}, \"lag_down_max_ms\": {down_ms:.2}}}",
             per_frame * 1e6,
             0.020 / per_frame
         );
