@@ -1,1 +1,7 @@
-//! Twilio wire contracts: webhook signatures and TwiML.
+//! Twilio wire contracts: webhook signatures, form bodies and TwiML.
+
+pub mod form;
+pub mod signature;
+
+pub use form::{parse_form, Form, MissingField};
+pub use signature::{expected_signature, validate, validate_body_sha256};
