@@ -187,3 +187,24 @@ fn too_few_faqs_and_uncovered_topics_are_rejected() {
         category: FaqCategory::Weather
     }));
 }
+
+#[test]
+fn tenant_template_edits_are_checked_alone() {
+    assert!(check_sms_template(
+        SmsTemplateKey::BookingLink,
+        "Book with {business_name}: {booking_url}"
+    )
+    .is_empty());
+    let found = check_sms_template(SmsTemplateKey::BookingLink, "Book now at `{booking_link}`");
+    assert!(found.contains(&PackProblem::PlaceholderNotAllowed {
+        what: "sms_templates.booking_link".into(),
+        name: "booking_link".into(),
+    }));
+    assert!(found.contains(&PackProblem::PlaceholderMissing {
+        what: "sms_templates.booking_link".into(),
+        name: "booking_url".into(),
+    }));
+    assert!(found
+        .iter()
+        .any(|p| matches!(p, PackProblem::NotPlainText { found: '`', .. })));
+}

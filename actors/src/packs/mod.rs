@@ -36,4 +36,4 @@ pub use model::{
 pub use problem::{PackError, PackProblem};
 pub use sms::{SmsTemplateKey, SmsTemplates};
 pub use template::{placeholders, render_template, TemplateError};
-pub use validate::validate;
+pub use validate::{check_sms_template, validate};

@@ -9,6 +9,7 @@ use super::agent::AnswerKind;
 use super::ivr::IvrLine;
 use super::model::{normalize_term, FaqCategory, IndustryPack};
 use super::problem::PackProblem;
+use super::sms::SmsTemplateKey;
 use super::template::placeholders;
 
 /// Longest SMS template body: two concatenated GSM-7 segments.
@@ -44,10 +45,9 @@ impl Checker {
         if !self.filled(what, text) {
             return;
         }
-        if let Some(found) = text
-            .chars()
-            .find(|c| !(c.is_ascii_graphic() || *c == ' ' || *c == '\n'))
-        {
+        // GSM-7 carries printable ASCII except the backtick.
+        let gsm = |c: &char| (c.is_ascii_graphic() && *c != '`') || *c == ' ' || *c == '\n';
+        if let Some(found) = text.chars().find(|c| !gsm(c)) {
             self.push(PackProblem::NotPlainText {
                 what: what.into(),
                 found,
@@ -249,24 +249,40 @@ fn check_faqs(c: &mut Checker, pack: &IndustryPack) {
     }
 }
 
-/// SMS templates: placeholders allowed and required per key, carrier
-/// keywords, plain text, length.
+/// SMS templates: every key meets [`check_sms_template`].
 fn check_sms(c: &mut Checker, pack: &IndustryPack) {
     for (key, body) in pack.sms_templates.iter() {
-        let what = format!("sms_templates.{key}");
-        c.sms_text(&what, body, MAX_SMS);
-        c.template(
-            &what,
-            body,
-            key.allowed_placeholders(),
-            key.required_placeholders(),
-        );
-        if let Some(word) = key.required_keyword() {
-            if !body.contains(word) {
-                c.push(PackProblem::MissingWord { what, word });
-            }
+        sms_template_rules(c, key, body);
+    }
+}
+
+/// One SMS template's rules: placeholders allowed and required for its
+/// key, carrier keywords, plain text, length.
+fn sms_template_rules(c: &mut Checker, key: SmsTemplateKey, body: &str) {
+    let what = format!("sms_templates.{key}");
+    c.sms_text(&what, body, MAX_SMS);
+    c.template(
+        &what,
+        body,
+        key.allowed_placeholders(),
+        key.required_placeholders(),
+    );
+    if let Some(word) = key.required_keyword() {
+        if !body.contains(word) {
+            c.push(PackProblem::MissingWord { what, word });
         }
     }
+}
+
+/// Every rule a tenant's own text for `key` breaks; empty when it is safe
+/// to save. The same rules the built-in packs meet, so a tenant edit can
+/// never make the engine send a half-filled message.
+pub fn check_sms_template(key: SmsTemplateKey, body: &str) -> Vec<PackProblem> {
+    let mut c = Checker {
+        problems: Vec::new(),
+    };
+    sms_template_rules(&mut c, key, body);
+    c.problems
 }
 
 /// Phone script: every line's placeholders, jokes, and the menu's options.
