@@ -1,0 +1,4 @@
+//! Voice: answering calls by tenant status and mode, call records and voicemail.
+
+pub mod call_records;
+pub mod voicemail;
