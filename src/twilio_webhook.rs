@@ -20,8 +20,9 @@ pub const SIGNATURE_HEADER: &str = "X-Twilio-Signature";
 /// How the tenant of a webhook is found.
 #[derive(Debug, Clone, Copy)]
 pub enum TenantFrom {
-    /// From the number in this form field (`To` for inbound calls and texts).
-    NumberField(&'static str),
+    /// From the number in the first of these form fields that names a
+    /// tenant's number (`To` for inbound calls and texts).
+    NumberFields(&'static [&'static str]),
     /// From the `tenant_id` query parameter of a callback URL we gave Twilio.
     Query,
 }
@@ -82,10 +83,18 @@ pub async fn verify(
     let form = Form::parse(body);
     let tenant_id = match tenant_from {
         TenantFrom::Query => query_tenant(req),
-        TenantFrom::NumberField(field) => match form.get(field).map(E164::parse) {
-            Some(Ok(number)) => tenant_by_phone(&state.pool, number.as_str()).await?,
-            _ => None,
-        },
+        TenantFrom::NumberFields(fields) => {
+            let mut found = None;
+            for field in fields {
+                if let Some(Ok(number)) = form.get(field).map(E164::parse) {
+                    found = tenant_by_phone(&state.pool, number.as_str()).await?;
+                    if found.is_some() {
+                        break;
+                    }
+                }
+            }
+            found
+        }
     };
     let tenant = match tenant_id {
         Some(id) => Some(TenantContext::load(&state.tenant_db(id)).await?),

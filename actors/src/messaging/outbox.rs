@@ -8,6 +8,7 @@ use crate::messaging::rate_limit::{MaySend, RateLimitActor, SendDecision};
 use crate::messaging::twilio_rest::{SmsFrom, TwilioCredentials, TwilioRest};
 use crate::metrics::Metrics;
 use crate::tenant_context::TenantContext;
+use crate::voice::callback_urls::CallbackUrls;
 use actix::{Actor, ActorFutureExt, Addr, Context, Handler, Message, ResponseActFuture, Supervised, WrapFuture};
 use diesel::{ExpressionMethods, OptionalExtension, QueryDsl};
 use diesel_async::RunQueryDsl;
@@ -29,8 +30,8 @@ const AUTOMATIONS: [&str; 2] = ["reminder", "campaign"];
 /// Outbox settings.
 #[derive(Debug, Clone)]
 pub struct OutboxConfig {
-    /// The server's public URL, for Twilio status callbacks.
-    pub public_url: url::Url,
+    /// Builds the Twilio status callback URL of each text.
+    pub urls: CallbackUrls,
     /// The platform's Twilio account, used when a tenant has none of its own.
     pub platform_credentials: Option<TwilioCredentials>,
     /// Texts one sending number may have waiting.
@@ -295,10 +296,7 @@ async fn deliver(deps: &Deps, job: Job) {
             }
         }
     }
-    let callback = format!(
-        "{}twilio/sms/status?tenant_id={}&message_id={}",
-        deps.config.public_url, job.tenant, job.message_id
-    );
+    let callback = deps.config.urls.sms_status(job.tenant.as_str(), job.message_id);
     let mut attempt = 1;
     let outcome = loop {
         let result = deps
