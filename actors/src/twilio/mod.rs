@@ -2,6 +2,8 @@
 
 pub mod form;
 pub mod signature;
+pub mod twiml;
 
 pub use form::{parse_form, Form, MissingField};
 pub use signature::{expected_signature, validate, validate_body_sha256};
+pub use twiml::{Response, CONTENT_TYPE};

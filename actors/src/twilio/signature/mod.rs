@@ -54,6 +54,7 @@ pub fn expected_signature(auth_token: &str, url: &str, params: &[(String, String
 ///
 /// The media-stream websocket handshake is a GET signed the same way over its
 /// `wss://` URL with no parameters: validate it with `params = &[]`.
+#[must_use]
 pub fn validate(
     auth_token: &str,
     url: &str,
@@ -83,6 +84,7 @@ pub fn validate(
 /// `bodySHA256=<hex SHA-256 of the body>` to the URL query and signs that URL
 /// with no parameters. Both the signature and the body hash must match; a URL
 /// without `bodySHA256` is rejected, since nothing then binds the body.
+#[must_use]
 pub fn validate_body_sha256(auth_token: &str, url: &str, body: &[u8], signature: &str) -> bool {
     let Some(claimed) = query_param(url, BODY_SHA256) else {
         return false;
