@@ -238,9 +238,14 @@ impl Config {
                 "required when STRIPE_SECRET_KEY is set",
             ));
         }
-        let sms_rate_raw = src.get("SERVICEPRO_SMS_PER_NUMBER_PER_SECOND").unwrap_or_else(|| "1".to_owned());
+        let sms_rate_raw = src
+            .get("SERVICEPRO_SMS_PER_NUMBER_PER_SECOND")
+            .unwrap_or_else(|| "1".to_owned());
         let sms_per_number_per_second = sms_rate_raw.parse().map_err(|_| {
-            invalid("SERVICEPRO_SMS_PER_NUMBER_PER_SECOND", format!("expected a positive integer, got {sms_rate_raw}"))
+            invalid(
+                "SERVICEPRO_SMS_PER_NUMBER_PER_SECOND",
+                format!("expected a positive integer, got {sms_rate_raw}"),
+            )
         })?;
         Ok(Config {
             sms_per_number_per_second,

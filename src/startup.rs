@@ -79,7 +79,8 @@ impl Application {
             addr: config.bind.to_string(),
             source,
         })?;
-        let state = AppState::start(config, pool).map_err(|e| StartupError::Twilio(e.to_string()))?;
+        let state =
+            AppState::start(config, pool).map_err(|e| StartupError::Twilio(e.to_string()))?;
         Self::with_listener(state, listener)
     }
 

@@ -66,8 +66,13 @@ impl AppState {
             max_send_attempts: OUTBOX_SEND_ATTEMPTS,
         };
         let outbox = {
-            let (pool, twilio, limiter, secrets, metrics) =
-                (pool.clone(), twilio.clone(), rate_limiter.clone(), secrets.clone(), metrics.clone());
+            let (pool, twilio, limiter, secrets, metrics) = (
+                pool.clone(),
+                twilio.clone(),
+                rate_limiter.clone(),
+                secrets.clone(),
+                metrics.clone(),
+            );
             Supervisor::start(move |_| {
                 SmsOutbox::new(
                     pool.clone(),

@@ -105,7 +105,13 @@ pub async fn verify(
         Some(ctx) => ctx.webhook_auth_token(&state.secrets, platform),
         None => platform.map(str::to_owned),
     }
-    .ok_or_else(|| forbidden(state, req, "no Twilio auth token is configured to verify this request"))?;
+    .ok_or_else(|| {
+        forbidden(
+            state,
+            req,
+            "no Twilio auth token is configured to verify this request",
+        )
+    })?;
     let url = public_url_of(state, req);
     if !validate(&token, &url, form.pairs(), &signature) {
         return Err(forbidden(state, req, "X-Twilio-Signature does not match"));

@@ -43,7 +43,11 @@ impl TenantContext {
                     .first(tx.conn())
                     .await
                     .optional()?;
-                Ok(TenantContext { tenant, phone, config })
+                Ok(TenantContext {
+                    tenant,
+                    phone,
+                    config,
+                })
             })
         })
         .await
@@ -71,7 +75,11 @@ impl TenantContext {
     }
 
     /// The auth token Twilio signs this tenant's webhooks with.
-    pub fn webhook_auth_token(&self, secrets: &SecretBox, platform: Option<&str>) -> Option<String> {
+    pub fn webhook_auth_token(
+        &self,
+        secrets: &SecretBox,
+        platform: Option<&str>,
+    ) -> Option<String> {
         let own = self.phone.as_ref().and_then(|p| {
             p.twilio_auth_token_encrypted
                 .as_ref()

@@ -52,11 +52,16 @@ fn tenant_of(hook: &TwilioWebhook) -> Result<&TenantContext, ApiError> {
 }
 
 fn tenant_id(ctx: &TenantContext) -> Result<TenantId, ApiError> {
-    TenantId::parse(&ctx.tenant.id).map_err(|_| ApiError::bad_request("stored tenant id is invalid"))
+    TenantId::parse(&ctx.tenant.id)
+        .map_err(|_| ApiError::bad_request("stored tenant id is invalid"))
 }
 
 /// `POST /twilio/voice/incoming`: every call to every tenant's number.
-pub async fn incoming(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes) -> Result<HttpResponse, ApiError> {
+pub async fn incoming(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
     let hook = verify(&state, &req, &body, TenantFrom::NumberFields(&["To"])).await?;
     let call = incoming_call(&hook)?;
     let Some(ctx) = &hook.tenant else {
@@ -91,11 +96,17 @@ async fn record(
 }
 
 /// `POST /twilio/voice/ivr`: a menu choice (or the menu timing out).
-pub async fn ivr(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes) -> Result<HttpResponse, ApiError> {
+pub async fn ivr(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
     let hook = verify(&state, &req, &body, TenantFrom::Query).await?;
     let ctx = tenant_of(&hook)?;
     let call = incoming_call(&hook)?;
-    let attempt = query_param(&req, "attempt").and_then(|a| a.parse().ok()).unwrap_or(1);
+    let attempt = query_param(&req, "attempt")
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(1);
     let digits = hook.form.get("Digits").filter(|d| !d.is_empty());
     let joke_pick = call.call_sid.bytes().map(usize::from).sum();
     let outcome = call_flow::answer_ivr(ctx, &call, digits, attempt, &state.urls, joke_pick);
@@ -112,37 +123,66 @@ pub async fn ivr(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes)
                     customer_id: None,
                 };
                 match state.outbox.send(send).await {
-                    Ok(Ok(queued)) => tracing::info!(tenant_id = %ctx.tenant.id, message_id = queued.message_id, status = %queued.status, "booking link queued"),
-                    Ok(Err(e)) => tracing::error!(tenant_id = %ctx.tenant.id, error = %e, "booking link not stored"),
-                    Err(e) => tracing::error!(tenant_id = %ctx.tenant.id, error = %e, "outbox unavailable"),
+                    Ok(Ok(queued)) => {
+                        tracing::info!(tenant_id = %ctx.tenant.id, message_id = queued.message_id, status = %queued.status, "booking link queued")
+                    }
+                    Ok(Err(e)) => {
+                        tracing::error!(tenant_id = %ctx.tenant.id, error = %e, "booking link not stored")
+                    }
+                    Err(e) => {
+                        tracing::error!(tenant_id = %ctx.tenant.id, error = %e, "outbox unavailable")
+                    }
                 }
             }
-            Err(_) => tracing::warn!(tenant_id = %ctx.tenant.id, call_sid = %call.call_sid, "caller number cannot receive texts"),
+            Err(_) => {
+                tracing::warn!(tenant_id = %ctx.tenant.id, call_sid = %call.call_sid, "caller number cannot receive texts")
+            }
         }
     }
     Ok(twiml(outcome.twiml))
 }
 
 /// `POST /twilio/voice/dial-complete`: a forwarded call ended.
-pub async fn dial_complete(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes) -> Result<HttpResponse, ApiError> {
+pub async fn dial_complete(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
     let hook = verify(&state, &req, &body, TenantFrom::Query).await?;
     let ctx = tenant_of(&hook)?;
     let call = incoming_call(&hook)?;
     let status = hook.form.get("DialCallStatus").unwrap_or("no-answer");
-    Ok(twiml(call_flow::after_dial(ctx, &call, status, &state.urls)))
+    Ok(twiml(call_flow::after_dial(
+        ctx,
+        &call,
+        status,
+        &state.urls,
+    )))
 }
 
 /// `POST /twilio/voice/voicemail-done`: the caller finished a voicemail.
-pub async fn voicemail_done(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes) -> Result<HttpResponse, ApiError> {
+pub async fn voicemail_done(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
     let hook = verify(&state, &req, &body, TenantFrom::Query).await?;
     Ok(twiml(call_flow::after_voicemail(tenant_of(&hook)?)))
 }
 
 /// `POST /twilio/voice/recording`: a voicemail recording is ready.
-pub async fn recording(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes) -> Result<HttpResponse, ApiError> {
+pub async fn recording(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
     let hook = verify(&state, &req, &body, TenantFrom::Query).await?;
     let ctx = tenant_of(&hook)?;
-    if hook.form.get("RecordingStatus").is_some_and(|s| s != "completed") {
+    if hook
+        .form
+        .get("RecordingStatus")
+        .is_some_and(|s| s != "completed")
+    {
         tracing::warn!(tenant_id = %ctx.tenant.id, status = hook.form.get("RecordingStatus"), "recording not completed; nothing stored");
         return Ok(empty());
     }
@@ -150,7 +190,11 @@ pub async fn recording(state: web::Data<AppState>, req: HttpRequest, body: web::
         call_sid: hook.require("CallSid")?.to_owned(),
         recording_sid: hook.require("RecordingSid")?.to_owned(),
         recording_url: hook.require("RecordingUrl")?.to_owned(),
-        duration_seconds: hook.form.get("RecordingDuration").and_then(|d| d.parse().ok()).unwrap_or(0),
+        duration_seconds: hook
+            .form
+            .get("RecordingDuration")
+            .and_then(|d| d.parse().ok())
+            .unwrap_or(0),
         from: query_param(&req, "from").unwrap_or_default(),
     };
     let tenant = tenant_id(ctx)?;
@@ -164,7 +208,13 @@ pub async fn recording(state: web::Data<AppState>, req: HttpRequest, body: web::
     Ok(empty())
 }
 
-async fn notify_owner(state: &AppState, ctx: &TenantContext, tenant: &TenantId, report: &RecordingReport, voicemail_id: i64) {
+async fn notify_owner(
+    state: &AppState,
+    ctx: &TenantContext,
+    tenant: &TenantId,
+    report: &RecordingReport,
+    voicemail_id: i64,
+) {
     let Some(owner) = ctx
         .config
         .as_ref()
@@ -175,17 +225,30 @@ async fn notify_owner(state: &AppState, ctx: &TenantContext, tenant: &TenantId, 
         return;
     };
     let duration = format!("{}s", report.duration_seconds);
-    let caller = if report.from.is_empty() { "an unknown caller" } else { report.from.as_str() };
+    let caller = if report.from.is_empty() {
+        "an unknown caller"
+    } else {
+        report.from.as_str()
+    };
     let body = servicepro_actors::packs::pack(&ctx.tenant.industry)
         .ok()
         .and_then(|p| {
             p.render_sms(
                 servicepro_actors::packs::SmsTemplateKey::VoicemailNoticeOwner,
-                &[("caller", caller), ("duration", &duration), ("recording_url", &report.recording_url)],
+                &[
+                    ("caller", caller),
+                    ("duration", &duration),
+                    ("recording_url", &report.recording_url),
+                ],
             )
             .ok()
         })
-        .unwrap_or_else(|| format!("New voicemail from {caller} ({duration}): {}", report.recording_url));
+        .unwrap_or_else(|| {
+            format!(
+                "New voicemail from {caller} ({duration}): {}",
+                report.recording_url
+            )
+        });
     let send = SendSms {
         tenant: tenant.clone(),
         to: owner,
@@ -196,18 +259,32 @@ async fn notify_owner(state: &AppState, ctx: &TenantContext, tenant: &TenantId, 
     };
     match state.outbox.send(send).await {
         Ok(Ok(_)) => {
-            if let Err(e) = mark_owner_notified(&state.tenant_db(tenant.clone()), voicemail_id).await {
+            if let Err(e) =
+                mark_owner_notified(&state.tenant_db(tenant.clone()), voicemail_id).await
+            {
                 tracing::error!(tenant_id = %tenant, error = %e, "could not mark voicemail notified");
             }
         }
-        Ok(Err(e)) => tracing::error!(tenant_id = %tenant, error = %e, "voicemail notice not stored"),
+        Ok(Err(e)) => {
+            tracing::error!(tenant_id = %tenant, error = %e, "voicemail notice not stored")
+        }
         Err(e) => tracing::error!(tenant_id = %tenant, error = %e, "outbox unavailable"),
     }
 }
 
 /// `POST /twilio/voice/status`: call progress; may repeat or arrive out of order.
-pub async fn status(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes) -> Result<HttpResponse, ApiError> {
-    let hook = verify(&state, &req, &body, TenantFrom::NumberFields(&["To", "From", "Called"])).await?;
+pub async fn status(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let hook = verify(
+        &state,
+        &req,
+        &body,
+        TenantFrom::NumberFields(&["To", "From", "Called"]),
+    )
+    .await?;
     let call = incoming_call(&hook)?;
     hook.require("CallStatus")?;
     let Some(ctx) = &hook.tenant else {

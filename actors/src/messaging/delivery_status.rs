@@ -42,7 +42,11 @@ pub async fn apply_delivery_report(
             let by_id = report.message_id.unwrap_or(-1);
             let found: Option<(i64, String)> = tx
                 .scope(messages::table)
-                .filter(messages::id.eq(by_id).or(messages::twilio_sid.eq(&report.message_sid)))
+                .filter(
+                    messages::id
+                        .eq(by_id)
+                        .or(messages::twilio_sid.eq(&report.message_sid)),
+                )
                 .select((messages::id, messages::status))
                 .for_update()
                 .first(tx.conn())

@@ -9,13 +9,18 @@ use crate::messaging::twilio_rest::{SmsFrom, TwilioCredentials, TwilioRest};
 use crate::metrics::Metrics;
 use crate::tenant_context::TenantContext;
 use crate::voice::callback_urls::CallbackUrls;
-use actix::{Actor, ActorFutureExt, Addr, Context, Handler, Message, ResponseActFuture, Supervised, WrapFuture};
+use actix::{
+    Actor, ActorFutureExt, Addr, Context, Handler, Message, ResponseActFuture, Supervised,
+    WrapFuture,
+};
 use diesel::{ExpressionMethods, OptionalExtension, QueryDsl};
 use diesel_async::RunQueryDsl;
 use servicepro_schema::models::message::{STATUS_FAILED, STATUS_PENDING, STATUS_REFUSED};
 use servicepro_schema::models::NewMessage;
 use servicepro_schema::schema::{customers, messages, usage_events};
-use servicepro_schema::{DbError, DbPool, PlanTier, SecretBox, TenantDb, TenantId, TenantStatus, E164};
+use servicepro_schema::{
+    DbError, DbPool, PlanTier, SecretBox, TenantDb, TenantId, TenantStatus, E164,
+};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
@@ -106,7 +111,13 @@ impl SmsOutbox {
         metrics: Arc<Metrics>,
     ) -> Self {
         SmsOutbox {
-            deps: Arc::new(Deps { pool, rest, limiter, config, metrics }),
+            deps: Arc::new(Deps {
+                pool,
+                rest,
+                limiter,
+                config,
+                metrics,
+            }),
             secrets,
             workers: HashMap::new(),
         }
@@ -142,7 +153,12 @@ impl Actor for SmsOutbox {
 impl Supervised for SmsOutbox {}
 
 /// Why a text is refused before it is queued, if it is.
-fn refusal(ctx: &TenantContext, purpose: &str, opted_out: bool, has_credentials: bool) -> Option<String> {
+fn refusal(
+    ctx: &TenantContext,
+    purpose: &str,
+    opted_out: bool,
+    has_credentials: bool,
+) -> Option<String> {
     let status = ctx.tenant.status;
     if matches!(status, TenantStatus::Suspended | TenantStatus::Cancelled) {
         return Some(format!("tenant is {status}: no texts are sent"));
@@ -171,7 +187,8 @@ impl Handler<SendSms> for SmsOutbox {
         let store = async move {
             let db = TenantDb::new(deps.pool.clone(), msg.tenant.clone());
             let ctx = TenantContext::load(&db).await?;
-            let credentials = ctx.twilio_credentials(&secrets, deps.config.platform_credentials.as_ref());
+            let credentials =
+                ctx.twilio_credentials(&secrets, deps.config.platform_credentials.as_ref());
             let to = msg.to.as_str().to_owned();
             let lookup_to = to.clone();
             let opted_out = db
@@ -198,7 +215,12 @@ impl Handler<SendSms> for SmsOutbox {
                 to_number: to.clone(),
                 body: msg.body.clone(),
                 twilio_sid: None,
-                status: if reason.is_some() { STATUS_REFUSED } else { STATUS_PENDING }.to_owned(),
+                status: if reason.is_some() {
+                    STATUS_REFUSED
+                } else {
+                    STATUS_PENDING
+                }
+                .to_owned(),
                 error_code: reason.as_ref().map(|_| "refused".to_owned()),
                 error_message: reason.clone(),
                 purpose: msg.purpose.clone(),
@@ -206,7 +228,11 @@ impl Handler<SendSms> for SmsOutbox {
             let message_id: i64 = db
                 .transaction(move |tx| {
                     Box::pin(async move {
-                        Ok(tx.insert(messages::table, &row).returning(messages::id).get_result(tx.conn()).await?)
+                        Ok(tx
+                            .insert(messages::table, &row)
+                            .returning(messages::id)
+                            .get_result(tx.conn())
+                            .await?)
                     })
                 })
                 .await?;
@@ -296,12 +322,21 @@ async fn deliver(deps: &Deps, job: Job) {
             }
         }
     }
-    let callback = deps.config.urls.sms_status(job.tenant.as_str(), job.message_id);
+    let callback = deps
+        .config
+        .urls
+        .sms_status(job.tenant.as_str(), job.message_id);
     let mut attempt = 1;
     let outcome = loop {
         let result = deps
             .rest
-            .send_sms(&job.credentials, &job.from, &job.to, &job.body, Some(&callback))
+            .send_sms(
+                &job.credentials,
+                &job.from,
+                &job.to,
+                &job.body,
+                Some(&callback),
+            )
             .await;
         match result {
             Err(e) if e.is_transient() && attempt < deps.config.max_send_attempts => {
@@ -320,16 +355,25 @@ async fn deliver(deps: &Deps, job: Job) {
             tracing::info!(tenant_id = %job.tenant, message_id, sid = %created.sid, "text sent");
             db.transaction(move |tx| {
                 Box::pin(async move {
-                    diesel::update(tx.scope(messages::table).filter(messages::id.eq(message_id)))
-                        .set((messages::twilio_sid.eq(&created.sid), messages::sent_at.eq(diesel::dsl::now)))
-                        .execute(tx.conn())
-                        .await?;
+                    diesel::update(
+                        tx.scope(messages::table)
+                            .filter(messages::id.eq(message_id)),
+                    )
+                    .set((
+                        messages::twilio_sid.eq(&created.sid),
+                        messages::sent_at.eq(diesel::dsl::now),
+                    ))
+                    .execute(tx.conn())
+                    .await?;
                     diesel::update(
                         tx.scope(messages::table)
                             .filter(messages::id.eq(message_id))
                             .filter(messages::status.eq(STATUS_PENDING)),
                     )
-                    .set((messages::status.eq(&created.status), messages::updated_at.eq(diesel::dsl::now)))
+                    .set((
+                        messages::status.eq(&created.status),
+                        messages::updated_at.eq(diesel::dsl::now),
+                    ))
                     .execute(tx.conn())
                     .await?;
                     let usage = (
@@ -355,15 +399,18 @@ async fn deliver(deps: &Deps, job: Job) {
             };
             db.transaction(move |tx| {
                 Box::pin(async move {
-                    diesel::update(tx.scope(messages::table).filter(messages::id.eq(message_id)))
-                        .set((
-                            messages::status.eq(STATUS_FAILED),
-                            messages::error_code.eq(code),
-                            messages::error_message.eq(e.to_string()),
-                            messages::updated_at.eq(diesel::dsl::now),
-                        ))
-                        .execute(tx.conn())
-                        .await?;
+                    diesel::update(
+                        tx.scope(messages::table)
+                            .filter(messages::id.eq(message_id)),
+                    )
+                    .set((
+                        messages::status.eq(STATUS_FAILED),
+                        messages::error_code.eq(code),
+                        messages::error_message.eq(e.to_string()),
+                        messages::updated_at.eq(diesel::dsl::now),
+                    ))
+                    .execute(tx.conn())
+                    .await?;
                     Ok(())
                 })
             })
@@ -385,15 +432,18 @@ async fn mark_refused_ref(deps: &Deps, job: &Job, reason: String) {
     let result = db
         .transaction(move |tx| {
             Box::pin(async move {
-                diesel::update(tx.scope(messages::table).filter(messages::id.eq(message_id)))
-                    .set((
-                        messages::status.eq(STATUS_REFUSED),
-                        messages::error_code.eq("refused"),
-                        messages::error_message.eq(reason),
-                        messages::updated_at.eq(diesel::dsl::now),
-                    ))
-                    .execute(tx.conn())
-                    .await?;
+                diesel::update(
+                    tx.scope(messages::table)
+                        .filter(messages::id.eq(message_id)),
+                )
+                .set((
+                    messages::status.eq(STATUS_REFUSED),
+                    messages::error_code.eq("refused"),
+                    messages::error_message.eq(reason),
+                    messages::updated_at.eq(diesel::dsl::now),
+                ))
+                .execute(tx.conn())
+                .await?;
                 Ok(())
             })
         })

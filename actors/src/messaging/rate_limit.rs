@@ -20,7 +20,8 @@ pub const FORGET_IDLE_KEYS_EVERY: Duration = Duration::from_secs(60);
 /// The limits in force.
 #[derive(Debug, Clone)]
 pub struct RateLimits {
-    /// Texts per second one sending number may carry (US long codes: about 1).
+    /// Texts per second one sending number may carry (US long codes: about 1),
+    /// evenly spaced: carriers filter bursts, so the burst allowance is one.
     pub per_number_per_second: NonZeroU32,
     /// Texts one recipient may get per minute.
     pub per_recipient_per_minute: NonZeroU32,
@@ -103,9 +104,13 @@ fn daily(n: NonZeroU32) -> Quota {
 impl RateLimitActor {
     /// A limiter enforcing `limits`.
     pub fn new(limits: RateLimits) -> Self {
-        let per_tenant = limits.per_day.map(|(tier, n)| (tier, RateLimiter::keyed(daily(n))));
+        let per_tenant = limits
+            .per_day
+            .map(|(tier, n)| (tier, RateLimiter::keyed(daily(n))));
         RateLimitActor {
-            per_number: RateLimiter::keyed(Quota::per_second(limits.per_number_per_second)),
+            per_number: RateLimiter::keyed(
+                Quota::per_second(limits.per_number_per_second).allow_burst(nz(1)),
+            ),
             per_recipient: RateLimiter::keyed(Quota::per_minute(limits.per_recipient_per_minute)),
             per_tenant_trial: RateLimiter::keyed(daily(limits.trial_per_day)),
             per_tenant,
@@ -129,14 +134,21 @@ impl RateLimitActor {
         let tenant_limiter = if req.status == TenantStatus::Trialing {
             Some(&self.per_tenant_trial)
         } else {
-            self.per_tenant.iter().find(|(t, _)| *t == req.tier).map(|(_, l)| l)
+            self.per_tenant
+                .iter()
+                .find(|(t, _)| *t == req.tier)
+                .map(|(_, l)| l)
         };
         if let Some(limiter) = tenant_limiter {
             if limiter.check_key(&req.tenant_id).is_err() {
                 return SendDecision::Refused(format!(
                     "daily text quota reached for tenant {} ({})",
                     req.tenant_id,
-                    if req.status == TenantStatus::Trialing { "trial" } else { req.tier.as_str() }
+                    if req.status == TenantStatus::Trialing {
+                        "trial"
+                    } else {
+                        req.tier.as_str()
+                    }
                 ));
             }
         }
@@ -190,7 +202,9 @@ mod tests {
         let actor = RateLimitActor::new(RateLimits::default());
         assert_eq!(actor.decide(&req("+15550001")), SendDecision::Now);
         match actor.decide(&req("+15550002")) {
-            SendDecision::NumberBusy(wait) => assert!(wait <= Duration::from_secs(1) && !wait.is_zero()),
+            SendDecision::NumberBusy(wait) => {
+                assert!(wait <= Duration::from_secs(1) && !wait.is_zero())
+            }
             other => panic!("expected pacing, got {other:?}"),
         }
     }
@@ -203,8 +217,14 @@ mod tests {
         for _ in 0..4 {
             assert_eq!(actor.decide(&req("+15550001")), SendDecision::Now);
         }
-        assert!(matches!(actor.decide(&req("+15550001")), SendDecision::After(w) if w > Duration::from_secs(5)));
-        assert_eq!(actor.decide(&req("+15550009")), SendDecision::Now, "others unaffected");
+        assert!(
+            matches!(actor.decide(&req("+15550001")), SendDecision::After(w) if w > Duration::from_secs(5))
+        );
+        assert_eq!(
+            actor.decide(&req("+15550009")),
+            SendDecision::Now,
+            "others unaffected"
+        );
     }
 
     #[test]

@@ -164,8 +164,12 @@ impl TwilioRest {
         call_sid: &str,
         twiml: &str,
     ) -> Result<(), TwilioError> {
-        self.post_form(creds, &format!("Calls/{call_sid}.json"), &[("Twiml", twiml)])
-            .await
-            .map(|_| ())
+        self.post_form(
+            creds,
+            &format!("Calls/{call_sid}.json"),
+            &[("Twiml", twiml)],
+        )
+        .await
+        .map(|_| ())
     }
 }

@@ -9,7 +9,9 @@
 
 use crate::packs::{self, IndustryPack, IvrScript};
 use crate::tenant_context::TenantContext;
-use crate::twilio::twiml::{Connect, Dial, Gather, Hangup, Number, Record, RecordingEvent, Redirect, Response, Say, Sip, Stream};
+use crate::twilio::twiml::{
+    Connect, Dial, Gather, Number, Record, RecordingEvent, Redirect, Response, Say, Sip, Stream,
+};
 use crate::voice::callback_urls::CallbackUrls;
 use servicepro_schema::{Feature, IvrMode, TenantStatus};
 
@@ -116,7 +118,11 @@ impl<'a> Script<'a> {
         }
     }
 
-    fn line(&self, pick: impl Fn(&IvrScript, &str) -> Result<String, packs::TemplateError>, fallback: &str) -> String {
+    fn line(
+        &self,
+        pick: impl Fn(&IvrScript, &str) -> Result<String, packs::TemplateError>,
+        fallback: &str,
+    ) -> String {
         self.ivr
             .and_then(|ivr| pick(ivr, self.business).ok())
             .unwrap_or_else(|| fallback.replace("{business_name}", self.business))
@@ -132,7 +138,10 @@ impl<'a> Script<'a> {
         )
     }
     fn voicemail_prompt(&self) -> String {
-        self.line(IvrScript::voicemail_prompt, "Please leave a message after the tone.")
+        self.line(
+            IvrScript::voicemail_prompt,
+            "Please leave a message after the tone.",
+        )
     }
     fn connecting(&self) -> String {
         self.line(IvrScript::connecting, "Connecting you now.")
@@ -141,7 +150,10 @@ impl<'a> Script<'a> {
         self.line(IvrScript::invalid_choice, "Sorry, I didn't catch that.")
     }
     fn booking_link_said(&self) -> String {
-        self.line(IvrScript::booking_link_said, "I've texted you our booking link. Thanks for calling!")
+        self.line(
+            IvrScript::booking_link_said,
+            "I've texted you our booking link. Thanks for calling!",
+        )
     }
     fn paused(&self) -> String {
         self.line(
@@ -177,7 +189,13 @@ fn forward(ctx: &TenantContext, call: &IncomingCall, urls: &CallbackUrls) -> Opt
     }
 }
 
-fn menu_gather(script: &Script<'_>, tenant: &str, attempt: u32, urls: &CallbackUrls, lead: Option<String>) -> Response {
+fn menu_gather(
+    script: &Script<'_>,
+    tenant: &str,
+    attempt: u32,
+    urls: &CallbackUrls,
+    lead: Option<String>,
+) -> Response {
     let mut gather = Gather::dtmf()
         .num_digits(1)
         .timeout(MENU_TIMEOUT_SECS)
@@ -195,7 +213,12 @@ pub fn voicemail(ctx: &TenantContext, call: &IncomingCall, urls: &CallbackUrls) 
     voicemail_with(ctx, call, urls, Script::of(ctx).voicemail_prompt())
 }
 
-fn voicemail_with(ctx: &TenantContext, call: &IncomingCall, urls: &CallbackUrls, prompt: String) -> Response {
+fn voicemail_with(
+    ctx: &TenantContext,
+    call: &IncomingCall,
+    urls: &CallbackUrls,
+    prompt: String,
+) -> Response {
     let tenant = &ctx.tenant.id;
     Response::new().say(say(prompt)).record(
         Record::new()
@@ -209,11 +232,15 @@ fn voicemail_with(ctx: &TenantContext, call: &IncomingCall, urls: &CallbackUrls,
 
 /// The answer for a number no tenant owns.
 pub fn answer_unknown_number() -> Response {
-    Response::new().say(say(UNKNOWN_NUMBER_LINE)).hangup(Hangup)
+    Response::new().say(say(UNKNOWN_NUMBER_LINE)).hangup()
 }
 
 /// The answer for an incoming call: by status first, then by `ivr_mode`.
-pub fn answer_incoming(ctx: &TenantContext, call: &IncomingCall, urls: &CallbackUrls) -> (Route, Response) {
+pub fn answer_incoming(
+    ctx: &TenantContext,
+    call: &IncomingCall,
+    urls: &CallbackUrls,
+) -> (Route, Response) {
     let script = Script::of(ctx);
     let tenant = ctx.tenant.id.as_str();
     match ctx.tenant.status {
@@ -227,19 +254,32 @@ pub fn answer_incoming(ctx: &TenantContext, call: &IncomingCall, urls: &Callback
                     return (Route::PausedForward, Response::new().dial(dial));
                 }
             }
-            return (Route::Paused, Response::new().say(say(script.paused())).hangup(Hangup));
+            return (
+                Route::Paused,
+                Response::new().say(say(script.paused())).hangup(),
+            );
         }
         TenantStatus::Cancelled => {
-            let line = format!("{} is no longer taking calls at this number. Thank you for calling. Goodbye.", script.business);
-            return (Route::Cancelled, Response::new().say(say(line)).hangup(Hangup));
+            let line = format!(
+                "{} is no longer taking calls at this number. Thank you for calling. Goodbye.",
+                script.business
+            );
+            return (Route::Cancelled, Response::new().say(say(line)).hangup());
         }
         TenantStatus::Active | TenantStatus::Trialing | TenantStatus::PastDue => {}
     }
-    let mode = ctx.phone.as_ref().map(|p| p.ivr_mode).unwrap_or(IvrMode::Ivr);
+    let mode = ctx
+        .phone
+        .as_ref()
+        .map(|p| p.ivr_mode)
+        .unwrap_or(IvrMode::Ivr);
     match mode {
         IvrMode::Simple => match forward(ctx, call, urls) {
             Some(dial) => (Route::Forward, Response::new().dial(dial)),
-            None => (Route::Forward, voicemail_with(ctx, call, urls, FALLBACK_SORRY.to_owned())),
+            None => (
+                Route::Forward,
+                voicemail_with(ctx, call, urls, FALLBACK_SORRY.to_owned()),
+            ),
         },
         IvrMode::AiVoice if ctx.tenant.has_feature(Feature::AiVoiceAgent) => {
             let stream = Stream::new(urls.media_stream())
@@ -248,15 +288,23 @@ pub fn answer_incoming(ctx: &TenantContext, call: &IncomingCall, urls: &Callback
                 .parameter("from", call.from.clone());
             let twiml = Response::new()
                 .connect(Connect::stream(stream))
-                .redirect(Redirect::new(urls.ivr(tenant, 1)));
+                .redirect(Redirect::new(urls.ivr(tenant, 0)));
             (Route::AiVoice, twiml)
         }
-        IvrMode::AiVoice => (Route::IvrFallback, menu_gather(&script, tenant, 1, urls, Some(script.greeting()))),
-        IvrMode::Ivr => (Route::Ivr, menu_gather(&script, tenant, 1, urls, Some(script.greeting()))),
+        IvrMode::AiVoice => (
+            Route::IvrFallback,
+            menu_gather(&script, tenant, 1, urls, Some(script.greeting())),
+        ),
+        IvrMode::Ivr => (
+            Route::Ivr,
+            menu_gather(&script, tenant, 1, urls, Some(script.greeting())),
+        ),
     }
 }
 
 /// The answer to a menu choice (`digits` absent when the menu timed out).
+/// Attempt 0 with no digits presents the menu afresh (where a call lands
+/// when the AI receptionist's stream ends without a goodbye).
 pub fn answer_ivr(
     ctx: &TenantContext,
     call: &IncomingCall,
@@ -267,7 +315,10 @@ pub fn answer_ivr(
 ) -> IvrOutcome {
     let script = Script::of(ctx);
     let tenant = ctx.tenant.id.as_str();
-    let plain = |twiml| IvrOutcome { twiml, action: None };
+    let plain = |twiml| IvrOutcome {
+        twiml,
+        action: None,
+    };
     match digits.map(str::trim) {
         Some("1") => match forward(ctx, call, urls) {
             Some(dial) => plain(Response::new().say(say(script.connecting())).dial(dial)),
@@ -275,7 +326,7 @@ pub fn answer_ivr(
         },
         Some("2") => match booking_link_text(ctx, &script) {
             Some(body) => IvrOutcome {
-                twiml: Response::new().say(say(script.booking_link_said())).hangup(Hangup),
+                twiml: Response::new().say(say(script.booking_link_said())).hangup(),
                 action: Some(IvrAction::TextBookingLink { body }),
             },
             None => plain(voicemail_with(
@@ -287,6 +338,7 @@ pub fn answer_ivr(
         },
         Some("3") => plain(voicemail(ctx, call, urls)),
         Some("7") => plain(menu_gather(&script, tenant, attempt, urls, Some(script.joke(joke_pick)))),
+        None if attempt == 0 => plain(menu_gather(&script, tenant, 1, urls, Some(script.greeting()))),
         _ if attempt < MENU_ATTEMPTS => plain(menu_gather(&script, tenant, attempt + 1, urls, Some(script.invalid_choice()))),
         _ => plain(voicemail(ctx, call, urls)),
     }
@@ -305,9 +357,14 @@ fn booking_link_text(ctx: &TenantContext, script: &Script<'_>) -> Option<String>
 }
 
 /// After a forwarded call: done if it was answered, else voicemail.
-pub fn after_dial(ctx: &TenantContext, call: &IncomingCall, dial_status: &str, urls: &CallbackUrls) -> Response {
+pub fn after_dial(
+    ctx: &TenantContext,
+    call: &IncomingCall,
+    dial_status: &str,
+    urls: &CallbackUrls,
+) -> Response {
     if dial_status == "completed" || dial_status == "answered" {
-        Response::new().hangup(Hangup)
+        Response::new().hangup()
     } else {
         voicemail(ctx, call, urls)
     }
@@ -316,6 +373,9 @@ pub fn after_dial(ctx: &TenantContext, call: &IncomingCall, dial_status: &str, u
 /// After a voicemail: thanks and goodbye.
 pub fn after_voicemail(ctx: &TenantContext) -> Response {
     Response::new()
-        .say(say(format!("Thanks for your message. {} will get back to you soon. Goodbye.", ctx.tenant.name)))
-        .hangup(Hangup)
+        .say(say(format!(
+            "Thanks for your message. {} will get back to you soon. Goodbye.",
+            ctx.tenant.name
+        )))
+        .hangup()
 }

@@ -4,7 +4,7 @@
 //! first answer and end times, and meters call minutes once per call.
 
 use chrono::{DateTime, Utc};
-use diesel::sql_types::{Nullable, Integer, Text, Timestamptz};
+use diesel::sql_types::{Integer, Nullable, Text, Timestamptz};
 use diesel_async::RunQueryDsl;
 use servicepro_schema::{DbError, TenantDb};
 

@@ -33,7 +33,11 @@ impl CallbackUrls {
 
     /// The IVR menu's action (attempt counts repeats of the menu).
     pub fn ivr(&self, tenant: &str, attempt: u32) -> String {
-        self.url("/twilio/voice/ivr", tenant, &[("attempt", &attempt.to_string())])
+        self.url(
+            "/twilio/voice/ivr",
+            tenant,
+            &[("attempt", &attempt.to_string())],
+        )
     }
 
     /// Where Twilio reports how a forwarded call ended.
@@ -59,7 +63,11 @@ impl CallbackUrls {
 
     /// The status callback of our outbound texts.
     pub fn sms_status(&self, tenant: &str, message_id: i64) -> String {
-        self.url("/twilio/sms/status", tenant, &[("message_id", &message_id.to_string())])
+        self.url(
+            "/twilio/sms/status",
+            tenant,
+            &[("message_id", &message_id.to_string())],
+        )
     }
 }
 
@@ -70,13 +78,22 @@ mod tests {
     #[test]
     fn builds_signed_callback_urls() {
         let urls = CallbackUrls::new(&url::Url::parse("https://sp.example.com/").unwrap());
-        assert_eq!(urls.ivr("acme", 2), "https://sp.example.com/twilio/voice/ivr?tenant_id=acme&attempt=2");
+        assert_eq!(
+            urls.ivr("acme", 2),
+            "https://sp.example.com/twilio/voice/ivr?tenant_id=acme&attempt=2"
+        );
         assert_eq!(
             urls.recording("acme", "+14158675309"),
             "https://sp.example.com/twilio/voice/recording?tenant_id=acme&from=%2B14158675309"
         );
-        assert_eq!(urls.media_stream(), "wss://sp.example.com/twilio/media-stream");
+        assert_eq!(
+            urls.media_stream(),
+            "wss://sp.example.com/twilio/media-stream"
+        );
         let local = CallbackUrls::new(&url::Url::parse("http://127.0.0.1:8080").unwrap());
-        assert_eq!(local.media_stream(), "ws://127.0.0.1:8080/twilio/media-stream");
+        assert_eq!(
+            local.media_stream(),
+            "ws://127.0.0.1:8080/twilio/media-stream"
+        );
     }
 }
