@@ -349,7 +349,7 @@ pub fn inspect(bytes: &[u8]) -> Result<OggOpusInfo> {
     let mut serial = 0u32;
     let mut last_granule = 0u64;
     let mut eos = false;
-    // Index of the first packet that completed on each page, to check header placement.
+    // Cleared when a header packet shares a page with another packet.
     let mut header_pages_ok = true;
     while pos < bytes.len() {
         if eos {

@@ -87,9 +87,11 @@ impl std::fmt::Debug for StreamResampler {
 
 impl StreamResampler {
     /// A resampler from `in_rate` to `out_rate`; one of the two must be 8 kHz and the
-    /// other one of 16, 24 or 48 kHz (or both equal, which is a plain delay-free copy
-    /// through the same filter structure).
+    /// other one of 16, 24 or 48 kHz.
     pub fn new(in_rate: u32, out_rate: u32) -> Result<Self> {
+        if in_rate == out_rate {
+            return Err(MediaError::UnsupportedRate(in_rate));
+        }
         for rate in [in_rate, out_rate] {
             if !SUPPORTED_RATES.contains(&rate) {
                 return Err(MediaError::UnsupportedRate(rate));
@@ -414,6 +416,7 @@ mod tests {
         assert_eq!(r.pending_len(), 0);
         assert!(StreamResampler::new(8000, 44100).is_err());
         assert!(StreamResampler::new(16000, 24000).is_err());
+        assert!(StreamResampler::new(8000, 8000).is_err());
     }
 
     #[test]

@@ -1,1 +1,2 @@
 //! The agent brain: understanding customers and driving bookings.
+pub mod nlu;

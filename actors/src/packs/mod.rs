@@ -22,6 +22,8 @@ mod template;
 mod validate;
 
 #[cfg(test)]
+mod invalid_tests;
+#[cfg(test)]
 mod tests;
 
 pub use agent::{AgentProfile, Answer, AnswerError, AnswerKind, BookingQuestion, Vocabulary};
