@@ -81,6 +81,8 @@ pub struct Config {
     pub stripe: StripeConfig,
     /// `production` refuses development conveniences.
     pub production: bool,
+    /// Texts per second one sending number may carry (carrier pacing).
+    pub sms_per_number_per_second: std::num::NonZeroU32,
 }
 
 /// Reads variables from a map (the environment merged over the optional file).
@@ -236,7 +238,17 @@ impl Config {
                 "required when STRIPE_SECRET_KEY is set",
             ));
         }
+        let sms_rate_raw = src
+            .get("SERVICEPRO_SMS_PER_NUMBER_PER_SECOND")
+            .unwrap_or_else(|| "1".to_owned());
+        let sms_per_number_per_second = sms_rate_raw.parse().map_err(|_| {
+            invalid(
+                "SERVICEPRO_SMS_PER_NUMBER_PER_SECOND",
+                format!("expected a positive integer, got {sms_rate_raw}"),
+            )
+        })?;
         Ok(Config {
+            sms_per_number_per_second,
             database_url,
             bind,
             public_url,

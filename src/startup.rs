@@ -23,6 +23,9 @@ pub enum StartupError {
     /// The database could not be prepared.
     #[error("database: {0}")]
     Database(#[from] DbError),
+    /// The Twilio client could not be built.
+    #[error("twilio client: {0}")]
+    Twilio(String),
     /// The listen address could not be bound.
     #[error("cannot listen on {addr}: {source}")]
     Bind {
@@ -76,7 +79,9 @@ impl Application {
             addr: config.bind.to_string(),
             source,
         })?;
-        Self::with_listener(AppState::new(config, pool), listener)
+        let state =
+            AppState::start(config, pool).map_err(|e| StartupError::Twilio(e.to_string()))?;
+        Self::with_listener(state, listener)
     }
 
     /// Builds the server for `state` on an already-bound listener (tests use port 0).

@@ -1,10 +1,20 @@
 //! What every request handler shares: the pool, the audited root path,
-//! the secret box, configuration and metrics.
+//! the secret box, configuration, metrics, and the process-wide actors.
 
 use crate::config::Config;
+use actix::{Addr, Supervisor};
+use servicepro_actors::messaging::{
+    OutboxConfig, RateLimitActor, RateLimits, SmsOutbox, TwilioCredentials, TwilioError, TwilioRest,
+};
 use servicepro_actors::metrics::Metrics;
+use servicepro_actors::voice::callback_urls::CallbackUrls;
 use servicepro_schema::{DbPool, RootDb, SecretBox, TenantDb, TenantId};
 use std::sync::Arc;
+
+/// Texts one sending number may have waiting in the outbox.
+pub const OUTBOX_QUEUE_PER_NUMBER: usize = 1_000;
+/// Tries per text when Twilio is unreachable or busy.
+pub const OUTBOX_SEND_ATTEMPTS: u32 = 3;
 
 /// Shared application state (cheap to clone).
 #[derive(Clone)]
@@ -19,18 +29,72 @@ pub struct AppState {
     pub secrets: SecretBox,
     /// Process metrics.
     pub metrics: Arc<Metrics>,
+    /// Callback URLs handed to Twilio.
+    pub urls: CallbackUrls,
+    /// Twilio's REST API.
+    pub twilio: TwilioRest,
+    /// Every outbound text goes through it.
+    pub outbox: Addr<SmsOutbox>,
+    /// The process-wide rate limiter.
+    pub rate_limiter: Addr<RateLimitActor>,
 }
 
 impl AppState {
-    /// State for `config` over `pool`.
-    pub fn new(config: Config, pool: DbPool) -> Self {
-        AppState {
-            secrets: SecretBox::new(&config.secret_key),
+    /// Builds the state and starts the process-wide actors under their
+    /// supervisors. Must run inside the actix system.
+    pub fn start(config: Config, pool: DbPool) -> Result<Self, TwilioError> {
+        let secrets = SecretBox::new(&config.secret_key);
+        let metrics = Arc::new(Metrics::default());
+        let urls = CallbackUrls::new(&config.public_url);
+        let twilio = TwilioRest::new(config.twilio.api_base.clone())?;
+        let limits = RateLimits {
+            per_number_per_second: config.sms_per_number_per_second,
+            ..RateLimits::default()
+        };
+        let rate_limiter = Supervisor::start(move |_| RateLimitActor::new(limits.clone()));
+        let platform_credentials = match (&config.twilio.account_sid, &config.twilio.auth_token) {
+            (Some(account_sid), Some(auth_token)) => Some(TwilioCredentials {
+                account_sid: account_sid.clone(),
+                auth_token: auth_token.clone(),
+            }),
+            _ => None,
+        };
+        let outbox_config = OutboxConfig {
+            urls: urls.clone(),
+            platform_credentials,
+            queue_per_number: OUTBOX_QUEUE_PER_NUMBER,
+            max_send_attempts: OUTBOX_SEND_ATTEMPTS,
+        };
+        let outbox = {
+            let (pool, twilio, limiter, secrets, metrics) = (
+                pool.clone(),
+                twilio.clone(),
+                rate_limiter.clone(),
+                secrets.clone(),
+                metrics.clone(),
+            );
+            Supervisor::start(move |_| {
+                SmsOutbox::new(
+                    pool.clone(),
+                    twilio.clone(),
+                    limiter.clone(),
+                    secrets.clone(),
+                    outbox_config.clone(),
+                    metrics.clone(),
+                )
+            })
+        };
+        Ok(AppState {
             root_db: RootDb::new(pool.clone()),
             config: Arc::new(config),
             pool,
-            metrics: Arc::new(Metrics::default()),
-        }
+            secrets,
+            metrics,
+            urls,
+            twilio,
+            outbox,
+            rate_limiter,
+        })
     }
 
     /// Tenant-scoped access for `tenant`.

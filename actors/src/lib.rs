@@ -3,7 +3,11 @@
 //! media core, never HTTP.
 
 pub mod brain;
+pub mod messaging;
 pub mod metrics;
 pub mod packs;
 pub mod tenant_admin;
+pub mod tenant_context;
+pub mod tls;
 pub mod twilio;
+pub mod voice;

@@ -59,6 +59,12 @@ pub struct Metrics {
     pub auth_rejected: Counter,
     /// Database errors seen at the edge.
     pub db_errors: Counter,
+    /// Texts handed to Twilio.
+    pub sms_sent: Counter,
+    /// Texts refused (opt-out, quota, status, full outbox), stored with the reason.
+    pub sms_refused: Counter,
+    /// Texts Twilio would not take.
+    pub sms_failed: Counter,
 }
 
 impl Metrics {

@@ -10,6 +10,7 @@ pub mod database_admin;
 pub mod error;
 pub mod features;
 pub mod ids;
+pub mod lookup;
 pub mod migrate;
 pub mod models;
 pub mod pool;

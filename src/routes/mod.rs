@@ -3,6 +3,9 @@
 pub mod admin;
 pub mod health;
 pub mod json_fields;
+pub mod twilio_sms;
+pub mod twilio_voice;
+pub mod twiml_response;
 
 use actix_web::web;
 
@@ -16,5 +19,22 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route(web::post().to(admin::create_tenant))
                 .route(web::get().to(admin::list_tenants)),
         )
-        .service(web::resource("/api/admin/tenants/{id}").route(web::get().to(admin::get_tenant)));
+        .service(web::resource("/api/admin/tenants/{id}").route(web::get().to(admin::get_tenant)))
+        .service(
+            web::resource("/twilio/voice/incoming").route(web::post().to(twilio_voice::incoming)),
+        )
+        .service(web::resource("/twilio/voice/ivr").route(web::post().to(twilio_voice::ivr)))
+        .service(
+            web::resource("/twilio/voice/dial-complete")
+                .route(web::post().to(twilio_voice::dial_complete)),
+        )
+        .service(
+            web::resource("/twilio/voice/voicemail-done")
+                .route(web::post().to(twilio_voice::voicemail_done)),
+        )
+        .service(
+            web::resource("/twilio/voice/recording").route(web::post().to(twilio_voice::recording)),
+        )
+        .service(web::resource("/twilio/voice/status").route(web::post().to(twilio_voice::status)))
+        .service(web::resource("/twilio/sms/status").route(web::post().to(twilio_sms::status)));
 }

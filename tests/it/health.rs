@@ -33,7 +33,7 @@ async fn readyz_is_503_when_the_database_is_unreachable() {
     let pool = DbPool::new(&settings).unwrap();
     let config = Config::from_map(HashMap::new()).unwrap();
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let app = Application::with_listener(AppState::new(config, pool), listener).unwrap();
+    let app = Application::with_listener(AppState::start(config, pool).unwrap(), listener).unwrap();
     let url = format!("http://127.0.0.1:{}", app.port());
     actix_web::rt::spawn(app.run_until_stopped());
     let client = reqwest::Client::new();

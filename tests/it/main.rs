@@ -7,4 +7,6 @@ mod support;
 
 mod admin_api;
 mod health;
+mod sms_outbound;
 mod tenant_isolation;
+mod voice;

@@ -123,3 +123,22 @@ SELECT servicepro_enable_tenant_rls('voicemails');
 SELECT servicepro_enable_tenant_rls('conversations');
 SELECT servicepro_enable_tenant_rls('messages');
 SELECT servicepro_enable_tenant_rls('usage_events');
+
+-- Where a call status sits in a call's life: status callbacks that arrive
+-- late or twice never move a call backwards; terminal states are final.
+CREATE FUNCTION call_status_rank(status TEXT) RETURNS INTEGER
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE status
+        WHEN 'queued' THEN 0
+        WHEN 'initiated' THEN 1
+        WHEN 'ringing' THEN 2
+        WHEN 'in-progress' THEN 3
+        WHEN 'completed' THEN 4
+        WHEN 'busy' THEN 4
+        WHEN 'no-answer' THEN 4
+        WHEN 'failed' THEN 4
+        WHEN 'canceled' THEN 4
+        ELSE 0
+    END
+$$;
+GRANT EXECUTE ON FUNCTION call_status_rank(TEXT) TO servicepro_app, servicepro_root;

@@ -12,6 +12,8 @@ pub const ROOT_TOKEN: &str = "test-root-token-0123456789";
 
 /// A running server and its database.
 pub struct TestApp {
+    /// The loopback Twilio REST API the app talks to.
+    pub twilio: super::FakeTwilio,
     /// `http://127.0.0.1:{port}`.
     pub address: String,
     /// The app's shared state.
@@ -47,7 +49,16 @@ impl TestAppBuilder {
     pub async fn spawn(self) -> TestApp {
         super::init_logging();
         let db = TestDatabase::new().await;
+        let twilio = super::FakeTwilio::start();
         let mut vars = self.vars;
+        for (k, v) in [
+            ("TWILIO_API_BASE", twilio.base.as_str()),
+            ("TWILIO_ACCOUNT_SID", super::twilio_client::ACCOUNT_SID),
+            ("TWILIO_AUTH_TOKEN", super::twilio_client::AUTH_TOKEN),
+            ("SERVICEPRO_PUBLIC_URL", super::twilio_client::PUBLIC_URL),
+        ] {
+            vars.entry(k.to_owned()).or_insert_with(|| v.to_owned());
+        }
         vars.entry("SERVICEPRO_ROOT_TOKEN".to_owned())
             .or_insert_with(|| ROOT_TOKEN.to_owned());
         vars.insert("DATABASE_URL".to_owned(), db.url().to_owned());
@@ -55,12 +66,14 @@ impl TestAppBuilder {
         let config = Config::from_map(vars).unwrap();
         let pool = DbPool::new(&PoolSettings::new(db.url())).unwrap();
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        let app = Application::with_listener(AppState::new(config, pool), listener).unwrap();
+        let app =
+            Application::with_listener(AppState::start(config, pool).unwrap(), listener).unwrap();
         let address = format!("http://127.0.0.1:{}", app.port());
         let state = app.state().clone();
         let handle = app.handle();
         actix_web::rt::spawn(app.run_until_stopped());
         TestApp {
+            twilio,
             address,
             state,
             db,

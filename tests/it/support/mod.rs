@@ -2,9 +2,13 @@
 
 pub mod app;
 pub mod db;
+pub mod fake_twilio;
+pub mod tenants;
+pub mod twilio_client;
 
 pub use app::TestApp;
 pub use db::TestDatabase;
+pub use fake_twilio::FakeTwilio;
 
 /// Logs are silent unless `TEST_LOG` is set.
 pub fn init_logging() {

@@ -1,0 +1,78 @@
+//! Twilio message status callbacks: move a stored message's status
+//! forward (never back: callbacks repeat and arrive out of order) and keep
+//! Twilio's error code when delivery fails.
+
+use diesel::{BoolExpressionMethods, ExpressionMethods, OptionalExtension, QueryDsl};
+use diesel_async::RunQueryDsl;
+use servicepro_schema::models::message::status_rank;
+use servicepro_schema::schema::messages;
+use servicepro_schema::{DbError, TenantDb};
+
+/// A status callback for one message.
+#[derive(Debug, Clone)]
+pub struct DeliveryReport {
+    /// Our message id, from the callback URL we gave Twilio.
+    pub message_id: Option<i64>,
+    /// Twilio's MessageSid.
+    pub message_sid: String,
+    /// `MessageStatus`.
+    pub status: String,
+    /// `ErrorCode`, when delivery failed.
+    pub error_code: Option<String>,
+}
+
+/// What the report did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DeliveryOutcome {
+    /// The status moved forward.
+    Updated,
+    /// The stored status was already as far or further along.
+    Stale,
+    /// No stored message matches.
+    Unknown,
+}
+
+/// Applies a delivery report.
+pub async fn apply_delivery_report(
+    db: &TenantDb,
+    report: DeliveryReport,
+) -> Result<DeliveryOutcome, DbError> {
+    db.transaction(move |tx| {
+        Box::pin(async move {
+            let by_id = report.message_id.unwrap_or(-1);
+            let found: Option<(i64, String)> = tx
+                .scope(messages::table)
+                .filter(
+                    messages::id
+                        .eq(by_id)
+                        .or(messages::twilio_sid.eq(&report.message_sid)),
+                )
+                .select((messages::id, messages::status))
+                .for_update()
+                .first(tx.conn())
+                .await
+                .optional()?;
+            let Some((id, current)) = found else {
+                return Ok(DeliveryOutcome::Unknown);
+            };
+            let target = tx.scope(messages::table).filter(messages::id.eq(id));
+            diesel::update(target.clone().filter(messages::twilio_sid.is_null()))
+                .set(messages::twilio_sid.eq(&report.message_sid))
+                .execute(tx.conn())
+                .await?;
+            if status_rank(&report.status) <= status_rank(&current) {
+                return Ok(DeliveryOutcome::Stale);
+            }
+            diesel::update(target)
+                .set((
+                    messages::status.eq(&report.status),
+                    messages::error_code.eq(report.error_code.as_deref()),
+                    messages::updated_at.eq(diesel::dsl::now),
+                ))
+                .execute(tx.conn())
+                .await?;
+            Ok(DeliveryOutcome::Updated)
+        })
+    })
+    .await
+}

@@ -1,0 +1,11 @@
+//! Outbound texting: the Twilio REST client, the process-wide rate limiter
+//! every outbound text passes, and the outbox that stores, paces and sends.
+
+pub mod delivery_status;
+pub mod outbox;
+pub mod rate_limit;
+pub mod twilio_rest;
+
+pub use outbox::{OutboxConfig, SendSms, SmsOutbox};
+pub use rate_limit::{MaySend, RateLimitActor, RateLimits, SendDecision};
+pub use twilio_rest::{SmsFrom, TwilioCredentials, TwilioError, TwilioRest};

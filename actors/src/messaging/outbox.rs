@@ -1,0 +1,454 @@
+//! `SmsOutbox`: every outbound text is stored first (so nothing is lost),
+//! then paced through the `RateLimitActor` and sent through Twilio's REST
+//! API by one worker per sending number, in order. A text that cannot go
+//! (recipient opted out, quota reached, account suspended, outbox full,
+//! Twilio refused) is kept with its reason — never silently dropped.
+
+use crate::messaging::rate_limit::{MaySend, RateLimitActor, SendDecision};
+use crate::messaging::twilio_rest::{SmsFrom, TwilioCredentials, TwilioRest};
+use crate::metrics::Metrics;
+use crate::tenant_context::TenantContext;
+use crate::voice::callback_urls::CallbackUrls;
+use actix::{
+    Actor, ActorFutureExt, Addr, Context, Handler, Message, ResponseActFuture, Supervised,
+    WrapFuture,
+};
+use diesel::{ExpressionMethods, OptionalExtension, QueryDsl};
+use diesel_async::RunQueryDsl;
+use servicepro_schema::models::message::{STATUS_FAILED, STATUS_PENDING, STATUS_REFUSED};
+use servicepro_schema::models::NewMessage;
+use servicepro_schema::schema::{customers, messages, usage_events};
+use servicepro_schema::{
+    DbError, DbPool, PlanTier, SecretBox, TenantDb, TenantId, TenantStatus, E164,
+};
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::mpsc;
+
+/// How long a number's worker waits for more work before it exits.
+pub const WORKER_IDLE_EXIT: Duration = Duration::from_secs(60);
+
+/// Purposes that are automations (stopped while `past_due`).
+const AUTOMATIONS: [&str; 2] = ["reminder", "campaign"];
+
+/// Outbox settings.
+#[derive(Debug, Clone)]
+pub struct OutboxConfig {
+    /// Builds the Twilio status callback URL of each text.
+    pub urls: CallbackUrls,
+    /// The platform's Twilio account, used when a tenant has none of its own.
+    pub platform_credentials: Option<TwilioCredentials>,
+    /// Texts one sending number may have waiting.
+    pub queue_per_number: usize,
+    /// Tries per text when Twilio is unreachable or busy.
+    pub max_send_attempts: u32,
+}
+
+/// Send a text for a tenant.
+#[derive(Debug, Clone, Message)]
+#[rtype(result = "Result<Queued, DbError>")]
+pub struct SendSms {
+    /// Sending tenant.
+    pub tenant: TenantId,
+    /// Recipient.
+    pub to: E164,
+    /// Text.
+    pub body: String,
+    /// Why (`reply`, `booking_link`, `voicemail_notice`, `reminder`, ...).
+    pub purpose: String,
+    /// Thread, if any.
+    pub conversation_id: Option<i64>,
+    /// Customer, if known.
+    pub customer_id: Option<i64>,
+}
+
+/// What became of a text handed to the outbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Queued {
+    /// The stored message's id.
+    pub message_id: i64,
+    /// `pending` (will be sent) or `refused`.
+    pub status: String,
+    /// Why it was refused.
+    pub reason: Option<String>,
+}
+
+struct Job {
+    tenant: TenantId,
+    message_id: i64,
+    tier: PlanTier,
+    status: TenantStatus,
+    from: SmsFrom,
+    to: String,
+    body: String,
+    credentials: TwilioCredentials,
+}
+
+struct Deps {
+    pool: DbPool,
+    rest: TwilioRest,
+    limiter: Addr<RateLimitActor>,
+    config: OutboxConfig,
+    metrics: Arc<Metrics>,
+}
+
+/// The process-wide outbox actor.
+pub struct SmsOutbox {
+    deps: Arc<Deps>,
+    secrets: SecretBox,
+    workers: HashMap<String, mpsc::Sender<Job>>,
+}
+
+impl SmsOutbox {
+    /// An outbox sending through `rest`, paced by `limiter`.
+    pub fn new(
+        pool: DbPool,
+        rest: TwilioRest,
+        limiter: Addr<RateLimitActor>,
+        secrets: SecretBox,
+        config: OutboxConfig,
+        metrics: Arc<Metrics>,
+    ) -> Self {
+        SmsOutbox {
+            deps: Arc::new(Deps {
+                pool,
+                rest,
+                limiter,
+                config,
+                metrics,
+            }),
+            secrets,
+            workers: HashMap::new(),
+        }
+    }
+
+    fn enqueue(&mut self, job: Job) -> Result<(), Job> {
+        let key = match &job.from {
+            SmsFrom::Number(n) => n.clone(),
+            SmsFrom::MessagingService(s) => s.clone(),
+        };
+        let job = match self.workers.get(&key) {
+            Some(tx) => match tx.try_send(job) {
+                Ok(()) => return Ok(()),
+                Err(mpsc::error::TrySendError::Full(job)) => return Err(job),
+                Err(mpsc::error::TrySendError::Closed(job)) => job,
+            },
+            None => job,
+        };
+        let (tx, rx) = mpsc::channel(self.deps.config.queue_per_number.max(1));
+        tokio::spawn(run_worker(rx, self.deps.clone()));
+        let result = tx.try_send(job).map_err(|e| match e {
+            mpsc::error::TrySendError::Full(j) | mpsc::error::TrySendError::Closed(j) => j,
+        });
+        self.workers.insert(key, tx);
+        result
+    }
+}
+
+impl Actor for SmsOutbox {
+    type Context = Context<Self>;
+}
+
+impl Supervised for SmsOutbox {}
+
+/// Why a text is refused before it is queued, if it is.
+fn refusal(
+    ctx: &TenantContext,
+    purpose: &str,
+    opted_out: bool,
+    has_credentials: bool,
+) -> Option<String> {
+    let status = ctx.tenant.status;
+    if matches!(status, TenantStatus::Suspended | TenantStatus::Cancelled) {
+        return Some(format!("tenant is {status}: no texts are sent"));
+    }
+    if status == TenantStatus::PastDue && AUTOMATIONS.contains(&purpose) {
+        return Some("tenant is past_due: automations are paused".to_owned());
+    }
+    if opted_out {
+        return Some("recipient opted out (STOP)".to_owned());
+    }
+    if ctx.sms_from().is_none() {
+        return Some("tenant has no number to text from".to_owned());
+    }
+    if !has_credentials {
+        return Some("no Twilio credentials configured".to_owned());
+    }
+    None
+}
+
+impl Handler<SendSms> for SmsOutbox {
+    type Result = ResponseActFuture<Self, Result<Queued, DbError>>;
+
+    fn handle(&mut self, msg: SendSms, _: &mut Self::Context) -> Self::Result {
+        let deps = self.deps.clone();
+        let secrets = self.secrets.clone();
+        let store = async move {
+            let db = TenantDb::new(deps.pool.clone(), msg.tenant.clone());
+            let ctx = TenantContext::load(&db).await?;
+            let credentials =
+                ctx.twilio_credentials(&secrets, deps.config.platform_credentials.as_ref());
+            let to = msg.to.as_str().to_owned();
+            let lookup_to = to.clone();
+            let opted_out = db
+                .transaction(move |tx| {
+                    Box::pin(async move {
+                        let found: Option<bool> = tx
+                            .scope(customers::table)
+                            .filter(customers::phone.eq(lookup_to))
+                            .select(customers::sms_opted_out)
+                            .first(tx.conn())
+                            .await
+                            .optional()?;
+                        Ok(found.unwrap_or(false))
+                    })
+                })
+                .await?;
+            let reason = refusal(&ctx, &msg.purpose, opted_out, credentials.is_some());
+            let from_number = ctx.phone_number().unwrap_or_default().to_owned();
+            let row = NewMessage {
+                conversation_id: msg.conversation_id,
+                customer_id: msg.customer_id,
+                direction: "outbound".to_owned(),
+                from_number,
+                to_number: to.clone(),
+                body: msg.body.clone(),
+                twilio_sid: None,
+                status: if reason.is_some() {
+                    STATUS_REFUSED
+                } else {
+                    STATUS_PENDING
+                }
+                .to_owned(),
+                error_code: reason.as_ref().map(|_| "refused".to_owned()),
+                error_message: reason.clone(),
+                purpose: msg.purpose.clone(),
+            };
+            let message_id: i64 = db
+                .transaction(move |tx| {
+                    Box::pin(async move {
+                        Ok(tx
+                            .insert(messages::table, &row)
+                            .returning(messages::id)
+                            .get_result(tx.conn())
+                            .await?)
+                    })
+                })
+                .await?;
+            if let Some(reason) = &reason {
+                deps.metrics.sms_refused.inc();
+                tracing::warn!(tenant_id = %msg.tenant, message_id, %reason, "text refused");
+            }
+            let job = match (reason.is_none(), ctx.sms_from(), credentials) {
+                (true, Some(from), Some(credentials)) => Some(Job {
+                    tenant: msg.tenant.clone(),
+                    message_id,
+                    tier: ctx.tenant.plan_tier,
+                    status: ctx.tenant.status,
+                    from,
+                    to,
+                    body: msg.body,
+                    credentials,
+                }),
+                _ => None,
+            };
+            Ok::<_, DbError>((message_id, reason, job))
+        };
+        Box::pin(store.into_actor(self).map(|stored, outbox, _| {
+            let (message_id, reason, job) = stored?;
+            let Some(job) = job else {
+                return Ok(Queued { message_id, status: STATUS_REFUSED.to_owned(), reason });
+            };
+            match outbox.enqueue(job) {
+                Ok(()) => Ok(Queued { message_id, status: STATUS_PENDING.to_owned(), reason: None }),
+                Err(job) => {
+                    let reason = "outbox full for this number".to_owned();
+                    tracing::warn!(tenant_id = %job.tenant, message_id, "outbox full; text refused");
+                    outbox.deps.metrics.sms_refused.inc();
+                    tokio::spawn(mark_refused(outbox.deps.clone(), job, reason.clone()));
+                    Ok(Queued { message_id, status: STATUS_REFUSED.to_owned(), reason: Some(reason) })
+                }
+            }
+        }))
+    }
+}
+
+async fn run_worker(mut rx: mpsc::Receiver<Job>, deps: Arc<Deps>) {
+    loop {
+        match tokio::time::timeout(WORKER_IDLE_EXIT, rx.recv()).await {
+            Ok(Some(job)) => deliver(&deps, job).await,
+            Ok(None) => return,
+            Err(_) => break,
+        }
+    }
+    // Idle: refuse new work, then finish anything that slipped in meanwhile.
+    rx.close();
+    while let Ok(job) = rx.try_recv() {
+        deliver(&deps, job).await;
+    }
+}
+
+async fn deliver(deps: &Deps, job: Job) {
+    let mut recipient_cleared = false;
+    let from_key = match &job.from {
+        SmsFrom::Number(n) => n.clone(),
+        SmsFrom::MessagingService(s) => s.clone(),
+    };
+    loop {
+        let ask = MaySend {
+            tenant_id: job.tenant.as_str().to_owned(),
+            tier: job.tier,
+            status: job.status,
+            from: from_key.clone(),
+            to: job.to.clone(),
+            recipient_cleared,
+        };
+        match deps.limiter.send(ask).await {
+            Ok(SendDecision::Now) => break,
+            Ok(SendDecision::After(wait)) => tokio::time::sleep(wait).await,
+            Ok(SendDecision::NumberBusy(wait)) => {
+                recipient_cleared = true;
+                tokio::time::sleep(wait).await;
+            }
+            Ok(SendDecision::Refused(reason)) => {
+                deps.metrics.sms_refused.inc();
+                tracing::warn!(tenant_id = %job.tenant, message_id = job.message_id, %reason, "text refused by rate limits");
+                return mark_refused_ref(deps, &job, reason).await;
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "rate limiter unavailable; retrying");
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+        }
+    }
+    let callback = deps
+        .config
+        .urls
+        .sms_status(job.tenant.as_str(), job.message_id);
+    let mut attempt = 1;
+    let outcome = loop {
+        let result = deps
+            .rest
+            .send_sms(
+                &job.credentials,
+                &job.from,
+                &job.to,
+                &job.body,
+                Some(&callback),
+            )
+            .await;
+        match result {
+            Err(e) if e.is_transient() && attempt < deps.config.max_send_attempts => {
+                tracing::warn!(tenant_id = %job.tenant, message_id = job.message_id, attempt, error = %e, "send failed; retrying");
+                tokio::time::sleep(Duration::from_millis(250 * 2u64.pow(attempt))).await;
+                attempt += 1;
+            }
+            other => break other,
+        }
+    };
+    let db = TenantDb::new(deps.pool.clone(), job.tenant.clone());
+    let message_id = job.message_id;
+    let stored = match outcome {
+        Ok(created) => {
+            deps.metrics.sms_sent.inc();
+            tracing::info!(tenant_id = %job.tenant, message_id, sid = %created.sid, "text sent");
+            db.transaction(move |tx| {
+                Box::pin(async move {
+                    diesel::update(
+                        tx.scope(messages::table)
+                            .filter(messages::id.eq(message_id)),
+                    )
+                    .set((
+                        messages::twilio_sid.eq(&created.sid),
+                        messages::sent_at.eq(diesel::dsl::now),
+                    ))
+                    .execute(tx.conn())
+                    .await?;
+                    diesel::update(
+                        tx.scope(messages::table)
+                            .filter(messages::id.eq(message_id))
+                            .filter(messages::status.eq(STATUS_PENDING)),
+                    )
+                    .set((
+                        messages::status.eq(&created.status),
+                        messages::updated_at.eq(diesel::dsl::now),
+                    ))
+                    .execute(tx.conn())
+                    .await?;
+                    let usage = (
+                        usage_events::kind.eq("sms_out"),
+                        usage_events::quantity.eq(1),
+                        usage_events::source_key.eq(format!("message:{message_id}")),
+                    );
+                    tx.insert(usage_events::table, usage)
+                        .on_conflict_do_nothing()
+                        .execute(tx.conn())
+                        .await?;
+                    Ok(())
+                })
+            })
+            .await
+        }
+        Err(e) => {
+            deps.metrics.sms_failed.inc();
+            tracing::error!(tenant_id = %job.tenant, message_id, error = %e, "text failed");
+            let code = match &e {
+                crate::messaging::TwilioError::Api { code, .. } => code.to_string(),
+                _ => "transport".to_owned(),
+            };
+            db.transaction(move |tx| {
+                Box::pin(async move {
+                    diesel::update(
+                        tx.scope(messages::table)
+                            .filter(messages::id.eq(message_id)),
+                    )
+                    .set((
+                        messages::status.eq(STATUS_FAILED),
+                        messages::error_code.eq(code),
+                        messages::error_message.eq(e.to_string()),
+                        messages::updated_at.eq(diesel::dsl::now),
+                    ))
+                    .execute(tx.conn())
+                    .await?;
+                    Ok(())
+                })
+            })
+            .await
+        }
+    };
+    if let Err(e) = stored {
+        tracing::error!(message_id, error = %e, "could not record the send outcome");
+    }
+}
+
+async fn mark_refused(deps: Arc<Deps>, job: Job, reason: String) {
+    mark_refused_ref(&deps, &job, reason).await;
+}
+
+async fn mark_refused_ref(deps: &Deps, job: &Job, reason: String) {
+    let message_id = job.message_id;
+    let db = TenantDb::new(deps.pool.clone(), job.tenant.clone());
+    let result = db
+        .transaction(move |tx| {
+            Box::pin(async move {
+                diesel::update(
+                    tx.scope(messages::table)
+                        .filter(messages::id.eq(message_id)),
+                )
+                .set((
+                    messages::status.eq(STATUS_REFUSED),
+                    messages::error_code.eq("refused"),
+                    messages::error_message.eq(reason),
+                    messages::updated_at.eq(diesel::dsl::now),
+                ))
+                .execute(tx.conn())
+                .await?;
+                Ok(())
+            })
+        })
+        .await;
+    if let Err(e) = result {
+        tracing::error!(message_id, error = %e, "could not record a refusal");
+    }
+}

@@ -1,0 +1,175 @@
+//! A small client of Twilio's REST API (2010-04-01): send a message,
+//! redirect a live call. The base URL is configuration (a loopback fake in
+//! tests); credentials are per call so BYO-Twilio tenants use their own.
+
+use std::time::Duration;
+use url::Url;
+
+/// Account credentials for one request (platform or the tenant's own).
+#[derive(Clone)]
+pub struct TwilioCredentials {
+    /// Account SID (`AC…`).
+    pub account_sid: String,
+    /// Auth token.
+    pub auth_token: String,
+}
+
+impl std::fmt::Debug for TwilioCredentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TwilioCredentials")
+            .field("account_sid", &self.account_sid)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Where a text is sent from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SmsFrom {
+    /// A phone number in E.164.
+    Number(String),
+    /// A Messaging Service SID (`MG…`), which picks the sender itself.
+    MessagingService(String),
+}
+
+/// What Twilio answered for a created message.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct CreatedMessage {
+    /// Message SID (`SM…`).
+    pub sid: String,
+    /// Initial status, usually `queued` or `accepted`.
+    pub status: String,
+}
+
+/// A failed Twilio request.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum TwilioError {
+    /// Twilio answered with an error (e.g. 21610: recipient unsubscribed).
+    #[error("twilio {status}: {message} (code {code})")]
+    Api {
+        /// HTTP status.
+        status: u16,
+        /// Twilio error code.
+        code: i64,
+        /// Twilio's message.
+        message: String,
+    },
+    /// Twilio could not be reached or timed out.
+    #[error("twilio unreachable: {0}")]
+    Transport(String),
+    /// The answer was not what Twilio documents.
+    #[error("unexpected twilio answer: {0}")]
+    Decode(String),
+}
+
+impl TwilioError {
+    /// Worth retrying later (network trouble, 429, 5xx).
+    pub fn is_transient(&self) -> bool {
+        match self {
+            TwilioError::Transport(_) => true,
+            TwilioError::Api { status, .. } => *status == 429 || *status >= 500,
+            TwilioError::Decode(_) => false,
+        }
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct ApiErrorBody {
+    code: Option<i64>,
+    message: Option<String>,
+}
+
+/// The REST client.
+#[derive(Debug, Clone)]
+pub struct TwilioRest {
+    http: reqwest::Client,
+    base: Url,
+}
+
+impl TwilioRest {
+    /// A client of the API at `base` (e.g. `https://api.twilio.com`).
+    pub fn new(base: Url) -> Result<Self, TwilioError> {
+        crate::tls::install_crypto_provider();
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(10))
+            .connect_timeout(Duration::from_secs(5))
+            .build()
+            .map_err(|e| TwilioError::Transport(e.to_string()))?;
+        Ok(TwilioRest { http, base })
+    }
+
+    fn endpoint(&self, creds: &TwilioCredentials, tail: &str) -> Result<Url, TwilioError> {
+        let path = format!("2010-04-01/Accounts/{}/{tail}", creds.account_sid);
+        self.base
+            .join(&path)
+            .map_err(|e| TwilioError::Decode(format!("bad URL {path}: {e}")))
+    }
+
+    async fn post_form(
+        &self,
+        creds: &TwilioCredentials,
+        tail: &str,
+        form: &[(&str, &str)],
+    ) -> Result<reqwest::Response, TwilioError> {
+        let url = self.endpoint(creds, tail)?;
+        let res = self
+            .http
+            .post(url)
+            .basic_auth(&creds.account_sid, Some(&creds.auth_token))
+            .form(form)
+            .send()
+            .await
+            .map_err(|e| TwilioError::Transport(e.to_string()))?;
+        if res.status().is_success() {
+            return Ok(res);
+        }
+        let status = res.status().as_u16();
+        let body: Option<ApiErrorBody> = res.json().await.ok();
+        Err(TwilioError::Api {
+            status,
+            code: body.as_ref().and_then(|b| b.code).unwrap_or_default(),
+            message: body
+                .and_then(|b| b.message)
+                .unwrap_or_else(|| format!("HTTP {status}")),
+        })
+    }
+
+    /// Sends a text (`POST /Accounts/{sid}/Messages.json`).
+    pub async fn send_sms(
+        &self,
+        creds: &TwilioCredentials,
+        from: &SmsFrom,
+        to: &str,
+        body: &str,
+        status_callback: Option<&str>,
+    ) -> Result<CreatedMessage, TwilioError> {
+        let mut form: Vec<(&str, &str)> = vec![("To", to), ("Body", body)];
+        match from {
+            SmsFrom::Number(n) => form.push(("From", n)),
+            SmsFrom::MessagingService(sid) => form.push(("MessagingServiceSid", sid)),
+        }
+        if let Some(cb) = status_callback {
+            form.push(("StatusCallback", cb));
+        }
+        let res = self.post_form(creds, "Messages.json", &form).await?;
+        res.json::<CreatedMessage>()
+            .await
+            .map_err(|e| TwilioError::Decode(e.to_string()))
+    }
+
+    /// Replaces a live call's TwiML (`POST /Accounts/{sid}/Calls/{CallSid}.json`
+    /// with `Twiml`): handoffs and fallbacks redirect calls this way.
+    pub async fn redirect_call(
+        &self,
+        creds: &TwilioCredentials,
+        call_sid: &str,
+        twiml: &str,
+    ) -> Result<(), TwilioError> {
+        self.post_form(
+            creds,
+            &format!("Calls/{call_sid}.json"),
+            &[("Twiml", twiml)],
+        )
+        .await
+        .map(|_| ())
+    }
+}

@@ -1,0 +1,381 @@
+//! How a tenant's number answers: the TwiML for an incoming call by tenant
+//! status and `ivr_mode`, for each IVR choice, for the end of a forwarded
+//! call and of a voicemail. Pure: it reads the tenant context and the
+//! industry pack and returns documents (and, for "press 2", the text to
+//! send); the HTTP edge stores and sends.
+//!
+//! Every path ends in something the caller hears — a person, a menu, a
+//! recording prompt or a spoken goodbye — never silence.
+
+use crate::packs::{self, IndustryPack, IvrScript};
+use crate::tenant_context::TenantContext;
+use crate::twilio::twiml::{
+    Connect, Dial, Gather, Number, Record, RecordingEvent, Redirect, Response, Say, Sip, Stream,
+};
+use crate::voice::callback_urls::CallbackUrls;
+use servicepro_schema::{Feature, IvrMode, TenantStatus};
+
+/// How long a forwarded call rings before falling through to voicemail.
+pub const DIAL_TIMEOUT_SECS: u32 = 20;
+/// How long the menu waits for a key.
+pub const MENU_TIMEOUT_SECS: u32 = 6;
+/// The longest voicemail.
+pub const VOICEMAIL_MAX_SECS: u32 = 120;
+/// Menu attempts before the caller is sent to voicemail.
+pub const MENU_ATTEMPTS: u32 = 2;
+
+/// Said when the dialled number belongs to no tenant.
+pub const UNKNOWN_NUMBER_LINE: &str =
+    "Sorry, this number is not in service with us. Please check the number and try again. Goodbye.";
+const FALLBACK_SORRY: &str =
+    "Sorry, we can't take your call right now. Please leave a message after the tone.";
+
+/// The incoming call being answered.
+#[derive(Debug, Clone)]
+pub struct IncomingCall {
+    /// Twilio CallSid.
+    pub call_sid: String,
+    /// The caller.
+    pub from: String,
+    /// The dialled number.
+    pub to: String,
+}
+
+/// Which way a call was answered (stored on the call record).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Route {
+    /// No tenant owns the number.
+    UnknownNumber,
+    /// Tenant suspended: paused message.
+    Paused,
+    /// Tenant suspended with forwarding to the owner.
+    PausedForward,
+    /// Tenant cancelled: closing message.
+    Cancelled,
+    /// `simple`: forwarded to the owner.
+    Forward,
+    /// `ivr`: the menu.
+    Ivr,
+    /// `ai-voice`: the AI receptionist's media stream.
+    AiVoice,
+    /// `ai-voice` configured but the tier lacks it: the menu instead.
+    IvrFallback,
+}
+
+impl Route {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Route::UnknownNumber => "unknown-number",
+            Route::Paused => "paused",
+            Route::PausedForward => "paused-forward",
+            Route::Cancelled => "cancelled",
+            Route::Forward => "forward",
+            Route::Ivr => "ivr",
+            Route::AiVoice => "ai-voice",
+            Route::IvrFallback => "ivr-fallback",
+        }
+    }
+}
+
+/// What the engine must do besides answering.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IvrAction {
+    /// Text the caller the booking link.
+    TextBookingLink {
+        /// The text to send.
+        body: String,
+    },
+}
+
+/// The answer to an IVR step.
+#[derive(Debug, Clone)]
+pub struct IvrOutcome {
+    /// The TwiML.
+    pub twiml: Response,
+    /// Side effect to carry out.
+    pub action: Option<IvrAction>,
+}
+
+/// The tenant's voice script, with its business name filled in; falls
+/// back to plain lines should a pack line fail to render.
+struct Script<'a> {
+    ivr: Option<&'a IvrScript>,
+    pack: Option<&'static IndustryPack>,
+    business: &'a str,
+}
+
+impl<'a> Script<'a> {
+    fn of(ctx: &'a TenantContext) -> Self {
+        let pack = packs::pack(&ctx.tenant.industry).ok();
+        if pack.is_none() {
+            tracing::error!(tenant_id = %ctx.tenant.id, industry = %ctx.tenant.industry, "no industry pack; using plain lines");
+        }
+        Script {
+            ivr: pack.map(|p| &p.ivr),
+            pack,
+            business: &ctx.tenant.name,
+        }
+    }
+
+    fn line(
+        &self,
+        pick: impl Fn(&IvrScript, &str) -> Result<String, packs::TemplateError>,
+        fallback: &str,
+    ) -> String {
+        self.ivr
+            .and_then(|ivr| pick(ivr, self.business).ok())
+            .unwrap_or_else(|| fallback.replace("{business_name}", self.business))
+    }
+
+    fn greeting(&self) -> String {
+        self.line(IvrScript::greeting, "Thanks for calling {business_name}!")
+    }
+    fn menu(&self) -> String {
+        self.line(
+            IvrScript::menu,
+            "Press 1 to talk to a person, 2 to get our booking link by text, or 3 to leave a voicemail.",
+        )
+    }
+    fn voicemail_prompt(&self) -> String {
+        self.line(
+            IvrScript::voicemail_prompt,
+            "Please leave a message after the tone.",
+        )
+    }
+    fn connecting(&self) -> String {
+        self.line(IvrScript::connecting, "Connecting you now.")
+    }
+    fn invalid_choice(&self) -> String {
+        self.line(IvrScript::invalid_choice, "Sorry, I didn't catch that.")
+    }
+    fn booking_link_said(&self) -> String {
+        self.line(
+            IvrScript::booking_link_said,
+            "I've texted you our booking link. Thanks for calling!",
+        )
+    }
+    fn paused(&self) -> String {
+        self.line(
+            IvrScript::paused_message,
+            "Thanks for calling {business_name}. This line is paused right now; please try again later.",
+        )
+    }
+    fn joke(&self, pick: usize) -> String {
+        self.ivr
+            .and_then(|ivr| ivr.joke(pick))
+            .unwrap_or("Why did the scarecrow win an award? He was outstanding in his field.")
+            .to_owned()
+    }
+}
+
+fn say(text: impl Into<String>) -> Say {
+    Say::new(text)
+}
+
+/// `<Dial>` to the tenant's SIP address or forwarding number, falling
+/// through to voicemail via `dial_complete` when nobody answers.
+fn forward(ctx: &TenantContext, call: &IncomingCall, urls: &CallbackUrls) -> Option<Dial> {
+    let phone = ctx.phone.as_ref()?;
+    let dial = Dial::new()
+        .caller_id(call.from.clone())
+        .timeout(DIAL_TIMEOUT_SECS)
+        .answer_on_bridge(true)
+        .action(urls.dial_complete(&ctx.tenant.id));
+    match (&phone.sip_uri, &phone.forward_to) {
+        (Some(sip), _) => Some(dial.sip(Sip::new(format!("sip:{sip}")))),
+        (None, Some(number)) => Some(dial.number(Number::new(number.clone()))),
+        (None, None) => None,
+    }
+}
+
+fn menu_gather(
+    script: &Script<'_>,
+    tenant: &str,
+    attempt: u32,
+    urls: &CallbackUrls,
+    lead: Option<String>,
+) -> Response {
+    let mut gather = Gather::dtmf()
+        .num_digits(1)
+        .timeout(MENU_TIMEOUT_SECS)
+        .action(urls.ivr(tenant, attempt));
+    if let Some(lead) = lead {
+        gather = gather.say(say(lead));
+    }
+    Response::new()
+        .gather(gather.say(say(script.menu())))
+        .redirect(Redirect::new(urls.ivr(tenant, attempt)))
+}
+
+/// The voicemail prompt and recording.
+pub fn voicemail(ctx: &TenantContext, call: &IncomingCall, urls: &CallbackUrls) -> Response {
+    voicemail_with(ctx, call, urls, Script::of(ctx).voicemail_prompt())
+}
+
+fn voicemail_with(
+    ctx: &TenantContext,
+    call: &IncomingCall,
+    urls: &CallbackUrls,
+    prompt: String,
+) -> Response {
+    let tenant = &ctx.tenant.id;
+    Response::new().say(say(prompt)).record(
+        Record::new()
+            .max_length(VOICEMAIL_MAX_SECS)
+            .play_beep(true)
+            .action(urls.voicemail_done(tenant))
+            .recording_status_callback(urls.recording(tenant, &call.from))
+            .recording_status_callback_event(vec![RecordingEvent::Completed]),
+    )
+}
+
+/// The answer for a number no tenant owns.
+pub fn answer_unknown_number() -> Response {
+    Response::new().say(say(UNKNOWN_NUMBER_LINE)).hangup()
+}
+
+/// The answer for an incoming call: by status first, then by `ivr_mode`.
+pub fn answer_incoming(
+    ctx: &TenantContext,
+    call: &IncomingCall,
+    urls: &CallbackUrls,
+) -> (Route, Response) {
+    let script = Script::of(ctx);
+    let tenant = ctx.tenant.id.as_str();
+    match ctx.tenant.status {
+        TenantStatus::Suspended => {
+            let forward_when_paused = ctx
+                .config
+                .as_ref()
+                .is_some_and(|c| c.suspended_call_behavior == "forward");
+            if forward_when_paused {
+                if let Some(dial) = forward(ctx, call, urls) {
+                    return (Route::PausedForward, Response::new().dial(dial));
+                }
+            }
+            return (
+                Route::Paused,
+                Response::new().say(say(script.paused())).hangup(),
+            );
+        }
+        TenantStatus::Cancelled => {
+            let line = format!(
+                "{} is no longer taking calls at this number. Thank you for calling. Goodbye.",
+                script.business
+            );
+            return (Route::Cancelled, Response::new().say(say(line)).hangup());
+        }
+        TenantStatus::Active | TenantStatus::Trialing | TenantStatus::PastDue => {}
+    }
+    let mode = ctx
+        .phone
+        .as_ref()
+        .map(|p| p.ivr_mode)
+        .unwrap_or(IvrMode::Ivr);
+    match mode {
+        IvrMode::Simple => match forward(ctx, call, urls) {
+            Some(dial) => (Route::Forward, Response::new().dial(dial)),
+            None => (
+                Route::Forward,
+                voicemail_with(ctx, call, urls, FALLBACK_SORRY.to_owned()),
+            ),
+        },
+        IvrMode::AiVoice if ctx.tenant.has_feature(Feature::AiVoiceAgent) => {
+            let stream = Stream::new(urls.media_stream())
+                .parameter("tenant_id", tenant)
+                .parameter("call_sid", call.call_sid.clone())
+                .parameter("from", call.from.clone());
+            let twiml = Response::new()
+                .connect(Connect::stream(stream))
+                .redirect(Redirect::new(urls.ivr(tenant, 0)));
+            (Route::AiVoice, twiml)
+        }
+        IvrMode::AiVoice => (
+            Route::IvrFallback,
+            menu_gather(&script, tenant, 1, urls, Some(script.greeting())),
+        ),
+        IvrMode::Ivr => (
+            Route::Ivr,
+            menu_gather(&script, tenant, 1, urls, Some(script.greeting())),
+        ),
+    }
+}
+
+/// The answer to a menu choice (`digits` absent when the menu timed out).
+/// Attempt 0 with no digits presents the menu afresh (where a call lands
+/// when the AI receptionist's stream ends without a goodbye).
+pub fn answer_ivr(
+    ctx: &TenantContext,
+    call: &IncomingCall,
+    digits: Option<&str>,
+    attempt: u32,
+    urls: &CallbackUrls,
+    joke_pick: usize,
+) -> IvrOutcome {
+    let script = Script::of(ctx);
+    let tenant = ctx.tenant.id.as_str();
+    let plain = |twiml| IvrOutcome {
+        twiml,
+        action: None,
+    };
+    match digits.map(str::trim) {
+        Some("1") => match forward(ctx, call, urls) {
+            Some(dial) => plain(Response::new().say(say(script.connecting())).dial(dial)),
+            None => plain(voicemail(ctx, call, urls)),
+        },
+        Some("2") => match booking_link_text(ctx, &script) {
+            Some(body) => IvrOutcome {
+                twiml: Response::new().say(say(script.booking_link_said())).hangup(),
+                action: Some(IvrAction::TextBookingLink { body }),
+            },
+            None => plain(voicemail_with(
+                ctx,
+                call,
+                urls,
+                "Our online booking isn't set up yet. Please leave a message after the tone and we'll call you back.".to_owned(),
+            )),
+        },
+        Some("3") => plain(voicemail(ctx, call, urls)),
+        Some("7") => plain(menu_gather(&script, tenant, attempt, urls, Some(script.joke(joke_pick)))),
+        None if attempt == 0 => plain(menu_gather(&script, tenant, 1, urls, Some(script.greeting()))),
+        _ if attempt < MENU_ATTEMPTS => plain(menu_gather(&script, tenant, attempt + 1, urls, Some(script.invalid_choice()))),
+        _ => plain(voicemail(ctx, call, urls)),
+    }
+}
+
+fn booking_link_text(ctx: &TenantContext, script: &Script<'_>) -> Option<String> {
+    let url = ctx.config.as_ref()?.booking_url.as_deref()?;
+    let rendered = script.pack.and_then(|pack| {
+        pack.render_sms(
+            packs::SmsTemplateKey::BookingLink,
+            &[("business_name", script.business), ("booking_url", url)],
+        )
+        .ok()
+    });
+    Some(rendered.unwrap_or_else(|| format!("{}: book online here: {url}", script.business)))
+}
+
+/// After a forwarded call: done if it was answered, else voicemail.
+pub fn after_dial(
+    ctx: &TenantContext,
+    call: &IncomingCall,
+    dial_status: &str,
+    urls: &CallbackUrls,
+) -> Response {
+    if dial_status == "completed" || dial_status == "answered" {
+        Response::new().hangup()
+    } else {
+        voicemail(ctx, call, urls)
+    }
+}
+
+/// After a voicemail: thanks and goodbye.
+pub fn after_voicemail(ctx: &TenantContext) -> Response {
+    Response::new()
+        .say(say(format!(
+            "Thanks for your message. {} will get back to you soon. Goodbye.",
+            ctx.tenant.name
+        )))
+        .hangup()
+}

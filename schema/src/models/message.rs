@@ -1,0 +1,95 @@
+//! The `messages` row: every text in and out.
+
+use crate::schema::messages;
+use chrono::{DateTime, Utc};
+use diesel::{Insertable, Queryable, Selectable};
+
+/// Waiting for the rate limiter (our own status, before Twilio has it).
+pub const STATUS_PENDING: &str = "pending";
+/// Not sent, with the reason in `error_message` (opted out, quota, full outbox).
+pub const STATUS_REFUSED: &str = "refused";
+/// Twilio could not take it.
+pub const STATUS_FAILED: &str = "failed";
+/// An inbound text we accepted.
+pub const STATUS_RECEIVED: &str = "received";
+
+/// A stored text.
+#[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
+#[diesel(table_name = messages, check_for_backend(diesel::pg::Pg))]
+pub struct MessageRow {
+    /// Owning tenant.
+    pub tenant_id: String,
+    /// Row id within the tenant.
+    pub id: i64,
+    /// Thread it belongs to.
+    pub conversation_id: Option<i64>,
+    /// The customer on the other end.
+    pub customer_id: Option<i64>,
+    /// `inbound` or `outbound`.
+    pub direction: String,
+    /// Sender.
+    pub from_number: String,
+    /// Recipient.
+    pub to_number: String,
+    /// Text.
+    pub body: String,
+    /// Twilio's message SID, once known.
+    pub twilio_sid: Option<String>,
+    /// Delivery status.
+    pub status: String,
+    /// Twilio error code or our refusal code.
+    pub error_code: Option<String>,
+    /// Why it failed or was refused.
+    pub error_message: Option<String>,
+    /// Why it was sent (`reply`, `booking_link`, `voicemail_notice`, ...).
+    pub purpose: String,
+    /// Stored.
+    pub created_at: DateTime<Utc>,
+    /// Handed to Twilio.
+    pub sent_at: Option<DateTime<Utc>>,
+    /// Last change.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A text to store.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = messages)]
+pub struct NewMessage {
+    /// Thread.
+    pub conversation_id: Option<i64>,
+    /// Customer.
+    pub customer_id: Option<i64>,
+    /// `inbound` or `outbound`.
+    pub direction: String,
+    /// Sender.
+    pub from_number: String,
+    /// Recipient.
+    pub to_number: String,
+    /// Text.
+    pub body: String,
+    /// Twilio SID, when known at insert (inbound).
+    pub twilio_sid: Option<String>,
+    /// Initial status.
+    pub status: String,
+    /// Refusal code.
+    pub error_code: Option<String>,
+    /// Refusal reason.
+    pub error_message: Option<String>,
+    /// Why it is sent.
+    pub purpose: String,
+}
+
+/// Where a Twilio message status sits in its life, so late or repeated
+/// callbacks never move a message backwards.
+pub fn status_rank(status: &str) -> u8 {
+    match status {
+        STATUS_PENDING => 0,
+        "accepted" | "scheduled" => 1,
+        "queued" => 2,
+        "sending" => 3,
+        "sent" => 4,
+        "delivered" | "undelivered" | "failed" | "canceled" | STATUS_REFUSED => 5,
+        "read" => 6,
+        _ => 0,
+    }
+}
