@@ -2,10 +2,13 @@
 //! they own. It knows the database (through `servicepro-schema`) and the
 //! media core, never HTTP.
 
+pub mod booking;
 pub mod brain;
+pub mod knowledge;
 pub mod messaging;
 pub mod metrics;
 pub mod packs;
+pub mod realtime;
 pub mod tenant_admin;
 pub mod tenant_context;
 pub mod tls;

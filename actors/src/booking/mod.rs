@@ -1,0 +1,1 @@
+//! Booking: availability, slot holds and the commit of appointments.

@@ -1,0 +1,1 @@
+//! The AI voice provider side: OpenAI Realtime events, the provider trait, and the Twilio Media Streams protocol.
