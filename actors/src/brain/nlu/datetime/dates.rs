@@ -13,8 +13,49 @@ const FRACTION_UNITS: [&str; 8] = [
     "acre", "acres", "mile", "miles", "inch", "lb", "cup", "hour",
 ];
 
-/// Words after an ordinal that make "the 2nd" a slot pick, not a date.
-const PICK_NOUNS: [&str; 5] = ["one", "option", "slot", "choice", "opening"];
+/// Words that may follow "the 5th" when it is a day of the month; any
+/// other word ("the 2nd floor", "the 2nd one") means it is not a date.
+const AFTER_DAY_OF_MONTH: &[&str] = &[
+    "",
+    "at",
+    "in",
+    "for",
+    "or",
+    "and",
+    "please",
+    "works",
+    "work",
+    "is",
+    "would",
+    "could",
+    "then",
+    "morning",
+    "afternoon",
+    "evening",
+    "around",
+    "after",
+    "before",
+    "by",
+    "if",
+    "maybe",
+    "instead",
+    "ok",
+    "too",
+    "thanks",
+    "between",
+    "from",
+    "sometime",
+    "anytime",
+    "possible",
+    "available",
+    "good",
+    "fine",
+    "still",
+    "that",
+    "this",
+    "we",
+    "i",
+];
 
 /// The last date mentioned in `words`, resolved against `today`.
 pub(super) fn find_date(words: &[&str], today: NaiveDate) -> Option<DateSpec> {
@@ -29,11 +70,27 @@ pub(super) fn find_date(words: &[&str], today: NaiveDate) -> Option<DateSpec> {
         }
         let (spec, used) = match_at(words, i, today);
         if let Some(spec) = spec {
-            found = Some(spec);
+            found = Some(deadline(spec, prev, today));
         }
         i += used.max(1);
     }
     found
+}
+
+/// "by friday" means any day up to Friday, "before friday" up to Thursday.
+fn deadline(spec: DateSpec, prev: &str, today: NaiveDate) -> DateSpec {
+    let DateSpec::ExactDate(date) = spec else {
+        return spec;
+    };
+    let last = match prev {
+        "by" => Some(date),
+        "before" => date.pred_opt(),
+        _ => None,
+    };
+    match last {
+        Some(last) if last >= today => DateSpec::Range { first: today, last },
+        _ => spec,
+    }
 }
 
 /// Tries every date pattern at position `i`; returns the date (if any) and
@@ -80,7 +137,9 @@ fn match_at(words: &[&str], i: usize, today: NaiveDate) -> (Option<DateSpec>, us
     if w.contains('/') && !FRACTION_UNITS.contains(&at(i + 1)) {
         return (slash_date(w, today), 1);
     }
-    if matches!(prev, "the" | "on") && !PICK_NOUNS.contains(&at(i + 1)) {
+    let next_ok = AFTER_DAY_OF_MONTH.contains(&at(i + 1))
+        || super::parse_clock(at(i + 1), at(i + 2)).is_some_and(|(c, _)| c.explicit);
+    if matches!(prev, "the" | "on") && next_ok {
         if let Some(d) = parse_digit_ordinal(w) {
             return (day_of_month(today, d).map(DateSpec::ExactDate), 1);
         }

@@ -8,8 +8,8 @@ use crate::brain::nlu::fuzzy::same_word;
 use crate::brain::nlu::normalize::Normalized;
 
 /// Words before a bare number that make it a time ("at 2", "around 10").
-const CUES: [&str; 10] = [
-    "at", "around", "about", "by", "after", "before", "til", "till", "until", "say",
+const CUES: [&str; 11] = [
+    "at", "around", "about", "by", "after", "before", "til", "till", "until", "say", "than",
 ];
 
 /// am or pm, when the customer wrote it.
@@ -161,6 +161,14 @@ enum Mention {
     FirstThing,
 }
 
+/// Which side of a time an open window lies on.
+enum Bound {
+    /// "after 3", "not before 10", "no earlier than 9".
+    From,
+    /// "before noon", "by 3", "no later than 4".
+    Until,
+}
+
 /// End of the latest possible window ("after 3" runs to here).
 fn end_of_day() -> NaiveTime {
     NaiveTime::from_hms_opt(23, 59, 59).unwrap_or(NaiveTime::MIN)
@@ -251,10 +259,18 @@ fn mention_at(words: &[&str], i: usize, text: &Normalized) -> (Option<Mention>, 
     let Some(time) = clock.time() else {
         return (None, used);
     };
-    let mention = match prev {
-        "after" => Mention::Window(time, end_of_day()),
-        "before" | "by" | "til" | "till" | "until" => Mention::Window(NaiveTime::MIN, time),
-        _ => Mention::At(clock),
+    let before_prev = if i >= 2 { at(i - 2) } else { "" };
+    let bound = match (before_prev, prev) {
+        ("not", "before") | ("earlier" | "sooner", "than") => Some(Bound::From),
+        ("not", "after") | ("later", "than") => Some(Bound::Until),
+        (_, "after") => Some(Bound::From),
+        (_, "before" | "by" | "til" | "till" | "until") => Some(Bound::Until),
+        _ => None,
+    };
+    let mention = match bound {
+        Some(Bound::From) => Mention::Window(time, end_of_day()),
+        Some(Bound::Until) => Mention::Window(NaiveTime::MIN, time),
+        None => Mention::At(clock),
     };
     (Some(mention), used)
 }

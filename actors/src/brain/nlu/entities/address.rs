@@ -87,8 +87,12 @@ fn address_at(tokens: &[Token], start: usize) -> Option<Address> {
         return None;
     }
     parts.push(suffix_name.to_owned());
-    let street = parts.join(" ");
     i += 1;
+    if let Some(dir) = direction(word(i)).filter(|_| word(i).len() <= 2) {
+        parts.push(dir.to_owned());
+        i += 1;
+    }
+    let street = parts.join(" ");
     let unit = unit(tokens, &mut i);
     let city_words = city(tokens, &mut i);
     let state = state(word(i)).filter(|_| !city_words.is_empty());

@@ -3,7 +3,8 @@
 //! tenant vocabulary for services).
 
 mod address;
-mod contact;
+mod email;
+mod name;
 mod pet;
 mod property;
 mod slot;
@@ -12,7 +13,8 @@ mod vehicle_catalog;
 mod vocabulary;
 
 pub use address::{address, zip_code, Address};
-pub use contact::{email, person_name, PersonName};
+pub use email::email;
+pub use name::{person_name, PersonName};
 pub use pet::{pet, Pet, PetKind, PetSize};
 pub use property::{property_details, LotSize, PropertyDetails};
 pub use slot::{slot_choice, SlotChoice};

@@ -56,6 +56,9 @@ impl SlotChoice {
     }
 }
 
+/// The highest position a customer plausibly picks; "the 14th" is a date.
+const MAX_INDEX: u32 = 10;
+
 /// Words that may surround a pick without changing it.
 const FILLER: &[&str] = &[
     "the", "please", "ok", "lets", "let", "do", "go", "with", "i", "ill", "id", "like", "take",
@@ -88,7 +91,7 @@ fn whole_message_pick(text: &Normalized, words: &[&str], today: NaiveDate) -> Op
         }
         [(_, w)] => single_pick(w, today).or_else(|| {
             let n = parse_count(w)?;
-            (1..=20).contains(&n).then_some(SlotChoice::Index(n))
+            (1..=MAX_INDEX).contains(&n).then_some(SlotChoice::Index(n))
         }),
         [(i, a), (_, b)] => {
             let time = clock_time(a, b).or_else(|| clock_time(b, ""));
@@ -109,7 +112,7 @@ fn whole_message_pick(text: &Normalized, words: &[&str], today: NaiveDate) -> Op
 
 /// A single word that picks by itself.
 fn single_pick(word: &str, today: NaiveDate) -> Option<SlotChoice> {
-    if let Some(n) = parse_ordinal(word).filter(|n| (1..=20).contains(n)) {
+    if let Some(n) = parse_ordinal(word).filter(|n| (1..=MAX_INDEX).contains(n)) {
         return Some(SlotChoice::Index(n));
     }
     if matches!(word, "last" | "latter") {
@@ -135,7 +138,7 @@ fn phrase_pick(text: &Normalized, words: &[&str], today: NaiveDate) -> Option<Sl
     for (i, w) in words.iter().enumerate() {
         let next = at(i + 1);
         let prev = if i > 0 { at(i - 1) } else { "" };
-        let count = parse_count(w).filter(|n| (1..=20).contains(n));
+        let count = parse_count(w).filter(|n| (1..=MAX_INDEX).contains(n));
         let numbered = matches!(prev, "option" | "number" | "choice" | "slot")
             || text.tokens.get(i).is_some_and(|t| t.starts_with('#'));
         let pick = if numbered && count.is_some() {
@@ -146,6 +149,8 @@ fn phrase_pick(text: &Normalized, words: &[&str], today: NaiveDate) -> Option<Sl
             noun_pick(words, i, today)
         } else if *w == "first" && PICK_NOUNS.contains(&next) && next != "time" {
             Some(SlotChoice::Index(1))
+        } else if *w == "one" && matches!(next, "on" | "at" | "for") {
+            described_one(at(i + 2), at(i + 3), today)
         } else {
             None
         };
@@ -165,7 +170,7 @@ fn noun_pick(words: &[&str], i: usize, today: NaiveDate) -> Option<SlotChoice> {
     } else {
         ""
     };
-    if let Some(n) = parse_ordinal(w).filter(|n| (1..=20).contains(n)) {
+    if let Some(n) = parse_ordinal(w).filter(|n| (1..=MAX_INDEX).contains(n)) {
         return Some(SlotChoice::Index(n));
     }
     if matches!(w, "last" | "latter") {
@@ -185,6 +190,17 @@ fn noun_pick(words: &[&str], i: usize, today: NaiveDate) -> Option<SlotChoice> {
         return Some(SlotChoice::ByDay(day));
     }
     relative_day(w, today).map(SlotChoice::ByDate)
+}
+
+/// "the one on saturday", "the one at 10am", "the one for tomorrow".
+fn described_one(word: &str, next: &str, today: NaiveDate) -> Option<SlotChoice> {
+    if let Some((day, _)) = weekday_of(word) {
+        return Some(SlotChoice::ByDay(day));
+    }
+    if let Some(date) = relative_day(word, today) {
+        return Some(SlotChoice::ByDate(date));
+    }
+    clock_time(word, next).map(SlotChoice::ByTime)
 }
 
 /// A clock time written unmistakably ("10am", "10:30", "2 pm", "noon").

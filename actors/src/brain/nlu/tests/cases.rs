@@ -269,6 +269,18 @@ fn cases() -> Vec<(&'static str, Vec<E>)> {
         ("👎", vec![Best(Intent::Deny)]),
         ("no problem!", vec![Not(Intent::Deny)]),
         ("im not sure", vec![Not(Intent::Affirm)]),
+        ("lol ok", vec![Best(Intent::Affirm)]),
+        ("k", vec![Best(Intent::Affirm)]),
+        ("N", vec![Best(Intent::Deny)]),
+        ("Can we do 9:30 instead?", vec![Has(Intent::ChangeOfMind), At(t(9, 30))]),
+        ("Is Saturday at 11 available?", vec![Has(Intent::Book), On(d(2026, 3, 7)), At(t(11, 0))]),
+        ("I'll be home after 3:30pm tomorrow", vec![On(d(2026, 3, 5)), Time(TimeSpec::Window { start: t(15, 30), end })]),
+        ("I want the 9am on the 15th", vec![On(d(2026, 3, 15)), At(t(9, 0))]),
+        ("how much to clean 25 windows on a 2-story home", vec![Best(Intent::PriceQuestion), Windows(25), Stories(2)]),
+        ("my goldendoodle needs a haircut, she's about 45 lbs", vec![Breed("Goldendoodle"), PetSize(PetSize::Medium), PetWeight(45)]),
+        ("can you mow my lawn this friday? its about a quarter acre", vec![On(d(2026, 3, 6)), Lot(LotSize::Acres(0.25))]),
+        ("hi I need my house cleaned, 4 bedrooms 3 baths", vec![Has(Intent::Greeting), Beds(4), Baths(3.0)]),
+        ("You can reach me at jane_doe99@gmail.com thanks - Jane", vec![Email("jane_doe99@gmail.com"), Name("Jane")]),
         ("thanks!", vec![Best(Intent::Thanks)]),
         ("thx so much", vec![Has(Intent::Thanks)]),
         // Picking an offered slot.
@@ -537,6 +549,20 @@ fn cases() -> Vec<(&'static str, Vec<E>)> {
             "send it to me at (sam+cars@mail.co.uk).",
             vec![Email("sam+cars@mail.co.uk")],
         ),
+        // Regressions found while probing.
+        ("I have 4 windows on the 2nd floor", vec![NoDate, Windows(4), NoSlot]),
+        ("what about the 14th", vec![On(d(2026, 3, 14)), NoSlot]),
+        ("the one on saturday", vec![Slot(SlotChoice::ByDay(SAT))]),
+        ("i need it done by friday", vec![Date(DateSpec::Range { first: d(2026, 3, 4), last: d(2026, 3, 6) })]),
+        ("tomorrow works but not before 10", vec![On(d(2026, 3, 5)), Time(TimeSpec::Window { start: t(10, 0), end })]),
+        ("no later than 4 on friday", vec![Time(TimeSpec::Window { start: t(0, 0), end: t(16, 0) })]),
+        ("1600 pennsylvania ave nw washington dc 20500", vec![
+            Street("1600 Pennsylvania Ave NW"), City("Washington"), State("DC"), Zip("20500"),
+        ]),
+        ("Hey! could you detail my wife's 2015 honda pilot next week, she has 2 dogs so theres a lot of hair", vec![
+            vehicle(Some(2015), "Honda", "Pilot", VehicleType::Suv), Addon("Pet Hair Removal"),
+            Date(DateSpec::Range { first: d(2026, 3, 9), last: d(2026, 3, 15) }), Ambiguous(4),
+        ]),
         // Other languages and symbols do not crash and greet where obvious.
         (
             "Hola! ¿Cuánto cuesta?",

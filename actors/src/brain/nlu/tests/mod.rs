@@ -4,6 +4,7 @@
 mod cases;
 mod dst;
 mod expect;
+mod filtering;
 mod robustness;
 
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};

@@ -4,6 +4,13 @@
 
 use serde::{Deserialize, Serialize};
 
+mod phrases;
+
+use phrases::{
+    AFFIRM_ANYWHERE, AFFIRM_START, BOOKING_NOUNS, BOOK_STRONG, BOOK_WEAK, DENY_ANYWHERE,
+    DENY_START, DURATION, GREETINGS, OPT_OUT_REQUESTS, PRICE, RESCHEDULE, THANKS,
+};
+
 use super::carrier::{carrier_keyword, CarrierKeyword};
 use super::entities::SlotChoice;
 use super::normalize::Normalized;
@@ -217,9 +224,27 @@ fn conversational(t: &Normalized, hints: &IntentHints, s: &mut Signals) {
     }
 }
 
+/// Words people put before a yes or no ("lol ok", "oh yes", "um no").
+const INTERJECTIONS: &[&str] = &[
+    "lol", "haha", "lmao", "oh", "um", "uh", "well", "hmm", "ah", "omg", "oops",
+];
+
+/// True when the text starts with `phrase` once leading interjections are skipped.
+fn starts_after_interjections(t: &Normalized, phrase: &str) -> bool {
+    let words = t.words();
+    let skip = words
+        .iter()
+        .take_while(|w| INTERJECTIONS.contains(w))
+        .count();
+    let wanted: Vec<&str> = phrase.split(' ').collect();
+    words
+        .get(skip..skip + wanted.len())
+        .is_some_and(|got| got == wanted.as_slice())
+}
+
 fn affirm_or_deny(t: &Normalized, short: bool, s: &mut Signals) {
     let any = |phrases: &[&str]| phrases.iter().any(|p| t.has_phrase(p));
-    let starts = |phrases: &[&str]| phrases.iter().any(|p| t.starts_with_phrase(p));
+    let starts = |phrases: &[&str]| phrases.iter().any(|p| starts_after_interjections(t, p));
     let neutral_no = any(&[
         "no problem",
         "no worries",
@@ -357,248 +382,3 @@ fn is_question(t: &Normalized) -> bool {
     ];
     t.original.contains('?') || STARTERS.iter().any(|p| t.starts_with_phrase(p))
 }
-
-const OPT_OUT_REQUESTS: &[&str] = &[
-    "stop texting",
-    "stop messaging",
-    "stop sending",
-    "stop contacting",
-    "unsubscribe",
-    "remove me",
-    "take me off",
-    "dont text me",
-    "do not text",
-    "opt out",
-    "stop all",
-    "leave me alone",
-    "lose my number",
-];
-
-const BOOKING_NOUNS: &[&str] = &[
-    "appointment",
-    "booking",
-    "appointments",
-    "reservation",
-    "service",
-];
-
-const RESCHEDULE: &[&str] = &[
-    "reschedule",
-    "re schedule",
-    "rebook",
-    "move my appointment",
-    "move my booking",
-    "move the appointment",
-    "move it",
-    "push it back",
-    "push back",
-    "change my appointment",
-    "change the appointment",
-    "change my booking",
-    "change the time",
-    "change the date",
-    "different day",
-    "different time",
-    "another day",
-    "another time",
-    "postpone",
-];
-
-const PRICE: &[&str] = &[
-    "how much",
-    "price",
-    "prices",
-    "pricing",
-    "cost",
-    "costs",
-    "quote",
-    "estimate",
-    "rate",
-    "rates",
-    "charge",
-    "fee",
-    "fees",
-    "expensive",
-    "cheap",
-    "cheaper",
-];
-
-const DURATION: &[&str] = &[
-    "how long",
-    "duration",
-    "how many hours",
-    "how much time",
-    "take long",
-    "long does it take",
-    "long will it take",
-    "time does it take",
-    "how many minutes",
-];
-
-const BOOK_STRONG: &[&str] = &[
-    "book",
-    "booking",
-    "schedule",
-    "appointment",
-    "sign me up",
-    "set up an",
-    "reserve",
-    "get on the schedule",
-    "get me in",
-    "fit me in",
-    "squeeze me in",
-];
-
-const BOOK_WEAK: &[&str] = &[
-    "available",
-    "availability",
-    "openings",
-    "opening",
-    "slot",
-    "slots",
-    "come out",
-    "come by",
-    "can you come",
-    "can you do",
-    "i need a",
-    "i need my",
-    "i want a",
-    "id like",
-    "i would like",
-    "looking for",
-    "interested in",
-    "get a",
-    "need a",
-    "want a",
-    "any time",
-    "anytime",
-    "do you have time",
-];
-
-const AFFIRM_START: &[&str] = &[
-    "yes",
-    "yeah",
-    "yea",
-    "yep",
-    "yup",
-    "ya",
-    "yah",
-    "ye",
-    "yes please",
-    "y",
-    "sure",
-    "ok",
-    "alright",
-    "absolutely",
-    "definitely",
-    "certainly",
-    "correct",
-    "perfect",
-    "great",
-    "awesome",
-    "cool",
-    "fine",
-    "confirm",
-    "confirmed",
-    "affirmative",
-    "of course",
-    "for sure",
-    "please do",
-    "go ahead",
-    "do it",
-    "book it",
-    "lets do it",
-    "lets do that",
-    "si",
-    "yessir",
-    "bet",
-    "thats right",
-    "exactly",
-    "yass",
-    "yess",
-    "yesss",
-    "works",
-];
-
-const AFFIRM_ANYWHERE: &[&str] = &[
-    "sounds good",
-    "sounds great",
-    "sounds perfect",
-    "that works",
-    "works for me",
-    "that will work",
-    "thatll work",
-    "lets do it",
-    "go ahead",
-    "book it",
-    "thats fine",
-    "thats perfect",
-    "looks good",
-    "yes please",
-];
-
-const DENY_START: &[&str] = &[
-    "no",
-    "nope",
-    "nah",
-    "naw",
-    "n",
-    "negative",
-    "not really",
-    "never mind",
-    "nevermind",
-    "not interested",
-    "pass",
-    "none",
-    "neither",
-    "not that",
-    "no thanks",
-    "no thank you",
-];
-
-const DENY_ANYWHERE: &[&str] = &[
-    "no thanks",
-    "no thank you",
-    "not interested",
-    "doesnt work",
-    "does not work",
-    "wont work",
-    "cant do that",
-    "none of those",
-    "none of them",
-    "neither of those",
-    "neither works",
-    "not gonna work",
-    "not going to work",
-    "that doesnt",
-    "dont want",
-];
-
-const GREETINGS: &[&str] = &[
-    "hi",
-    "hello",
-    "hey",
-    "heya",
-    "hiya",
-    "howdy",
-    "yo",
-    "sup",
-    "greetings",
-    "good morning",
-    "good afternoon",
-    "good evening",
-    "hola",
-    "helo",
-    "hii",
-    "heyy",
-];
-
-const THANKS: &[&str] = &[
-    "thanks",
-    "thank you",
-    "thank u",
-    "appreciate",
-    "appreciated",
-    "cheers",
-    "much obliged",
-];
