@@ -1,0 +1,22 @@
+//! Entity extraction: the facts a booking needs, pulled out of one text.
+//! Each extractor is a pure function of the normalised text (plus the
+//! tenant vocabulary for services).
+
+mod address;
+mod contact;
+mod pet;
+mod property;
+mod slot;
+mod vehicle;
+mod vehicle_catalog;
+mod vocabulary;
+
+pub use address::{address, zip_code, Address};
+pub use contact::{email, person_name, PersonName};
+pub use pet::{pet, Pet, PetKind, PetSize};
+pub use property::{property_details, LotSize, PropertyDetails};
+pub use slot::{slot_choice, SlotChoice};
+pub use vehicle::{vehicles, Vehicle, VehicleType};
+pub use vocabulary::{
+    match_terms, Ambiguity, Candidate, ServiceTerm, TermKind, TermMatch, TermMatches, Vocabulary,
+};

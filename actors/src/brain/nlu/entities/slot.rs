@@ -1,0 +1,207 @@
+//! Which offered slot the customer picked: "2", "the second one",
+//! "option 3", "the 10am", "saturday one".
+//!
+//! This is a hint: it only means something when slots were just offered,
+//! which the conversation actor knows and this module does not.
+
+use chrono::{Datelike, Days, NaiveDate, NaiveDateTime, NaiveTime, Weekday};
+use serde::{Deserialize, Serialize};
+
+use crate::brain::nlu::datetime::{parse_clock, weekday_of};
+use crate::brain::nlu::normalize::Normalized;
+use crate::brain::nlu::numbers::{parse_count, parse_ordinal};
+
+/// How the customer identified an offered slot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SlotChoice {
+    /// By position, 1-based ("2", "the second one", "option 2").
+    Index(u32),
+    /// The last one offered.
+    Last,
+    /// By start time ("the 10am").
+    ByTime(NaiveTime),
+    /// By weekday ("saturday one").
+    ByDay(Weekday),
+    /// By date ("the tomorrow one").
+    ByDate(NaiveDate),
+    /// By weekday and time ("the saturday 10am one").
+    ByDayAndTime(Weekday, NaiveTime),
+}
+
+impl SlotChoice {
+    /// The index (0-based) into `offered` (tenant-local slot starts, in the
+    /// order they were offered) this choice picks, or `None` when it fits
+    /// none or several.
+    pub fn pick(&self, offered: &[NaiveDateTime]) -> Option<usize> {
+        let unique = |keep: &dyn Fn(&NaiveDateTime) -> bool| {
+            let mut hits = offered.iter().enumerate().filter(|(_, s)| keep(s));
+            let first = hits.next().map(|(i, _)| i);
+            if hits.next().is_some() {
+                None
+            } else {
+                first
+            }
+        };
+        match *self {
+            SlotChoice::Index(n) => {
+                let i = usize::try_from(n).ok()?.checked_sub(1)?;
+                (i < offered.len()).then_some(i)
+            }
+            SlotChoice::Last => offered.len().checked_sub(1),
+            SlotChoice::ByTime(t) => unique(&|s| s.time() == t),
+            SlotChoice::ByDay(w) => unique(&|s| s.weekday() == w),
+            SlotChoice::ByDate(d) => unique(&|s| s.date() == d),
+            SlotChoice::ByDayAndTime(w, t) => unique(&|s| s.weekday() == w && s.time() == t),
+        }
+    }
+}
+
+/// Words that may surround a pick without changing it.
+const FILLER: &[&str] = &[
+    "the", "please", "ok", "lets", "let", "do", "go", "with", "i", "ill", "id", "like", "take",
+    "want", "book", "pick", "choose", "works", "that", "one", "option", "number", "no", "slot",
+    "choice", "time", "yes", "sure", "great", "perfect", "sounds", "good", "for", "me", "will",
+    "is", "fine", "best", "im", "ready", "oh", "hmm", "um", "opt", "thanks", "a", "be",
+];
+
+/// Nouns that make the word before them a pick ("second one", "10am slot").
+const PICK_NOUNS: &[&str] = &["one", "option", "slot", "choice", "opening", "time"];
+
+/// The slot pick in `text`, if any. `today` resolves "the tomorrow one".
+pub fn slot_choice(text: &Normalized, today: NaiveDate) -> Option<SlotChoice> {
+    let words = text.words();
+    whole_message_pick(text, &words, today).or_else(|| phrase_pick(text, &words, today))
+}
+
+/// A message that is nothing but a pick plus filler ("2", "2nd please",
+/// "saturday", "10am works").
+fn whole_message_pick(text: &Normalized, words: &[&str], today: NaiveDate) -> Option<SlotChoice> {
+    let rest: Vec<(usize, &str)> = words
+        .iter()
+        .copied()
+        .enumerate()
+        .filter(|(_, w)| !FILLER.contains(w))
+        .collect();
+    match rest.as_slice() {
+        [] if text.is_exactly("one") || text.is_exactly("the first one") => {
+            Some(SlotChoice::Index(1))
+        }
+        [(_, w)] => single_pick(w, today).or_else(|| {
+            let n = parse_count(w)?;
+            (1..=20).contains(&n).then_some(SlotChoice::Index(n))
+        }),
+        [(i, a), (_, b)] => {
+            let time = clock_time(a, b).or_else(|| clock_time(b, ""));
+            let day = weekday_of(a)
+                .map(|d| d.0)
+                .or_else(|| weekday_of(b).map(|d| d.0));
+            match (day, time) {
+                (Some(d), Some(t)) => Some(SlotChoice::ByDayAndTime(d, t)),
+                (None, Some(t)) if text.word(i + 1) == "am" || text.word(i + 1) == "pm" => {
+                    Some(SlotChoice::ByTime(t))
+                }
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// A single word that picks by itself.
+fn single_pick(word: &str, today: NaiveDate) -> Option<SlotChoice> {
+    if let Some(n) = parse_ordinal(word).filter(|n| (1..=20).contains(n)) {
+        return Some(SlotChoice::Index(n));
+    }
+    if matches!(word, "last" | "latter") {
+        return Some(SlotChoice::Last);
+    }
+    if word == "former" {
+        return Some(SlotChoice::Index(1));
+    }
+    if let Some((day, _)) = weekday_of(word) {
+        return Some(SlotChoice::ByDay(day));
+    }
+    if let Some(date) = relative_day(word, today) {
+        return Some(SlotChoice::ByDate(date));
+    }
+    clock_time(word, "").map(SlotChoice::ByTime)
+}
+
+/// A pick inside a longer message: "option 2", "#2", "the second one",
+/// "the 10am", "saturday one", "the tomorrow one".
+fn phrase_pick(text: &Normalized, words: &[&str], today: NaiveDate) -> Option<SlotChoice> {
+    let at = |k: usize| words.get(k).copied().unwrap_or("");
+    let mut found = None;
+    for (i, w) in words.iter().enumerate() {
+        let next = at(i + 1);
+        let prev = if i > 0 { at(i - 1) } else { "" };
+        let count = parse_count(w).filter(|n| (1..=20).contains(n));
+        let pick = if matches!(prev, "option" | "number" | "choice" | "slot" | "#")
+            && count.is_some()
+        {
+            count.map(SlotChoice::Index)
+        } else if text.tokens.get(i).is_some_and(|t| t.starts_with('#')) && count.is_some() {
+            count.map(SlotChoice::Index)
+        } else if (PICK_NOUNS.contains(&next) && *w != "first" && !(next == "time" && *w == "last"))
+            || (prev == "the" && next.is_empty())
+        {
+            noun_pick(words, i, today)
+        } else if *w == "first" && PICK_NOUNS.contains(&next) && next != "time" {
+            Some(SlotChoice::Index(1))
+        } else {
+            None
+        };
+        if pick.is_some() {
+            found = pick;
+        }
+    }
+    found
+}
+
+/// The pick made by the word(s) before a pick noun ("second", "10am",
+/// "saturday 10am", "tomorrow").
+fn noun_pick(words: &[&str], i: usize, today: NaiveDate) -> Option<SlotChoice> {
+    let w = words.get(i).copied().unwrap_or("");
+    let prev = if i > 0 {
+        words.get(i - 1).copied().unwrap_or("")
+    } else {
+        ""
+    };
+    if let Some(n) = parse_ordinal(w).filter(|n| (1..=20).contains(n)) {
+        return Some(SlotChoice::Index(n));
+    }
+    if matches!(w, "last" | "latter") {
+        return Some(SlotChoice::Last);
+    }
+    if let Some(t) = clock_time(w, "") {
+        return match weekday_of(prev) {
+            Some((day, _)) => Some(SlotChoice::ByDayAndTime(day, t)),
+            None => Some(SlotChoice::ByTime(t)),
+        };
+    }
+    if matches!(w, "am" | "pm") {
+        let t = clock_time(prev, w)?;
+        return Some(SlotChoice::ByTime(t));
+    }
+    if let Some((day, _)) = weekday_of(w) {
+        return Some(SlotChoice::ByDay(day));
+    }
+    relative_day(w, today).map(SlotChoice::ByDate)
+}
+
+/// A clock time written unmistakably ("10am", "10:30", "2 pm", "noon").
+fn clock_time(word: &str, next: &str) -> Option<NaiveTime> {
+    let (clock, _) = parse_clock(word, next)?;
+    if !clock.explicit {
+        return None;
+    }
+    clock.time()
+}
+
+fn relative_day(word: &str, today: NaiveDate) -> Option<NaiveDate> {
+    match word {
+        "today" | "todays" => Some(today),
+        "tomorrow" | "tomorrows" => today.checked_add_days(Days::new(1)),
+        _ => None,
+    }
+}

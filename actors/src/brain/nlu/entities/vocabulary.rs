@@ -1,0 +1,402 @@
+//! Matching a tenant's own services and add-ons in a customer text.
+//!
+//! The tenant vocabulary is data (from its industry pack and edits), so
+//! matching is generic: whole names and aliases match with typo tolerance
+//! ("full detial" → Full Detail); a single distinctive word matches the one
+//! term that has it ("intrior" → Interior Detail); a word several terms
+//! share ("detail" with Full, Interior and Exterior Detail) is reported as
+//! an [`Ambiguity`] rather than guessed.
+
+use serde::{Deserialize, Serialize};
+
+use crate::brain::nlu::fuzzy::similarity;
+use crate::brain::nlu::normalize::{normalize, Normalized};
+
+/// One service or add-on a tenant sells, as the matcher needs it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServiceTerm {
+    /// The tenant's id for it.
+    pub id: i64,
+    /// Its display name ("Full Detail").
+    pub name: String,
+    /// Other ways customers say it ("inside only", "interior").
+    pub aliases: Vec<String>,
+}
+
+/// Everything a tenant sells, passed in by the caller.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Vocabulary {
+    /// Bookable services.
+    pub services: Vec<ServiceTerm>,
+    /// Add-ons to a service.
+    pub addons: Vec<ServiceTerm>,
+}
+
+/// Whether a matched term is a service or an add-on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TermKind {
+    /// A bookable service.
+    Service,
+    /// An add-on.
+    Addon,
+}
+
+/// A service or add-on found in the text.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TermMatch {
+    /// The term's id.
+    pub id: i64,
+    /// The term's display name.
+    pub name: String,
+    /// Service or add-on.
+    pub kind: TermKind,
+    /// 0–1; ≥ 0.6 for a whole name/alias, below for one distinctive word.
+    pub score: f32,
+    /// The customer's words that matched.
+    pub text: String,
+    /// Index of the first matched word in the normalised tokens; later
+    /// means said later, which matters after "actually...".
+    pub position: usize,
+    /// Said with "no", "not", "without", "skip" right before it.
+    pub negated: bool,
+}
+
+/// A possible term for an ambiguous word.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Candidate {
+    /// The term's id.
+    pub id: i64,
+    /// The term's display name.
+    pub name: String,
+    /// Service or add-on.
+    pub kind: TermKind,
+}
+
+/// Words that fit several terms equally well; the brain should ask.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ambiguity {
+    /// The customer's words.
+    pub text: String,
+    /// Index of the first word in the normalised tokens.
+    pub position: usize,
+    /// The terms they could mean, in vocabulary order.
+    pub candidates: Vec<Candidate>,
+}
+
+/// Every service and add-on mention in one text.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct TermMatches {
+    /// Services, in the order mentioned.
+    pub services: Vec<TermMatch>,
+    /// Add-ons, in the order mentioned.
+    pub addons: Vec<TermMatch>,
+    /// Mentions that could be several terms.
+    pub ambiguous: Vec<Ambiguity>,
+}
+
+/// Filler words ignored inside names and in the text.
+const FILLER: &[&str] = &[
+    "and", "the", "a", "an", "of", "with", "for", "only", "package", "packages", "service",
+    "services", "plus", "my", "just", "please", "your",
+];
+
+/// Words too common to match a term on their own.
+const TOO_COMMON: &[&str] = &[
+    "move",
+    "make",
+    "need",
+    "want",
+    "like",
+    "come",
+    "time",
+    "book",
+    "schedule",
+    "appointment",
+    "this",
+    "that",
+    "have",
+    "will",
+    "what",
+    "when",
+    "where",
+    "much",
+    "then",
+    "also",
+    "more",
+    "some",
+    "next",
+    "last",
+    "first",
+    "full",
+    "today",
+    "tomorrow",
+    "price",
+    "cost",
+    "does",
+    "long",
+    "take",
+    "from",
+    "about",
+    "there",
+    "here",
+    "good",
+    "great",
+    "thanks",
+    "hello",
+];
+
+const NEGATIONS: &[&str] = &[
+    "no", "not", "without", "skip", "dont", "minus", "except", "nix",
+];
+
+struct Word {
+    text: String,
+    token: usize,
+}
+
+struct Term<'a> {
+    kind: TermKind,
+    term: &'a ServiceTerm,
+    phrases: Vec<Vec<String>>,
+}
+
+/// Finds the tenant's services and add-ons in `text`.
+pub fn match_terms(text: &Normalized, vocab: &Vocabulary) -> TermMatches {
+    let terms: Vec<Term> = vocab
+        .services
+        .iter()
+        .map(|t| (TermKind::Service, t))
+        .chain(vocab.addons.iter().map(|t| (TermKind::Addon, t)))
+        .map(|(kind, term)| Term {
+            kind,
+            term,
+            phrases: phrases_of(term),
+        })
+        .collect();
+    let words = content_words(text);
+    let mut spans = whole_matches(&words, &terms);
+    let mut out = TermMatches::default();
+    let covered = |spans: &[Span], i: usize| spans.iter().any(|s| s.start <= i && i < s.end);
+    let mut partial_ambiguous = Vec::new();
+    for (i, word) in words.iter().enumerate() {
+        if covered(&spans, i) || TOO_COMMON.contains(&word.text.as_str()) {
+            continue;
+        }
+        let hits = partial_hits(&word.text, &terms);
+        match hits.as_slice() {
+            [] => {}
+            [(term, sim)] => spans.push(Span {
+                start: i,
+                end: i + 1,
+                terms: vec![*term],
+                score: 0.45 + 0.1 * sim,
+            }),
+            _ => partial_ambiguous.push((i, hits.iter().map(|h| h.0).collect::<Vec<_>>())),
+        }
+    }
+    let matched: Vec<usize> = spans
+        .iter()
+        .filter(|s| s.terms.len() == 1)
+        .flat_map(|s| s.terms.clone())
+        .collect();
+    for (i, candidates) in partial_ambiguous {
+        if candidates.iter().any(|c| matched.contains(c)) {
+            continue;
+        }
+        spans.push(Span {
+            start: i,
+            end: i + 1,
+            terms: candidates,
+            score: 0.4,
+        });
+    }
+    spans.sort_by_key(|s| s.start);
+    for span in spans {
+        emit(span, &words, &terms, text, &mut out);
+    }
+    out
+}
+
+/// A run of words and the term(s) it matched.
+struct Span {
+    start: usize,
+    end: usize,
+    terms: Vec<usize>,
+    score: f32,
+}
+
+fn emit(span: Span, words: &[Word], terms: &[Term], text: &Normalized, out: &mut TermMatches) {
+    let matched: Vec<&str> = words
+        .get(span.start..span.end)
+        .unwrap_or_default()
+        .iter()
+        .map(|w| w.text.as_str())
+        .collect();
+    let position = words.get(span.start).map_or(0, |w| w.token);
+    let matched = matched.join(" ");
+    if let [only] = span.terms.as_slice() {
+        let Some(term) = terms.get(*only) else { return };
+        let negated =
+            (position.saturating_sub(2)..position).any(|k| NEGATIONS.contains(&text.word(k)));
+        let found = TermMatch {
+            id: term.term.id,
+            name: term.term.name.clone(),
+            kind: term.kind,
+            score: span.score.min(1.0),
+            text: matched,
+            position,
+            negated,
+        };
+        let list = match term.kind {
+            TermKind::Service => &mut out.services,
+            TermKind::Addon => &mut out.addons,
+        };
+        match list.iter_mut().find(|m| m.id == found.id) {
+            Some(existing) if existing.score < found.score => *existing = found,
+            Some(_) => {}
+            None => list.push(found),
+        }
+        return;
+    }
+    let candidates = span
+        .terms
+        .iter()
+        .filter_map(|i| terms.get(*i))
+        .map(|t| Candidate {
+            id: t.term.id,
+            name: t.term.name.clone(),
+            kind: t.kind,
+        })
+        .collect();
+    out.ambiguous.push(Ambiguity {
+        text: matched,
+        position,
+        candidates,
+    });
+}
+
+/// The name and aliases of a term as filler-free word lists.
+fn phrases_of(term: &ServiceTerm) -> Vec<Vec<String>> {
+    std::iter::once(&term.name)
+        .chain(term.aliases.iter())
+        .map(|p| {
+            split_words(&normalize(p))
+                .into_iter()
+                .map(|w| w.text)
+                .collect::<Vec<_>>()
+        })
+        .filter(|p| !p.is_empty())
+        .collect()
+}
+
+/// The text's words, split on inner punctuation ("full-detail"), fillers dropped.
+fn content_words(text: &Normalized) -> Vec<Word> {
+    split_words(text)
+}
+
+fn split_words(text: &Normalized) -> Vec<Word> {
+    text.tokens
+        .iter()
+        .enumerate()
+        .flat_map(|(token, t)| {
+            t.word
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty() && !FILLER.contains(w))
+                .map(move |w| Word {
+                    text: w.to_owned(),
+                    token,
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// Whole names/aliases found in the words, best first, non-overlapping;
+/// equal matches of one span by several terms are kept together.
+fn whole_matches(words: &[Word], terms: &[Term]) -> Vec<Span> {
+    let mut found: Vec<Span> = Vec::new();
+    for (t, term) in terms.iter().enumerate() {
+        for phrase in &term.phrases {
+            let k = phrase.len();
+            for start in 0..words.len() {
+                if let Some(avg) = window_similarity(words, start, phrase) {
+                    let score = 0.6 + 0.4 * avg + 0.02 * k as f32;
+                    found.push(Span {
+                        start,
+                        end: start + k,
+                        terms: vec![t],
+                        score,
+                    });
+                }
+                if k >= 2 {
+                    let joined = phrase.concat();
+                    if let Some(sim) = words.get(start).and_then(|w| similarity(&w.text, &joined)) {
+                        let score = 0.6 + 0.4 * sim + 0.02 * k as f32;
+                        found.push(Span {
+                            start,
+                            end: start + 1,
+                            terms: vec![t],
+                            score,
+                        });
+                    }
+                }
+            }
+        }
+    }
+    found.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then((b.end - b.start).cmp(&(a.end - a.start)))
+    });
+    let mut accepted: Vec<Span> = Vec::new();
+    for span in found {
+        if let Some(same) = accepted.iter_mut().find(|a| {
+            a.start == span.start && a.end == span.end && (a.score - span.score).abs() < 1e-3
+        }) {
+            for t in span.terms {
+                if !same.terms.contains(&t) {
+                    same.terms.push(t);
+                }
+            }
+            continue;
+        }
+        if accepted
+            .iter()
+            .any(|a| span.start < a.end && a.start < span.end)
+        {
+            continue;
+        }
+        accepted.push(span);
+    }
+    accepted
+}
+
+/// Average similarity when `phrase` matches the words starting at `start`.
+fn window_similarity(words: &[Word], start: usize, phrase: &[String]) -> Option<f32> {
+    let window = words.get(start..start + phrase.len())?;
+    let mut total = 0.0;
+    for (word, known) in window.iter().zip(phrase) {
+        total += similarity(&word.text, known)?;
+    }
+    Some(total / phrase.len() as f32)
+}
+
+/// Terms that have a word like `word` (4+ letters), with the best similarity.
+fn partial_hits(word: &str, terms: &[Term]) -> Vec<(usize, f32)> {
+    if word.chars().count() < 4 {
+        return Vec::new();
+    }
+    terms
+        .iter()
+        .enumerate()
+        .filter_map(|(i, term)| {
+            term.phrases
+                .iter()
+                .flatten()
+                .filter(|known| known.chars().count() >= 4)
+                .filter_map(|known| similarity(word, known))
+                .reduce(f32::max)
+                .map(|sim| (i, sim))
+        })
+        .collect()
+}

@@ -1,0 +1,604 @@
+//! What the customer is trying to do. Several things can be true at once
+//! ("yes but make it interior only" affirms *and* changes its mind), so
+//! detection returns every signal with a confidence, best first.
+
+use serde::{Deserialize, Serialize};
+
+use super::carrier::{carrier_keyword, CarrierKeyword};
+use super::entities::SlotChoice;
+use super::normalize::Normalized;
+
+/// One thing a customer text can mean.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Intent {
+    /// Wants to book a job.
+    Book,
+    /// Wants to move an existing booking.
+    Reschedule,
+    /// Wants to cancel an existing booking (not a carrier opt-out).
+    Cancel,
+    /// Asks what something costs.
+    PriceQuestion,
+    /// Asks how long something takes.
+    DurationQuestion,
+    /// Asks some other question, for the knowledge base.
+    FaqQuestion,
+    /// Wants a human: "talk to a person", "call me", "manager".
+    Handoff,
+    /// Wants no more texts (carrier keyword or a plain request).
+    OptOut,
+    /// Wants texts again (START/UNSTOP, or YES while opted out).
+    OptIn,
+    /// Carrier HELP/INFO keyword.
+    Help,
+    /// Says yes.
+    Affirm,
+    /// Says no.
+    Deny,
+    /// Says hello.
+    Greeting,
+    /// Says thanks.
+    Thanks,
+    /// Corrects something said before ("actually", "instead", "make it").
+    ChangeOfMind,
+    /// Picks one of the offered slots.
+    SelectOption(SlotChoice),
+    /// Nothing recognised.
+    Unknown,
+}
+
+/// An intent with how sure detection is, from 0 to 1.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Scored {
+    /// The intent.
+    pub intent: Intent,
+    /// Rule-based confidence: 1.0 for carrier keywords, ~0.9 for explicit
+    /// phrases, ~0.5 for weak evidence.
+    pub confidence: f32,
+}
+
+/// Every intent a text carries, best first, plus the carrier keyword.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Signals {
+    /// Detected intents, highest confidence first; empty means Unknown.
+    pub ranked: Vec<Scored>,
+    /// Set when the whole message is a carrier keyword.
+    pub carrier_keyword: Option<CarrierKeyword>,
+}
+
+impl Signals {
+    /// The most likely intent, or [`Intent::Unknown`].
+    pub fn best(&self) -> Intent {
+        self.ranked.first().map_or(Intent::Unknown, |s| s.intent)
+    }
+
+    /// True when an intent of the same kind was detected (a
+    /// [`Intent::SelectOption`] matches whatever its choice).
+    pub fn has(&self, intent: Intent) -> bool {
+        self.confidence(intent) > 0.0
+    }
+
+    /// The confidence of an intent kind, 0 when absent.
+    pub fn confidence(&self, intent: Intent) -> f32 {
+        let kind = std::mem::discriminant(&intent);
+        self.ranked
+            .iter()
+            .find(|s| std::mem::discriminant(&s.intent) == kind)
+            .map_or(0.0, |s| s.confidence)
+    }
+
+    fn add(&mut self, intent: Intent, confidence: f32) {
+        let kind = std::mem::discriminant(&intent);
+        match self
+            .ranked
+            .iter_mut()
+            .find(|s| std::mem::discriminant(&s.intent) == kind)
+        {
+            Some(existing) if existing.confidence < confidence => {
+                *existing = Scored { intent, confidence };
+            }
+            Some(_) => {}
+            None => self.ranked.push(Scored { intent, confidence }),
+        }
+    }
+}
+
+/// What the other extractors found, which sharpens intent detection.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct IntentHints {
+    /// A service or add-on was named.
+    pub service_mentioned: bool,
+    /// A day or time was given.
+    pub when_mentioned: bool,
+    /// A slot pick was recognised.
+    pub slot_choice: Option<SlotChoice>,
+    /// The number is currently opted out, so a bare YES re-subscribes.
+    pub opted_out: bool,
+}
+
+/// Detects every intent in a normalised text.
+pub fn detect(text: &Normalized, hints: &IntentHints) -> Signals {
+    let mut s = Signals {
+        carrier_keyword: carrier_keyword(text),
+        ..Signals::default()
+    };
+    match s.carrier_keyword {
+        Some(CarrierKeyword::OptOut) => s.add(Intent::OptOut, 1.0),
+        Some(CarrierKeyword::OptIn) => s.add(Intent::OptIn, 1.0),
+        Some(CarrierKeyword::Help) => s.add(Intent::Help, 1.0),
+        Some(CarrierKeyword::Yes) if hints.opted_out => s.add(Intent::OptIn, 1.0),
+        _ => {}
+    }
+    if s.carrier_keyword.is_none() || s.carrier_keyword == Some(CarrierKeyword::Yes) {
+        conversational(text, hints, &mut s);
+    }
+    s.ranked
+        .sort_by(|a, b| b.confidence.total_cmp(&a.confidence));
+    s
+}
+
+fn conversational(t: &Normalized, hints: &IntentHints, s: &mut Signals) {
+    let any = |phrases: &[&str]| phrases.iter().any(|p| t.has_phrase(p));
+    let starts = |phrases: &[&str]| phrases.iter().any(|p| t.starts_with_phrase(p));
+    let short = t.tokens.len() <= 4;
+
+    if any(OPT_OUT_REQUESTS) {
+        s.add(Intent::OptOut, 0.9);
+    }
+    if wants_human(t) {
+        s.add(Intent::Handoff, 0.95);
+    }
+    let cancel_that = any(&["cancel that", "scratch that"]) && !any(BOOKING_NOUNS);
+    if t.has_phrase("cancel") && !cancel_that || any(&["call it off", "cancellation of my"]) {
+        s.add(Intent::Cancel, 0.9);
+    }
+    let cant_make_it = any(&[
+        "cant make it",
+        "cannot make it",
+        "wont make it",
+        "cant do it anymore",
+    ]);
+    if cant_make_it {
+        s.add(Intent::Reschedule, 0.55);
+        s.add(Intent::Cancel, 0.5);
+    }
+    if any(RESCHEDULE) {
+        s.add(Intent::Reschedule, 0.9);
+    }
+    if any(PRICE) || t.text.contains('$') {
+        s.add(Intent::PriceQuestion, 0.9);
+    }
+    if any(DURATION) {
+        s.add(Intent::DurationQuestion, 0.9);
+    }
+    let moving = s.has(Intent::Reschedule) || s.has(Intent::Cancel);
+    if !moving && any(BOOK_STRONG) {
+        s.add(Intent::Book, 0.85);
+    } else if !moving && any(BOOK_WEAK) {
+        s.add(Intent::Book, 0.6);
+    }
+    if !moving
+        && hints.service_mentioned
+        && !s.has(Intent::PriceQuestion)
+        && !s.has(Intent::DurationQuestion)
+    {
+        s.add(Intent::Book, 0.55);
+    }
+    if is_question(t) {
+        let specific = [
+            Intent::PriceQuestion,
+            Intent::DurationQuestion,
+            Intent::Handoff,
+        ];
+        let confidence = if specific.iter().any(|i| s.has(*i)) {
+            0.2
+        } else if s.has(Intent::Book) || moving {
+            0.35
+        } else {
+            0.6
+        };
+        s.add(Intent::FaqQuestion, confidence);
+    }
+    affirm_or_deny(t, short, s);
+    if starts(GREETINGS) {
+        s.add(Intent::Greeting, 0.8);
+    }
+    if any(THANKS) {
+        s.add(Intent::Thanks, 0.85);
+    }
+    if changes_mind(t) || cancel_that {
+        s.add(Intent::ChangeOfMind, 0.85);
+    }
+    if let Some(choice) = hints.slot_choice {
+        s.add(Intent::SelectOption(choice), if short { 0.9 } else { 0.7 });
+    }
+    if hints.when_mentioned && s.ranked.is_empty() {
+        s.add(Intent::Book, 0.4);
+    }
+}
+
+fn affirm_or_deny(t: &Normalized, short: bool, s: &mut Signals) {
+    let any = |phrases: &[&str]| phrases.iter().any(|p| t.has_phrase(p));
+    let starts = |phrases: &[&str]| phrases.iter().any(|p| t.starts_with_phrase(p));
+    let neutral_no = any(&[
+        "no problem",
+        "no worries",
+        "no rush",
+        "no biggie",
+        "no hurry",
+    ]);
+    let unsure = any(&[
+        "not sure",
+        "are you sure",
+        "unsure",
+        "if thats ok",
+        "is that ok",
+        "is that okay",
+    ]);
+    let strength = if short { 0.9 } else { 0.7 };
+    let good = t.is_exactly("good") || t.is_exactly("very good");
+    if !unsure && (starts(AFFIRM_START) || any(AFFIRM_ANYWHERE) || good) {
+        s.add(Intent::Affirm, strength);
+    }
+    if neutral_no {
+        s.add(Intent::Thanks, 0.5);
+    } else if starts(DENY_START) || any(DENY_ANYWHERE) {
+        s.add(Intent::Deny, strength);
+    }
+}
+
+fn wants_human(t: &Normalized) -> bool {
+    let any = |phrases: &[&str]| phrases.iter().any(|p| t.has_phrase(p));
+    let who = [
+        "person",
+        "human",
+        "someone",
+        "somebody",
+        "manager",
+        "owner",
+        "agent",
+        "representative",
+        "rep",
+        "operator",
+        "anyone",
+        "staff",
+        "boss",
+        "employee",
+    ];
+    let verbs = ["talk", "speak", "chat", "connect", "transfer"];
+    let asks = verbs.iter().any(|v| t.has_phrase(v)) && who.iter().any(|w| t.has_phrase(w));
+    let negated = any(&["dont call", "do not call", "no calls", "dont need to talk"]);
+    !negated
+        && (asks
+            || any(&[
+                "call me",
+                "give me a call",
+                "can someone call",
+                "have someone call",
+                "real person",
+                "live person",
+                "actual person",
+                "a human",
+                "are you a bot",
+                "is this a bot",
+                "are you a robot",
+                "is this a robot",
+                "is this automated",
+                "are you real",
+                "are you ai",
+                "is this ai",
+                "can i call you",
+                "phone call",
+                "call you",
+                "ring me",
+            ]))
+}
+
+fn changes_mind(t: &Normalized) -> bool {
+    let any = |phrases: &[&str]| phrases.iter().any(|p| t.has_phrase(p));
+    let make_it = any(&["make it", "make that"])
+        && !any(&[
+            "cant make it",
+            "can make it",
+            "cannot make it",
+            "wont make it",
+            "could make it",
+            "couldnt make it",
+            "will make it",
+            "to make it",
+            "you make it",
+        ]);
+    let wait =
+        t.has_phrase("wait") && !any(&["cant wait", "cannot wait", "wait list", "waiting list"]);
+    make_it
+        || wait
+        || any(&[
+            "actually",
+            "instead",
+            "change it to",
+            "change that to",
+            "switch to",
+            "switch it",
+            "rather",
+            "on second thought",
+            "scratch that",
+            "i meant",
+            "correction",
+            "change to",
+            "changed my mind",
+            "not that one",
+        ])
+}
+
+fn is_question(t: &Normalized) -> bool {
+    const STARTERS: &[&str] = &[
+        "what",
+        "where",
+        "do you",
+        "does",
+        "are you",
+        "can you",
+        "can i",
+        "is there",
+        "is it",
+        "which",
+        "why",
+        "how",
+        "who",
+        "when",
+        "will you",
+        "would you",
+        "could you",
+        "should i",
+        "do i",
+        "is your",
+        "are there",
+        "any chance",
+    ];
+    t.original.contains('?') || STARTERS.iter().any(|p| t.starts_with_phrase(p))
+}
+
+const OPT_OUT_REQUESTS: &[&str] = &[
+    "stop texting",
+    "stop messaging",
+    "stop sending",
+    "stop contacting",
+    "unsubscribe",
+    "remove me",
+    "take me off",
+    "dont text me",
+    "do not text",
+    "opt out",
+    "stop all",
+    "leave me alone",
+    "lose my number",
+];
+
+const BOOKING_NOUNS: &[&str] = &[
+    "appointment",
+    "booking",
+    "appointments",
+    "reservation",
+    "service",
+];
+
+const RESCHEDULE: &[&str] = &[
+    "reschedule",
+    "re schedule",
+    "rebook",
+    "move my appointment",
+    "move my booking",
+    "move the appointment",
+    "move it",
+    "push it back",
+    "push back",
+    "change my appointment",
+    "change the appointment",
+    "change my booking",
+    "change the time",
+    "change the date",
+    "different day",
+    "different time",
+    "another day",
+    "another time",
+    "postpone",
+];
+
+const PRICE: &[&str] = &[
+    "how much",
+    "price",
+    "prices",
+    "pricing",
+    "cost",
+    "costs",
+    "quote",
+    "estimate",
+    "rate",
+    "rates",
+    "charge",
+    "fee",
+    "fees",
+    "expensive",
+    "cheap",
+    "cheaper",
+];
+
+const DURATION: &[&str] = &[
+    "how long",
+    "duration",
+    "how many hours",
+    "how much time",
+    "take long",
+    "long does it take",
+    "long will it take",
+    "time does it take",
+    "how many minutes",
+];
+
+const BOOK_STRONG: &[&str] = &[
+    "book",
+    "booking",
+    "schedule",
+    "appointment",
+    "sign me up",
+    "set up an",
+    "reserve",
+    "get on the schedule",
+    "get me in",
+    "fit me in",
+    "squeeze me in",
+];
+
+const BOOK_WEAK: &[&str] = &[
+    "available",
+    "availability",
+    "openings",
+    "opening",
+    "slot",
+    "slots",
+    "come out",
+    "come by",
+    "can you come",
+    "can you do",
+    "i need a",
+    "i need my",
+    "i want a",
+    "id like",
+    "i would like",
+    "looking for",
+    "interested in",
+    "get a",
+    "need a",
+    "want a",
+    "any time",
+    "anytime",
+    "do you have time",
+];
+
+const AFFIRM_START: &[&str] = &[
+    "yes",
+    "yeah",
+    "yea",
+    "yep",
+    "yup",
+    "ya",
+    "yah",
+    "ye",
+    "yes please",
+    "y",
+    "sure",
+    "ok",
+    "alright",
+    "absolutely",
+    "definitely",
+    "certainly",
+    "correct",
+    "perfect",
+    "great",
+    "awesome",
+    "cool",
+    "fine",
+    "confirm",
+    "confirmed",
+    "affirmative",
+    "of course",
+    "for sure",
+    "please do",
+    "go ahead",
+    "do it",
+    "book it",
+    "lets do it",
+    "lets do that",
+    "si",
+    "yessir",
+    "bet",
+    "thats right",
+    "exactly",
+    "yass",
+    "yess",
+    "yesss",
+    "works",
+];
+
+const AFFIRM_ANYWHERE: &[&str] = &[
+    "sounds good",
+    "sounds great",
+    "sounds perfect",
+    "that works",
+    "works for me",
+    "that will work",
+    "thatll work",
+    "lets do it",
+    "go ahead",
+    "book it",
+    "thats fine",
+    "thats perfect",
+    "looks good",
+    "yes please",
+];
+
+const DENY_START: &[&str] = &[
+    "no",
+    "nope",
+    "nah",
+    "naw",
+    "n",
+    "negative",
+    "not really",
+    "never mind",
+    "nevermind",
+    "not interested",
+    "pass",
+    "none",
+    "neither",
+    "not that",
+    "no thanks",
+    "no thank you",
+];
+
+const DENY_ANYWHERE: &[&str] = &[
+    "no thanks",
+    "no thank you",
+    "not interested",
+    "doesnt work",
+    "does not work",
+    "wont work",
+    "cant do that",
+    "none of those",
+    "none of them",
+    "neither of those",
+    "neither works",
+    "not gonna work",
+    "not going to work",
+    "that doesnt",
+    "dont want",
+];
+
+const GREETINGS: &[&str] = &[
+    "hi",
+    "hello",
+    "hey",
+    "heya",
+    "hiya",
+    "howdy",
+    "yo",
+    "sup",
+    "greetings",
+    "good morning",
+    "good afternoon",
+    "good evening",
+    "hola",
+    "helo",
+    "hii",
+    "heyy",
+];
+
+const THANKS: &[&str] = &[
+    "thanks",
+    "thank you",
+    "thank u",
+    "appreciate",
+    "appreciated",
+    "cheers",
+    "much obliged",
+];
