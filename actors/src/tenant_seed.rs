@@ -48,7 +48,11 @@ pub fn booking_rules_json(pack: &IndustryPack) -> serde_json::Value {
 }
 
 /// Seeds `tenant` from `pack` inside an open root transaction.
-pub async fn seed_in(tx: &mut RootTx, tenant: &str, pack: &IndustryPack) -> Result<SeedReport, DbError> {
+pub async fn seed_in(
+    tx: &mut RootTx,
+    tenant: &str,
+    pack: &IndustryPack,
+) -> Result<SeedReport, DbError> {
     let mut offerings: Vec<NewService> = pack
         .services
         .iter()
@@ -86,7 +90,7 @@ pub async fn seed_in(tx: &mut RootTx, tenant: &str, pack: &IndustryPack) -> Resu
             .execute(tx.conn())
             .await?;
     }
-    let hours = serde_json::to_value(&pack.defaults.hours).unwrap_or_default();
+    let hours = serde_json::to_value(pack.defaults.hours).unwrap_or_default();
     let area = serde_json::json!({ "radius_miles": pack.defaults.service_radius_miles });
     diesel::insert_into(tenant_config::table)
         .values((
@@ -118,17 +122,20 @@ pub async fn seed_in(tx: &mut RootTx, tenant: &str, pack: &IndustryPack) -> Resu
 pub async fn seed_root_if_bare(root: &RootDb) -> Result<Option<SeedReport>, SeedError> {
     let tenant = TenantId::root();
     let has_services: bool = root
-        .transaction(AuditEntry::new("startup", "tenant.check_seeded", Some(&tenant)), |tx| {
-            Box::pin(async move {
-                use diesel::QueryDsl;
-                let n: i64 = services::table
-                    .filter(services::tenant_id.eq(TenantId::ROOT))
-                    .count()
-                    .get_result(tx.conn())
-                    .await?;
-                Ok(n > 0)
-            })
-        })
+        .transaction(
+            AuditEntry::new("startup", "tenant.check_seeded", Some(&tenant)),
+            |tx| {
+                Box::pin(async move {
+                    use diesel::QueryDsl;
+                    let n: i64 = services::table
+                        .filter(services::tenant_id.eq(TenantId::ROOT))
+                        .count()
+                        .get_result(tx.conn())
+                        .await?;
+                    Ok(n > 0)
+                })
+            },
+        )
         .await?;
     if has_services {
         return Ok(None);
@@ -138,25 +145,33 @@ pub async fn seed_root_if_bare(root: &RootDb) -> Result<Option<SeedReport>, Seed
 
 /// Seeds `tenant` from its own industry's pack in an audited transaction
 /// (used at start-up for the root tenant and by `servicepro` admin commands).
-pub async fn seed_tenant(root: &RootDb, actor: &str, tenant: &TenantId) -> Result<SeedReport, SeedError> {
+pub async fn seed_tenant(
+    root: &RootDb,
+    actor: &str,
+    tenant: &TenantId,
+) -> Result<SeedReport, SeedError> {
     let id = tenant.as_str().to_owned();
     let industry: String = root
-        .transaction(AuditEntry::new(actor, "tenant.read_industry", Some(tenant)), move |tx| {
-            Box::pin(async move {
-                use diesel::QueryDsl;
-                Ok(tenants::table
-                    .filter(tenants::id.eq(id))
-                    .select(tenants::industry)
-                    .first(tx.conn())
-                    .await?)
-            })
-        })
+        .transaction(
+            AuditEntry::new(actor, "tenant.read_industry", Some(tenant)),
+            move |tx| {
+                Box::pin(async move {
+                    use diesel::QueryDsl;
+                    Ok(tenants::table
+                        .filter(tenants::id.eq(id))
+                        .select(tenants::industry)
+                        .first(tx.conn())
+                        .await?)
+                })
+            },
+        )
         .await?;
     let pack = packs::pack(&industry)?;
     let id = tenant.as_str().to_owned();
     Ok(root
-        .transaction(AuditEntry::new(actor, "tenant.seed", Some(tenant)), move |tx| {
-            Box::pin(async move { seed_in(tx, &id, pack).await })
-        })
+        .transaction(
+            AuditEntry::new(actor, "tenant.seed", Some(tenant)),
+            move |tx| Box::pin(async move { seed_in(tx, &id, pack).await }),
+        )
         .await?)
 }
