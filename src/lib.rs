@@ -4,6 +4,7 @@
 
 pub mod auth;
 pub mod config;
+pub mod demo;
 pub mod ephemeral_pg;
 pub mod error;
 pub mod routes;

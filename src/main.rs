@@ -30,6 +30,15 @@ enum Command {
     },
     /// Create the database if missing and apply pending migrations, then exit.
     Migrate,
+    /// The tour on a fresh machine: migrate and seed a demo database (a
+    /// private throwaway cluster when no PostgreSQL answers), serve, and play
+    /// Twilio against the server — calls in every answering mode, an IVR
+    /// choice that texts a booking link — printing what the server answered.
+    Demo {
+        /// Exit after the tour instead of serving until Ctrl-C.
+        #[arg(long)]
+        exit: bool,
+    },
 }
 
 /// Where the database is, possibly starting a private cluster.
@@ -58,8 +67,9 @@ async fn resolve_database(
 
 #[actix_web::main]
 async fn main() -> anyhow::Result<()> {
-    servicepro::telemetry::init("info");
     let cli = Cli::parse();
+    let quiet = matches!(cli.command, Command::Demo { .. });
+    servicepro::telemetry::init(if quiet { "warn" } else { "info" });
     let config = Config::from_env().context("invalid configuration")?;
     if config.secret_key_generated {
         tracing::warn!("SERVICEPRO_SECRET_KEY is not set; using a key generated for this run (secrets stored now cannot be read after a restart)");
@@ -69,6 +79,18 @@ async fn main() -> anyhow::Result<()> {
             let (url, _pg) = resolve_database(&config, false).await?;
             let applied = prepare_database(&url).await.context("migrating")?;
             println!("applied {} migration(s)", applied.len());
+        }
+        Command::Demo { exit } => {
+            let (url, _pg) = resolve_database(&config, true).await?;
+            let url = if config.database_url.is_none() && _pg.is_none() {
+                let demo =
+                    servicepro_schema::database_admin::with_database(&url, "servicepro_demo")?;
+                servicepro_schema::database_admin::drop_database(&demo, "servicepro_demo").await?;
+                demo
+            } else {
+                url
+            };
+            servicepro::demo::run(config, &url, exit).await?;
         }
         Command::Serve { ephemeral_db } => {
             let (url, _pg) = resolve_database(&config, ephemeral_db).await?;

@@ -81,6 +81,15 @@ impl Application {
         })?;
         let state =
             AppState::start(config, pool).map_err(|e| StartupError::Twilio(e.to_string()))?;
+        match servicepro_actors::tenant_seed::seed_root_if_bare(&state.root_db).await {
+            Ok(Some(report)) => tracing::info!(
+                services = report.services,
+                sms_templates = report.sms_templates,
+                "seeded the root tenant from its industry pack"
+            ),
+            Ok(None) => {}
+            Err(e) => tracing::error!(error = %e, "could not seed the root tenant"),
+        }
         Self::with_listener(state, listener)
     }
 

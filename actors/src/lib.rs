@@ -11,6 +11,7 @@ pub mod packs;
 pub mod realtime;
 pub mod tenant_admin;
 pub mod tenant_context;
+pub mod tenant_seed;
 pub mod tls;
 pub mod twilio;
 pub mod voice;

@@ -17,13 +17,7 @@ use servicepro_schema::{
 pub const TRIAL_DAYS: i64 = 14;
 
 /// The industries a tenant can be set up for (each has an industry pack).
-pub const INDUSTRIES: [&str; 5] = [
-    "mobile-detailing",
-    "lawn-care",
-    "house-cleaning",
-    "window-washing",
-    "pet-grooming",
-];
+pub use crate::packs::INDUSTRIES;
 
 /// Where an `simple`-mode call (or "talk to a person") is forwarded.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -91,12 +85,16 @@ pub enum TenantAdminError {
     /// The secret could not be sealed.
     #[error("could not encrypt secret")]
     Secret,
+    /// The tenant's industry pack could not be loaded.
+    #[error(transparent)]
+    Pack(#[from] crate::packs::PackError),
     /// The database failed.
     #[error(transparent)]
     Db(#[from] DbError),
 }
 
-/// Creates a tenant with its billing, config and phone rows in one audited transaction.
+/// Creates a tenant with its billing, config and phone rows, seeded from
+/// its industry pack, in one audited transaction.
 pub async fn create_tenant(
     root: &RootDb,
     secrets: &SecretBox,
@@ -140,6 +138,7 @@ pub async fn create_tenant(
         "phone_number": req.phone_number.as_str(), "ivr_mode": req.ivr_mode,
     });
     let id = req.id.clone();
+    let pack = crate::packs::pack(&req.industry)?;
     let created = root
         .transaction(audit, move |tx| {
             Box::pin(async move {
@@ -160,6 +159,7 @@ pub async fn create_tenant(
                     .values((tenant_phone_config::tenant_id.eq(&tid), &phone))
                     .execute(tx.conn())
                     .await?;
+                crate::tenant_seed::seed_in(tx, &tid, pack).await?;
                 Ok(())
             })
         })

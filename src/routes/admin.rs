@@ -129,6 +129,7 @@ pub async fn create_tenant(
             "twilio_auth_token",
             "could not encrypt the auth token",
         )),
+        Err(TenantAdminError::Pack(e)) => Err(ApiError::invalid_field("industry", e.to_string())),
         Err(TenantAdminError::Db(e)) => Err(e.into()),
     }
 }

@@ -320,3 +320,34 @@ async fn sip_forwarding_tenant() {
     assert_eq!(created["byo_twilio"], false);
     assert!(created["trial_ends_at"].is_null());
 }
+
+#[actix_web::test]
+async fn a_new_tenant_is_set_up_from_its_industry_pack() {
+    let app = TestApp::spawn().await;
+    let res = app
+        .admin(Method::POST, "/api/admin/tenants")
+        .json(&acme())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    let pack = servicepro_actors::packs::pack("lawn-care").unwrap();
+    let expected = (pack.services.len() + pack.addons.len()) as i64;
+    assert_eq!(
+        app.count("services WHERE tenant_id = 'acme-lawn'").await,
+        expected
+    );
+    assert_eq!(
+        app.count(
+            "services WHERE tenant_id = 'acme-lawn' AND name = 'Lawn Mowing' AND NOT is_addon"
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        app.count("sms_templates WHERE tenant_id = 'acme-lawn'")
+            .await,
+        10
+    );
+    assert_eq!(app.count("tenant_config WHERE tenant_id = 'acme-lawn' AND booking_rules ? 'crews' AND business_hours <> '{}'").await, 1);
+}

@@ -6,6 +6,7 @@
 mod support;
 
 mod admin_api;
+mod demo;
 mod health;
 mod sms_outbound;
 mod tenant_isolation;

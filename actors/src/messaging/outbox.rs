@@ -123,7 +123,7 @@ impl SmsOutbox {
         }
     }
 
-    fn enqueue(&mut self, job: Job) -> Result<(), Job> {
+    fn enqueue(&mut self, job: Job) -> Result<(), Box<Job>> {
         let key = match &job.from {
             SmsFrom::Number(n) => n.clone(),
             SmsFrom::MessagingService(s) => s.clone(),
@@ -131,7 +131,7 @@ impl SmsOutbox {
         let job = match self.workers.get(&key) {
             Some(tx) => match tx.try_send(job) {
                 Ok(()) => return Ok(()),
-                Err(mpsc::error::TrySendError::Full(job)) => return Err(job),
+                Err(mpsc::error::TrySendError::Full(job)) => return Err(Box::new(job)),
                 Err(mpsc::error::TrySendError::Closed(job)) => job,
             },
             None => job,
@@ -139,7 +139,7 @@ impl SmsOutbox {
         let (tx, rx) = mpsc::channel(self.deps.config.queue_per_number.max(1));
         tokio::spawn(run_worker(rx, self.deps.clone()));
         let result = tx.try_send(job).map_err(|e| match e {
-            mpsc::error::TrySendError::Full(j) | mpsc::error::TrySendError::Closed(j) => j,
+            mpsc::error::TrySendError::Full(j) | mpsc::error::TrySendError::Closed(j) => Box::new(j),
         });
         self.workers.insert(key, tx);
         result
@@ -266,7 +266,7 @@ impl Handler<SendSms> for SmsOutbox {
                     let reason = "outbox full for this number".to_owned();
                     tracing::warn!(tenant_id = %job.tenant, message_id, "outbox full; text refused");
                     outbox.deps.metrics.sms_refused.inc();
-                    tokio::spawn(mark_refused(outbox.deps.clone(), job, reason.clone()));
+                    tokio::spawn(mark_refused(outbox.deps.clone(), *job, reason.clone()));
                     Ok(Queued { message_id, status: STATUS_REFUSED.to_owned(), reason: Some(reason) })
                 }
             }

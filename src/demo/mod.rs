@@ -1,0 +1,298 @@
+//! `servicepro demo`: the main job on a fresh machine. It migrates and
+//! seeds a database, serves, and then plays Twilio against the running
+//! server — calls to tenants in each answering mode, an IVR choice that
+//! texts a booking link — printing what the server answered. Twilio's REST
+//! API is a loopback sink that prints the texts the engine sends.
+
+mod caller;
+mod twilio_sink;
+
+use crate::config::Config;
+use crate::startup::Application;
+use anyhow::Context;
+use caller::{pretty_twiml, DemoTwilio};
+use diesel::{ExpressionMethods, QueryDsl};
+use diesel_async::RunQueryDsl;
+use servicepro_schema::root_db::AuditEntry;
+use servicepro_schema::schema::{tenant_config, tenant_phone_config};
+use servicepro_schema::{IvrMode, TenantId};
+use twilio_sink::TwilioSink;
+
+const DEMO_ACCOUNT_SID: &str = "ACdemo0000000000000000000000000000";
+const DEMO_AUTH_TOKEN: &str = "demo-auth-token-not-secret";
+const DEMO_ROOT_TOKEN: &str = "demo-root-token-not-secret";
+const CALLER: &str = "+14155550123";
+
+struct DemoTenant {
+    id: &'static str,
+    name: &'static str,
+    industry: &'static str,
+    plan_tier: &'static str,
+    status: &'static str,
+    phone: &'static str,
+    ivr_mode: &'static str,
+}
+
+const TENANTS: [DemoTenant; 3] = [
+    DemoTenant {
+        id: "green-acres",
+        name: "Green Acres Lawn Care",
+        industry: "lawn-care",
+        plan_tier: "pro",
+        status: "trialing",
+        phone: "+19185550101",
+        ivr_mode: "ivr",
+    },
+    DemoTenant {
+        id: "sparkle-clean",
+        name: "Sparkle Home Cleaning",
+        industry: "house-cleaning",
+        plan_tier: "elite",
+        status: "active",
+        phone: "+19185550102",
+        ivr_mode: "ai-voice",
+    },
+    DemoTenant {
+        id: "paws-spa",
+        name: "Paws & Claws Grooming",
+        industry: "pet-grooming",
+        plan_tier: "pro",
+        status: "suspended",
+        phone: "+19185550103",
+        ivr_mode: "ivr",
+    },
+];
+
+/// Root's number and its owner's softphone.
+const ROOT_NUMBER: &str = "+19185550100";
+const ROOT_SIP: &str = "jody@cleanmachinetulsa.sip.twilio.com";
+
+fn banner(title: &str) {
+    println!("\n=== {title} ===");
+}
+
+/// Runs the demo against the database at `database_url`.
+pub async fn run(mut config: Config, database_url: &str, exit_after: bool) -> anyhow::Result<()> {
+    let sink = TwilioSink::start().context("starting the demo Twilio sink")?;
+    config.twilio.api_base = url::Url::parse(&sink.base)?;
+    config.twilio.account_sid = Some(DEMO_ACCOUNT_SID.to_owned());
+    config.twilio.auth_token = Some(DEMO_AUTH_TOKEN.to_owned());
+    if config.root_token.is_none() {
+        config.root_token = Some(DEMO_ROOT_TOKEN.to_owned());
+    }
+    let root_token = config.root_token.clone().unwrap_or_default();
+    let bind = config.bind;
+    let app = Application::build(config.clone(), database_url)
+        .await
+        .context("starting the server")?;
+    let server = format!("http://127.0.0.1:{}", app.port());
+    let state = app.state().clone();
+    let handle = app.handle();
+    let serving = actix_web::rt::spawn(app.run_until_stopped());
+    println!(
+        "ServicePro is serving on http://{bind} (public URL {})",
+        config.public_url
+    );
+
+    banner("Seeding tenants");
+    attach_root_number(&state).await?;
+    println!("  root          Clean Machine (mobile-detailing, elite/active)   {ROOT_NUMBER}  simple → sip:{ROOT_SIP}");
+    let http = reqwest::Client::new();
+    for t in &TENANTS {
+        let res = http
+            .post(format!("{server}/api/admin/tenants"))
+            .bearer_auth(&root_token)
+            .json(&serde_json::json!({
+                "id": t.id, "name": t.name, "industry": t.industry, "plan_tier": t.plan_tier,
+                "status": t.status, "phone_number": t.phone, "ivr_mode": t.ivr_mode,
+                "forward_to": "+19185550199",
+            }))
+            .send()
+            .await?;
+        let status = res.status();
+        if status.as_u16() != 201 && status.as_u16() != 409 {
+            anyhow::bail!("creating {}: {status} {}", t.id, res.text().await?);
+        }
+        set_booking_url(&state, t.id).await?;
+        println!(
+            "  {:<13} {} ({}, {}/{})   {}  {}",
+            t.id, t.name, t.industry, t.plan_tier, t.status, t.phone, t.ivr_mode
+        );
+    }
+
+    let twilio = DemoTwilio::new(
+        server.clone(),
+        config.public_url.to_string(),
+        DEMO_AUTH_TOKEN.to_owned(),
+    );
+    let calls = [
+        (
+            "Clean Machine (simple: forward to the owner's SIP softphone)",
+            ROOT_NUMBER,
+        ),
+        ("Green Acres (ivr: the DTMF menu)", TENANTS[0].phone),
+        (
+            "Sparkle (ai-voice: the AI receptionist's media stream)",
+            TENANTS[1].phone,
+        ),
+        ("Paws & Claws (suspended: paused message)", TENANTS[2].phone),
+        ("A number no tenant owns", "+19185559999"),
+    ];
+    for (i, (title, to)) in calls.iter().enumerate() {
+        banner(&format!("Inbound call: {title}"));
+        let sid = format!("CAdemo{i:028}");
+        let (status, doc) = twilio
+            .post(
+                "/twilio/voice/incoming",
+                &[
+                    ("CallSid", &sid),
+                    ("From", CALLER),
+                    ("To", to),
+                    ("CallStatus", "ringing"),
+                    ("Direction", "inbound"),
+                ],
+            )
+            .await?;
+        println!(
+            "  POST /twilio/voice/incoming → {status}\n{}",
+            pretty_twiml(&doc)
+        );
+    }
+
+    banner("Green Acres caller presses 2 (booking link by text)");
+    let ivr_path = format!("/twilio/voice/ivr?tenant_id={}&attempt=1", TENANTS[0].id);
+    let (status, doc) = twilio
+        .post(
+            &ivr_path,
+            &[
+                ("CallSid", "CAdemo-ivr"),
+                ("From", CALLER),
+                ("To", TENANTS[0].phone),
+                ("Digits", "2"),
+            ],
+        )
+        .await?;
+    println!("  POST {ivr_path} → {status}\n{}", pretty_twiml(&doc));
+    wait_for_texts(&sink, 1).await;
+
+    banner("Green Acres caller presses 7 (the easter egg)");
+    let (status, doc) = twilio
+        .post(
+            &ivr_path,
+            &[
+                ("CallSid", "CAdemo-ivr"),
+                ("From", CALLER),
+                ("To", TENANTS[0].phone),
+                ("Digits", "7"),
+            ],
+        )
+        .await?;
+    println!("  POST {ivr_path} → {status}\n{}", pretty_twiml(&doc));
+
+    banner("Forged webhook (wrong signature)");
+    let forged = DemoTwilio::new(
+        server.clone(),
+        config.public_url.to_string(),
+        "wrong-token".to_owned(),
+    );
+    let (status, body) = forged
+        .post(
+            "/twilio/voice/incoming",
+            &[
+                ("CallSid", "CAforged"),
+                ("From", CALLER),
+                ("To", ROOT_NUMBER),
+            ],
+        )
+        .await?;
+    println!("  POST /twilio/voice/incoming → {status} {body}");
+
+    banner("Done");
+    println!(
+        "  {} text(s) went out through the Twilio sink.",
+        sink.texts().len()
+    );
+    if exit_after {
+        handle.stop(true).await;
+        return Ok(());
+    }
+    println!("  The server keeps running on http://{bind}; Ctrl-C stops it.");
+    println!(
+        "  Try: curl -s -H 'Authorization: Bearer {root_token}' http://{bind}/api/admin/tenants"
+    );
+    serving.await??;
+    Ok(())
+}
+
+async fn wait_for_texts(sink: &TwilioSink, n: usize) {
+    for _ in 0..100 {
+        if sink.texts().len() >= n {
+            return;
+        }
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+async fn attach_root_number(state: &crate::state::AppState) -> anyhow::Result<()> {
+    let root = TenantId::root();
+    state
+        .root_db
+        .transaction(
+            AuditEntry::new("demo", "tenant.attach_number", Some(&root)),
+            |tx| {
+                Box::pin(async move {
+                    diesel::insert_into(tenant_phone_config::table)
+                        .values((
+                            tenant_phone_config::tenant_id.eq(TenantId::ROOT),
+                            tenant_phone_config::phone_number.eq(ROOT_NUMBER),
+                            tenant_phone_config::ivr_mode.eq(IvrMode::Simple),
+                            tenant_phone_config::sip_uri.eq(ROOT_SIP),
+                        ))
+                        .on_conflict(tenant_phone_config::phone_number)
+                        .do_nothing()
+                        .execute(tx.conn())
+                        .await?;
+                    diesel::update(
+                        tenant_config::table.filter(tenant_config::tenant_id.eq(TenantId::ROOT)),
+                    )
+                    .set((
+                        tenant_config::owner_phone.eq("+19185550199"),
+                        tenant_config::booking_url.eq("https://cleanmachinetulsa.com/book"),
+                    ))
+                    .execute(tx.conn())
+                    .await?;
+                    Ok(())
+                })
+            },
+        )
+        .await?;
+    Ok(())
+}
+
+async fn set_booking_url(
+    state: &crate::state::AppState,
+    tenant: &'static str,
+) -> anyhow::Result<()> {
+    let id = TenantId::parse(tenant)?;
+    state
+        .root_db
+        .transaction(
+            AuditEntry::new("demo", "tenant.configure", Some(&id)),
+            move |tx| {
+                Box::pin(async move {
+                    diesel::update(
+                        tenant_config::table.filter(tenant_config::tenant_id.eq(tenant)),
+                    )
+                    .set((
+                        tenant_config::owner_phone.eq("+19185550199"),
+                        tenant_config::booking_url.eq(format!("https://{tenant}.example.com/book")),
+                    ))
+                    .execute(tx.conn())
+                    .await?;
+                    Ok(())
+                })
+            },
+        )
+        .await?;
+    Ok(())
+}
