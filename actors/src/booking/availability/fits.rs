@@ -37,7 +37,10 @@ pub enum SlotRejection {
 /// booked at `now`, and returns the lowest-numbered free crew.
 ///
 /// The start need not lie on the slot grid (a customer may ask for
-/// 10:15); every other rule of [`free_slots`](super::free_slots) applies.
+/// 10:15), and since it is an instant it may be either occurrence of a
+/// local time repeated by a DST fall-back; every other rule of
+/// [`free_slots`](super::free_slots) applies, so a slot it offered passes
+/// unless time or other bookings have moved on.
 pub fn fits(
     rules: &AvailabilityRules,
     busy: &[Busy],
