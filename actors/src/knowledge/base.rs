@@ -96,13 +96,14 @@ impl KnowledgeBase {
 
     /// The entry that answers `query`, or `None` when nothing matches well
     /// enough to text back without a person checking. The best match must
-    /// score at least [`KnowledgeBase::min_score`] and rest on more than
-    /// a coincidence: a query word among the entry's keywords, or two or
-    /// more query words in common. One stray word in a question or answer
-    /// ("love" in "What if I don't love the haircut?") is not enough.
+    /// score at least [`KnowledgeBase::min_score`] and rest on more than a
+    /// coincidence: a query word among the entry's keywords, or two query
+    /// words in its question. Words shared only with the answer, or one
+    /// stray word of the question ("love" in "What if I don't love the
+    /// haircut?" for "i love you"), add to the score but are not evidence.
     pub fn best_answer(&self, query: &str) -> Option<&KbEntry> {
         let (entry, found) = self.ranked(query).into_iter().next()?;
-        let evidence = found.in_keywords || found.terms >= 2;
+        let evidence = found.in_keywords || found.question_terms >= 2;
         (evidence && found.score >= self.min_score).then_some(entry)
     }
 

@@ -19,7 +19,7 @@ const GLOBAL: [(&str, &str, &str, &[&str]); 11] = [
         "How do I stop getting texts?",
         "Reply STOP at any time and we'll stop texting you. Reply START if you change your mind, or HELP for help.",
         "texting",
-        &["stop", "unsubscribe", "opt out", "no more texts", "remove me"],
+        &["stop", "unsubscribe", "opt out", "no more texts", "stop texting"],
     ),
     (
         "Can I talk to a person?",
@@ -37,7 +37,7 @@ const GLOBAL: [(&str, &str, &str, &[&str]); 11] = [
         "How do I book an appointment?",
         "Just text us what you need and the days and times that work for you. We'll find an open time, confirm it by text and send a reminder before your appointment.",
         "booking",
-        &["book", "appointment", "availability", "open", "sign up"],
+        &["book", "appointment", "availability", "sign up"],
     ),
     (
         "Will I get a reminder before my appointment?",
@@ -55,7 +55,7 @@ const GLOBAL: [(&str, &str, &str, &[&str]); 11] = [
         "Is it safe to text my card number?",
         "Please never text your full card number. When a payment is due, we'll send you a secure payment link instead.",
         "payment",
-        &["secure", "card number", "card details", "credit card", "fraud"],
+        &["secure", "fraud", "privacy", "full number"],
     ),
     (
         "Can I get a receipt?",

@@ -8,9 +8,10 @@
 //!
 //! Retrieval is BM25F over question, keywords and answer, after a small
 //! text pipeline (stop words, light stemming, domain synonyms, one-typo
-//! tolerance). [`KnowledgeBase::best_answer`] returns nothing when no entry
-//! scores above a calibrated threshold, so the agent hands the question
-//! to a person rather than guess.
+//! tolerance). [`KnowledgeBase::best_answer`] returns nothing when the best
+//! entry scores under a calibrated threshold or matches only by
+//! coincidence (no keyword and at most one question word in common), so
+//! the agent hands the question to a person rather than guess.
 
 mod base;
 mod entry;

@@ -1,9 +1,11 @@
 //! Typo tolerance: a query word the index has never seen is read as the
 //! known term one edit away ("cancelation", "detial", "wether").
 //!
-//! Only topic terms (words of some entry's question or keywords) are
-//! correction targets: answers are long and full of everyday words, and
-//! reading "night" as the "right" of an answer would invent a match.
+//! Two guards keep real words from being "corrected" into a false match:
+//! only topic terms (words of some entry's question or keywords) are
+//! targets, since answers are long and full of everyday words ("night" is
+//! not a typo of an answer's "right"); and the first letter must agree,
+//! as people rarely mistype it ("leather" is not a typo of "weather").
 
 use strsim::damerau_levenshtein;
 
@@ -54,6 +56,7 @@ impl Vocabulary {
         self.known
             .iter()
             .filter(|(spelling, _)| spelling.chars().count().abs_diff(len) <= 1)
+            .filter(|(spelling, _)| spelling.chars().next() == term.chars().next())
             .find(|(spelling, _)| damerau_levenshtein(spelling, term) <= 1)
             .map(|(_, indexed)| indexed.as_str())
     }
@@ -81,5 +84,6 @@ mod tests {
         assert_eq!(vocabulary.correct("mowx"), None);
         assert_eq!(vocabulary.correct("capital"), None);
         assert_eq!(vocabulary.correct("costs"), None);
+        assert_eq!(vocabulary.correct("leather"), None);
     }
 }
