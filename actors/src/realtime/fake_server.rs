@@ -15,6 +15,8 @@ mod events;
 mod log;
 mod script;
 mod state;
+#[cfg(test)]
+mod tests;
 
 use std::io;
 use std::net::SocketAddr;

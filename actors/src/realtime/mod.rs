@@ -8,4 +8,6 @@ mod json_text;
 mod lenient;
 pub mod openai_events;
 pub mod provider;
+#[cfg(test)]
+mod test_support;
 pub mod twilio_stream;

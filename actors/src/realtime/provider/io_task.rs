@@ -65,8 +65,13 @@ where
             frame = ws.next() => {
                 last_heard = Instant::now();
                 match frame {
+                    Some(Ok(Message::Close(frame))) => {
+                        // Let tungstenite send its close reply before the socket drops.
+                        let _ = timeout(options.close_grace, ws.flush()).await;
+                        return Err(closed_by_peer(frame));
+                    }
                     Some(Ok(message)) => {
-                        let Some(event) = read_message(message, &counters)? else {
+                        let Some(event) = read_message(message, &counters) else {
                             continue;
                         };
                         tokio::select! {
@@ -109,39 +114,40 @@ where
     Ok(())
 }
 
-/// Turns a websocket message into an event; `Ok(None)` for control frames and for
-/// frames that are counted as malformed and skipped.
-fn read_message(
-    message: Message,
-    counters: &SessionCounters,
-) -> Result<Option<ServerEvent>, ProviderError> {
+/// Turns a websocket message into an event; `None` for control frames and for frames
+/// that are counted as malformed and skipped.
+fn read_message(message: Message, counters: &SessionCounters) -> Option<ServerEvent> {
     match message {
         Message::Text(text) => {
             SessionCounters::bump(&counters.frames_in);
             match parse_server_event(text.as_str()) {
-                Ok(event) => Ok(Some(event)),
+                Ok(event) => Some(event),
                 Err(err) => {
                     SessionCounters::bump(&counters.malformed_frames);
                     tracing::debug!(error = %err, "skipping a provider frame");
-                    Ok(None)
+                    None
                 }
             }
         }
         Message::Binary(_) => {
             SessionCounters::bump(&counters.malformed_frames);
-            Ok(None)
+            None
         }
-        Message::Close(frame) => Err(match frame {
-            Some(frame) => ProviderError::Closed {
-                code: frame.code.into(),
-                reason: frame.reason.as_str().to_owned(),
-            },
-            None => ProviderError::Closed {
-                code: 1005,
-                reason: String::new(),
-            },
-        }),
-        Message::Ping(_) | Message::Pong(_) | Message::Frame(_) => Ok(None),
+        Message::Close(_) | Message::Ping(_) | Message::Pong(_) | Message::Frame(_) => None,
+    }
+}
+
+/// The session's end when the provider sends a close frame.
+fn closed_by_peer(frame: Option<CloseFrame>) -> ProviderError {
+    match frame {
+        Some(frame) => ProviderError::Closed {
+            code: frame.code.into(),
+            reason: frame.reason.as_str().to_owned(),
+        },
+        None => ProviderError::Closed {
+            code: 1005,
+            reason: String::new(),
+        },
     }
 }
 

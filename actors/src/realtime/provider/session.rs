@@ -16,8 +16,9 @@ use crate::realtime::openai_events::{ApiShape, ClientEvent, ServerEvent};
 pub struct SessionOptions {
     /// Protocol generation to encode client events for.
     pub shape: ApiShape,
-    /// Capacity of each direction's channel. Audio that does not fit is dropped and
-    /// counted, never queued without bound.
+    /// Capacity of each direction's channel. Nothing queues without bound: provider
+    /// deltas (and events the engine ignores) that do not fit are dropped and counted,
+    /// and [`SessionSender::try_send`] drops caller audio the same way.
     pub channel_capacity: usize,
     /// How often to ping the provider.
     pub keepalive_interval: Duration,
@@ -59,7 +60,8 @@ pub struct SessionStats {
     pub frames_out: u64,
     /// Provider frames that were not understood and were skipped.
     pub malformed_frames: u64,
-    /// Audio or transcript deltas dropped because the engine was not keeping up.
+    /// Audio or transcript deltas (or ignorable events) dropped because the engine was
+    /// not keeping up.
     pub dropped_server_events: u64,
     /// Client events refused by [`SessionSender::try_send`] because the queue was full.
     pub dropped_client_events: u64,

@@ -197,6 +197,19 @@ pub struct Stop {
 }
 
 impl TwilioEvent<'_> {
+    /// The stream the frame belongs to (every event but `connected` and unknown ones),
+    /// so the edge can refuse frames addressed to another stream.
+    pub fn stream_sid(&self) -> Option<&str> {
+        match self {
+            Self::Start(s) => Some(&s.stream_sid),
+            Self::Media(m) => Some(&m.stream_sid),
+            Self::Mark(m) => Some(&m.stream_sid),
+            Self::Dtmf(d) => Some(&d.stream_sid),
+            Self::Stop(s) => Some(&s.stream_sid),
+            Self::Connected(_) | Self::Unknown { .. } => None,
+        }
+    }
+
     /// Copies borrowed text so the event can outlive its frame (e.g. sent to an actor).
     pub fn into_owned(self) -> TwilioEvent<'static> {
         match self {

@@ -90,6 +90,10 @@ fn mark_dtmf_and_stop_parse() {
         panic!("not a stop frame");
     };
     assert_eq!(stop.sequence_number, 6);
+    for frame in [START, MEDIA, MARK, DTMF, STOP] {
+        assert_eq!(parse_twilio_frame(frame).unwrap().stream_sid(), Some(SID));
+    }
+    assert_eq!(parse_twilio_frame(CONNECTED).unwrap().stream_sid(), None);
     assert_eq!(
         stop.call_sid.as_deref(),
         Some("CA3a3a0c08cd2bd4a7a0f0ea4b5a7a2b1c")
