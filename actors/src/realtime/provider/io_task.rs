@@ -57,8 +57,18 @@ where
             _ = &mut shutdown => Step::Close,
             command = commands.recv() => match command {
                 Some(event) => {
-                    write_event(&mut ws, &event, &options, &counters).await?;
-                    Step::Continue
+                    // A provider that stops reading must not pin the task: the write is
+                    // bounded by the idle timeout and abandoned on shutdown.
+                    tokio::select! {
+                        written = timeout(
+                            options.idle_timeout,
+                            write_event(&mut ws, &event, &options, &counters),
+                        ) => match written {
+                            Ok(result) => result.map(|()| Step::Continue)?,
+                            Err(_) => return Err(ProviderError::Timeout("provider stopped reading")),
+                        },
+                        _ = &mut shutdown => return Ok(()),
+                    }
                 }
                 None => Step::Close,
             },
@@ -87,8 +97,15 @@ where
                 if last_heard.elapsed() >= options.idle_timeout {
                     return Err(ProviderError::Timeout("no frame from the provider"));
                 }
-                ws.send(Message::Ping(Bytes::new())).await.map_err(session_error)?;
-                Step::Continue
+                tokio::select! {
+                    sent = timeout(options.idle_timeout, ws.send(Message::Ping(Bytes::new()))) => {
+                        match sent {
+                            Ok(result) => result.map_err(session_error).map(|()| Step::Continue)?,
+                            Err(_) => return Err(ProviderError::Timeout("provider stopped reading")),
+                        }
+                    }
+                    _ = &mut shutdown => return Ok(()),
+                }
             },
         };
         if let Step::Close = step {
