@@ -4,6 +4,7 @@
 
 pub mod booking;
 pub mod brain;
+pub mod call;
 pub mod knowledge;
 pub mod messaging;
 pub mod metrics;

@@ -1,0 +1,214 @@
+//! The call actor: one per live call (Twilio CallSid), supervised, owning the media
+//! pipeline, the provider session, the playback clock, barge-in, the transcript and the
+//! call record. The handlers live in sibling files by subject; this file holds the
+//! state, the lifecycle and the mailbox.
+
+use std::collections::HashSet;
+use std::time::{Duration, Instant};
+
+use actix::{Actor, Addr, AsyncContext, Context, Handler, Supervised, Supervisor};
+use servicepro_media::MediaError;
+
+use super::deps::{CallDeps, CallEnv};
+use super::inbound::CallerAudio;
+use super::link::ProviderLink;
+use super::messages::{CallPhase, CallStats, CallerHungUp, GetCallStats, TwilioFrame};
+use super::outbound::AiSpeech;
+use super::summary::{CallEnd, TokenUsage};
+use super::transcript::Transcript;
+
+/// Why a call actor could not be created.
+#[derive(Debug, thiserror::Error)]
+pub enum CallError {
+    /// The transcoders could not be built.
+    #[error("cannot build the call's audio pipeline: {0}")]
+    Media(#[from] MediaError),
+}
+
+/// The phase of a call, with what an ending redirect will record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Phase {
+    AwaitingStart,
+    Connecting,
+    Live,
+    Reconnecting,
+    Redirecting(CallEnd),
+    Finished,
+}
+
+/// Whether the model is answering, and answers we owe it.
+#[derive(Debug, Default)]
+pub(super) struct Turn {
+    /// Between `response.created` and `response.done`.
+    pub(super) active: bool,
+    /// A `response.create` was queued and its `response.created` is still to come.
+    pub(super) requested: bool,
+    /// Ask for an answer once the active one is done (after a tool result).
+    pub(super) owed: bool,
+}
+
+/// Counters of one call that no pipeline part owns.
+#[derive(Debug, Default)]
+pub(super) struct Tally {
+    pub(super) malformed: u64,
+    pub(super) speech_starts: u64,
+    pub(super) barge_ins: u64,
+    pub(super) max_reaction: Duration,
+    pub(super) tool_calls: u64,
+    pub(super) usage: TokenUsage,
+}
+
+/// One live call. Create it with [`CallActor::start`]; feed it [`TwilioFrame`]s and
+/// [`CallerHungUp`]; drain the outbound queue given in [`CallDeps`].
+pub struct CallActor {
+    pub(super) env: CallEnv,
+    pub(super) phase: Phase,
+    pub(super) call_sid: Option<String>,
+    pub(super) stream_sid: Option<String>,
+    pub(super) caller: CallerAudio,
+    pub(super) speech: AiSpeech,
+    pub(super) link: ProviderLink,
+    pub(super) turn: Turn,
+    pub(super) transcript: Transcript,
+    pub(super) tool_calls_seen: HashSet<String>,
+    pub(super) tally: Tally,
+    pub(super) last_twilio: Instant,
+    pub(super) pump_scheduled: bool,
+    pub(super) finalized: bool,
+}
+
+impl CallActor {
+    /// A call actor for `deps`, not yet started. Counts as a live call from here on.
+    pub fn new(deps: CallDeps) -> Result<Self, CallError> {
+        let (env, outbound) = deps.split();
+        let mode = env.profile.audio_mode;
+        let caller = CallerAudio::new(mode, env.tuning.early_audio)?;
+        let speech = AiSpeech::new(mode, outbound)?;
+        env.metrics.actors_alive.inc();
+        env.metrics.live_calls.inc();
+        Ok(Self {
+            env,
+            phase: Phase::AwaitingStart,
+            call_sid: None,
+            stream_sid: None,
+            caller,
+            speech,
+            link: ProviderLink::default(),
+            turn: Turn::default(),
+            transcript: Transcript::default(),
+            tool_calls_seen: HashSet::new(),
+            tally: Tally::default(),
+            last_twilio: Instant::now(),
+            pump_scheduled: false,
+            finalized: false,
+        })
+    }
+
+    /// Starts a supervised call actor on the current arbiter.
+    pub fn start(deps: CallDeps) -> Result<Addr<Self>, CallError> {
+        let actor = Self::new(deps)?;
+        Ok(Supervisor::start(move |_| actor))
+    }
+
+    fn stats(&self) -> CallStats {
+        let frames = self.speech.frames_ref();
+        CallStats {
+            phase: match self.phase {
+                Phase::AwaitingStart => CallPhase::AwaitingStart,
+                Phase::Connecting => CallPhase::Connecting,
+                Phase::Live => CallPhase::Live,
+                Phase::Reconnecting => CallPhase::Reconnecting,
+                Phase::Redirecting(_) => CallPhase::Redirecting,
+                Phase::Finished => CallPhase::Finished,
+            },
+            call_sid: self.call_sid.clone(),
+            frames_in: self.caller.frames_in(),
+            queued_in: self.caller.queued(),
+            dropped_in: self.caller.dropped(),
+            frames_out: frames.frames_out(),
+            dropped_out: frames.dropped_out(),
+            malformed: self.tally.malformed,
+            speech_starts: self.tally.speech_starts,
+            barge_ins: self.tally.barge_ins,
+            max_barge_in_reaction: self.tally.max_reaction,
+            response_active: self.turn.active,
+            reconnects: self.link.reconnects(),
+            tool_calls: self.tally.tool_calls,
+        }
+    }
+}
+
+impl Actor for CallActor {
+    type Context = Context<Self>;
+
+    fn started(&mut self, ctx: &mut Self::Context) {
+        if self.phase == Phase::Finished {
+            // Restarted by the supervisor after the call ended: stay an inert tombstone
+            // until the edge drops the address (stopping again would restart again).
+            return;
+        }
+        self.last_twilio = Instant::now();
+        ctx.run_interval(self.env.tuning.heartbeat, |act, ctx| {
+            if act.last_twilio.elapsed() >= act.env.tuning.twilio_idle_timeout {
+                tracing::info!(call_sid = ?act.call_sid, "no Twilio frame in time: caller gone");
+                act.end_call(CallEnd::TwilioSilent, ctx);
+            }
+        });
+    }
+}
+
+impl Supervised for CallActor {
+    fn restarting(&mut self, _ctx: &mut Self::Context) {
+        if !self.finalized {
+            self.finalize(CallEnd::Aborted);
+        }
+        self.phase = Phase::Finished;
+    }
+}
+
+impl Drop for CallActor {
+    fn drop(&mut self) {
+        if !self.finalized {
+            self.finalize(CallEnd::Aborted);
+        }
+        self.env.metrics.actors_alive.dec();
+    }
+}
+
+impl Handler<TwilioFrame> for CallActor {
+    type Result = ();
+
+    fn handle(&mut self, msg: TwilioFrame, ctx: &mut Self::Context) {
+        self.on_twilio_text(&msg.0, ctx);
+    }
+}
+
+impl Handler<CallerHungUp> for CallActor {
+    type Result = ();
+
+    fn handle(&mut self, _: CallerHungUp, ctx: &mut Self::Context) {
+        let end = match self.phase {
+            Phase::Redirecting(end) => end,
+            _ => CallEnd::CallerHungUp,
+        };
+        self.end_call(end, ctx);
+    }
+}
+
+impl Handler<GetCallStats> for CallActor {
+    type Result = actix::MessageResult<GetCallStats>;
+
+    fn handle(&mut self, _: GetCallStats, _: &mut Self::Context) -> Self::Result {
+        actix::MessageResult(self.stats())
+    }
+}
+
+#[cfg(test)]
+impl Handler<super::messages::InjectPanic> for CallActor {
+    type Result = ();
+
+    #[allow(clippy::panic)]
+    fn handle(&mut self, _: super::messages::InjectPanic, _: &mut Self::Context) {
+        panic!("injected panic in a call actor");
+    }
+}

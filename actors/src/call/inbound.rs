@@ -1,0 +1,168 @@
+//! Caller → provider: Twilio `media` payloads become `input_audio_buffer.append`
+//! events (untouched μ-law, or PCM16 24 kHz through the media crate) and wait in a
+//! bounded queue until the provider session takes them. While the session is opening
+//! (or reopening) the queue holds the early audio; when the provider is slower than
+//! real time the oldest frames go first. Nothing ever blocks and nothing grows without
+//! bound.
+
+use std::collections::VecDeque;
+
+use servicepro_media::transcode::InboundTranscoder;
+use servicepro_media::MediaError;
+
+use super::deps::AudioMode;
+use crate::realtime::openai_events::ClientEvent;
+use crate::realtime::provider::{SessionSender, TrySendError};
+
+/// Duration of one Twilio media frame.
+const FRAME_MS: u128 = 20;
+
+/// How caller audio is encoded for the provider.
+#[derive(Debug)]
+enum Encoder {
+    Passthrough,
+    Transcode(Box<InboundTranscoder>),
+}
+
+/// What became of a pump into the provider session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Pumped {
+    /// Everything queued was taken.
+    Drained,
+    /// The provider queue is full; frames are still waiting.
+    Backlog,
+    /// The session has ended.
+    Closed,
+}
+
+/// The caller's audio on its way to the provider.
+#[derive(Debug)]
+pub(crate) struct CallerAudio {
+    encoder: Encoder,
+    queue: VecDeque<String>,
+    capacity: usize,
+    frames_in: u64,
+    dropped: u64,
+}
+
+impl CallerAudio {
+    /// A path for `mode` holding at most `buffer_ms` of audio.
+    pub(crate) fn new(mode: AudioMode, buffer: std::time::Duration) -> Result<Self, MediaError> {
+        let encoder = match mode {
+            AudioMode::Passthrough => Encoder::Passthrough,
+            AudioMode::Transcode => Encoder::Transcode(Box::new(InboundTranscoder::to_24k()?)),
+        };
+        let capacity = usize::try_from(buffer.as_millis() / FRAME_MS)
+            .unwrap_or(usize::MAX)
+            .max(1);
+        Ok(Self {
+            encoder,
+            queue: VecDeque::with_capacity(capacity.min(256)),
+            capacity,
+            frames_in: 0,
+            dropped: 0,
+        })
+    }
+
+    /// Queues one Twilio payload (base64 μ-law), dropping the oldest queued frame when
+    /// the queue is full. A payload that is not base64 is dropped and counted.
+    pub(crate) fn push(&mut self, payload: &str) {
+        self.frames_in += 1;
+        let audio = match &mut self.encoder {
+            Encoder::Passthrough => payload.to_owned(),
+            Encoder::Transcode(up) => {
+                let mut out = String::with_capacity(1_300);
+                match up.push_base64(payload, &mut out) {
+                    Ok(0) => return,
+                    Ok(_) => out,
+                    Err(err) => {
+                        tracing::debug!(%err, "caller audio is not base64 μ-law; dropped");
+                        self.dropped += 1;
+                        return;
+                    }
+                }
+            }
+        };
+        if self.queue.len() == self.capacity {
+            self.queue.pop_front();
+            self.dropped += 1;
+        }
+        self.queue.push_back(audio);
+    }
+
+    /// Hands queued frames to the provider, oldest first, without waiting. When the
+    /// provider queue is full the frame offered is lost (it was the oldest, so this is
+    /// drop-oldest) and the rest wait for the next pump.
+    pub(crate) fn pump(&mut self, sender: &SessionSender) -> Pumped {
+        while let Some(audio) = self.queue.pop_front() {
+            match sender.try_send(ClientEvent::InputAudioAppend { audio }) {
+                Ok(()) => {}
+                Err(TrySendError::Full) => {
+                    self.dropped += 1;
+                    return if self.queue.is_empty() {
+                        Pumped::Drained
+                    } else {
+                        Pumped::Backlog
+                    };
+                }
+                Err(TrySendError::Closed) => return Pumped::Closed,
+            }
+        }
+        Pumped::Drained
+    }
+
+    /// Frames waiting for the provider.
+    pub(crate) fn queued(&self) -> usize {
+        self.queue.len()
+    }
+
+    /// Caller frames received.
+    pub(crate) fn frames_in(&self) -> u64 {
+        self.frames_in
+    }
+
+    /// Caller frames dropped.
+    pub(crate) fn dropped(&self) -> u64 {
+        self.dropped
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    #[test]
+    fn queue_keeps_the_newest_frames_when_full() {
+        let mut audio = CallerAudio::new(AudioMode::Passthrough, Duration::from_millis(100))
+            .expect("passthrough needs no resampler");
+        for i in 0..8 {
+            audio.push(&format!("frame{i}"));
+        }
+        assert_eq!(audio.queued(), 5);
+        assert_eq!(audio.dropped(), 3);
+        assert_eq!(audio.frames_in(), 8);
+        assert_eq!(audio.queue.front().map(String::as_str), Some("frame3"));
+    }
+
+    #[test]
+    fn transcoding_turns_a_frame_into_960_bytes_and_counts_bad_base64() {
+        let mut audio = CallerAudio::new(AudioMode::Transcode, Duration::from_secs(1))
+            .expect("24 kHz is supported");
+        let mut payload = String::new();
+        servicepro_media::b64::encode_append(&[0xFF; 160], &mut payload);
+        audio.push(&payload);
+        audio.push("!!not base64!!");
+        assert_eq!(audio.queued(), 1);
+        assert_eq!(audio.dropped(), 1);
+        let mut pcm = Vec::new();
+        let queued = audio
+            .queue
+            .front()
+            .map(String::as_bytes)
+            .unwrap_or_default();
+        servicepro_media::b64::decode_append(queued, &mut pcm).expect("valid base64");
+        assert_eq!(pcm.len(), 960);
+    }
+}

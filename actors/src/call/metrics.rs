@@ -1,0 +1,136 @@
+//! Process-wide call metrics: live gauges, totals added when each call is finalised,
+//! and the barge-in reaction time (from `speech_started` received to Twilio `clear`
+//! queued) as a small summary with the latest samples.
+
+use std::sync::{Mutex, PoisonError};
+use std::time::Duration;
+
+use crate::metrics::{Counter, Gauge};
+
+/// Barge-in reaction samples kept for inspection.
+const REACTION_RING: usize = 64;
+
+/// Counters and gauges shared by every call actor of the process.
+#[derive(Debug, Default)]
+pub struct CallMetrics {
+    /// Call actors in memory (constructed and not yet dropped). Back to zero once every
+    /// call ended and its edge let go of the actor's address.
+    pub actors_alive: Gauge,
+    /// Calls started and not yet finalised.
+    pub live_calls: Gauge,
+    /// Calls finalised (each exactly once).
+    pub calls_finalized: Counter,
+    /// Caller frames received, over finished calls.
+    pub frames_in: Counter,
+    /// AI frames sent, over finished calls.
+    pub frames_out: Counter,
+    /// Caller frames dropped, over finished calls.
+    pub dropped_in: Counter,
+    /// AI frames dropped, over finished calls.
+    pub dropped_out: Counter,
+    /// Malformed Twilio frames, over finished calls.
+    pub malformed: Counter,
+    /// Barge-ins, over finished calls.
+    pub barge_ins: Counter,
+    /// Provider sessions reopened after a drop.
+    pub reconnects: Counter,
+    /// Calls sent to the IVR because the AI leg failed.
+    pub fallbacks: Counter,
+    /// Calls transferred to a person.
+    pub handoffs: Counter,
+    /// Tool runs that panicked or whose task died.
+    pub tool_failures: Counter,
+    /// Calls that ended without an orderly finish.
+    pub aborted: Counter,
+    /// Barge-in reaction time.
+    pub barge_in_reaction: ReactionStats,
+}
+
+impl CallMetrics {
+    /// Adds a finished call's totals.
+    pub(crate) fn add_call(&self, summary: &super::CallSummary) {
+        self.calls_finalized.inc();
+        self.frames_in.add(summary.frames_in);
+        self.frames_out.add(summary.frames_out);
+        self.dropped_in.add(summary.dropped_in);
+        self.dropped_out.add(summary.dropped_out);
+        self.malformed.add(summary.malformed);
+        self.barge_ins.add(summary.barge_ins);
+    }
+}
+
+/// A summary of reaction times: count, min, max, mean and the latest samples.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ReactionSnapshot {
+    /// Samples recorded.
+    pub count: u64,
+    /// Fastest reaction.
+    pub min: Duration,
+    /// Slowest reaction.
+    pub max: Duration,
+    /// Sum of all reactions (mean = total / count).
+    pub total: Duration,
+    /// The latest samples, oldest first (at most 64).
+    pub recent: Vec<Duration>,
+}
+
+impl ReactionSnapshot {
+    /// Mean reaction, zero without samples.
+    pub fn mean(&self) -> Duration {
+        match u32::try_from(self.count) {
+            Ok(0) => Duration::ZERO,
+            Ok(n) => self.total / n,
+            Err(_) => Duration::ZERO,
+        }
+    }
+}
+
+/// Records reaction times from every call; a lock taken once per barge-in.
+#[derive(Debug, Default)]
+pub struct ReactionStats {
+    inner: Mutex<ReactionSnapshot>,
+}
+
+impl ReactionStats {
+    /// Records one reaction.
+    pub fn record(&self, took: Duration) {
+        let mut s = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
+        s.min = if s.count == 0 { took } else { s.min.min(took) };
+        s.max = s.max.max(took);
+        s.total = s.total.saturating_add(took);
+        s.count += 1;
+        if s.recent.len() == REACTION_RING {
+            s.recent.remove(0);
+        }
+        s.recent.push(took);
+    }
+
+    /// The summary now.
+    pub fn snapshot(&self) -> ReactionSnapshot {
+        self.inner
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reaction_stats_keep_min_max_mean_and_a_bounded_ring() {
+        let stats = ReactionStats::default();
+        assert_eq!(stats.snapshot().mean(), Duration::ZERO);
+        for us in 1..=100u64 {
+            stats.record(Duration::from_micros(us));
+        }
+        let s = stats.snapshot();
+        assert_eq!(s.count, 100);
+        assert_eq!(s.min, Duration::from_micros(1));
+        assert_eq!(s.max, Duration::from_micros(100));
+        assert_eq!(s.mean(), Duration::from_nanos(50_500));
+        assert_eq!(s.recent.len(), REACTION_RING);
+        assert_eq!(s.recent.last(), Some(&Duration::from_micros(100)));
+    }
+}

@@ -1,0 +1,56 @@
+//! The AI voice receptionist's call actor and its media pipeline.
+//!
+//! One [`CallActor`] per live call bridges Twilio Media Streams (8 kHz μ-law over the
+//! media-stream websocket) to an OpenAI Realtime session:
+//!
+//! * caller `media` → `input_audio_buffer.append` (μ-law untouched in
+//!   [`AudioMode::Passthrough`], PCM16 24 kHz in [`AudioMode::Transcode`]), through a
+//!   bounded queue that holds early audio while the session opens and drops the oldest
+//!   frames when the provider is slower than real time;
+//! * provider audio deltas → 20 ms Twilio `media` frames, each followed by a uniquely
+//!   named `mark`, onto the bounded outbound queue the websocket edge drains; echoed
+//!   marks drive the playback clock;
+//! * barge-in (`speech_started`) → Twilio `clear`, then `conversation.item.truncate` to
+//!   what the caller heard and `response.cancel` only while a response is active;
+//! * function calls → the [`ToolExecutor`] in a task of their own → tool output and a new
+//!   answer; DTMF `0` or a `handoff` result → [`CallControl::redirect_to_person`];
+//! * failures never leave silence: a provider that cannot be reached, or that drops and
+//!   then fails its one reconnect, sends the caller to [`CallControl::fallback_to_ivr`];
+//! * the end (Twilio `stop`, [`CallerHungUp`], 30 s without a frame, a redirect, or an
+//!   abnormal end) closes the provider session at once and hands a [`CallSummary`] to the
+//!   [`CallFinalizer`] exactly once.
+//!
+//! The websocket edge's part, in order: build [`CallDeps`] (with a bounded
+//! `tokio::sync::mpsc` channel for outbound frames), [`CallActor::start`] it, forward
+//! every text frame as [`TwilioFrame`] (with `Addr::try_send`; a full mailbox drops the
+//! frame), write every `String` from the channel's receiver to the websocket as a text
+//! frame, send [`CallerHungUp`] when the socket closes, and close the socket when the
+//! receiver ends (the actor drops its sender when the call is over).
+
+mod actor;
+mod deps;
+mod ending;
+mod frames;
+mod inbound;
+mod link;
+mod messages;
+mod metrics;
+mod outbound;
+mod ports;
+mod provider_in;
+mod summary;
+#[cfg(test)]
+mod tests;
+mod tool_calls;
+mod transcript;
+mod twilio_in;
+
+pub use actor::{CallActor, CallError};
+pub use deps::{
+    AudioMode, CallDeps, CallProfile, CallTuning, CONNECT_TIMEOUT, CONTROL_TIMEOUT, EARLY_AUDIO,
+    HEARTBEAT_INTERVAL, PUMP_RETRY, TOOL_TIMEOUT, TWILIO_IDLE_TIMEOUT,
+};
+pub use messages::{CallPhase, CallStats, CallerHungUp, GetCallStats, TwilioFrame};
+pub use metrics::{CallMetrics, ReactionSnapshot, ReactionStats};
+pub use ports::{CallControl, CallControlError, CallFinalizer, ToolExecutor};
+pub use summary::{CallEnd, CallSummary, FallbackCause, Speaker, TokenUsage};

@@ -1,0 +1,104 @@
+//! Frames from Twilio: parsed here (malformed ones counted and skipped), then the
+//! caller's audio, mark echoes, key presses, and the stream's start and stop.
+
+use std::time::Instant;
+
+use actix::Context;
+
+use super::actor::{CallActor, Phase};
+use super::summary::CallEnd;
+use crate::realtime::twilio_stream::{parse_twilio_frame, Dtmf, Start, Track, TwilioEvent};
+
+/// The `<Parameter>` carrying the tenant id on the `<Stream>`.
+const TENANT_PARAMETER: &str = "tenant_id";
+
+impl CallActor {
+    /// Handles one raw text frame from the media-stream websocket.
+    pub(super) fn on_twilio_text(&mut self, text: &str, ctx: &mut Context<Self>) {
+        if self.phase == Phase::Finished {
+            return;
+        }
+        self.last_twilio = Instant::now();
+        let event = match parse_twilio_frame(text) {
+            Ok(event) => event,
+            Err(err) => {
+                self.tally.malformed += 1;
+                tracing::debug!(call_sid = ?self.call_sid, %err, "malformed Twilio frame skipped");
+                return;
+            }
+        };
+        let foreign = match (&self.stream_sid, event.stream_sid()) {
+            (Some(ours), Some(theirs)) => ours != theirs,
+            _ => false,
+        };
+        if foreign {
+            self.tally.malformed += 1;
+            tracing::debug!(call_sid = ?self.call_sid, "frame of another stream skipped");
+            return;
+        }
+        match event {
+            TwilioEvent::Media(media) => {
+                if media.track == Track::Outbound || matches!(self.phase, Phase::Redirecting(_)) {
+                    return;
+                }
+                self.caller.push(&media.payload);
+                self.pump(ctx);
+            }
+            TwilioEvent::Mark(mark) => self.speech.frames().mark_echoed(&mark.name),
+            TwilioEvent::Start(start) => self.on_start(start, ctx),
+            TwilioEvent::Dtmf(dtmf) => self.on_dtmf(&dtmf, ctx),
+            TwilioEvent::Stop(_) => {
+                let end = match self.phase {
+                    Phase::Redirecting(end) => end,
+                    _ => CallEnd::StreamStopped,
+                };
+                self.end_call(end, ctx);
+            }
+            TwilioEvent::Connected(_) => {}
+            TwilioEvent::Unknown { event } => {
+                tracing::debug!(call_sid = ?self.call_sid, event, "unknown Twilio event skipped");
+            }
+        }
+    }
+
+    fn on_start(&mut self, start: Start, ctx: &mut Context<Self>) {
+        if self.phase != Phase::AwaitingStart {
+            self.tally.malformed += 1;
+            tracing::debug!(call_sid = ?self.call_sid, "second `start` frame skipped");
+            return;
+        }
+        if !start.media_format.is_mulaw_8k_mono() {
+            tracing::warn!(
+                call_sid = %start.call_sid,
+                format = ?start.media_format,
+                "unexpected media format; treating it as 8 kHz μ-law"
+            );
+        }
+        let tenant = start.custom_parameters.get(TENANT_PARAMETER);
+        if tenant.is_some_and(|t| t != self.env.profile.tenant_id.as_str()) {
+            tracing::warn!(
+                call_sid = %start.call_sid,
+                parameter = ?tenant,
+                tenant = %self.env.profile.tenant_id,
+                "stream's tenant parameter differs from the call's tenant"
+            );
+        }
+        self.speech.frames().set_stream(&start.stream_sid);
+        self.stream_sid = Some(start.stream_sid);
+        self.call_sid = Some(start.call_sid);
+        self.phase = Phase::Connecting;
+        self.open_session(None, ctx);
+    }
+
+    fn on_dtmf(&mut self, dtmf: &Dtmf, ctx: &mut Context<Self>) {
+        match dtmf.digit {
+            '0' => {
+                tracing::info!(call_sid = ?self.call_sid, "caller pressed 0: transfer to a person");
+                self.hand_off(ctx);
+            }
+            digit => {
+                tracing::debug!(call_sid = ?self.call_sid, %digit, "key press ignored");
+            }
+        }
+    }
+}
