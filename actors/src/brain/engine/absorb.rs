@@ -2,7 +2,11 @@
 //! (including a change of mind), add-ons and the upsell answer, timing,
 //! job details, address and name. Nothing here talks to the customer.
 
-use crate::brain::nlu::{Intent, SlotChoice, TermKind, Understanding};
+use chrono::Timelike;
+
+use crate::brain::nlu::{
+    Intent, SlotChoice, TermKind, TermMatch, TimeSpec, Understanding, WhenPreference,
+};
 
 use super::catalog::Catalog;
 use super::context::Ctx;
@@ -59,8 +63,9 @@ pub(super) fn absorb(state: &mut ConversationState, ctx: &Ctx<'_>) -> Changes {
     service(state, ctx, &mut ch);
     addons(state, ctx);
     ch.duration = ctx.catalog.job_minutes(state) != before && before.is_some();
-    if u.when.is_specified() {
-        let merged = merge(state.when, u.when);
+    let when = without_house_number_time(u);
+    if when.is_specified() {
+        let merged = merge(state.when, when);
         ch.when = state.when != Some(merged);
         state.when = Some(merged);
     }
@@ -78,11 +83,61 @@ pub(super) fn absorb(state: &mut ConversationState, ctx: &Ctx<'_>) -> Changes {
     ch
 }
 
-/// Only asking about price or length, not choosing.
+/// Only asking about price or length, not choosing. (A change-of-mind
+/// signal is not enough to choose: "paint correction" says "correction".)
 pub(super) fn question_only(u: &Understanding) -> bool {
     (u.signals.has(Intent::PriceQuestion) || u.signals.has(Intent::DurationQuestion))
         && !u.signals.has(Intent::Book)
-        && !u.signals.has(Intent::ChangeOfMind)
+}
+
+/// Words that size a job; a weak one-word service match on them ("1
+/// story" for Storefront Window Cleaning) is not a service.
+const SIZE_WORDS: &[&str] = &[
+    "story",
+    "stories",
+    "storey",
+    "floor",
+    "floors",
+    "level",
+    "bed",
+    "beds",
+    "bedroom",
+    "bedrooms",
+    "bath",
+    "baths",
+    "bathroom",
+    "bathrooms",
+    "window",
+    "windows",
+    "acre",
+    "acres",
+    "yard",
+    "lot",
+];
+
+/// The services named in the text, without weak matches on size words.
+pub(super) fn named_services(u: &Understanding) -> impl Iterator<Item = &TermMatch> {
+    u.services
+        .iter()
+        .filter(|s| s.score >= 0.6 || !SIZE_WORDS.contains(&s.text.as_str()))
+}
+
+/// The timing in the text, minus a clock time that is really the house
+/// number ("at 12 oak st" is not noon).
+fn without_house_number_time(u: &Understanding) -> WhenPreference {
+    let mut when = u.when;
+    let (Some(address), TimeSpec::Exact(time)) = (&u.address, when.time) else {
+        return when;
+    };
+    let number = address.street.split(' ').next().unwrap_or_default();
+    let Ok(n) = number.parse::<u32>() else {
+        return when;
+    };
+    let said = u.normalized.contains(&format!("at {number} "));
+    if said && time.minute() == 0 && n % 12 == time.hour() % 12 {
+        when.time = TimeSpec::Any;
+    }
+    when
 }
 
 /// A yes/no (or naming the add-on) right after the upsell was offered.
@@ -119,16 +174,11 @@ fn service(state: &mut ConversationState, ctx: &Ctx<'_>, ch: &mut Changes) {
             .and_then(|i| state.service_choices.get(i).copied()),
         _ => None,
     };
-    let choice_named = u
-        .services
-        .iter()
+    let choice_named = named_services(u)
         .filter(|s| !s.negated && state.service_choices.contains(&s.id))
         .map(|s| s.id)
-        .next_back();
-    let named = u
-        .preferred_service()
-        .filter(|s| s.kind == TermKind::Service)
-        .map(|s| s.id);
+        .last();
+    let named = preferred(u).map(|s| s.id);
     if question_only(u) && picked.is_none() {
         if state.service_id.is_none() && named.is_some() {
             state.suggested_service = named;
@@ -153,6 +203,21 @@ fn service(state: &mut ConversationState, ctx: &Ctx<'_>, ch: &mut Changes) {
     if changing && candidates.len() >= 2 {
         state.service_choices = candidates;
         ch.service_ambiguous = true;
+    }
+}
+
+/// The service the customer wants now, as
+/// [`Understanding::preferred_service`] but without weak size-word matches.
+fn preferred(u: &Understanding) -> Option<&TermMatch> {
+    let wanted = named_services(u).filter(|s| !s.negated && s.kind == TermKind::Service);
+    if u.signals.has(Intent::ChangeOfMind) {
+        wanted.max_by_key(|s| s.position)
+    } else {
+        wanted.max_by(|a, b| {
+            a.score
+                .total_cmp(&b.score)
+                .then(b.position.cmp(&a.position))
+        })
     }
 }
 

@@ -128,11 +128,14 @@ async fn advance(
         return false;
     };
     let offer_open = state.awaiting == Awaiting::Slot && !state.offered.is_empty();
-    if offer_open && !ch.invalidates_offer() {
+    let same_job = !(ch.service || ch.duration || ch.address);
+    if offer_open && same_job {
         if let Some(slot) = picked(state, ctx) {
             book(state, ctx, reply, slot).await;
             return true;
         }
+    }
+    if offer_open && !ch.invalidates_offer() {
         if let Some(slot) = state.proposed.filter(|_| ctx.yes() && !ch.upsell_answered) {
             book(state, ctx, reply, slot).await;
             return true;

@@ -98,6 +98,8 @@ fn from_entities(u: &Understanding) -> Vec<(&'static str, String)> {
     }
     let p = &u.property;
     if let Some(lot) = p.lot {
+        let half = u.normalized.contains("half an acre") || u.normalized.contains("half a acre");
+        let lot = if half { LotSize::Acres(0.5) } else { lot };
         out.push(("lot_size", lot_choice(lot).to_owned()));
     }
     if let Some(n) = p.bedrooms {
@@ -187,7 +189,7 @@ fn lot_choice(lot: LotSize) -> &'static str {
     };
     if acres < 0.25 {
         "small"
-    } else if acres < 0.5 {
+    } else if acres <= 0.5 {
         "medium"
     } else if acres <= 1.0 {
         "large"

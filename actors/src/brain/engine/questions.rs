@@ -54,6 +54,7 @@ pub(super) async fn answer_questions(
             reply.lead(clip(&answer.answer, MAX_ANSWER));
             true
         }
+        Ok(None) | Err(_) if !real_question(ctx) => false,
         Ok(None) | Err(_) => {
             let business = ctx.business().to_owned();
             reply.lead(format!(
@@ -69,9 +70,7 @@ pub(super) async fn answer_questions(
 /// the one being booked or suggested.
 fn asked_about(state: &ConversationState, ctx: &Ctx<'_>) -> Vec<ServiceInfo> {
     let u = &ctx.u;
-    let mut ids: Vec<i64> = u
-        .services
-        .iter()
+    let mut ids: Vec<i64> = super::absorb::named_services(u)
         .chain(u.addons.iter())
         .filter(|t| !t.negated)
         .map(|t| t.id)
@@ -94,4 +93,16 @@ fn asked_about(state: &ConversationState, ctx: &Ctx<'_>) -> Vec<ServiceInfo> {
         .filter_map(|id| ctx.catalog.get(*id))
         .cloned()
         .collect()
+}
+
+/// Words a real question starts with; "asdf???" is not a question.
+const QUESTION_STARTS: &[&str] = &[
+    "what", "whats", "where", "when", "how", "why", "who", "which", "do", "does", "did", "can",
+    "could", "is", "are", "will", "would", "should", "any", "have",
+];
+
+/// Whether the text reads as a question someone could answer.
+fn real_question(ctx: &Ctx<'_>) -> bool {
+    let words: Vec<&str> = ctx.u.normalized.split_whitespace().collect();
+    words.len() >= 3 && words.first().is_some_and(|w| QUESTION_STARTS.contains(w))
 }

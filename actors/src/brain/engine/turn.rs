@@ -142,11 +142,16 @@ async fn dispatch(state: &mut ConversationState, ctx: &Ctx<'_>, reply: &mut Repl
 /// about the policy, and not "cancel that" about what was just said).
 fn management_request(ctx: &Ctx<'_>) -> Option<Task> {
     let u = &ctx.u;
-    let mine = u
-        .normalized
-        .split(' ')
-        .any(|w| w == "my" || w == "it" || w == "appointment");
-    let policy_question = u.raw.contains('?') && !mine;
+    let words: Vec<&str> = u.normalized.split(' ').collect();
+    let mine = words
+        .iter()
+        .any(|w| matches!(*w, "my" | "it" | "appointment" | "we" | "our"));
+    let about_policy = [
+        "policy", "fee", "charge", "notice", "what if", "how do", "how far",
+    ]
+    .iter()
+    .any(|p| u.normalized.contains(p));
+    let policy_question = u.raw.contains('?') && (about_policy || !mine);
     if policy_question || ctx.has(Intent::ChangeOfMind) {
         return None;
     }

@@ -86,6 +86,8 @@ pub(crate) struct Expect {
     pub(crate) rescheduled_to: Option<LocalTime>,
     #[serde(default)]
     pub(crate) message_taken: bool,
+    #[serde(default)]
+    pub(crate) appointment_kept: bool,
 }
 
 /// The new appointment's facts (tenant-local date and time).
@@ -255,6 +257,15 @@ fn check_outcome(fx: &Fixture, tools: &FakeTools, failures: &mut Vec<String>) {
             .any(|a| a.preexisting && a.info.status == "cancelled")
     {
         failures.push(String::from("expected the appointment cancelled"));
+    }
+    if e.appointment_kept {
+        let before = &fx.setup.appointments;
+        let kept = all.iter().filter(|a| a.preexisting).all(|a| {
+            a.info.status == "booked" && before.iter().any(|b| b.start == a.info.starts_at)
+        });
+        if !kept {
+            failures.push(String::from("expected existing appointments untouched"));
+        }
     }
     if let Some(want) = &e.rescheduled_to {
         let moved = all.iter().filter(|a| a.preexisting).any(|a| {
