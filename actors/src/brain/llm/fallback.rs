@@ -1,0 +1,52 @@
+//! The LLM brain with the offline brain behind it.
+
+use std::future::Future;
+
+use chrono::{DateTime, Utc};
+
+use crate::brain::agent::AgentResponse;
+use crate::brain::tools::AgentTools;
+
+use super::brain::{LlmBrain, TurnOutcome};
+use super::state::LlmState;
+
+/// Answers with the LLM brain, or with `offline` when the provider fails
+/// (HTTP error, timeout, 429, undecodable or empty answer, too many tool
+/// rounds).
+///
+/// Tool side effects are never repeated: when the model fails after a
+/// tool changed something (booked, moved, cancelled, handed off, took a
+/// message, sent the link), [`LlmBrain::turn`] answers with its own
+/// confirmation of those effects and `offline` is not called. `offline`
+/// runs only when nothing was changed, and its reply is recorded in
+/// `state` so the model sees it next turn.
+pub async fn llm_turn_or_fallback<F, Fut>(
+    llm: &LlmBrain,
+    state: &mut LlmState,
+    text: &str,
+    customer_phone: Option<&str>,
+    tools: &dyn AgentTools,
+    now: DateTime<Utc>,
+    offline: F,
+) -> AgentResponse
+where
+    F: FnOnce() -> Fut,
+    Fut: Future<Output = AgentResponse>,
+{
+    match llm.turn(state, text, customer_phone, tools, now).await {
+        TurnOutcome::Answered { response, usage } => {
+            tracing::debug!(
+                prompt_tokens = usage.prompt_tokens,
+                completion_tokens = usage.completion_tokens,
+                "LLM turn answered"
+            );
+            response
+        }
+        TurnOutcome::Failed(error) => {
+            tracing::warn!(%error, "LLM turn failed; answering with the offline brain");
+            let response = offline().await;
+            state.record_exchange(text, &response.reply);
+            response
+        }
+    }
+}
