@@ -2,8 +2,11 @@
 //! they own. It knows the database (through `servicepro-schema`) and the
 //! media core, never HTTP.
 
+pub mod appointments;
 pub mod booking;
 pub mod brain;
+pub mod clock;
+pub mod conversation;
 pub mod knowledge;
 pub mod messaging;
 pub mod metrics;
