@@ -1,1 +1,3 @@
 //! Booking: availability, slot holds and the commit of appointments.
+
+pub mod availability;
