@@ -1,5 +1,6 @@
 //! The agent brain: understanding customers and driving bookings.
 
 pub mod agent;
+pub mod db_tools;
 pub mod nlu;
 pub mod tools;
