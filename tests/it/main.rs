@@ -6,8 +6,10 @@
 mod support;
 
 mod admin_api;
+mod booking_race;
 mod demo;
 mod health;
+mod sms_inbound;
 mod sms_outbound;
 mod tenant_isolation;
 mod voice;
