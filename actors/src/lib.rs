@@ -6,6 +6,7 @@ pub mod appointments;
 pub mod booking;
 pub mod brain;
 pub mod clock;
+pub mod kb_admin;
 pub mod conversation;
 pub mod knowledge;
 pub mod messaging;

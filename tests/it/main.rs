@@ -9,6 +9,7 @@ mod admin_api;
 mod booking_race;
 mod demo;
 mod health;
+mod knowledge;
 mod sms_inbound;
 mod sms_outbound;
 mod tenant_isolation;
