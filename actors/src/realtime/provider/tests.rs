@@ -175,6 +175,12 @@ async fn handshake_refusals_map_to_auth_and_rejected() {
         matches!(hung_up, Err(ProviderError::Connect(_))),
         "{hung_up:?}"
     );
+    assert!(server.wait_for_connections(1, WAIT).await);
+    assert_eq!(
+        server.session_count(),
+        0,
+        "no websocket session was ever opened"
+    );
 }
 
 #[tokio::test]

@@ -1,0 +1,247 @@
+//! Reading every booking fact one text carries into the state: service
+//! (including a change of mind), add-ons and the upsell answer, timing,
+//! job details, address and name. Nothing here talks to the customer.
+
+use crate::brain::nlu::{Intent, SlotChoice, TermKind, Understanding};
+
+use super::catalog::Catalog;
+use super::context::Ctx;
+use super::details;
+use super::state::{Awaiting, ConversationState};
+use super::when::merge;
+
+/// What changed in the state this turn.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Changes {
+    /// The main service was chosen or switched.
+    pub(super) service: bool,
+    /// An ambiguous service word needs a pick.
+    pub(super) service_ambiguous: bool,
+    /// The job length changed (service or add-ons).
+    pub(super) duration: bool,
+    /// The customer answered the upsell.
+    pub(super) upsell_answered: bool,
+    /// The timing preference changed.
+    pub(super) when: bool,
+    /// A job detail was filled or corrected.
+    pub(super) details: bool,
+    /// The address was given or completed.
+    pub(super) address: bool,
+    /// The customer gave their name.
+    pub(super) name: bool,
+}
+
+impl Changes {
+    /// Whether the text carried any booking fact.
+    pub(super) fn any(&self) -> bool {
+        self.service
+            || self.service_ambiguous
+            || self.duration
+            || self.upsell_answered
+            || self.when
+            || self.details
+            || self.address
+            || self.name
+    }
+
+    /// Whether slots offered before no longer fit what was asked.
+    pub(super) fn invalidates_offer(&self) -> bool {
+        self.service || self.duration || self.when || self.address
+    }
+}
+
+/// Absorbs every fact in the text.
+pub(super) fn absorb(state: &mut ConversationState, ctx: &Ctx<'_>) -> Changes {
+    let u = &ctx.u;
+    let mut ch = Changes::default();
+    let before = ctx.catalog.job_minutes(state);
+    upsell_answer(state, ctx, &mut ch);
+    service(state, ctx, &mut ch);
+    addons(state, ctx);
+    ch.duration = ctx.catalog.job_minutes(state) != before && before.is_some();
+    if u.when.is_specified() {
+        let merged = merge(state.when, u.when);
+        ch.when = state.when != Some(merged);
+        state.when = Some(merged);
+    }
+    let pending = match &state.awaiting {
+        Awaiting::Detail(key) => Some(key.clone()),
+        _ => None,
+    };
+    ch.details = details::absorb(ctx.pack, state, u, pending.as_deref());
+    ch.address = address(state, u);
+    if let Some(name) = &u.name {
+        let full = name.full();
+        ch.name = state.customer_name.as_deref() != Some(full.as_str());
+        state.customer_name = Some(full);
+    }
+    ch
+}
+
+/// Only asking about price or length, not choosing.
+pub(super) fn question_only(u: &Understanding) -> bool {
+    (u.signals.has(Intent::PriceQuestion) || u.signals.has(Intent::DurationQuestion))
+        && !u.signals.has(Intent::Book)
+        && !u.signals.has(Intent::ChangeOfMind)
+}
+
+/// A yes/no (or naming the add-on) right after the upsell was offered.
+fn upsell_answer(state: &mut ConversationState, ctx: &Ctx<'_>, ch: &mut Changes) {
+    if !std::mem::take(&mut state.upsell_pending) {
+        return;
+    }
+    let Some(id) = state.upsell_offered else {
+        return;
+    };
+    let u = &ctx.u;
+    let named = u.addons.iter().find(|a| a.id == id);
+    let yes = u.signals.has(Intent::Affirm) || named.is_some_and(|a| !a.negated);
+    let no = u.signals.has(Intent::Deny) || named.is_some_and(|a| a.negated);
+    if yes && !no {
+        if !state.addons.contains(&id) {
+            state.addons.push(id);
+        }
+        ch.upsell_answered = true;
+    } else if no {
+        state.declined_addons.push(id);
+        ch.upsell_answered = true;
+    }
+}
+
+/// The main service: picked from a list, named, switched, or still
+/// ambiguous.
+fn service(state: &mut ConversationState, ctx: &Ctx<'_>, ch: &mut Changes) {
+    let u = &ctx.u;
+    let picked = match (&state.awaiting, u.slot_choice) {
+        (Awaiting::Service, Some(SlotChoice::Index(n))) => usize::try_from(n)
+            .ok()
+            .and_then(|n| n.checked_sub(1))
+            .and_then(|i| state.service_choices.get(i).copied()),
+        _ => None,
+    };
+    let choice_named = u
+        .services
+        .iter()
+        .filter(|s| !s.negated && state.service_choices.contains(&s.id))
+        .map(|s| s.id)
+        .next_back();
+    let named = u
+        .preferred_service()
+        .filter(|s| s.kind == TermKind::Service)
+        .map(|s| s.id);
+    if question_only(u) && picked.is_none() {
+        if state.service_id.is_none() && named.is_some() {
+            state.suggested_service = named;
+        }
+        return;
+    }
+    let suggested = state
+        .suggested_service
+        .filter(|_| u.signals.has(Intent::Affirm) && state.service_id.is_none());
+    if let Some(id) = picked.or(choice_named).or(named).or(suggested) {
+        set_service(state, &ctx.catalog, id, ch);
+        return;
+    }
+    let changing = state.service_id.is_none() || u.signals.has(Intent::ChangeOfMind);
+    let candidates: Vec<i64> = u
+        .ambiguous
+        .iter()
+        .flat_map(|a| a.candidates.iter())
+        .filter(|c| c.kind == TermKind::Service)
+        .map(|c| c.id)
+        .collect();
+    if changing && candidates.len() >= 2 {
+        state.service_choices = candidates;
+        ch.service_ambiguous = true;
+    }
+}
+
+/// Chooses the service; keeps the details, drops add-ons that do not go
+/// with it.
+fn set_service(state: &mut ConversationState, catalog: &Catalog, id: i64, ch: &mut Changes) {
+    state.service_choices.clear();
+    state.suggested_service = None;
+    if state.service_id == Some(id) {
+        return;
+    }
+    state.service_id = Some(id);
+    ch.service = true;
+    if let Some(service) = catalog.get(id) {
+        state
+            .addons
+            .retain(|a| catalog.get(*a).is_some_and(|a| Catalog::pairs(a, service)));
+    }
+}
+
+/// Add-ons named: taken, or removed when said with "no"/"without".
+fn addons(state: &mut ConversationState, ctx: &Ctx<'_>) {
+    let u = &ctx.u;
+    if question_only(u) {
+        return;
+    }
+    for addon in &u.addons {
+        if addon.negated {
+            state.addons.retain(|a| *a != addon.id);
+            if !state.declined_addons.contains(&addon.id) {
+                state.declined_addons.push(addon.id);
+            }
+        } else if !state.addons.contains(&addon.id) {
+            state.addons.push(addon.id);
+            state.declined_addons.retain(|a| *a != addon.id);
+        }
+    }
+}
+
+/// The job address, completed with a ZIP or city given separately.
+fn address(state: &mut ConversationState, u: &Understanding) -> bool {
+    let new_line = if let Some(a) = &u.address {
+        let mut line = a.one_line();
+        if a.zip.is_none() && a.city.is_none() {
+            if let Some(zip) = &state.zip {
+                line = format!("{line} {zip}");
+            }
+        }
+        Some(line)
+    } else if let Some(zip) = &u.zip {
+        state.zip = Some(zip.clone());
+        state
+            .address
+            .as_ref()
+            .filter(|a| !a.contains(zip.as_str()))
+            .map(|a| format!("{a} {zip}"))
+    } else if state.awaiting == Awaiting::AreaZip {
+        city_reply(u).and_then(|city| state.address.as_ref().map(|a| format!("{a}, {city}")))
+    } else {
+        None
+    };
+    match new_line {
+        Some(line) if state.address.as_ref() != Some(&line) => {
+            state.address = Some(line);
+            state.area = None;
+            true
+        }
+        _ => false,
+    }
+}
+
+/// A short all-letters reply read as a city name ("tulsa", "broken arrow").
+fn city_reply(u: &Understanding) -> Option<String> {
+    let words: Vec<&str> = u.raw.split_whitespace().collect();
+    let letters = |w: &&str| w.chars().all(|c| c.is_ascii_alphabetic() || c == '.');
+    if words.is_empty() || words.len() > 3 || !words.iter().all(letters) {
+        return None;
+    }
+    if !u.signals.ranked.is_empty() {
+        return None;
+    }
+    let title: Vec<String> = words
+        .iter()
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map(|f| f.to_ascii_uppercase().to_string() + &c.as_str().to_ascii_lowercase())
+                .unwrap_or_default()
+        })
+        .collect();
+    Some(title.join(" "))
+}

@@ -1,0 +1,227 @@
+//! The booking flow: service, job details, address and service area,
+//! times, booking. Each turn absorbs every fact the text carries, answers
+//! any question in it, and then asks for the first thing still missing,
+//! so a filled slot is never asked again.
+
+use crate::brain::agent::NextAction;
+use crate::brain::nlu::Intent;
+use crate::brain::tools::AreaCheck;
+
+use super::absorb::{absorb, Changes};
+use super::catalog::Catalog;
+use super::context::Ctx;
+use super::details;
+use super::handoff::trouble;
+use super::offer::{book, offer_times, picked, repeat_offer};
+use super::questions::answer_questions;
+use super::reply::Reply;
+use super::state::{AreaVerdict, Awaiting, ConversationState, Task};
+use super::text::price_phrase;
+use super::upsell;
+
+/// Runs one booking turn; false when the text meant nothing the engine
+/// could use.
+pub(super) async fn turn(state: &mut ConversationState, ctx: &Ctx<'_>, reply: &mut Reply) -> bool {
+    let ch = absorb(state, ctx);
+    let answered = answer_questions(state, ctx, reply, ch.any()).await;
+    let wants_booking = ctx.has(Intent::Book) || ch.service || ch.service_ambiguous;
+    if state.task == Task::Idle && (wants_booking || (ch.any() && !answered)) {
+        state.task = Task::Booking;
+    }
+    if state.task != Task::Booking {
+        return idle(state, ctx, reply, answered);
+    }
+    advance(state, ctx, reply, ch, answered).await
+}
+
+/// Replies when no booking is in progress.
+fn idle(state: &mut ConversationState, ctx: &Ctx<'_>, reply: &mut Reply, answered: bool) -> bool {
+    let noun = ctx.job_noun().to_owned();
+    if answered {
+        if !reply.has_main() {
+            let question = match state.suggested_service.and_then(|id| ctx.catalog.get(id)) {
+                Some(s) => format!("Want to book a {}?", s.name),
+                None => format!("Want to book a {noun}?"),
+            };
+            reply.main(question);
+            state.awaiting = Awaiting::Service;
+        }
+        return true;
+    }
+    if ctx.has(Intent::Thanks) {
+        let main = if state.last_booking.is_some() {
+            "You're welcome! See you then."
+        } else {
+            "You're welcome! Text us anytime."
+        };
+        reply.main(main);
+        state.awaiting = Awaiting::Nothing;
+        return true;
+    }
+    if ctx.has(Intent::Greeting) || ctx.yes() {
+        let business = ctx.business().to_owned();
+        reply.lead(format!("Hi! Thanks for texting {business}."));
+        ask_service(state, ctx, reply);
+        return true;
+    }
+    false
+}
+
+/// Asks for the first missing piece, or offers and books times.
+async fn advance(
+    state: &mut ConversationState,
+    ctx: &Ctx<'_>,
+    reply: &mut Reply,
+    ch: Changes,
+    answered: bool,
+) -> bool {
+    let Some(service) = state.service_id.and_then(|id| ctx.catalog.get(id)).cloned() else {
+        if !state.service_choices.is_empty() {
+            ask_which(state, ctx, reply);
+        } else {
+            ask_service(state, ctx, reply);
+        }
+        return ch.any() || answered || ctx.has(Intent::Book);
+    };
+    if ch.service {
+        reply.lead(format!(
+            "Great choice! {} is {}.",
+            service.name,
+            price_phrase(&service)
+        ));
+    }
+    if ch.upsell_answered {
+        reply.lead(
+            if state.addons.contains(&state.upsell_offered.unwrap_or(-1)) {
+                "Added!"
+            } else {
+                "No problem."
+            },
+        );
+    }
+    if let Some(q) = details::next_question(ctx.pack, state) {
+        upsell::maybe_offer(state, ctx, reply);
+        state.awaiting = Awaiting::Detail(q.key.clone());
+        reply.main(q.question.clone());
+        reply.action(NextAction::CollectInfo {
+            field: q.key.clone(),
+        });
+        return ch.any() || answered;
+    }
+    let Some(address) = state.address.clone() else {
+        upsell::maybe_offer(state, ctx, reply);
+        state.awaiting = Awaiting::Address;
+        reply.main(format!(
+            "What's the address for the {}? (Street and city, or ZIP.)",
+            ctx.job_noun()
+        ));
+        reply.action(NextAction::CollectInfo {
+            field: String::from("address"),
+        });
+        return ch.any() || answered;
+    };
+    if !area_ok(state, ctx, reply, &address).await {
+        return true;
+    }
+    let intro = format!("your {} at {address}", service.name);
+    let Some(minutes) = ctx.catalog.job_minutes(state) else {
+        return false;
+    };
+    let offer_open = state.awaiting == Awaiting::Slot && !state.offered.is_empty();
+    if offer_open && !ch.invalidates_offer() {
+        if let Some(slot) = picked(state, ctx) {
+            book(state, ctx, reply, slot).await;
+            return true;
+        }
+        if let Some(slot) = state.proposed.filter(|_| ctx.yes() && !ch.upsell_answered) {
+            book(state, ctx, reply, slot).await;
+            return true;
+        }
+        if ctx.no() && !ch.upsell_answered {
+            reply.main("No problem. What day or time would work better?");
+            return true;
+        }
+        if ch.any() || answered || ctx.yes() {
+            repeat_offer(state, ctx, reply);
+            return true;
+        }
+        return false;
+    }
+    offer_times(state, ctx, reply, minutes, &intro).await;
+    true
+}
+
+/// Checks the service area once per address; false when the flow stops
+/// here (not served, unknown, or a tool error).
+async fn area_ok(
+    state: &mut ConversationState,
+    ctx: &Ctx<'_>,
+    reply: &mut Reply,
+    address: &str,
+) -> bool {
+    if state.area.is_none() {
+        match ctx.tools.check_service_area(address).await {
+            Ok(AreaCheck::Served) => state.area = Some(AreaVerdict::Served),
+            Ok(AreaCheck::NotServed { reason }) => {
+                state.area = Some(AreaVerdict::NotServed { reason })
+            }
+            Ok(AreaCheck::Unknown) => state.area = Some(AreaVerdict::Unknown),
+            Err(_) => {
+                trouble(state, ctx, reply, "checking that address");
+                return false;
+            }
+        }
+    }
+    match state.area.clone() {
+        Some(AreaVerdict::Served) | None => true,
+        Some(AreaVerdict::Unknown) => {
+            state.awaiting = Awaiting::AreaZip;
+            reply.main(format!("Thanks! What's the ZIP code for {address}?"));
+            reply.action(NextAction::CollectInfo {
+                field: String::from("zip"),
+            });
+            false
+        }
+        Some(AreaVerdict::NotServed { reason }) => {
+            let business = ctx.business().to_owned();
+            state.awaiting = Awaiting::OutOfArea;
+            state.offered.clear();
+            state.upsell_pending = false;
+            reply.main(format!(
+                "Sorry, {address} is outside our service area ({reason}), so I can't book it. Want me to pass your info to {business} so they can reach out? Or send another address."
+            ));
+            false
+        }
+    }
+}
+
+/// Asks which service, with the menu.
+fn ask_service(state: &mut ConversationState, ctx: &Ctx<'_>, reply: &mut Reply) {
+    state.awaiting = Awaiting::Service;
+    reply.main(format!(
+        "What can we do for you? We offer {}.",
+        ctx.catalog.menu()
+    ));
+    reply.action(NextAction::CollectInfo {
+        field: String::from("service"),
+    });
+}
+
+/// Asks which of several services an ambiguous word meant.
+fn ask_which(state: &mut ConversationState, ctx: &Ctx<'_>, reply: &mut Reply) {
+    state.awaiting = Awaiting::Service;
+    let options: Vec<String> = state
+        .service_choices
+        .iter()
+        .filter_map(|id| ctx.catalog.get(*id))
+        .enumerate()
+        .map(|(i, s)| format!("{}) {}", i + 1, Catalog::label(s)))
+        .collect();
+    reply.main(format!(
+        "Which one would you like?\n{}\nReply with a number.",
+        options.join("\n")
+    ));
+    reply.action(NextAction::CollectInfo {
+        field: String::from("service"),
+    });
+}

@@ -1,0 +1,207 @@
+//! Job details: which of the pack's booking questions must be answered
+//! before times are offered, and reading their answers from whatever the
+//! customer texts.
+//!
+//! The questions that size the job (vehicle, lot size, bedrooms and
+//! bathrooms, windows and stories, breed and pet size) block the offer:
+//! price and duration depend on them. The pack's other questions (entry,
+//! condition, matting, pet's name, ...) are recorded when volunteered and
+//! confirmed by the business, so a customer is never held up by five
+//! questions before seeing a time.
+
+use crate::brain::nlu::{LotSize, PetSize, Understanding, VehicleType};
+use crate::packs::{Answer, BookingQuestion, IndustryPack};
+
+use super::state::ConversationState;
+
+/// Question keys whose answers size the job, so booking waits for them.
+const SIZING_KEYS: &[&str] = &[
+    "vehicle",
+    "lot_size",
+    "bedrooms",
+    "bathrooms",
+    "windows",
+    "stories",
+    "breed",
+    "pet_size",
+];
+
+/// The first sizing question still unanswered.
+pub(super) fn next_question<'a>(
+    pack: Option<&'a IndustryPack>,
+    state: &ConversationState,
+) -> Option<&'a BookingQuestion> {
+    pack?.agent.booking_questions.iter().find(|q| {
+        q.required && SIZING_KEYS.contains(&q.key.as_str()) && !state.details.contains_key(&q.key)
+    })
+}
+
+/// Fills every detail the text carries; returns whether any was new or
+/// changed. `pending` is the question just asked: a bare answer ("3",
+/// "medium", "a mutt") is read against its answer kind.
+pub(super) fn absorb(
+    pack: Option<&IndustryPack>,
+    state: &mut ConversationState,
+    u: &Understanding,
+    pending: Option<&str>,
+) -> bool {
+    let Some(pack) = pack else { return false };
+    let mut changed = false;
+    let mut filled = Vec::new();
+    for (key, value) in from_entities(u) {
+        filled.push(key);
+        changed |= put(pack, state, key, value);
+    }
+    let pending = pending.filter(|key| !filled.contains(key));
+    if let Some(q) = pending.and_then(|key| pack.agent.question(key)) {
+        if let Some(value) = parse_pending(q, u) {
+            changed |= put(pack, state, &q.key, value);
+        }
+    }
+    changed
+}
+
+/// Stores one detail the pack asks about; true when it is new or changed.
+fn put(pack: &IndustryPack, state: &mut ConversationState, key: &str, value: String) -> bool {
+    if value.trim().is_empty() || pack.agent.question(key).is_none() {
+        return false;
+    }
+    if state.details.get(key) == Some(&value) {
+        return false;
+    }
+    state.details.insert(key.to_owned(), value);
+    true
+}
+
+/// Details the understanding layer recognised, by question key.
+fn from_entities(u: &Understanding) -> Vec<(&'static str, String)> {
+    let mut out = Vec::new();
+    if let Some(v) = u.vehicle() {
+        let words: Vec<String> = [
+            v.year.map(|y| y.to_string()),
+            v.color.clone(),
+            v.make.clone(),
+            v.model.clone(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        let kind = v.kind.and_then(vehicle_type);
+        if !words.is_empty() {
+            out.push(("vehicle", words.join(" ")));
+        } else if let Some(kind) = kind {
+            out.push(("vehicle", kind.to_owned()));
+        }
+        if let Some(kind) = kind {
+            out.push(("vehicle_type", kind.to_owned()));
+        }
+    }
+    let p = &u.property;
+    if let Some(lot) = p.lot {
+        out.push(("lot_size", lot_choice(lot).to_owned()));
+    }
+    if let Some(n) = p.bedrooms {
+        out.push(("bedrooms", n.to_string()));
+    }
+    if let Some(n) = p.bathrooms {
+        out.push(("bathrooms", (n.ceil().max(1.0) as u32).to_string()));
+    }
+    if let Some(n) = p.windows {
+        out.push(("windows", n.to_string()));
+    }
+    if let Some(n) = p.stories {
+        out.push(("stories", n.to_string()));
+    }
+    if let Some(pet) = &u.pet {
+        if let Some(breed) = &pet.breed {
+            out.push(("breed", breed.clone()));
+        }
+        if let Some(size) = pet.size {
+            out.push(("pet_size", pet_size_choice(size).to_owned()));
+        }
+    }
+    out
+}
+
+/// A bare answer to the question just asked, in the shape it expects.
+fn parse_pending(q: &BookingQuestion, u: &Understanding) -> Option<String> {
+    let asked_back = u.raw.contains('?');
+    if asked_back {
+        return None;
+    }
+    let raw = if q.key == "lot_size" {
+        u.raw
+            .replace("xl", "x-large")
+            .replace("extra large", "x-large")
+    } else if q.key == "pet_size" {
+        u.raw.replace("extra large", "giant").replace("xl", "giant")
+    } else {
+        u.raw.clone()
+    };
+    match q.answer.parse(&raw).ok()? {
+        Answer::Integer(n) => Some(n.to_string()),
+        Answer::Choice(c) => Some(c),
+        Answer::Text(t) => plausible_text(&t, u).then(|| t.chars().take(80).collect()),
+    }
+}
+
+/// Free text is taken as an answer only when it is not something else
+/// (a question, a yes/no, a request).
+fn plausible_text(text: &str, u: &Understanding) -> bool {
+    use crate::brain::nlu::Intent;
+    let other = [
+        Intent::Handoff,
+        Intent::Cancel,
+        Intent::Reschedule,
+        Intent::PriceQuestion,
+        Intent::DurationQuestion,
+        Intent::Affirm,
+        Intent::Deny,
+        Intent::Greeting,
+        Intent::Thanks,
+    ];
+    let letters = text.chars().filter(|c| c.is_alphanumeric()).count();
+    letters >= 2 && !other.iter().any(|i| u.signals.has(*i))
+}
+
+/// The pack's vehicle-type choice for a body type.
+fn vehicle_type(kind: VehicleType) -> Option<&'static str> {
+    match kind {
+        VehicleType::Sedan => Some("sedan"),
+        VehicleType::Coupe => Some("coupe"),
+        VehicleType::Suv => Some("suv"),
+        VehicleType::Truck => Some("truck"),
+        VehicleType::Van => Some("van"),
+        VehicleType::Car | VehicleType::Motorcycle | VehicleType::Boat | VehicleType::Rv => None,
+    }
+}
+
+/// The lawn pack's lot-size choice for a stated size.
+fn lot_choice(lot: LotSize) -> &'static str {
+    let acres = match lot {
+        LotSize::Small => return "small",
+        LotSize::Medium => return "medium",
+        LotSize::Large => return "large",
+        LotSize::Acres(a) => a,
+        LotSize::SquareFeet(f) => f64::from(f) / 43_560.0,
+    };
+    if acres < 0.25 {
+        "small"
+    } else if acres < 0.5 {
+        "medium"
+    } else if acres <= 1.0 {
+        "large"
+    } else {
+        "x-large"
+    }
+}
+
+/// The grooming pack's size choice.
+fn pet_size_choice(size: PetSize) -> &'static str {
+    match size {
+        PetSize::Small => "small",
+        PetSize::Medium => "medium",
+        PetSize::Large => "large",
+        PetSize::ExtraLarge => "giant",
+    }
+}

@@ -1,0 +1,334 @@
+//! Moving and cancelling an existing appointment by text: find it, offer
+//! new times or ask for a yes, then act.
+
+use chrono::{Duration, NaiveDateTime};
+
+use crate::brain::agent::NextAction;
+use crate::brain::tools::{AppointmentInfo, BookOutcome};
+use crate::packs::SmsTemplateKey;
+
+use super::context::Ctx;
+use super::handoff::trouble;
+use super::offer::{offer_times, picked, present_alternatives, repeat_offer};
+use super::reply::Reply;
+use super::state::{Awaiting, ConversationState, TargetAppointment, Task};
+use super::text::{choice_words, clock, day_label, local};
+use super::when::merge;
+
+/// What looking up the customer's appointments found.
+pub(super) enum Lookup {
+    /// The flow is under way (or a reply was given).
+    Started,
+    /// The customer has no upcoming appointment.
+    NoneFound,
+}
+
+/// Starts moving (`Task::Rescheduling`) or cancelling an appointment.
+pub(super) async fn start(
+    state: &mut ConversationState,
+    ctx: &Ctx<'_>,
+    reply: &mut Reply,
+    task: Task,
+) -> Lookup {
+    let Some(phone) = ctx.phone else {
+        let business = ctx.business().to_owned();
+        reply.main(format!(
+            "I can't look up appointments from this chat. Reply YES and someone from {business} will help."
+        ));
+        state.person_offered = true;
+        return Lookup::Started;
+    };
+    let mut list: Vec<AppointmentInfo> = match ctx.tools.upcoming_appointments(phone).await {
+        Ok(list) => list,
+        Err(_) => {
+            trouble(state, ctx, reply, "looking up your appointment");
+            return Lookup::Started;
+        }
+    };
+    list.retain(|a| a.status == "booked" && a.starts_at > ctx.now);
+    list.sort_by_key(|a| a.starts_at);
+    let targets: Vec<TargetAppointment> = list.into_iter().map(target_of).collect();
+    state.when = ctx.u.when.is_specified().then_some(ctx.u.when);
+    state.upsell_pending = false;
+    match targets.as_slice() {
+        [] => Lookup::NoneFound,
+        [only] => {
+            state.task = task;
+            state.target = Some(only.clone());
+            proceed(state, ctx, reply).await;
+            Lookup::Started
+        }
+        _ => {
+            state.task = task;
+            state.appointment_choices = targets;
+            ask_which(state, ctx, reply);
+            Lookup::Started
+        }
+    }
+}
+
+/// Says there is nothing to move or cancel.
+pub(super) fn none_found(state: &mut ConversationState, ctx: &Ctx<'_>, reply: &mut Reply) {
+    let noun = ctx.job_noun().to_owned();
+    state.task = Task::Idle;
+    state.awaiting = Awaiting::Service;
+    reply.main(format!(
+        "I don't see an upcoming appointment for this number. Want to book a {noun}?"
+    ));
+}
+
+/// A reply while the customer picks among their appointments.
+pub(super) async fn pick_appointment(
+    state: &mut ConversationState,
+    ctx: &Ctx<'_>,
+    reply: &mut Reply,
+) -> bool {
+    let tz = ctx.tz();
+    let starts: Vec<NaiveDateTime> = state
+        .appointment_choices
+        .iter()
+        .map(|a| local(a.starts_at, tz).naive_local())
+        .collect();
+    let index = ctx.u.slot_choice.and_then(|c| c.pick(&starts));
+    let Some(chosen) = index
+        .and_then(|i| state.appointment_choices.get(i))
+        .cloned()
+    else {
+        return false;
+    };
+    state.appointment_choices.clear();
+    state.target = Some(chosen);
+    proceed(state, ctx, reply).await;
+    true
+}
+
+/// With the target known: offer new times, or ask to confirm the cancel.
+async fn proceed(state: &mut ConversationState, ctx: &Ctx<'_>, reply: &mut Reply) {
+    let Some(target) = state.target.clone() else {
+        return;
+    };
+    let when = describe(&target, ctx);
+    if state.task == Task::Cancelling {
+        state.awaiting = Awaiting::ConfirmCancel;
+        let summary = format!("Cancel {} on {when}", target.service_name);
+        reply.main(format!(
+            "Just to confirm: cancel your {} on {when}? Reply YES to cancel or NO to keep it.",
+            target.service_name
+        ));
+        reply.action(NextAction::Confirm { summary });
+        return;
+    }
+    reply.lead(format!("Sure! Your {} is {when}.", target.service_name));
+    let intro = String::from("the new time");
+    offer_times(state, ctx, reply, target.duration_minutes, &intro).await;
+}
+
+/// A reply while new times for the target are on offer.
+pub(super) async fn reschedule_turn(
+    state: &mut ConversationState,
+    ctx: &Ctx<'_>,
+    reply: &mut Reply,
+) -> bool {
+    let Some(target) = state.target.clone() else {
+        return false;
+    };
+    let slot = picked(state, ctx).or(state.proposed.filter(|_| ctx.yes()));
+    if let Some(slot) = slot {
+        let slot = crate::booking::availability::Slot {
+            end: slot.start + Duration::minutes(i64::from(target.duration_minutes)),
+            ..slot
+        };
+        match ctx.tools.reschedule_appointment(target.id, slot).await {
+            Ok(BookOutcome::Booked(info)) => {
+                reply.main(moved_text(state, ctx, &info, &target));
+                reply.action(NextAction::Reschedule {
+                    appointment_id: info.id,
+                });
+                finish(state);
+            }
+            Ok(BookOutcome::SlotTaken { alternatives }) => {
+                reply.lead("Sorry, that time was just taken!");
+                present_alternatives(state, ctx, reply, alternatives);
+            }
+            Ok(BookOutcome::Rejected {
+                reason,
+                alternatives,
+            }) => {
+                reply.lead(format!("Sorry, I can't move it to that time ({reason})."));
+                present_alternatives(state, ctx, reply, alternatives);
+            }
+            Err(_) => trouble(state, ctx, reply, "moving your appointment"),
+        }
+        return true;
+    }
+    if ctx.u.when.is_specified() {
+        state.when = Some(merge(state.when, ctx.u.when));
+        let intro = String::from("the new time");
+        offer_times(state, ctx, reply, target.duration_minutes, &intro).await;
+        return true;
+    }
+    if ctx.no() {
+        reply.main(
+            "No problem. What day or time would work better? Or say keep it to leave it as is.",
+        );
+        return true;
+    }
+    if ctx.u.normalized.contains("keep") {
+        reply.main(format!("OK, your {} stays as it is.", target.service_name));
+        finish(state);
+        return true;
+    }
+    if ctx.yes() {
+        repeat_offer(state, ctx, reply);
+        return true;
+    }
+    false
+}
+
+/// A reply to "cancel your ...? YES/NO".
+pub(super) async fn confirm_cancel(
+    state: &mut ConversationState,
+    ctx: &Ctx<'_>,
+    reply: &mut Reply,
+) -> bool {
+    let Some(target) = state.target.clone() else {
+        return false;
+    };
+    if ctx.no() {
+        reply.main(format!(
+            "OK, I'll keep your {} on {}.",
+            target.service_name,
+            describe(&target, ctx)
+        ));
+        finish(state);
+        return true;
+    }
+    if !ctx.yes() && !ctx.has(crate::brain::nlu::Intent::Cancel) {
+        return false;
+    }
+    match ctx.tools.cancel_appointment(target.id).await {
+        Ok(info) => {
+            reply.main(cancelled_text(state, ctx, &info));
+            reply.action(NextAction::Cancel {
+                appointment_id: info.id,
+            });
+            finish(state);
+        }
+        Err(_) => trouble(state, ctx, reply, "cancelling that"),
+    }
+    true
+}
+
+/// Asks which of several appointments.
+fn ask_which(state: &mut ConversationState, ctx: &Ctx<'_>, reply: &mut Reply) {
+    state.awaiting = Awaiting::PickAppointment;
+    let lines: Vec<String> = state
+        .appointment_choices
+        .iter()
+        .enumerate()
+        .map(|(i, a)| format!("{}) {} {}", i + 1, a.service_name, describe(a, ctx)))
+        .collect();
+    reply.main(format!(
+        "Which appointment?\n{}\nReply {}.",
+        lines.join("\n"),
+        choice_words(lines.len())
+    ));
+}
+
+/// The flow is over; the conversation goes back to idle.
+fn finish(state: &mut ConversationState) {
+    state.task = Task::Idle;
+    state.awaiting = Awaiting::Nothing;
+    state.target = None;
+    state.offered.clear();
+    state.proposed = None;
+    state.when = None;
+}
+
+/// "Saturday Dec 5 at 8:00 AM".
+fn describe(target: &TargetAppointment, ctx: &Ctx<'_>) -> String {
+    let tz = ctx.tz();
+    format!(
+        "{} at {}",
+        day_label(local(target.starts_at, tz).date_naive()),
+        clock(target.starts_at, tz)
+    )
+}
+
+fn target_of(a: AppointmentInfo) -> TargetAppointment {
+    let minutes = (a.ends_at - a.starts_at).num_minutes();
+    TargetAppointment {
+        id: a.id,
+        service_name: a.service_name,
+        starts_at: a.starts_at,
+        duration_minutes: i32::try_from(minutes).unwrap_or(60).max(1),
+        address: a.address,
+    }
+}
+
+/// The pack's reschedule confirmation, or a plain one.
+fn moved_text(
+    state: &ConversationState,
+    ctx: &Ctx<'_>,
+    info: &AppointmentInfo,
+    target: &TargetAppointment,
+) -> String {
+    let tz = ctx.tz();
+    let date = day_label(local(info.starts_at, tz).date_naive());
+    let time = clock(info.starts_at, tz);
+    let name = state
+        .customer_name
+        .clone()
+        .unwrap_or_else(|| "there".into());
+    let address = info
+        .address
+        .clone()
+        .or_else(|| target.address.clone())
+        .unwrap_or_else(|| "the same address".into());
+    let values = [
+        ("customer_name", name.as_str()),
+        ("service", info.service_name.as_str()),
+        ("date", date.as_str()),
+        ("time", time.as_str()),
+        ("address", address.as_str()),
+        ("business_name", ctx.business()),
+    ];
+    ctx.pack
+        .and_then(|p| {
+            p.render_sms(SmsTemplateKey::RescheduleConfirmation, &values)
+                .ok()
+        })
+        .unwrap_or_else(|| format!("Done! Your {} is now {date} at {time}.", info.service_name))
+}
+
+/// The pack's cancellation confirmation, or a plain one.
+fn cancelled_text(state: &ConversationState, ctx: &Ctx<'_>, info: &AppointmentInfo) -> String {
+    let tz = ctx.tz();
+    let date = day_label(local(info.starts_at, tz).date_naive());
+    let time = clock(info.starts_at, tz);
+    let name = state
+        .customer_name
+        .clone()
+        .unwrap_or_else(|| "there".into());
+    let plain = format!(
+        "Your {} on {date} is cancelled. Text us anytime to book again!",
+        info.service_name
+    );
+    let Some(url) = ctx.profile().booking_url.clone() else {
+        return plain;
+    };
+    let values = [
+        ("customer_name", name.as_str()),
+        ("service", info.service_name.as_str()),
+        ("date", date.as_str()),
+        ("time", time.as_str()),
+        ("business_name", ctx.business()),
+        ("booking_url", url.as_str()),
+    ];
+    ctx.pack
+        .and_then(|p| {
+            p.render_sms(SmsTemplateKey::CancellationConfirmation, &values)
+                .ok()
+        })
+        .unwrap_or(plain)
+}

@@ -1,0 +1,298 @@
+//! Offering concrete times and booking the one the customer picks.
+
+use chrono::{Duration, NaiveDateTime};
+
+use crate::booking::availability::{OfferNote, Slot, TimeWindow};
+use crate::brain::agent::NextAction;
+use crate::brain::tools::{BookOutcome, BookingRequest};
+use crate::packs::SmsTemplateKey;
+
+use super::context::Ctx;
+use super::handoff::trouble;
+use super::reply::Reply;
+use super::state::{Awaiting, ConversationState, Task};
+use super::text::{choice_words, clock, day_label, local, slot_label, slot_list, usd};
+use super::upsell;
+use super::when::slot_preference;
+
+/// How many times are offered at once.
+pub(super) const OFFER_COUNT: usize = 3;
+
+/// Looks up times for a job of `minutes` and puts them to the customer.
+/// `intro` names the job ("your Full Detail at 123 Main St").
+pub(super) async fn offer_times(
+    state: &mut ConversationState,
+    ctx: &Ctx<'_>,
+    reply: &mut Reply,
+    minutes: i32,
+    intro: &str,
+) {
+    let preference = slot_preference(state.when);
+    let offer = match ctx
+        .tools
+        .check_availability(minutes, &preference, OFFER_COUNT)
+        .await
+    {
+        Ok(offer) => offer,
+        Err(_) => return trouble(state, ctx, reply, "checking the schedule"),
+    };
+    state.proposed = None;
+    if offer.slots.is_empty() {
+        state.offered.clear();
+        state.awaiting = Awaiting::Nothing;
+        reply.lead("Sorry, we're fully booked for the next couple of weeks.");
+        return trouble_free_fallback(state, ctx, reply);
+    }
+    if let Some(note) = offer.note {
+        reply.lead(note_text(note, state.when.is_some()));
+    }
+    state.offered = offer.slots.clone();
+    state.awaiting = Awaiting::Slot;
+    let exact = matches!(preference.window, TimeWindow::Exact(_));
+    if offer.matched_preference && exact {
+        if let Some(first) = offer.slots.first() {
+            state.proposed = Some(*first);
+            propose(state, ctx, reply, *first, intro);
+            return;
+        }
+    }
+    if state.task == Task::Booking {
+        upsell::maybe_offer(state, ctx, reply);
+    }
+    let n = state.offered.len();
+    reply.main(format!(
+        "Here's what I have for {intro}:\n{}\nReply {} to book.",
+        slot_list(&state.offered, ctx.tz()),
+        choice_words(n)
+    ));
+    reply.action(NextAction::CollectInfo {
+        field: String::from("slot"),
+    });
+}
+
+/// Puts one slot up for a yes, with the other offers as numbers.
+fn propose(
+    state: &mut ConversationState,
+    ctx: &Ctx<'_>,
+    reply: &mut Reply,
+    slot: Slot,
+    intro: &str,
+) {
+    let tz = ctx.tz();
+    let others: Vec<String> = state
+        .offered
+        .iter()
+        .enumerate()
+        .skip(1)
+        .map(|(i, s)| format!("{}) {}", i + 1, slot_label(s, tz)))
+        .collect();
+    let label = slot_label(&slot, tz);
+    let mut text = format!("Good news, {label} is open for {intro}! Reply YES to book it");
+    if others.is_empty() {
+        text.push('.');
+    } else {
+        text.push_str(&format!(", or pick another:\n{}", others.join("\n")));
+    }
+    reply.main(text);
+    reply.action(NextAction::Confirm {
+        summary: format!("{intro} on {label}"),
+    });
+}
+
+/// Re-shows the current offer (after an answer or a "no" to the upsell).
+pub(super) fn repeat_offer(state: &ConversationState, ctx: &Ctx<'_>, reply: &mut Reply) {
+    let n = state.offered.len();
+    reply.main(format!(
+        "Which time works?\n{}\nReply {} to book.",
+        slot_list(&state.offered, ctx.tz()),
+        choice_words(n)
+    ));
+}
+
+/// Shows fresh alternatives after a lost race or a rejected time.
+pub(super) fn present_alternatives(
+    state: &mut ConversationState,
+    ctx: &Ctx<'_>,
+    reply: &mut Reply,
+    alternatives: Vec<Slot>,
+) {
+    state.offered = alternatives.into_iter().take(OFFER_COUNT).collect();
+    state.proposed = None;
+    state.awaiting = Awaiting::Slot;
+    repeat_offer(state, ctx, reply);
+}
+
+/// The offered slot the text picks, if exactly one fits.
+pub(super) fn picked(state: &ConversationState, ctx: &Ctx<'_>) -> Option<Slot> {
+    let choice = ctx.u.slot_choice?;
+    let tz = ctx.tz();
+    let starts: Vec<NaiveDateTime> = state
+        .offered
+        .iter()
+        .map(|s| local(s.start, tz).naive_local())
+        .collect();
+    choice
+        .pick(&starts)
+        .and_then(|i| state.offered.get(i).copied())
+}
+
+/// Books `slot` for the job in the state and confirms it.
+pub(super) async fn book(
+    state: &mut ConversationState,
+    ctx: &Ctx<'_>,
+    reply: &mut Reply,
+    slot: Slot,
+) {
+    let (Some(service_id), Some(minutes)) = (state.service_id, ctx.catalog.job_minutes(state))
+    else {
+        return;
+    };
+    let slot = Slot {
+        end: slot.start + Duration::minutes(i64::from(minutes)),
+        ..slot
+    };
+    let details = serde_json::to_value(&state.details).unwrap_or_default();
+    let request = BookingRequest {
+        customer_phone: ctx.phone.map(str::to_owned),
+        customer_name: state.customer_name.clone(),
+        service_id,
+        addon_ids: state.addons.clone(),
+        slot,
+        address: state.address.clone(),
+        details,
+        conversation_id: None,
+    };
+    match ctx.tools.book_appointment(request).await {
+        Ok(BookOutcome::Booked(info)) => {
+            let names = service_names(state, ctx);
+            let values = Confirmation {
+                name: state.customer_name.clone(),
+                service: names,
+                slot,
+                address: info.address.clone().or_else(|| state.address.clone()),
+                price: usd(info.price_cents),
+            };
+            reply.main(values.render(ctx));
+            reply.action(NextAction::Book {
+                appointment_id: info.id,
+            });
+            state.last_booking = Some(info.id);
+            state.reset_booking();
+        }
+        Ok(BookOutcome::SlotTaken { alternatives }) => {
+            reply.lead("Sorry, that time was just taken!");
+            retry(state, ctx, reply, alternatives, minutes).await;
+        }
+        Ok(BookOutcome::Rejected {
+            reason,
+            alternatives,
+        }) => {
+            reply.lead(format!("Sorry, I can't book that time ({reason})."));
+            retry(state, ctx, reply, alternatives, minutes).await;
+        }
+        Err(_) => trouble(state, ctx, reply, "booking that"),
+    }
+}
+
+/// Offers the alternatives a failed booking came back with, or fresh times.
+async fn retry(
+    state: &mut ConversationState,
+    ctx: &Ctx<'_>,
+    reply: &mut Reply,
+    alternatives: Vec<Slot>,
+    minutes: i32,
+) {
+    if alternatives.is_empty() {
+        let intro = String::from("you");
+        offer_times(state, ctx, reply, minutes, &intro).await;
+    } else {
+        present_alternatives(state, ctx, reply, alternatives);
+    }
+}
+
+/// "Full Detail + Leather Protectant".
+fn service_names(state: &ConversationState, ctx: &Ctx<'_>) -> String {
+    let mut names: Vec<String> = state
+        .service_id
+        .into_iter()
+        .chain(state.addons.iter().copied())
+        .filter_map(|id| ctx.catalog.get(id))
+        .map(|s| s.name.clone())
+        .collect();
+    if names.is_empty() {
+        names.push(ctx.job_noun().to_owned());
+    }
+    names.join(" + ")
+}
+
+/// The values of a booking confirmation.
+struct Confirmation {
+    name: Option<String>,
+    service: String,
+    slot: Slot,
+    address: Option<String>,
+    price: String,
+}
+
+impl Confirmation {
+    /// The pack's confirmation text, or a plain one.
+    fn render(&self, ctx: &Ctx<'_>) -> String {
+        let tz = ctx.tz();
+        let date = day_label(local(self.slot.start, tz).date_naive());
+        let time = clock(self.slot.start, tz);
+        let name = self.name.clone().unwrap_or_else(|| String::from("there"));
+        let address = self
+            .address
+            .clone()
+            .unwrap_or_else(|| String::from("the address you gave"));
+        let values = [
+            ("customer_name", name.as_str()),
+            ("service", self.service.as_str()),
+            ("date", date.as_str()),
+            ("time", time.as_str()),
+            ("address", address.as_str()),
+            ("business_name", ctx.business()),
+            ("price", self.price.as_str()),
+        ];
+        ctx.pack
+            .and_then(|p| {
+                p.render_sms(SmsTemplateKey::BookingConfirmation, &values)
+                    .ok()
+            })
+            .unwrap_or_else(|| {
+                format!(
+                    "You're booked with {} for {} on {date} at {time} at {address}. Total: {}.",
+                    ctx.business(),
+                    self.service,
+                    self.price
+                )
+            })
+    }
+}
+
+/// What to say when nothing is free at all.
+fn trouble_free_fallback(state: &mut ConversationState, ctx: &Ctx<'_>, reply: &mut Reply) {
+    let business = ctx.business().to_owned();
+    reply.main(format!(
+        "Reply YES and someone from {business} will reach out to find a time, or try again in a few days."
+    ));
+    state.person_offered = true;
+}
+
+/// Why the offer is not exactly what was asked.
+fn note_text(note: OfferNote, asked: bool) -> String {
+    match note {
+        OfferNote::NoAvailability => String::from("We're fully booked right now."),
+        OfferNote::DayClosed(d) => format!("Sorry, we're closed {}.", day_label(d)),
+        OfferNote::TooSoon(d) => {
+            format!("{} is too soon for us to schedule, sorry.", day_label(d))
+        }
+        OfferNote::BeyondHorizon(d) => {
+            format!("{} is further out than we book right now.", day_label(d))
+        }
+        OfferNote::OutsideHours => String::from("That time is outside our hours."),
+        OfferNote::DayFull(d) => format!("Sorry, {} is fully booked.", day_label(d)),
+        OfferNote::TimeTaken if asked => String::from("That exact time is taken."),
+        OfferNote::TimeTaken => String::new(),
+    }
+}

@@ -1,0 +1,8 @@
+//! Tests of the conversation engine: scripted conversations from
+//! `fixtures/conversations/` and focused unit tests.
+
+mod conversations;
+mod fake_tools;
+mod fixture;
+mod state_tests;
+mod unit;

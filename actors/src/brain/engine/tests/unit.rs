@@ -1,0 +1,177 @@
+//! Focused checks of the engine's helpers and of turns the fixtures do
+//! not cover (tool failures, no phone, hostile input).
+
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc, Weekday};
+
+use crate::booking::availability::{DayFilter, TimeWindow};
+use crate::brain::agent::NextAction;
+use crate::brain::engine::text::{ascii, clip, duration_phrase};
+use crate::brain::engine::when::{merge, slot_preference};
+use crate::brain::engine::{handle_turn, ConversationState};
+use crate::brain::nlu::{DateSpec, TimeSpec, WhenPreference};
+
+use super::fake_tools::FakeTools;
+
+fn now() -> DateTime<Utc> {
+    "2026-12-01T15:00:00Z".parse().unwrap()
+}
+
+fn t(h: u32, m: u32) -> NaiveTime {
+    NaiveTime::from_hms_opt(h, m, 0).unwrap()
+}
+
+#[test]
+fn corrections_keep_what_was_not_restated() {
+    let sat = NaiveDate::from_ymd_opt(2026, 12, 5).unwrap();
+    let sun = NaiveDate::from_ymd_opt(2026, 12, 6).unwrap();
+    let morning = TimeSpec::Window {
+        start: t(8, 0),
+        end: t(12, 0),
+    };
+    let first = WhenPreference {
+        date: DateSpec::ExactDate(sat),
+        time: morning,
+    };
+    let fix = WhenPreference {
+        date: DateSpec::ExactDate(sun),
+        time: TimeSpec::Any,
+    };
+    let merged = merge(Some(first), fix);
+    assert_eq!(merged.date, DateSpec::ExactDate(sun));
+    assert_eq!(merged.time, morning);
+}
+
+#[test]
+fn when_preferences_become_slot_preferences() {
+    let sat = NaiveDate::from_ymd_opt(2026, 12, 5).unwrap();
+    let weekend = slot_preference(Some(WhenPreference {
+        date: DateSpec::Weekend { saturday: sat },
+        time: TimeSpec::Exact(t(10, 0)),
+    }));
+    assert!(weekend.days.matches(sat));
+    assert!(weekend
+        .days
+        .matches(NaiveDate::from_ymd_opt(2026, 12, 6).unwrap()));
+    assert!(!weekend
+        .days
+        .matches(NaiveDate::from_ymd_opt(2026, 12, 7).unwrap()));
+    assert_eq!(weekend.window, TimeWindow::Exact(t(10, 0)));
+    let asap = slot_preference(Some(WhenPreference {
+        date: DateSpec::Asap,
+        time: TimeSpec::Any,
+    }));
+    assert!(asap.earliest);
+    assert_eq!(asap.days, DayFilter::Any);
+    let tuesdays = slot_preference(Some(WhenPreference {
+        date: DateSpec::Weekday(Weekday::Tue),
+        time: TimeSpec::Any,
+    }));
+    assert_eq!(tuesdays.days, DayFilter::Weekday(Weekday::Tue));
+}
+
+#[test]
+fn text_helpers_keep_sms_plain_and_short() {
+    assert_eq!(
+        ascii("it\u{2019}s \u{201c}ok\u{201d} \u{2014} \u{1f44d}"),
+        "it's \"ok\" - "
+    );
+    let long = "One sentence here. Another one that goes on and on and on.";
+    assert_eq!(clip(long, 30), "One sentence here.");
+    assert!(clip(&"word ".repeat(100), 50).len() <= 50);
+    assert_eq!(duration_phrase(45), "about 45 minutes");
+    assert_eq!(duration_phrase(60), "about 1 hour");
+    assert_eq!(duration_phrase(150), "about 2.5 hours");
+}
+
+#[tokio::test]
+async fn every_tool_failing_still_gets_a_polite_reply() {
+    let tools = FakeTools::new("mobile-detailing", now());
+    tools.set_failing(vec![String::from("all")]);
+    let mut state = ConversationState::default();
+    for text in [
+        "hi",
+        "full detail saturday for my 2019 civic at 12 oak st tulsa",
+        "1",
+        "talk to a person",
+    ] {
+        let r = handle_turn(&mut state, text, Some("+19185550123"), &tools, now()).await;
+        assert!(!r.reply.is_empty(), "{text}");
+        assert!(r.reply.is_ascii());
+        assert!(
+            r.reply.contains("Sorry") || r.reply.contains("sorry"),
+            "{}",
+            r.reply
+        );
+    }
+}
+
+#[tokio::test]
+async fn availability_failure_offers_the_booking_link() {
+    let tools = FakeTools::new("mobile-detailing", now());
+    tools.set_failing(vec![String::from("check_availability")]);
+    let mut state = ConversationState::default();
+    let r = handle_turn(
+        &mut state,
+        "full detail for my 2019 civic at 12 oak st, tulsa",
+        Some("+19185550123"),
+        &tools,
+        now(),
+    )
+    .await;
+    assert!(
+        r.reply.contains("https://book.example.com/test"),
+        "{}",
+        r.reply
+    );
+    let r = handle_turn(
+        &mut state,
+        "yes please",
+        Some("+19185550123"),
+        &tools,
+        now(),
+    )
+    .await;
+    assert!(
+        r.next_actions
+            .iter()
+            .any(|a| matches!(a, NextAction::Handoff { .. })),
+        "{}",
+        r.reply
+    );
+}
+
+#[tokio::test]
+async fn hostile_input_never_panics() {
+    let tools = FakeTools::new("house-cleaning", now());
+    let mut state = ConversationState::default();
+    let inputs = [
+        String::new(),
+        String::from("   "),
+        "\u{0}\u{7f}\u{202e}".to_owned(),
+        "9".repeat(5000),
+        "🧹".repeat(300),
+        String::from("99999999999999999999 bedrooms 1e400 baths"),
+        String::from("book 31/31/2026 at 25:99"),
+        String::from("$$$???!!!"),
+    ];
+    for text in &inputs {
+        let r = handle_turn(&mut state, text, None, &tools, now()).await;
+        assert!(r.reply.is_ascii());
+        assert!(r.reply.len() <= 480);
+    }
+}
+
+#[tokio::test]
+async fn reschedule_without_a_phone_offers_a_person() {
+    let tools = FakeTools::new("lawn-care", now());
+    let mut state = ConversationState::default();
+    let r = handle_turn(
+        &mut state,
+        "can i move my appointment to friday",
+        None,
+        &tools,
+        now(),
+    )
+    .await;
+    assert!(r.reply.contains("YES"), "{}", r.reply);
+}

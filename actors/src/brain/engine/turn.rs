@@ -1,0 +1,180 @@
+//! One turn of the conversation: understand the text, route it to the
+//! right flow, and always come back with a reply.
+
+use chrono::{DateTime, Utc};
+
+use crate::brain::agent::AgentResponse;
+use crate::brain::nlu::{understand, CarrierKeyword, Intent};
+use crate::brain::tools::AgentTools;
+use crate::packs::pack;
+
+use super::booking;
+use super::catalog::Catalog;
+use super::context::Ctx;
+use super::handoff::{hand_off, offer_person, pass_along, trouble};
+use super::manage::{self, Lookup};
+use super::prompt::reprompt;
+use super::reply::Reply;
+use super::state::{Awaiting, ConversationState, Task};
+
+/// Unclear turns in a row after which a person is offered.
+const UNCLEAR_BEFORE_PERSON: u8 = 2;
+
+/// Runs one turn; see [`super::handle_turn`].
+pub(super) async fn run(
+    state: &mut ConversationState,
+    text: &str,
+    phone: Option<&str>,
+    tools: &dyn AgentTools,
+    now: DateTime<Utc>,
+) -> AgentResponse {
+    let profile = tools.profile();
+    let pack = pack(&profile.industry).ok();
+    let mut reply = Reply::default();
+    let catalog = match tools.get_services().await {
+        Ok(services) => Catalog::new(services),
+        Err(_) => Catalog::default(),
+    };
+    let u = understand(text, &catalog.vocabulary(), now, profile.time_zone);
+    let carrier = u.signals.carrier_keyword;
+    let ctx = Ctx {
+        tools,
+        catalog,
+        pack,
+        phone,
+        now,
+        u,
+    };
+    if matches!(
+        carrier,
+        Some(CarrierKeyword::OptOut | CarrierKeyword::OptIn | CarrierKeyword::Help)
+    ) {
+        return reply.into_response();
+    }
+    if ctx.catalog.main_services().next().is_none() {
+        trouble(state, &ctx, &mut reply, "looking up our services");
+    } else {
+        let understood = dispatch(state, &ctx, &mut reply).await;
+        if understood && !reply.is_empty() {
+            state.unclear_turns = 0;
+        } else {
+            unclear(state, &ctx, &mut reply);
+        }
+    }
+    let response = reply.into_response();
+    state.remember(text, &response.reply);
+    response
+}
+
+/// Routes the text; false when nothing in it could be used.
+async fn dispatch(state: &mut ConversationState, ctx: &Ctx<'_>, reply: &mut Reply) -> bool {
+    let person_offered = std::mem::take(&mut state.person_offered);
+    if state.handed_off {
+        if !restarts(ctx) {
+            pass_along(ctx, reply).await;
+            return true;
+        }
+        state.handed_off = false;
+        state.reset_booking();
+        reply.lead("Happy to help with that!");
+    }
+    let out_of_area = state.awaiting == Awaiting::OutOfArea;
+    if ctx.has(Intent::Handoff) {
+        hand_off(state, ctx, reply, "The customer asked to talk to a person.").await;
+        return true;
+    }
+    if (person_offered || out_of_area) && ctx.yes() {
+        let why = if out_of_area {
+            "Out-of-area customer wants to be contacted."
+        } else {
+            "The customer accepted an offer to talk to a person."
+        };
+        hand_off(state, ctx, reply, why).await;
+        return true;
+    }
+    if out_of_area && ctx.no() && ctx.u.address.is_none() {
+        let business = ctx.business().to_owned();
+        reply.main(format!(
+            "No problem. Thanks for thinking of {business}, and text us anytime if that changes!"
+        ));
+        state.reset_booking();
+        state.address = None;
+        state.area = None;
+        return true;
+    }
+    if state.awaiting == Awaiting::ConfirmCancel && !ctx.has(Intent::Reschedule) {
+        return manage::confirm_cancel(state, ctx, reply).await;
+    }
+    if state.awaiting == Awaiting::PickAppointment
+        && manage::pick_appointment(state, ctx, reply).await
+    {
+        return true;
+    }
+    if let Some(task) = management_request(ctx) {
+        match manage::start(state, ctx, reply, task).await {
+            Lookup::Started => return true,
+            Lookup::NoneFound if state.task == Task::Booking && task == Task::Cancelling => {
+                let business = ctx.business().to_owned();
+                state.reset_booking();
+                reply.main(format!(
+                    "No problem, I won't book anything. Text {business} anytime!"
+                ));
+                return true;
+            }
+            Lookup::NoneFound if state.task != Task::Booking => {
+                manage::none_found(state, ctx, reply);
+                return true;
+            }
+            Lookup::NoneFound => {}
+        }
+    }
+    if state.task == Task::Rescheduling && state.awaiting == Awaiting::Slot {
+        return manage::reschedule_turn(state, ctx, reply).await;
+    }
+    if matches!(state.task, Task::Rescheduling | Task::Cancelling) {
+        state.task = Task::Idle;
+        state.target = None;
+    }
+    booking::turn(state, ctx, reply).await
+}
+
+/// A request to move or cancel an existing appointment (not a question
+/// about the policy, and not "cancel that" about what was just said).
+fn management_request(ctx: &Ctx<'_>) -> Option<Task> {
+    let u = &ctx.u;
+    let mine = u
+        .normalized
+        .split(' ')
+        .any(|w| w == "my" || w == "it" || w == "appointment");
+    let policy_question = u.raw.contains('?') && !mine;
+    if policy_question || ctx.has(Intent::ChangeOfMind) {
+        return None;
+    }
+    if ctx.has(Intent::Reschedule) {
+        Some(Task::Rescheduling)
+    } else if ctx.has(Intent::Cancel) {
+        Some(Task::Cancelling)
+    } else {
+        None
+    }
+}
+
+/// After a handoff, only a new request brings the bot back.
+fn restarts(ctx: &Ctx<'_>) -> bool {
+    ctx.has(Intent::Book)
+        || ctx.has(Intent::Reschedule)
+        || ctx.has(Intent::Cancel)
+        || !ctx.u.services.is_empty()
+}
+
+/// Nothing usable: ask again helpfully, and offer a person when stuck.
+fn unclear(state: &mut ConversationState, ctx: &Ctx<'_>, reply: &mut Reply) {
+    state.unclear_turns = state.unclear_turns.saturating_add(1);
+    let mut fresh = Reply::default();
+    fresh.lead("Sorry, I didn't quite get that.");
+    reprompt(state, ctx, &mut fresh);
+    if state.unclear_turns >= UNCLEAR_BEFORE_PERSON {
+        offer_person(state, ctx, &mut fresh);
+    }
+    *reply = fresh;
+}
