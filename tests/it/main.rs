@@ -7,6 +7,7 @@ mod support;
 
 mod admin_api;
 mod booking_race;
+mod conversations;
 mod demo;
 mod health;
 mod knowledge;
