@@ -99,15 +99,22 @@ async fn main() -> anyhow::Result<()> {
             let applied = prepare_database(&url).await.context("migrating")?;
             println!("applied {} migration(s)", applied.len());
         }
-        Command::Kb { command: KbCommand::Import { tenant, file } } => {
+        Command::Kb {
+            command: KbCommand::Import { tenant, file },
+        } => {
             let tenant = servicepro_schema::TenantId::parse(&tenant)?;
-            let bytes = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
-            let report = servicepro_actors::kb_admin::parse_spreadsheet(&file.to_string_lossy(), &bytes)?;
+            let bytes =
+                std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+            let report =
+                servicepro_actors::kb_admin::parse_spreadsheet(&file.to_string_lossy(), &bytes)?;
             let (url, _pg) = resolve_database(&config, false).await?;
             prepare_database(&url).await.context("migrating")?;
-            let pool = servicepro_schema::DbPool::new(&servicepro_schema::PoolSettings::new(url.as_str()))?;
+            let pool = servicepro_schema::DbPool::new(&servicepro_schema::PoolSettings::new(
+                url.as_str(),
+            ))?;
             let root = servicepro_schema::RootDb::new(pool);
-            let written = servicepro_actors::kb_admin::store_entries(&root, "cli", &tenant, &report).await?;
+            let written =
+                servicepro_actors::kb_admin::store_entries(&root, "cli", &tenant, &report).await?;
             println!("imported {written} entr(ies) into {tenant}'s knowledge base");
             for skipped in &report.skipped {
                 println!("  skipped row {}: {}", skipped.row, skipped.reason);

@@ -3,13 +3,13 @@
 
 use crate::config::Config;
 use actix::{Addr, Supervisor};
-use servicepro_actors::messaging::{
-    OutboxConfig, RateLimitActor, RateLimits, SmsOutbox, TwilioCredentials, TwilioError, TwilioRest,
-};
 use servicepro_actors::appointments::BookingDesk;
 use servicepro_actors::clock::{system_clock, Clock};
 use servicepro_actors::conversation::actor::ConversationDeps;
 use servicepro_actors::conversation::Conversations;
+use servicepro_actors::messaging::{
+    OutboxConfig, RateLimitActor, RateLimits, SmsOutbox, TwilioCredentials, TwilioError, TwilioRest,
+};
 use servicepro_actors::metrics::Metrics;
 use servicepro_actors::voice::callback_urls::CallbackUrls;
 use servicepro_schema::{DbPool, RootDb, SecretBox, TenantDb, TenantId};
@@ -57,7 +57,11 @@ impl AppState {
     }
 
     /// [`AppState::start`] with an explicit clock.
-    pub fn start_with_clock(config: Config, pool: DbPool, clock: Clock) -> Result<Self, TwilioError> {
+    pub fn start_with_clock(
+        config: Config,
+        pool: DbPool,
+        clock: Clock,
+    ) -> Result<Self, TwilioError> {
         let secrets = SecretBox::new(&config.secret_key);
         let metrics = Arc::new(Metrics::default());
         let urls = CallbackUrls::new(&config.public_url);

@@ -36,9 +36,15 @@ pub fn parse_spreadsheet(file_name: &str, bytes: &[u8]) -> Result<ImportReport, 
 }
 
 /// Upserts the report's entries into `tenant`'s knowledge base; returns how many were written.
-pub async fn store_entries(root: &RootDb, actor: &str, tenant: &TenantId, report: &ImportReport) -> Result<usize, KbAdminError> {
+pub async fn store_entries(
+    root: &RootDb,
+    actor: &str,
+    tenant: &TenantId,
+    report: &ImportReport,
+) -> Result<usize, KbAdminError> {
     let mut audit = AuditEntry::new(actor, "kb.import", Some(tenant));
-    audit.detail = serde_json::json!({ "entries": report.entries.len(), "skipped": report.skipped.len() });
+    audit.detail =
+        serde_json::json!({ "entries": report.entries.len(), "skipped": report.skipped.len() });
     let id = tenant.as_str().to_owned();
     let entries = report.entries.clone();
     Ok(root

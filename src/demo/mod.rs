@@ -198,7 +198,15 @@ pub async fn run(mut config: Config, database_url: &str, exit_after: bool) -> an
     for (i, line) in lines.iter().enumerate() {
         let sid = format!("SMdemo{i:028}");
         let (status, doc) = twilio
-            .post("/twilio/sms/incoming", &[("MessageSid", &sid), ("From", texter), ("To", ROOT_NUMBER), ("Body", line)])
+            .post(
+                "/twilio/sms/incoming",
+                &[
+                    ("MessageSid", &sid),
+                    ("From", texter),
+                    ("To", ROOT_NUMBER),
+                    ("Body", line),
+                ],
+            )
             .await?;
         println!("  customer: {line}");
         println!("  agent ({status}): {}", inline_reply(&doc));
@@ -212,7 +220,10 @@ pub async fn run(mut config: Config, database_url: &str, exit_after: bool) -> an
     match booked["appointments"].as_array().and_then(|a| a.last()) {
         Some(a) => println!(
             "  booked: appointment #{} {} at {} for {} (${:.2})",
-            a["id"], a["service"], a["starts_at"], a["customer_phone"],
+            a["id"],
+            a["service"],
+            a["starts_at"],
+            a["customer_phone"],
             a["price_cents"].as_f64().unwrap_or_default() / 100.0
         ),
         None => println!("  (no appointment was booked)"),

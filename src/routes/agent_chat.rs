@@ -16,17 +16,26 @@ use servicepro_schema::{DbError, Feature, TenantId, E164};
 pub const MAX_MESSAGE_CHARS: usize = 2_000;
 
 /// `POST /api/agent/messages` with `{tenant_id, message, visitor_id?, phone?}`.
-pub async fn post_message(state: web::Data<AppState>, body: web::Bytes) -> Result<HttpResponse, ApiError> {
+pub async fn post_message(
+    state: web::Data<AppState>,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
     let fields = Fields::parse(&body)?;
     let tenant = fields.required("tenant_id", TenantId::parse)?;
     let message = fields.required_str("message")?;
     if message.chars().count() > MAX_MESSAGE_CHARS {
-        return Err(ApiError::invalid_field("message", format!("message must be at most {MAX_MESSAGE_CHARS} characters")));
+        return Err(ApiError::invalid_field(
+            "message",
+            format!("message must be at most {MAX_MESSAGE_CHARS} characters"),
+        ));
     }
     let phone = fields.optional("phone", E164::parse)?;
     let visitor = fields.optional_str("visitor_id")?;
     if phone.is_none() && visitor.is_none() {
-        return Err(ApiError::invalid_field("visitor_id", "visitor_id or phone is required"));
+        return Err(ApiError::invalid_field(
+            "visitor_id",
+            "visitor_id or phone is required",
+        ));
     }
     let ctx = match TenantContext::load(&state.tenant_db(tenant.clone())).await {
         Ok(ctx) => ctx,
@@ -34,7 +43,11 @@ pub async fn post_message(state: web::Data<AppState>, body: web::Bytes) -> Resul
         Err(e) => return Err(e.into()),
     };
     if !ctx.tenant.has_feature(Feature::AiSmsAgent) {
-        return Err(ApiError::new(StatusCode::FORBIDDEN, "feature_not_in_plan", "the AI agent is not part of this business's plan"));
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "feature_not_in_plan",
+            "the AI agent is not part of this business's plan",
+        ));
     }
     let request = AgentRequest {
         tenant_id: tenant,
@@ -50,7 +63,11 @@ pub async fn post_message(state: web::Data<AppState>, body: web::Bytes) -> Resul
         Err(ToolError::Invalid(reason)) => Err(ApiError::bad_request(reason)),
         Err(ToolError::Unavailable(reason)) => {
             tracing::warn!(%reason, "agent unavailable");
-            Err(ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "the assistant is unavailable; try again shortly"))
+            Err(ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                "the assistant is unavailable; try again shortly",
+            ))
         }
     }
 }

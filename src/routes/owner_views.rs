@@ -18,13 +18,20 @@ use servicepro_schema::{TenantId, E164};
 async fn audited(state: &AppState, action: &str, tenant: &TenantId) -> Result<(), ApiError> {
     state
         .root_db
-        .transaction(AuditEntry::new(RootAdmin::ACTOR, action, Some(tenant)), |_| Box::pin(async { Ok(()) }))
+        .transaction(
+            AuditEntry::new(RootAdmin::ACTOR, action, Some(tenant)),
+            |_| Box::pin(async { Ok(()) }),
+        )
         .await?;
     Ok(())
 }
 
 /// `GET /api/admin/tenants/{id}/appointments`: every appointment, oldest first.
-pub async fn appointments(_admin: RootAdmin, state: web::Data<AppState>, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
+pub async fn appointments(
+    _admin: RootAdmin,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
     let tenant = TenantId::parse(&path.into_inner()).map_err(|_| ApiError::not_found("tenant"))?;
     audited(&state, "tenant.appointments", &tenant).await?;
     let from = DateTime::<Utc>::MIN_UTC;
@@ -43,7 +50,11 @@ pub async fn appointments(_admin: RootAdmin, state: web::Data<AppState>, path: w
 }
 
 /// `GET /api/admin/tenants/{id}/conversations/{phone}`: every message with that number.
-pub async fn conversation(_admin: RootAdmin, state: web::Data<AppState>, path: web::Path<(String, String)>) -> Result<HttpResponse, ApiError> {
+pub async fn conversation(
+    _admin: RootAdmin,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
     let (id, phone) = path.into_inner();
     let tenant = TenantId::parse(&id).map_err(|_| ApiError::not_found("tenant"))?;
     let phone = E164::parse(&phone).map_err(|e| ApiError::invalid_field("phone", e.to_string()))?;
@@ -61,7 +72,12 @@ pub async fn conversation(_admin: RootAdmin, state: web::Data<AppState>, path: w
                     .await?;
                 Ok(tx
                     .scope(messages::table)
-                    .filter(messages::customer_id.eq_any(customer).or(messages::to_number.eq(&number)).or(messages::from_number.eq(&number)))
+                    .filter(
+                        messages::customer_id
+                            .eq_any(customer)
+                            .or(messages::to_number.eq(&number))
+                            .or(messages::from_number.eq(&number)),
+                    )
                     .order((messages::created_at, messages::id))
                     .select(MessageRow::as_select())
                     .load(tx.conn())

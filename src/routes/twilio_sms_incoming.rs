@@ -28,7 +28,11 @@ use std::time::Duration;
 pub const REPLY_DEADLINE: Duration = Duration::from_secs(8);
 
 fn compliance_reply(ctx: &TenantContext, key: SmsTemplateKey) -> String {
-    let owner = ctx.config.as_ref().and_then(|c| c.owner_phone.clone()).unwrap_or_default();
+    let owner = ctx
+        .config
+        .as_ref()
+        .and_then(|c| c.owner_phone.clone())
+        .unwrap_or_default();
     let business = ctx.tenant.name.as_str();
     packs::pack(&ctx.tenant.industry)
         .ok()
@@ -40,7 +44,11 @@ fn compliance_reply(ctx: &TenantContext, key: SmsTemplateKey) -> String {
 }
 
 /// `POST /twilio/sms/incoming`.
-pub async fn incoming(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes) -> Result<HttpResponse, ApiError> {
+pub async fn incoming(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
     let hook = verify(&state, &req, &body, TenantFrom::NumberFields(&["To"])).await?;
     let sid = hook.require("MessageSid")?.to_owned();
     let from_raw = hook.require("From")?.to_owned();
@@ -49,13 +57,23 @@ pub async fn incoming(state: web::Data<AppState>, req: HttpRequest, body: web::B
         tracing::warn!(sid = %sid, to = hook.form.get("To"), "text to a number no tenant owns");
         return Ok(empty());
     };
-    let tenant = TenantId::parse(&ctx.tenant.id).map_err(|_| ApiError::bad_request("invalid tenant"))?;
+    let tenant =
+        TenantId::parse(&ctx.tenant.id).map_err(|_| ApiError::bad_request("invalid tenant"))?;
     let db = state.tenant_db(tenant.clone());
     let our_number = ctx.phone_number().unwrap_or_default().to_owned();
     let thread = store::thread(&db, &from_raw, Channel::Sms.as_str()).await?;
     let stored = store::record(
         &db,
-        Recorded { thread, direction: "inbound", from: &from_raw, to: &our_number, body: &text, twilio_sid: Some(&sid), status: "received", purpose: "customer" },
+        Recorded {
+            thread,
+            direction: "inbound",
+            from: &from_raw,
+            to: &our_number,
+            body: &text,
+            twilio_sid: Some(&sid),
+            status: "received",
+            purpose: "customer",
+        },
     )
     .await?;
     if stored.is_none() {
@@ -68,20 +86,40 @@ pub async fn incoming(state: web::Data<AppState>, req: HttpRequest, body: web::B
         Some(CarrierKeyword::OptOut) => {
             store::set_opt_out(&db, &from_raw, true).await?;
             tracing::info!(tenant_id = %tenant, "number opted out");
-            return Ok(inline(&state, &tenant, &from_raw, &our_number, compliance_reply(ctx, SmsTemplateKey::OptOutConfirmation)).await);
+            return Ok(inline(
+                &state,
+                &tenant,
+                &from_raw,
+                &our_number,
+                compliance_reply(ctx, SmsTemplateKey::OptOutConfirmation),
+            )
+            .await);
         }
         Some(CarrierKeyword::OptIn) => {
             store::set_opt_out(&db, &from_raw, false).await?;
-            let line = format!("{}: you're subscribed again. Text us any time!", ctx.tenant.name);
+            let line = format!(
+                "{}: you're subscribed again. Text us any time!",
+                ctx.tenant.name
+            );
             return Ok(inline(&state, &tenant, &from_raw, &our_number, line).await);
         }
         Some(CarrierKeyword::Yes) if opted_out => {
             store::set_opt_out(&db, &from_raw, false).await?;
-            let line = format!("{}: you're subscribed again. Text us any time!", ctx.tenant.name);
+            let line = format!(
+                "{}: you're subscribed again. Text us any time!",
+                ctx.tenant.name
+            );
             return Ok(inline(&state, &tenant, &from_raw, &our_number, line).await);
         }
         Some(CarrierKeyword::Help) if !opted_out => {
-            return Ok(inline(&state, &tenant, &from_raw, &our_number, compliance_reply(ctx, SmsTemplateKey::HelpReply)).await);
+            return Ok(inline(
+                &state,
+                &tenant,
+                &from_raw,
+                &our_number,
+                compliance_reply(ctx, SmsTemplateKey::HelpReply),
+            )
+            .await);
         }
         _ => {}
     }
@@ -107,9 +145,19 @@ pub async fn incoming(state: web::Data<AppState>, req: HttpRequest, body: web::B
     };
     let (tx, mut rx) = tokio::sync::oneshot::channel();
     let actor = state.conversations.actor(&tenant, &from_raw, Channel::Sms);
-    if let Err(e) = actor.try_send(Turn { request, reply_to: Some(tx) }) {
+    if let Err(e) = actor.try_send(Turn {
+        request,
+        reply_to: Some(tx),
+    }) {
         tracing::error!(tenant_id = %tenant, error = %e, "conversation busy; text stored, owner notified");
-        notify_owner_of_text(&state, ctx, &tenant, &from_raw, hook.form.get("Body").unwrap_or_default()).await;
+        notify_owner_of_text(
+            &state,
+            ctx,
+            &tenant,
+            &from_raw,
+            hook.form.get("Body").unwrap_or_default(),
+        )
+        .await;
         return Ok(empty());
     }
     let reply = match tokio::time::timeout(REPLY_DEADLINE, &mut rx).await {
@@ -120,7 +168,9 @@ pub async fn incoming(state: web::Data<AppState>, req: HttpRequest, body: web::B
         }
     };
     match reply {
-        Some(response) if !response.reply.is_empty() => Ok(inline(&state, &tenant, &from_raw, &our_number, response.reply).await),
+        Some(response) if !response.reply.is_empty() => {
+            Ok(inline(&state, &tenant, &from_raw, &our_number, response.reply).await)
+        }
         Some(_) => Ok(empty()),
         None => {
             tracing::info!(tenant_id = %tenant, "reply not ready in time; it will be texted");
@@ -129,7 +179,11 @@ pub async fn incoming(state: web::Data<AppState>, req: HttpRequest, body: web::B
     }
 }
 
-async fn customer_opted_out(state: &AppState, tenant: &TenantId, phone: &str) -> Result<bool, ApiError> {
+async fn customer_opted_out(
+    state: &AppState,
+    tenant: &TenantId,
+    phone: &str,
+) -> Result<bool, ApiError> {
     use diesel::{ExpressionMethods, OptionalExtension, QueryDsl};
     use diesel_async::RunQueryDsl;
     use servicepro_schema::schema::customers;
@@ -152,15 +206,36 @@ async fn customer_opted_out(state: &AppState, tenant: &TenantId, phone: &str) ->
 }
 
 /// Answers with a TwiML `<Message>` and records it.
-async fn inline(state: &AppState, tenant: &TenantId, to: &str, from: &str, body: String) -> HttpResponse {
-    if let Err(e) = state.conversations.record_inline_reply(tenant, to, from, &body).await {
+async fn inline(
+    state: &AppState,
+    tenant: &TenantId,
+    to: &str,
+    from: &str,
+    body: String,
+) -> HttpResponse {
+    if let Err(e) = state
+        .conversations
+        .record_inline_reply(tenant, to, from, &body)
+        .await
+    {
         tracing::error!(tenant_id = %tenant, error = %e, "inline reply not recorded");
     }
     twiml(Response::new().message(Message::new(body)))
 }
 
-async fn notify_owner_of_text(state: &AppState, ctx: &TenantContext, tenant: &TenantId, from: &str, text: &str) {
-    let Some(owner) = ctx.config.as_ref().and_then(|c| c.owner_phone.as_deref()).and_then(|p| E164::parse(p).ok()) else {
+async fn notify_owner_of_text(
+    state: &AppState,
+    ctx: &TenantContext,
+    tenant: &TenantId,
+    from: &str,
+    text: &str,
+) {
+    let Some(owner) = ctx
+        .config
+        .as_ref()
+        .and_then(|c| c.owner_phone.as_deref())
+        .and_then(|p| E164::parse(p).ok())
+    else {
         tracing::warn!(tenant_id = %tenant, "no owner phone: text stored without notice");
         return;
     };

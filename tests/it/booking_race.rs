@@ -52,11 +52,19 @@ async fn twenty_customers_race_for_the_last_slot_across_two_instances() {
             .unwrap()
     };
     let now = Utc.with_ymd_and_hms(2026, 12, 1, 15, 0, 0).unwrap();
-    let second = AppState::start(app.state.config.as_ref().clone(), DbPool::new(&PoolSettings::new(app.db.url())).unwrap()).unwrap();
+    let second = AppState::start(
+        app.state.config.as_ref().clone(),
+        DbPool::new(&PoolSettings::new(app.db.url())).unwrap(),
+    )
+    .unwrap();
     let (a, b) = (tools(&app.state, now).await, tools(&second, now).await);
 
     let start = Utc.with_ymd_and_hms(2026, 12, 5, 22, 0, 0).unwrap(); // 4:00 PM in Tulsa
-    let slot = Slot { start, end: start + Duration::minutes(60), crew: 0 };
+    let slot = Slot {
+        start,
+        end: start + Duration::minutes(60),
+        crew: 0,
+    };
     let attempts = (0..20).map(|i| {
         let tools = if i % 2 == 0 { &a } else { &b };
         let request = BookingRequest {
@@ -71,19 +79,37 @@ async fn twenty_customers_race_for_the_last_slot_across_two_instances() {
         };
         tools.book_appointment(request)
     });
-    let outcomes: Vec<BookOutcome> = join_all(attempts).await.into_iter().map(Result::unwrap).collect();
-    let winners = outcomes.iter().filter(|o| matches!(o, BookOutcome::Booked(_))).count();
-    assert_eq!(winners, 1, "exactly one customer gets the slot: {outcomes:?}");
+    let outcomes: Vec<BookOutcome> = join_all(attempts)
+        .await
+        .into_iter()
+        .map(Result::unwrap)
+        .collect();
+    let winners = outcomes
+        .iter()
+        .filter(|o| matches!(o, BookOutcome::Booked(_)))
+        .count();
+    assert_eq!(
+        winners, 1,
+        "exactly one customer gets the slot: {outcomes:?}"
+    );
     for outcome in &outcomes {
         match outcome {
             BookOutcome::Booked(appointment) => assert_eq!(appointment.starts_at, start),
-            BookOutcome::SlotTaken { alternatives } | BookOutcome::Rejected { alternatives, .. } => {
-                assert!(!alternatives.is_empty(), "a lost race gets fresh offers: {outcome:?}");
+            BookOutcome::SlotTaken { alternatives }
+            | BookOutcome::Rejected { alternatives, .. } => {
+                assert!(
+                    !alternatives.is_empty(),
+                    "a lost race gets fresh offers: {outcome:?}"
+                );
                 assert!(alternatives.iter().all(|s| s.start != start));
             }
         }
     }
-    assert_eq!(app.count("appointments WHERE status = 'booked' AND starts_at = '2026-12-05 22:00Z'").await, 1);
+    assert_eq!(
+        app.count("appointments WHERE status = 'booked' AND starts_at = '2026-12-05 22:00Z'")
+            .await,
+        1
+    );
     assert_eq!(
         app.count("appointments a JOIN appointments b ON a.tenant_id = b.tenant_id AND a.crew = b.crew AND a.id < b.id AND a.status = 'booked' AND b.status = 'booked' AND tstzrange(a.starts_at, a.busy_until) && tstzrange(b.starts_at, b.busy_until)").await,
         0,
@@ -113,7 +139,14 @@ async fn the_database_refuses_an_overlap_even_without_the_engine() {
             )
             .await
     };
-    assert!(overlap.is_err_and(|e| e.to_string().contains("appointments_no_overlap")), "inside the travel buffer");
+    assert!(
+        overlap.is_err_and(|e| e.to_string().contains("appointments_no_overlap")),
+        "inside the travel buffer"
+    );
     app.sql("INSERT INTO appointments (tenant_id, customer_id, service_id, crew, starts_at, ends_at, busy_until, price_cents) SELECT tenant_id, customer_id, service_id, 1, '2026-12-05 15:00Z', '2026-12-05 16:00Z', '2026-12-05 16:30Z', 1 FROM appointments").await;
-    assert_eq!(app.count("appointments").await, 2, "another crew may work at the same time");
+    assert_eq!(
+        app.count("appointments").await,
+        2,
+        "another crew may work at the same time"
+    );
 }

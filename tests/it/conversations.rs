@@ -127,7 +127,8 @@ fn fixtures() -> Vec<(PathBuf, Fixture)> {
     files
         .into_iter()
         .map(|p| {
-            let fx: Fixture = toml::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+            let fx: Fixture = toml::from_str(&std::fs::read_to_string(&p).unwrap())
+                .unwrap_or_else(|e| panic!("{}: {e}", p.display()));
             (p, fx)
         })
         .collect()
@@ -138,11 +139,21 @@ fn quote(s: &str) -> String {
 }
 
 async fn setup(app: &TestApp, fx: &Fixture) {
-    let (zips, cities): (Vec<&String>, Vec<&String>) =
-        fx.setup.service_area.iter().partition(|a| a.len() == 5 && a.chars().all(|c| c.is_ascii_digit()));
+    let (zips, cities): (Vec<&String>, Vec<&String>) = fx
+        .setup
+        .service_area
+        .iter()
+        .partition(|a| a.len() == 5 && a.chars().all(|c| c.is_ascii_digit()));
     let area = serde_json::json!({ "cities": cities, "zips": zips });
-    app.sql(&format!("UPDATE tenant_config SET service_area = '{}' WHERE tenant_id = 'acme'", quote(&area.to_string()))).await;
-    let buffer = servicepro_actors::packs::pack(&fx.industry).unwrap().defaults.travel_buffer_minutes;
+    app.sql(&format!(
+        "UPDATE tenant_config SET service_area = '{}' WHERE tenant_id = 'acme'",
+        quote(&area.to_string())
+    ))
+    .await;
+    let buffer = servicepro_actors::packs::pack(&fx.industry)
+        .unwrap()
+        .defaults
+        .travel_buffer_minutes;
     app.sql("INSERT INTO customers (tenant_id, phone, name) VALUES ('acme', '+10000000000', 'Calendar')").await;
     for b in &fx.setup.busy {
         app.sql(&format!(
@@ -216,7 +227,11 @@ async fn check(app: &TestApp, fx: &Fixture) -> Vec<String> {
             ));
         }
         for (key, value) in &want.details {
-            filter.push_str(&format!(" AND a.details::text ILIKE '%{}%' AND a.details ? '{}'", quote(value), quote(key)));
+            filter.push_str(&format!(
+                " AND a.details::text ILIKE '%{}%' AND a.details ? '{}'",
+                quote(value),
+                quote(key)
+            ));
         }
         let found = local(app, "a.starts_at", &filter).await;
         match found.as_slice() {
@@ -228,34 +243,57 @@ async fn check(app: &TestApp, fx: &Fixture) -> Vec<String> {
                 }
                 if let Some(time) = want.time {
                     if *t != time.format("%H:%M").to_string() {
-                        failures.push(format!("appointment time {t}, expected {}", time.format("%H:%M")));
+                        failures.push(format!(
+                            "appointment time {t}, expected {}",
+                            time.format("%H:%M")
+                        ));
                     }
                 }
             }
-            other => failures.push(format!("expected one matching appointment ({filter}), found {other:?}")),
+            other => failures.push(format!(
+                "expected one matching appointment ({filter}), found {other:?}"
+            )),
         }
     }
     if fx.expect.no_appointment && app.count(new_booked).await != 0 {
         failures.push("an appointment was booked".to_owned());
     }
-    let handed_off = app.count("conversations WHERE handed_off_at IS NOT NULL").await > 0;
+    let handed_off = app
+        .count("conversations WHERE handed_off_at IS NOT NULL")
+        .await
+        > 0;
     if fx.expect.handoff && !handed_off {
         failures.push("no handoff recorded".to_owned());
     }
     if fx.expect.no_handoff && handed_off {
         failures.push("an unexpected handoff".to_owned());
     }
-    if fx.expect.cancelled && app.count("appointments WHERE details ? 'existing' AND status = 'cancelled'").await != 1 {
+    if fx.expect.cancelled
+        && app
+            .count("appointments WHERE details ? 'existing' AND status = 'cancelled'")
+            .await
+            != 1
+    {
         failures.push("the existing appointment was not cancelled".to_owned());
     }
     if let Some(want) = &fx.expect.rescheduled_to {
-        let found = local(app, "starts_at", "appointments WHERE details ? 'existing' AND status = 'booked'").await;
+        let found = local(
+            app,
+            "starts_at",
+            "appointments WHERE details ? 'existing' AND status = 'booked'",
+        )
+        .await;
         let expected = (want.date.to_string(), want.time.format("%H:%M").to_string());
         if found != vec![expected.clone()] {
             failures.push(format!("rescheduled to {found:?}, expected {expected:?}"));
         }
     }
-    if fx.expect.message_taken && app.count("messages WHERE purpose = 'owner_notice' AND body ILIKE '%message%'").await == 0 {
+    if fx.expect.message_taken
+        && app
+            .count("messages WHERE purpose = 'owner_notice' AND body ILIKE '%message%'")
+            .await
+            == 0
+    {
         failures.push("no message was taken for the owner".to_owned());
     }
     failures
@@ -264,7 +302,10 @@ async fn check(app: &TestApp, fx: &Fixture) -> Vec<String> {
 #[actix_web::test]
 async fn scripted_conversations_through_the_sms_webhook() {
     let all = fixtures();
-    assert!(all.len() >= 6, "fixtures/conversations holds the scripted conversations");
+    assert!(
+        all.len() >= 6,
+        "fixtures/conversations holds the scripted conversations"
+    );
     let mut failures: Vec<String> = Vec::new();
     let mut played = 0;
     for (path, fx) in &all {
@@ -274,14 +315,28 @@ async fn scripted_conversations_through_the_sms_webhook() {
         }
         played += 1;
         let app = TestApp::builder().now(fx.now).spawn().await;
-        app.create_tenant(TenantSpec { industry: &fx.industry, name: "Acme Services", ..TenantSpec::default() }).await;
+        app.create_tenant(TenantSpec {
+            industry: &fx.industry,
+            name: "Acme Services",
+            ..TenantSpec::default()
+        })
+        .await;
         setup(&app, fx).await;
         let phone = fx.phone.clone().unwrap_or_else(|| DEFAULT_PHONE.to_owned());
         let mut transcript = String::new();
         for (i, turn) in fx.turns.iter().enumerate() {
             let sid = format!("SM{name}{i}");
             let res = app
-                .twilio_post("/twilio/sms/incoming", &[("AccountSid", ACCOUNT_SID), ("MessageSid", &sid), ("From", &phone), ("To", NUMBER), ("Body", &turn.say)])
+                .twilio_post(
+                    "/twilio/sms/incoming",
+                    &[
+                        ("AccountSid", ACCOUNT_SID),
+                        ("MessageSid", &sid),
+                        ("From", &phone),
+                        ("To", NUMBER),
+                        ("Body", &turn.say),
+                    ],
+                )
                 .await;
             let status = res.status();
             let doc = res.text().await.unwrap();
@@ -320,5 +375,10 @@ async fn scripted_conversations_through_the_sms_webhook() {
         );
     }
     assert!(played >= 1);
-    assert!(failures.is_empty(), "{} of {played} conversations failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {played} conversations failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

@@ -19,19 +19,51 @@ async fn imported_entries_override_the_pack() {
     let report = parse_spreadsheet("kb.csv", csv).unwrap();
     assert_eq!(report.entries.len(), 1);
     assert_eq!(report.skipped.len(), 1, "{:?}", report.skipped);
-    assert_eq!(store_entries(&app.state.root_db, "test", &tenant, &report).await.unwrap(), 1);
-    assert_eq!(store_entries(&app.state.root_db, "test", &tenant, &report).await.unwrap(), 1, "re-import replaces");
+    assert_eq!(
+        store_entries(&app.state.root_db, "test", &tenant, &report)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        store_entries(&app.state.root_db, "test", &tenant, &report)
+            .await
+            .unwrap(),
+        1,
+        "re-import replaces"
+    );
     assert_eq!(app.count("kb_entries WHERE tenant_id = 'acme'").await, 1);
 
-    let xlsx = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/kb/knowledge.xlsx")).unwrap();
+    let xlsx = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/kb/knowledge.xlsx"
+    ))
+    .unwrap();
     let report = parse_spreadsheet("KB.XLSX", &xlsx).unwrap();
     assert!(!report.entries.is_empty());
     assert!(parse_spreadsheet("kb.pdf", b"%PDF").is_err());
 
-    let tools = DbTools::load(app.state.tenant_db(tenant), app.state.desk.clone(), app.state.outbox.clone(), system_clock(), "sms")
+    let tools = DbTools::load(
+        app.state.tenant_db(tenant),
+        app.state.desk.clone(),
+        app.state.outbox.clone(),
+        system_clock(),
+        "sms",
+    )
+    .await
+    .unwrap();
+    let answer = tools
+        .search_kb("what happens if it rains on my appointment")
         .await
+        .unwrap()
         .unwrap();
-    let answer = tools.search_kb("what happens if it rains on my appointment").await.unwrap().unwrap();
-    assert!(answer.answer.contains("garage"), "the tenant's answer wins: {answer:?}");
-    assert!(tools.search_kb("what is the capital of france").await.unwrap().is_none());
+    assert!(
+        answer.answer.contains("garage"),
+        "the tenant's answer wins: {answer:?}"
+    );
+    assert!(tools
+        .search_kb("what is the capital of france")
+        .await
+        .unwrap()
+        .is_none());
 }

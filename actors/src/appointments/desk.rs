@@ -5,7 +5,10 @@
 
 use super::store::{commit, CommitError, NewBooking, StoredAppointment};
 use crate::booking::availability::AvailabilityRules;
-use actix::{Actor, ActorFutureExt, Addr, AtomicResponse, Context, Handler, Message, Supervised, Supervisor, WrapFuture};
+use actix::{
+    Actor, ActorFutureExt, Addr, AtomicResponse, Context, Handler, Message, Supervised, Supervisor,
+    WrapFuture,
+};
 use chrono::{DateTime, Utc};
 use servicepro_schema::{DbPool, TenantDb, TenantId};
 use std::collections::HashMap;
@@ -62,7 +65,10 @@ pub struct BookingDesk {
 impl BookingDesk {
     /// A desk over `pool`.
     pub fn new(pool: DbPool) -> Self {
-        BookingDesk { pool, actors: Arc::new(Mutex::new(HashMap::new())) }
+        BookingDesk {
+            pool,
+            actors: Arc::new(Mutex::new(HashMap::new())),
+        }
     }
 
     /// The tenant's booking actor (started under a supervisor on first use;

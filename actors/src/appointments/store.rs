@@ -80,7 +80,11 @@ pub async fn busy_between(
             .await?;
             Ok(rows
                 .into_iter()
-                .map(|r| Busy { crew: u8::try_from(r.crew).unwrap_or(u8::MAX), start: r.starts_at, end: r.ends_at })
+                .map(|r| Busy {
+                    crew: u8::try_from(r.crew).unwrap_or(u8::MAX),
+                    start: r.starts_at,
+                    end: r.ends_at,
+                })
                 .collect())
         })
     })
@@ -256,7 +260,9 @@ pub async fn commit(
         .await;
     match result {
         Ok(outcome) => outcome,
-        Err(DbError::Conflict { constraint }) if constraint.contains("overlap") || constraint == "exclusion" => {
+        Err(DbError::Conflict { constraint })
+            if constraint.contains("overlap") || constraint == "exclusion" =>
+        {
             Err(CommitError::Taken)
         }
         Err(e) => Err(e.into()),
@@ -264,7 +270,11 @@ pub async fn commit(
 }
 
 /// Upcoming booked appointments of the customer with `phone`.
-pub async fn upcoming_for(db: &TenantDb, phone: &str, now: DateTime<Utc>) -> Result<Vec<StoredAppointment>, DbError> {
+pub async fn upcoming_for(
+    db: &TenantDb,
+    phone: &str,
+    now: DateTime<Utc>,
+) -> Result<Vec<StoredAppointment>, DbError> {
     let phone = phone.to_owned();
     db.transaction(move |tx| {
         Box::pin(async move {
@@ -281,13 +291,18 @@ pub async fn upcoming_for(db: &TenantDb, phone: &str, now: DateTime<Utc>) -> Res
 }
 
 /// Every appointment of the tenant from `from` on (owner view).
-pub async fn list_from(db: &TenantDb, from: DateTime<Utc>) -> Result<Vec<StoredAppointment>, DbError> {
+pub async fn list_from(
+    db: &TenantDb,
+    from: DateTime<Utc>,
+) -> Result<Vec<StoredAppointment>, DbError> {
     db.transaction(move |tx| {
         Box::pin(async move {
-            Ok(diesel::sql_query(format!("{SELECT_APPOINTMENT} AND a.starts_at >= $1 ORDER BY a.starts_at, a.id"))
-                .bind::<Timestamptz, _>(from)
-                .load(tx.conn())
-                .await?)
+            Ok(diesel::sql_query(format!(
+                "{SELECT_APPOINTMENT} AND a.starts_at >= $1 ORDER BY a.starts_at, a.id"
+            ))
+            .bind::<Timestamptz, _>(from)
+            .load(tx.conn())
+            .await?)
         })
     })
     .await
@@ -321,10 +336,11 @@ pub async fn cancel(db: &TenantDb, id: i64) -> Result<Option<StoredAppointment>,
 pub async fn get(db: &TenantDb, id: i64) -> Result<Option<StoredAppointment>, DbError> {
     db.transaction(move |tx| {
         Box::pin(async move {
-            let found: Vec<StoredAppointment> = diesel::sql_query(format!("{SELECT_APPOINTMENT} AND a.id = $1"))
-                .bind::<BigInt, _>(id)
-                .load(tx.conn())
-                .await?;
+            let found: Vec<StoredAppointment> =
+                diesel::sql_query(format!("{SELECT_APPOINTMENT} AND a.id = $1"))
+                    .bind::<BigInt, _>(id)
+                    .load(tx.conn())
+                    .await?;
             Ok(found.into_iter().next())
         })
     })

@@ -2,12 +2,15 @@
 //! base, service area, calendar and bookings, plus texts through the
 //! outbox. Built per turn from a snapshot of the tenant's settings.
 
+use crate::appointments::store::CommitError;
 use crate::appointments::store::{self, NewBooking, StoredAppointment};
 use crate::appointments::{BookingDesk, Commit};
-use crate::appointments::store::CommitError;
-use crate::booking::availability::{describe, offer, AvailabilityRules, DayFilter, Offer, Slot, SlotPreference, TimeWindow};
+use crate::booking::availability::{
+    describe, offer, AvailabilityRules, DayFilter, Offer, Slot, SlotPreference, TimeWindow,
+};
 use crate::brain::tools::{
-    AgentTools, AppointmentInfo, AreaCheck, BookOutcome, BookingRequest, KbAnswer, ServiceInfo, TenantProfile, ToolError,
+    AgentTools, AppointmentInfo, AreaCheck, BookOutcome, BookingRequest, KbAnswer, ServiceInfo,
+    TenantProfile, ToolError,
 };
 use crate::clock::Clock;
 use crate::knowledge::{global_entries, KbEntry, KbSource, KnowledgeBase};
@@ -25,7 +28,8 @@ use servicepro_schema::{DbError, TenantDb, TenantId, E164};
 
 /// Street suffixes: words after one of these name a city.
 const STREET_SUFFIXES: [&str; 16] = [
-    "st", "street", "ave", "avenue", "rd", "road", "dr", "drive", "ln", "lane", "blvd", "ct", "way", "pl", "pkwy", "cir",
+    "st", "street", "ave", "avenue", "rd", "road", "dr", "drive", "ln", "lane", "blvd", "ct",
+    "way", "pl", "pkwy", "cir",
 ];
 
 /// Where a tenant works: city names and ZIP codes (empty: everywhere).
@@ -50,11 +54,15 @@ impl ServiceArea {
             .split(|c: char| !c.is_ascii_alphanumeric())
             .filter(|w| !w.is_empty())
             .collect();
-        let zip = words.iter().find(|w| w.len() == 5 && w.chars().all(|c| c.is_ascii_digit()));
+        let zip = words
+            .iter()
+            .find(|w| w.len() == 5 && w.chars().all(|c| c.is_ascii_digit()));
         let city_listed = self.cities.iter().any(|c| {
             let c = c.to_lowercase();
             let parts: Vec<&str> = c.split_whitespace().collect();
-            words.windows(parts.len().max(1)).any(|w| w == parts.as_slice())
+            words
+                .windows(parts.len().max(1))
+                .any(|w| w == parts.as_slice())
         });
         if city_listed || zip.is_some_and(|z| self.zips.iter().any(|listed| listed == z)) {
             return AreaCheck::Served;
@@ -65,7 +73,9 @@ impl ServiceArea {
                 .position(|w| STREET_SUFFIXES.contains(w))
                 .is_some_and(|i| i + 1 < words.len());
         if names_a_place {
-            AreaCheck::NotServed { reason: self.describe() }
+            AreaCheck::NotServed {
+                reason: self.describe(),
+            }
         } else {
             AreaCheck::Unknown
         }
@@ -126,10 +136,15 @@ impl DbTools {
         channel: &str,
     ) -> Result<Self, ToolError> {
         let ctx = TenantContext::load(&db).await.map_err(unavailable)?;
-        let pack = packs::pack(&ctx.tenant.industry).map_err(|e| ToolError::Invalid(e.to_string()))?;
+        let pack =
+            packs::pack(&ctx.tenant.industry).map_err(|e| ToolError::Invalid(e.to_string()))?;
         let config = ctx.config.clone();
-        let stored_rules = config.as_ref().map(|c| c.booking_rules.clone()).unwrap_or_default();
-        let mut rules = AvailabilityRules::from_stored(&pack.defaults, &stored_rules).map_err(|e| ToolError::Invalid(e.to_string()))?;
+        let stored_rules = config
+            .as_ref()
+            .map(|c| c.booking_rules.clone())
+            .unwrap_or_default();
+        let mut rules = AvailabilityRules::from_stored(&pack.defaults, &stored_rules)
+            .map_err(|e| ToolError::Invalid(e.to_string()))?;
         if let Some(hours) = config
             .as_ref()
             .and_then(|c| serde_json::from_value(c.business_hours.clone()).ok())
@@ -148,7 +163,12 @@ impl DbTools {
                 Box::pin(async move {
                     Ok(tx
                         .scope(kb_entries::table)
-                        .select((kb_entries::question, kb_entries::answer, kb_entries::category, kb_entries::keywords))
+                        .select((
+                            kb_entries::question,
+                            kb_entries::answer,
+                            kb_entries::category,
+                            kb_entries::keywords,
+                        ))
                         .load(tx.conn())
                         .await?)
                 })
@@ -157,10 +177,19 @@ impl DbTools {
             .map_err(unavailable)?;
         let tenant_entries = tenant_kb
             .into_iter()
-            .map(|(q, a, c, k)| KbEntry::new(q, a, &c, k.into_iter().flatten().collect(), KbSource::Tenant))
+            .map(|(q, a, c, k)| {
+                KbEntry::new(
+                    q,
+                    a,
+                    &c,
+                    k.into_iter().flatten().collect(),
+                    KbSource::Tenant,
+                )
+            })
             .collect();
         let kb = KnowledgeBase::layered(global_entries(), pack, tenant_entries);
-        let tenant = TenantId::parse(&ctx.tenant.id).map_err(|e| ToolError::Invalid(e.to_string()))?;
+        let tenant =
+            TenantId::parse(&ctx.tenant.id).map_err(|e| ToolError::Invalid(e.to_string()))?;
         let profile = TenantProfile {
             business_name: ctx.tenant.name.clone(),
             industry: ctx.tenant.industry.clone(),
@@ -168,7 +197,19 @@ impl DbTools {
             booking_url: config.as_ref().and_then(|c| c.booking_url.clone()),
             owner_phone: config.as_ref().and_then(|c| c.owner_phone.clone()),
         };
-        Ok(DbTools { tenant, db, profile, pack, rules, area, kb, desk, outbox, clock, channel: channel.to_owned() })
+        Ok(DbTools {
+            tenant,
+            db,
+            profile,
+            pack,
+            rules,
+            area,
+            kb,
+            desk,
+            outbox,
+            clock,
+            channel: channel.to_owned(),
+        })
     }
 
     /// The tenant's booking rules in force.
@@ -180,7 +221,13 @@ impl DbTools {
         (self.clock)()
     }
 
-    async fn offer_for(&self, duration: Duration, preference: &SlotPreference, count: usize, except: Option<i64>) -> Result<Offer, ToolError> {
+    async fn offer_for(
+        &self,
+        duration: Duration,
+        preference: &SlotPreference,
+        count: usize,
+        except: Option<i64>,
+    ) -> Result<Offer, ToolError> {
         let now = self.now();
         let until = now + Duration::days(i64::from(self.rules.horizon_days) + 2);
         let busy = store::busy_between(&self.db, now - Duration::days(1), until, except)
@@ -191,22 +238,38 @@ impl DbTools {
 
     async fn alternatives_near(&self, slot: &Slot, except: Option<i64>) -> Vec<Slot> {
         let date = slot.start.with_timezone(&self.rules.time_zone).date_naive();
-        let preference = SlotPreference { days: DayFilter::Date(date), window: TimeWindow::Any, earliest: false };
+        let preference = SlotPreference {
+            days: DayFilter::Date(date),
+            window: TimeWindow::Any,
+            earliest: false,
+        };
         self.offer_for(slot.end - slot.start, &preference, 3, except)
             .await
             .map(|o| o.slots)
             .unwrap_or_default()
     }
 
-    async fn settle(&self, slot: Slot, outcome: Result<StoredAppointment, CommitError>, except: Option<i64>) -> Result<BookOutcome, ToolError> {
+    async fn settle(
+        &self,
+        slot: Slot,
+        outcome: Result<StoredAppointment, CommitError>,
+        except: Option<i64>,
+    ) -> Result<BookOutcome, ToolError> {
         match outcome {
             Ok(stored) => Ok(BookOutcome::Booked(info(stored))),
-            Err(CommitError::Taken) => Ok(BookOutcome::SlotTaken { alternatives: self.alternatives_near(&slot, except).await }),
-            Err(CommitError::Rejected(reason)) => Ok(BookOutcome::Rejected {
-                reason: format!("{} is no longer available ({reason})", describe(&slot, self.rules.time_zone)),
+            Err(CommitError::Taken) => Ok(BookOutcome::SlotTaken {
                 alternatives: self.alternatives_near(&slot, except).await,
             }),
-            Err(CommitError::UnknownService) => Err(ToolError::Invalid("unknown service".to_owned())),
+            Err(CommitError::Rejected(reason)) => Ok(BookOutcome::Rejected {
+                reason: format!(
+                    "{} is no longer available ({reason})",
+                    describe(&slot, self.rules.time_zone)
+                ),
+                alternatives: self.alternatives_near(&slot, except).await,
+            }),
+            Err(CommitError::UnknownService) => {
+                Err(ToolError::Invalid("unknown service".to_owned()))
+            }
             Err(CommitError::Db(e)) => Err(unavailable(e)),
         }
     }
@@ -221,11 +284,20 @@ impl DbTools {
             conversation_id: None,
             customer_id: None,
         };
-        let queued = self.outbox.send(send).await.map_err(unavailable)?.map_err(unavailable)?;
+        let queued = self
+            .outbox
+            .send(send)
+            .await
+            .map_err(unavailable)?
+            .map_err(unavailable)?;
         Ok(queued.status != servicepro_schema::models::message::STATUS_REFUSED)
     }
 
-    async fn tell_owner(&self, customer_phone: Option<&str>, summary: &str) -> Result<(), ToolError> {
+    async fn tell_owner(
+        &self,
+        customer_phone: Option<&str>,
+        summary: &str,
+    ) -> Result<(), ToolError> {
         let Some(owner) = self.profile.owner_phone.clone() else {
             tracing::warn!(tenant_id = %self.tenant, "no owner phone: handoff recorded but not texted");
             return Ok(());
@@ -235,7 +307,11 @@ impl DbTools {
             .pack
             .render_sms(
                 SmsTemplateKey::HandoffNoticeOwner,
-                &[("customer_name", "A customer"), ("customer_phone", phone), ("summary", summary)],
+                &[
+                    ("customer_name", "A customer"),
+                    ("customer_phone", phone),
+                    ("summary", summary),
+                ],
             )
             .unwrap_or_else(|_| format!("Customer {phone} needs you: {summary}"));
         self.text(&owner, body, "owner_notice").await.map(|_| ())
@@ -289,13 +365,22 @@ impl AgentTools for DbTools {
         })
     }
 
-    fn search_kb<'a>(&'a self, question: &'a str) -> BoxFuture<'a, Result<Option<KbAnswer>, ToolError>> {
+    fn search_kb<'a>(
+        &'a self,
+        question: &'a str,
+    ) -> BoxFuture<'a, Result<Option<KbAnswer>, ToolError>> {
         Box::pin(async move {
-            Ok(self.kb.best_answer(question).map(|e| KbAnswer { question: e.question.clone(), answer: e.answer.clone() }))
+            Ok(self.kb.best_answer(question).map(|e| KbAnswer {
+                question: e.question.clone(),
+                answer: e.answer.clone(),
+            }))
         })
     }
 
-    fn check_service_area<'a>(&'a self, address: &'a str) -> BoxFuture<'a, Result<AreaCheck, ToolError>> {
+    fn check_service_area<'a>(
+        &'a self,
+        address: &'a str,
+    ) -> BoxFuture<'a, Result<AreaCheck, ToolError>> {
         Box::pin(async move { Ok(self.area.check(address)) })
     }
 
@@ -305,13 +390,26 @@ impl AgentTools for DbTools {
         preference: &'a SlotPreference,
         count: usize,
     ) -> BoxFuture<'a, Result<Offer, ToolError>> {
-        Box::pin(async move { self.offer_for(Duration::minutes(i64::from(duration_minutes.max(1))), preference, count, None).await })
+        Box::pin(async move {
+            self.offer_for(
+                Duration::minutes(i64::from(duration_minutes.max(1))),
+                preference,
+                count,
+                None,
+            )
+            .await
+        })
     }
 
-    fn book_appointment(&self, request: BookingRequest) -> BoxFuture<'_, Result<BookOutcome, ToolError>> {
+    fn book_appointment(
+        &self,
+        request: BookingRequest,
+    ) -> BoxFuture<'_, Result<BookOutcome, ToolError>> {
         Box::pin(async move {
             let Some(phone) = request.customer_phone.clone() else {
-                return Err(ToolError::Invalid("a phone number is needed to book".to_owned()));
+                return Err(ToolError::Invalid(
+                    "a phone number is needed to book".to_owned(),
+                ));
             };
             let booking = NewBooking {
                 customer_phone: phone,
@@ -324,22 +422,44 @@ impl AgentTools for DbTools {
                 conversation_id: request.conversation_id,
                 channel: Some(self.channel.clone()),
             };
-            let commit = Commit { rules: self.rules.clone(), booking, now: self.now(), reschedule_of: None };
-            let outcome = self.desk.for_tenant(&self.tenant).send(commit).await.map_err(unavailable)?;
+            let commit = Commit {
+                rules: self.rules.clone(),
+                booking,
+                now: self.now(),
+                reschedule_of: None,
+            };
+            let outcome = self
+                .desk
+                .for_tenant(&self.tenant)
+                .send(commit)
+                .await
+                .map_err(unavailable)?;
             self.settle(request.slot, outcome, None).await
         })
     }
 
-    fn upcoming_appointments<'a>(&'a self, customer_phone: &'a str) -> BoxFuture<'a, Result<Vec<AppointmentInfo>, ToolError>> {
+    fn upcoming_appointments<'a>(
+        &'a self,
+        customer_phone: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<AppointmentInfo>, ToolError>> {
         Box::pin(async move {
-            let found = store::upcoming_for(&self.db, customer_phone, self.now()).await.map_err(unavailable)?;
+            let found = store::upcoming_for(&self.db, customer_phone, self.now())
+                .await
+                .map_err(unavailable)?;
             Ok(found.into_iter().map(info).collect())
         })
     }
 
-    fn reschedule_appointment(&self, appointment_id: i64, slot: Slot) -> BoxFuture<'_, Result<BookOutcome, ToolError>> {
+    fn reschedule_appointment(
+        &self,
+        appointment_id: i64,
+        slot: Slot,
+    ) -> BoxFuture<'_, Result<BookOutcome, ToolError>> {
         Box::pin(async move {
-            let Some(current) = store::get(&self.db, appointment_id).await.map_err(unavailable)? else {
+            let Some(current) = store::get(&self.db, appointment_id)
+                .await
+                .map_err(unavailable)?
+            else {
                 return Err(ToolError::Invalid("no such appointment".to_owned()));
             };
             let booking = NewBooking {
@@ -353,13 +473,26 @@ impl AgentTools for DbTools {
                 conversation_id: None,
                 channel: Some(self.channel.clone()),
             };
-            let commit = Commit { rules: self.rules.clone(), booking, now: self.now(), reschedule_of: Some(appointment_id) };
-            let outcome = self.desk.for_tenant(&self.tenant).send(commit).await.map_err(unavailable)?;
+            let commit = Commit {
+                rules: self.rules.clone(),
+                booking,
+                now: self.now(),
+                reschedule_of: Some(appointment_id),
+            };
+            let outcome = self
+                .desk
+                .for_tenant(&self.tenant)
+                .send(commit)
+                .await
+                .map_err(unavailable)?;
             self.settle(slot, outcome, Some(appointment_id)).await
         })
     }
 
-    fn cancel_appointment(&self, appointment_id: i64) -> BoxFuture<'_, Result<AppointmentInfo, ToolError>> {
+    fn cancel_appointment(
+        &self,
+        appointment_id: i64,
+    ) -> BoxFuture<'_, Result<AppointmentInfo, ToolError>> {
         Box::pin(async move {
             store::cancel(&self.db, appointment_id)
                 .await
@@ -376,18 +509,35 @@ impl AgentTools for DbTools {
             };
             let body = self
                 .pack
-                .render_sms(SmsTemplateKey::BookingLink, &[("business_name", &self.profile.business_name), ("booking_url", &url)])
+                .render_sms(
+                    SmsTemplateKey::BookingLink,
+                    &[
+                        ("business_name", &self.profile.business_name),
+                        ("booking_url", &url),
+                    ],
+                )
                 .unwrap_or_else(|_| format!("Book with {}: {url}", self.profile.business_name));
             self.text(phone, body, "booking_link").await
         })
     }
 
-    fn handoff_to_human<'a>(&'a self, customer_phone: Option<&'a str>, summary: &'a str) -> BoxFuture<'a, Result<(), ToolError>> {
+    fn handoff_to_human<'a>(
+        &'a self,
+        customer_phone: Option<&'a str>,
+        summary: &'a str,
+    ) -> BoxFuture<'a, Result<(), ToolError>> {
         Box::pin(async move { self.tell_owner(customer_phone, summary).await })
     }
 
-    fn take_message<'a>(&'a self, customer_phone: Option<&'a str>, message: &'a str) -> BoxFuture<'a, Result<(), ToolError>> {
-        Box::pin(async move { self.tell_owner(customer_phone, &format!("Message: {message}")).await })
+    fn take_message<'a>(
+        &'a self,
+        customer_phone: Option<&'a str>,
+        message: &'a str,
+    ) -> BoxFuture<'a, Result<(), ToolError>> {
+        Box::pin(async move {
+            self.tell_owner(customer_phone, &format!("Message: {message}"))
+                .await
+        })
     }
 }
 
@@ -403,13 +553,24 @@ mod tests {
 
     #[test]
     fn service_area_by_city_and_zip() {
-        let area = ServiceArea { cities: vec!["Tulsa".into(), "Broken Arrow".into()], zips: vec!["74135".into()] };
+        let area = ServiceArea {
+            cities: vec!["Tulsa".into(), "Broken Arrow".into()],
+            zips: vec!["74135".into()],
+        };
         assert_eq!(area.check("123 Main St, Tulsa OK"), AreaCheck::Served);
         assert_eq!(area.check("9 elm st broken arrow"), AreaCheck::Served);
         assert_eq!(area.check("4501 S Harvard Ave 74135"), AreaCheck::Served);
-        assert!(matches!(area.check("55 Elm St, Dallas TX"), AreaCheck::NotServed { ref reason } if reason == "we serve Tulsa and Broken Arrow"));
-        assert!(matches!(area.check("1 Oak Rd 75001"), AreaCheck::NotServed { .. }));
+        assert!(
+            matches!(area.check("55 Elm St, Dallas TX"), AreaCheck::NotServed { ref reason } if reason == "we serve Tulsa and Broken Arrow")
+        );
+        assert!(matches!(
+            area.check("1 Oak Rd 75001"),
+            AreaCheck::NotServed { .. }
+        ));
         assert_eq!(area.check("123 main st"), AreaCheck::Unknown);
-        assert_eq!(ServiceArea::default().check("anywhere at all"), AreaCheck::Served);
+        assert_eq!(
+            ServiceArea::default().check("anywhere at all"),
+            AreaCheck::Served
+        );
     }
 }

@@ -15,7 +15,10 @@ use crate::brain::engine::{handle_turn, ConversationState};
 use crate::brain::tools::ToolError;
 use crate::clock::Clock;
 use crate::messaging::{SendSms, SmsOutbox};
-use actix::{Actor, ActorContext, ActorFutureExt, Addr, AsyncContext, AtomicResponse, Context, Handler, Message, Supervised, Supervisor, WrapFuture};
+use actix::{
+    Actor, ActorContext, ActorFutureExt, Addr, AsyncContext, AtomicResponse, Context, Handler,
+    Message, Supervised, Supervisor, WrapFuture,
+};
 use servicepro_schema::{DbPool, TenantDb, TenantId, E164};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -73,16 +76,32 @@ impl Actor for ConversationActor {
 
 impl Supervised for ConversationActor {}
 
-async fn run_turn(deps: ConversationDeps, tenant: TenantId, key: String, channel: Channel, request: AgentRequest) -> Result<(AgentResponse, Thread), ToolError> {
+async fn run_turn(
+    deps: ConversationDeps,
+    tenant: TenantId,
+    key: String,
+    channel: Channel,
+    request: AgentRequest,
+) -> Result<(AgentResponse, Thread), ToolError> {
     let db = TenantDb::new(deps.pool.clone(), tenant.clone());
     let thread = store::thread(&db, &key, channel.as_str()).await?;
     let stored = store::load_state(&db, thread.conversation_id).await?;
     let mut state: ConversationState = serde_json::from_value(stored).unwrap_or_default();
-    let tools = DbTools::load(db.clone(), deps.desk.clone(), deps.outbox.clone(), deps.clock.clone(), channel.as_str()).await?;
+    let tools = DbTools::load(
+        db.clone(),
+        deps.desk.clone(),
+        deps.outbox.clone(),
+        deps.clock.clone(),
+        channel.as_str(),
+    )
+    .await?;
     let phone = request.phone.as_ref().map(E164::as_str);
     let mut response = handle_turn(&mut state, &request.text, phone, &tools, (deps.clock)()).await;
     response.conversation_id = Some(thread.conversation_id);
-    let handed_off = response.next_actions.iter().any(|a| matches!(a, NextAction::Handoff { .. }));
+    let handed_off = response
+        .next_actions
+        .iter()
+        .any(|a| matches!(a, NextAction::Handoff { .. }));
     let saved = serde_json::to_value(&state).unwrap_or_default();
     store::save_state(&db, thread.conversation_id, saved, handed_off).await?;
     Ok((response, thread))
@@ -93,12 +112,18 @@ impl Handler<Turn> for ConversationActor {
 
     fn handle(&mut self, msg: Turn, _: &mut Self::Context) -> Self::Result {
         self.last_seen = Instant::now();
-        let (deps, tenant, key, channel) = (self.deps.clone(), self.tenant.clone(), self.key.clone(), self.channel);
+        let (deps, tenant, key, channel) = (
+            self.deps.clone(),
+            self.tenant.clone(),
+            self.key.clone(),
+            self.channel,
+        );
         let request = msg.request;
         let reply_to = msg.reply_to;
         let work = async move {
             let phone = request.phone.clone();
-            let (response, thread) = run_turn(deps.clone(), tenant.clone(), key, channel, request).await?;
+            let (response, thread) =
+                run_turn(deps.clone(), tenant.clone(), key, channel, request).await?;
             let late = match reply_to {
                 Some(tx) => tx.send(response.clone()).is_err(),
                 None => false,
@@ -114,9 +139,15 @@ impl Handler<Turn> for ConversationActor {
                         customer_id: Some(thread.customer_id),
                     };
                     match deps.outbox.send(send).await {
-                        Ok(Ok(q)) => tracing::info!(tenant_id = %tenant, message_id = q.message_id, "late reply sent through the outbox"),
-                        Ok(Err(e)) => tracing::error!(tenant_id = %tenant, error = %e, "late reply not stored"),
-                        Err(e) => tracing::error!(tenant_id = %tenant, error = %e, "outbox unavailable for a late reply"),
+                        Ok(Ok(q)) => {
+                            tracing::info!(tenant_id = %tenant, message_id = q.message_id, "late reply sent through the outbox")
+                        }
+                        Ok(Err(e)) => {
+                            tracing::error!(tenant_id = %tenant, error = %e, "late reply not stored")
+                        }
+                        Err(e) => {
+                            tracing::error!(tenant_id = %tenant, error = %e, "outbox unavailable for a late reply")
+                        }
                     }
                 }
             }
@@ -126,17 +157,23 @@ impl Handler<Turn> for ConversationActor {
     }
 }
 
+/// A conversation's identity: tenant, customer key, channel.
+type ConversationKey = (TenantId, String, Channel);
+
 /// Finds or starts conversation actors, and records replies sent inline.
 #[derive(Clone)]
 pub struct Conversations {
     deps: ConversationDeps,
-    actors: Arc<Mutex<HashMap<(TenantId, String, Channel), Addr<ConversationActor>>>>,
+    actors: Arc<Mutex<HashMap<ConversationKey, Addr<ConversationActor>>>>,
 }
 
 impl Conversations {
     /// The registry.
     pub fn new(deps: ConversationDeps) -> Self {
-        Conversations { deps, actors: Arc::new(Mutex::new(HashMap::new())) }
+        Conversations {
+            deps,
+            actors: Arc::new(Mutex::new(HashMap::new())),
+        }
     }
 
     /// The actor for a conversation (must run inside the actix system).
@@ -164,25 +201,49 @@ impl Conversations {
 
     /// Live conversation actors (for `/metrics`).
     pub fn live(&self) -> usize {
-        self.actors.lock().map(|a| a.values().filter(|addr| addr.connected()).count()).unwrap_or(0)
+        self.actors
+            .lock()
+            .map(|a| a.values().filter(|addr| addr.connected()).count())
+            .unwrap_or(0)
     }
 
     /// The single entry point: answers `request` (waiting as long as it takes).
-    pub async fn handle_agent_message(&self, request: AgentRequest) -> Result<AgentResponse, ToolError> {
+    pub async fn handle_agent_message(
+        &self,
+        request: AgentRequest,
+    ) -> Result<AgentResponse, ToolError> {
         let key = conversation_key(&request);
         let addr = self.actor(&request.tenant_id, &key, request.channel);
-        addr.send(Turn { request, reply_to: None })
-            .await
-            .map_err(|e| ToolError::Unavailable(e.to_string()))?
+        addr.send(Turn {
+            request,
+            reply_to: None,
+        })
+        .await
+        .map_err(|e| ToolError::Unavailable(e.to_string()))?
     }
 
     /// Records an outbound reply that went back inline (TwiML `<Message>`).
-    pub async fn record_inline_reply(&self, tenant: &TenantId, to: &str, from: &str, body: &str) -> Result<(), ToolError> {
+    pub async fn record_inline_reply(
+        &self,
+        tenant: &TenantId,
+        to: &str,
+        from: &str,
+        body: &str,
+    ) -> Result<(), ToolError> {
         let db = TenantDb::new(self.deps.pool.clone(), tenant.clone());
         let thread = store::thread(&db, to, Channel::Sms.as_str()).await?;
         store::record(
             &db,
-            Recorded { thread, direction: "outbound", from, to, body, twilio_sid: None, status: "sent", purpose: "reply" },
+            Recorded {
+                thread,
+                direction: "outbound",
+                from,
+                to,
+                body,
+                twilio_sid: None,
+                status: "sent",
+                purpose: "reply",
+            },
         )
         .await?;
         Ok(())

@@ -68,7 +68,12 @@ pub async fn load_state(db: &TenantDb, conversation_id: i64) -> Result<serde_jso
 }
 
 /// Saves the brain state (and marks the handoff time once, when handed off).
-pub async fn save_state(db: &TenantDb, conversation_id: i64, state: serde_json::Value, handed_off: bool) -> Result<(), DbError> {
+pub async fn save_state(
+    db: &TenantDb,
+    conversation_id: i64,
+    state: serde_json::Value,
+    handed_off: bool,
+) -> Result<(), DbError> {
     db.transaction(move |tx| {
         Box::pin(async move {
             diesel::sql_query(
