@@ -30,6 +30,11 @@ enum Command {
     },
     /// Create the database if missing and apply pending migrations, then exit.
     Migrate,
+    /// Knowledge-base administration.
+    Kb {
+        #[command(subcommand)]
+        command: KbCommand,
+    },
     /// The tour on a fresh machine: migrate and seed a demo database (a
     /// private throwaway cluster when no PostgreSQL answers), serve, and play
     /// Twilio against the server — calls in every answering mode, an IVR
@@ -38,6 +43,20 @@ enum Command {
         /// Exit after the tour instead of serving until Ctrl-C.
         #[arg(long)]
         exit: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum KbCommand {
+    /// Import a tenant's knowledge base from a spreadsheet (.csv or .xlsx)
+    /// with question / answer / category / keywords columns; entries with
+    /// the same question are replaced, skipped rows are listed.
+    Import {
+        /// The tenant id.
+        #[arg(long)]
+        tenant: String,
+        /// The spreadsheet.
+        file: std::path::PathBuf,
     },
 }
 
@@ -79,6 +98,27 @@ async fn main() -> anyhow::Result<()> {
             let (url, _pg) = resolve_database(&config, false).await?;
             let applied = prepare_database(&url).await.context("migrating")?;
             println!("applied {} migration(s)", applied.len());
+        }
+        Command::Kb {
+            command: KbCommand::Import { tenant, file },
+        } => {
+            let tenant = servicepro_schema::TenantId::parse(&tenant)?;
+            let bytes =
+                std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+            let report =
+                servicepro_actors::kb_admin::parse_spreadsheet(&file.to_string_lossy(), &bytes)?;
+            let (url, _pg) = resolve_database(&config, false).await?;
+            prepare_database(&url).await.context("migrating")?;
+            let pool = servicepro_schema::DbPool::new(&servicepro_schema::PoolSettings::new(
+                url.as_str(),
+            ))?;
+            let root = servicepro_schema::RootDb::new(pool);
+            let written =
+                servicepro_actors::kb_admin::store_entries(&root, "cli", &tenant, &report).await?;
+            println!("imported {written} entr(ies) into {tenant}'s knowledge base");
+            for skipped in &report.skipped {
+                println!("  skipped row {}: {}", skipped.row, skipped.reason);
+            }
         }
         Command::Demo { exit } => {
             let (url, _pg) = resolve_database(&config, true).await?;

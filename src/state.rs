@@ -3,6 +3,10 @@
 
 use crate::config::Config;
 use actix::{Addr, Supervisor};
+use servicepro_actors::appointments::BookingDesk;
+use servicepro_actors::clock::{system_clock, Clock};
+use servicepro_actors::conversation::actor::ConversationDeps;
+use servicepro_actors::conversation::Conversations;
 use servicepro_actors::messaging::{
     OutboxConfig, RateLimitActor, RateLimits, SmsOutbox, TwilioCredentials, TwilioError, TwilioRest,
 };
@@ -37,12 +41,27 @@ pub struct AppState {
     pub outbox: Addr<SmsOutbox>,
     /// The process-wide rate limiter.
     pub rate_limiter: Addr<RateLimitActor>,
+    /// Per-tenant booking actors.
+    pub desk: BookingDesk,
+    /// Conversation actors: the agent brain's single entry point.
+    pub conversations: Conversations,
+    /// The engine's clock (fixed in tests).
+    pub clock: Clock,
 }
 
 impl AppState {
     /// Builds the state and starts the process-wide actors under their
     /// supervisors. Must run inside the actix system.
     pub fn start(config: Config, pool: DbPool) -> Result<Self, TwilioError> {
+        Self::start_with_clock(config, pool, system_clock())
+    }
+
+    /// [`AppState::start`] with an explicit clock.
+    pub fn start_with_clock(
+        config: Config,
+        pool: DbPool,
+        clock: Clock,
+    ) -> Result<Self, TwilioError> {
         let secrets = SecretBox::new(&config.secret_key);
         let metrics = Arc::new(Metrics::default());
         let urls = CallbackUrls::new(&config.public_url);
@@ -84,7 +103,17 @@ impl AppState {
                 )
             })
         };
+        let desk = BookingDesk::new(pool.clone());
+        let conversations = Conversations::new(ConversationDeps {
+            pool: pool.clone(),
+            desk: desk.clone(),
+            outbox: outbox.clone(),
+            clock: clock.clone(),
+        });
         Ok(AppState {
+            desk,
+            conversations,
+            clock,
             root_db: RootDb::new(pool.clone()),
             config: Arc::new(config),
             pool,

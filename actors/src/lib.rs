@@ -2,9 +2,13 @@
 //! they own. It knows the database (through `servicepro-schema`) and the
 //! media core, never HTTP.
 
+pub mod appointments;
 pub mod booking;
 pub mod brain;
 pub mod call;
+pub mod clock;
+pub mod conversation;
+pub mod kb_admin;
 pub mod knowledge;
 pub mod messaging;
 pub mod metrics;

@@ -14,6 +14,28 @@ diesel::table! {
 }
 
 diesel::table! {
+    appointments (tenant_id, id) {
+        tenant_id -> Text,
+        id -> Int8,
+        customer_id -> Int8,
+        service_id -> Int8,
+        addon_ids -> Array<Nullable<Int8>>,
+        crew -> Int2,
+        starts_at -> Timestamptz,
+        ends_at -> Timestamptz,
+        busy_until -> Timestamptz,
+        status -> Text,
+        price_cents -> Int4,
+        address -> Nullable<Text>,
+        details -> Jsonb,
+        conversation_id -> Nullable<Int8>,
+        channel -> Nullable<Text>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     audit_log (id) {
         id -> Int8,
         actor -> Text,
@@ -69,6 +91,19 @@ diesel::table! {
         email -> Nullable<Text>,
         address -> Nullable<Text>,
         sms_opted_out -> Bool,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    kb_entries (tenant_id, id) {
+        tenant_id -> Text,
+        id -> Int8,
+        question -> Text,
+        answer -> Text,
+        category -> Text,
+        keywords -> Array<Nullable<Text>>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
     }
@@ -205,9 +240,11 @@ diesel::table! {
 }
 
 diesel::joinable!(api_keys -> tenants (tenant_id));
+diesel::joinable!(appointments -> tenants (tenant_id));
 diesel::joinable!(calls -> tenants (tenant_id));
 diesel::joinable!(conversations -> tenants (tenant_id));
 diesel::joinable!(customers -> tenants (tenant_id));
+diesel::joinable!(kb_entries -> tenants (tenant_id));
 diesel::joinable!(messages -> tenants (tenant_id));
 diesel::joinable!(services -> tenants (tenant_id));
 diesel::joinable!(sms_templates -> tenants (tenant_id));
@@ -219,10 +256,12 @@ diesel::joinable!(voicemails -> tenants (tenant_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     api_keys,
+    appointments,
     audit_log,
     calls,
     conversations,
     customers,
+    kb_entries,
     messages,
     services,
     sms_templates,

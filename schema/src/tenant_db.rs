@@ -57,6 +57,8 @@ tenant_scoped!(
     conversations => tenant_id,
     messages => tenant_id,
     usage_events => tenant_id,
+    appointments => tenant_id,
+    kb_entries => tenant_id,
 );
 
 /// Opens tenant-scoped transactions for one tenant.

@@ -189,6 +189,46 @@ pub async fn run(mut config: Config, database_url: &str, exit_after: bool) -> an
         .await?;
     println!("  POST {ivr_path} → {status}\n{}", pretty_twiml(&doc));
 
+    banner("SMS booking with Clean Machine (the offline agent brain)");
+    let texter = "+14155550188";
+    let lines = [
+        "hi can i get a full detial saturday morning for my 2019 f150 at 123 main st tulsa",
+        "1",
+    ];
+    for (i, line) in lines.iter().enumerate() {
+        let sid = format!("SMdemo{i:028}");
+        let (status, doc) = twilio
+            .post(
+                "/twilio/sms/incoming",
+                &[
+                    ("MessageSid", &sid),
+                    ("From", texter),
+                    ("To", ROOT_NUMBER),
+                    ("Body", line),
+                ],
+            )
+            .await?;
+        println!("  customer: {line}");
+        println!("  agent ({status}): {}", inline_reply(&doc));
+    }
+    let res = http
+        .get(format!("{server}/api/admin/tenants/root/appointments"))
+        .bearer_auth(&root_token)
+        .send()
+        .await?;
+    let booked: serde_json::Value = res.json().await?;
+    match booked["appointments"].as_array().and_then(|a| a.last()) {
+        Some(a) => println!(
+            "  booked: appointment #{} {} at {} for {} (${:.2})",
+            a["id"],
+            a["service"],
+            a["starts_at"],
+            a["customer_phone"],
+            a["price_cents"].as_f64().unwrap_or_default() / 100.0
+        ),
+        None => println!("  (no appointment was booked)"),
+    }
+
     banner("Forged webhook (wrong signature)");
     let forged = DemoTwilio::new(
         server.clone(),
@@ -222,6 +262,19 @@ pub async fn run(mut config: Config, database_url: &str, exit_after: bool) -> an
     );
     serving.await??;
     Ok(())
+}
+
+/// The text of a TwiML `<Message>` reply, unescaped for reading.
+fn inline_reply(doc: &str) -> String {
+    doc.split("<Message>")
+        .nth(1)
+        .and_then(|r| r.split("</Message>").next())
+        .unwrap_or("(no inline reply)")
+        .replace("&apos;", "'")
+        .replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
 }
 
 async fn wait_for_texts(sink: &TwilioSink, n: usize) {

@@ -1,9 +1,12 @@
 //! HTTP routes, one file per surface.
 
 pub mod admin;
+pub mod agent_chat;
 pub mod health;
 pub mod json_fields;
+pub mod owner_views;
 pub mod twilio_sms;
+pub mod twilio_sms_incoming;
 pub mod twilio_voice;
 pub mod twiml_response;
 
@@ -20,6 +23,21 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route(web::get().to(admin::list_tenants)),
         )
         .service(web::resource("/api/admin/tenants/{id}").route(web::get().to(admin::get_tenant)))
+        .service(
+            web::resource("/api/admin/tenants/{id}/appointments")
+                .route(web::get().to(owner_views::appointments)),
+        )
+        .service(
+            web::resource("/api/admin/tenants/{id}/conversations/{phone}")
+                .route(web::get().to(owner_views::conversation)),
+        )
+        .service(
+            web::resource("/api/agent/messages").route(web::post().to(agent_chat::post_message)),
+        )
+        .service(
+            web::resource("/twilio/sms/incoming")
+                .route(web::post().to(twilio_sms_incoming::incoming)),
+        )
         .service(
             web::resource("/twilio/voice/incoming").route(web::post().to(twilio_voice::incoming)),
         )

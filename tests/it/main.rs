@@ -6,8 +6,12 @@
 mod support;
 
 mod admin_api;
+mod booking_race;
+mod conversations;
 mod demo;
 mod health;
+mod knowledge;
+mod sms_inbound;
 mod sms_outbound;
 mod tenant_isolation;
 mod voice;

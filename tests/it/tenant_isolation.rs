@@ -29,6 +29,8 @@ fn seed_sql(t: &str, n: u8) -> Vec<(&'static str, String)> {
         ("conversations", format!("INSERT INTO conversations (tenant_id, customer_id, channel) SELECT '{t}', id, 'sms' FROM customers WHERE tenant_id = '{t}'")),
         ("messages", format!("INSERT INTO messages (tenant_id, conversation_id, direction, from_number, to_number, body, status, twilio_sid) SELECT '{t}', id, 'inbound', '+1555000000{n}', '+1918555010{n}', 'hi', 'received', 'SM{t}' FROM conversations WHERE tenant_id = '{t}'")),
         ("usage_events", format!("INSERT INTO usage_events (tenant_id, kind, quantity, source_key) VALUES ('{t}', 'sms_in', 1, 'SM{t}')")),
+        ("appointments", format!("INSERT INTO appointments (tenant_id, customer_id, service_id, starts_at, ends_at, busy_until, price_cents) SELECT '{t}', c.id, s.id, '2026-12-05 15:00Z', '2026-12-05 17:00Z', '2026-12-05 17:30Z', 4500 FROM customers c, services s WHERE c.tenant_id = '{t}' AND s.tenant_id = '{t}'")),
+        ("kb_entries", format!("INSERT INTO kb_entries (tenant_id, question, answer) VALUES ('{t}', 'Do you mow in the rain?', 'No, we reschedule.')")),
     ])
 }
 

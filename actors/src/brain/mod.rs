@@ -1,7 +1,7 @@
 //! The agent brain: understanding customers and driving bookings.
 
 pub mod agent;
+pub mod db_tools;
 pub mod engine;
-pub mod llm;
 pub mod nlu;
 pub mod tools;

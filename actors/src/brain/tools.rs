@@ -150,9 +150,15 @@ pub trait AgentTools: Send + Sync {
     /// `get_services`: active services and add-ons.
     fn get_services(&self) -> BoxFuture<'_, Result<Vec<ServiceInfo>, ToolError>>;
     /// `search_kb`: the best answer to a question, if one is good enough.
-    fn search_kb<'a>(&'a self, question: &'a str) -> BoxFuture<'a, Result<Option<KbAnswer>, ToolError>>;
+    fn search_kb<'a>(
+        &'a self,
+        question: &'a str,
+    ) -> BoxFuture<'a, Result<Option<KbAnswer>, ToolError>>;
     /// `check_service_area`.
-    fn check_service_area<'a>(&'a self, address: &'a str) -> BoxFuture<'a, Result<AreaCheck, ToolError>>;
+    fn check_service_area<'a>(
+        &'a self,
+        address: &'a str,
+    ) -> BoxFuture<'a, Result<AreaCheck, ToolError>>;
     /// `check_availability`: up to `count` real free slots for a job of `duration_minutes`.
     fn check_availability<'a>(
         &'a self,
@@ -162,17 +168,38 @@ pub trait AgentTools: Send + Sync {
     ) -> BoxFuture<'a, Result<Offer, ToolError>>;
     /// `book_appointment`: the database is the final arbiter; a lost race
     /// comes back as [`BookOutcome::SlotTaken`] with fresh offers.
-    fn book_appointment(&self, request: BookingRequest) -> BoxFuture<'_, Result<BookOutcome, ToolError>>;
+    fn book_appointment(
+        &self,
+        request: BookingRequest,
+    ) -> BoxFuture<'_, Result<BookOutcome, ToolError>>;
     /// The customer's upcoming appointments (for reschedule and cancel).
-    fn upcoming_appointments<'a>(&'a self, customer_phone: &'a str) -> BoxFuture<'a, Result<Vec<AppointmentInfo>, ToolError>>;
+    fn upcoming_appointments<'a>(
+        &'a self,
+        customer_phone: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<AppointmentInfo>, ToolError>>;
     /// `reschedule_appointment` to a new slot.
-    fn reschedule_appointment(&self, appointment_id: i64, slot: Slot) -> BoxFuture<'_, Result<BookOutcome, ToolError>>;
+    fn reschedule_appointment(
+        &self,
+        appointment_id: i64,
+        slot: Slot,
+    ) -> BoxFuture<'_, Result<BookOutcome, ToolError>>;
     /// `cancel_appointment`.
-    fn cancel_appointment(&self, appointment_id: i64) -> BoxFuture<'_, Result<AppointmentInfo, ToolError>>;
+    fn cancel_appointment(
+        &self,
+        appointment_id: i64,
+    ) -> BoxFuture<'_, Result<AppointmentInfo, ToolError>>;
     /// `send_booking_link` by text to `phone`; returns whether it was queued.
     fn send_booking_link<'a>(&'a self, phone: &'a str) -> BoxFuture<'a, Result<bool, ToolError>>;
     /// `handoff_to_human`: tell the owner, with a summary.
-    fn handoff_to_human<'a>(&'a self, customer_phone: Option<&'a str>, summary: &'a str) -> BoxFuture<'a, Result<(), ToolError>>;
+    fn handoff_to_human<'a>(
+        &'a self,
+        customer_phone: Option<&'a str>,
+        summary: &'a str,
+    ) -> BoxFuture<'a, Result<(), ToolError>>;
     /// `take_message` for the owner.
-    fn take_message<'a>(&'a self, customer_phone: Option<&'a str>, message: &'a str) -> BoxFuture<'a, Result<(), ToolError>>;
+    fn take_message<'a>(
+        &'a self,
+        customer_phone: Option<&'a str>,
+        message: &'a str,
+    ) -> BoxFuture<'a, Result<(), ToolError>>;
 }

@@ -139,7 +139,9 @@ impl SmsOutbox {
         let (tx, rx) = mpsc::channel(self.deps.config.queue_per_number.max(1));
         tokio::spawn(run_worker(rx, self.deps.clone()));
         let result = tx.try_send(job).map_err(|e| match e {
-            mpsc::error::TrySendError::Full(j) | mpsc::error::TrySendError::Closed(j) => Box::new(j),
+            mpsc::error::TrySendError::Full(j) | mpsc::error::TrySendError::Closed(j) => {
+                Box::new(j)
+            }
         });
         self.workers.insert(key, tx);
         result

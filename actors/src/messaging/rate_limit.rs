@@ -211,9 +211,10 @@ mod tests {
 
     #[test]
     fn one_recipient_gets_a_few_per_minute() {
-        let mut limits = RateLimits::default();
-        limits.per_number_per_second = nz(1000);
-        let actor = RateLimitActor::new(limits);
+        let actor = RateLimitActor::new(RateLimits {
+            per_number_per_second: nz(1000),
+            ..RateLimits::default()
+        });
         for _ in 0..4 {
             assert_eq!(actor.decide(&req("+15550001")), SendDecision::Now);
         }

@@ -36,12 +36,19 @@ impl Drop for TestApp {
 #[derive(Default)]
 pub struct TestAppBuilder {
     vars: HashMap<String, String>,
+    now: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl TestAppBuilder {
     /// Sets a configuration variable.
     pub fn var(mut self, key: &str, value: &str) -> Self {
         self.vars.insert(key.to_owned(), value.to_owned());
+        self
+    }
+
+    /// Stops the engine's clock at `now`.
+    pub fn now(mut self, now: chrono::DateTime<chrono::Utc>) -> Self {
+        self.now = Some(now);
         self
     }
 
@@ -66,8 +73,19 @@ impl TestAppBuilder {
         let config = Config::from_map(vars).unwrap();
         let pool = DbPool::new(&PoolSettings::new(db.url())).unwrap();
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        let app =
-            Application::with_listener(AppState::start(config, pool).unwrap(), listener).unwrap();
+        let app = Application::with_listener(
+            match self.now {
+                Some(now) => AppState::start_with_clock(
+                    config,
+                    pool,
+                    servicepro_actors::clock::fixed_clock(now),
+                )
+                .unwrap(),
+                None => AppState::start(config, pool).unwrap(),
+            },
+            listener,
+        )
+        .unwrap();
         let address = format!("http://127.0.0.1:{}", app.port());
         let state = app.state().clone();
         let handle = app.handle();

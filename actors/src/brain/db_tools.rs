@@ -1,0 +1,576 @@
+//! The agent's tools over the database: one tenant's services, knowledge
+//! base, service area, calendar and bookings, plus texts through the
+//! outbox. Built per turn from a snapshot of the tenant's settings.
+
+use crate::appointments::store::CommitError;
+use crate::appointments::store::{self, NewBooking, StoredAppointment};
+use crate::appointments::{BookingDesk, Commit};
+use crate::booking::availability::{
+    describe, offer, AvailabilityRules, DayFilter, Offer, Slot, SlotPreference, TimeWindow,
+};
+use crate::brain::tools::{
+    AgentTools, AppointmentInfo, AreaCheck, BookOutcome, BookingRequest, KbAnswer, ServiceInfo,
+    TenantProfile, ToolError,
+};
+use crate::clock::Clock;
+use crate::knowledge::{global_entries, KbEntry, KbSource, KnowledgeBase};
+use crate::messaging::{SendSms, SmsOutbox};
+use crate::packs::{self, IndustryPack, SmsTemplateKey};
+use crate::tenant_context::TenantContext;
+use actix::Addr;
+use chrono::{DateTime, Duration, Utc};
+use diesel::{ExpressionMethods, QueryDsl, SelectableHelper};
+use diesel_async::RunQueryDsl;
+use futures_util::future::BoxFuture;
+use servicepro_schema::models::Service;
+use servicepro_schema::schema::{kb_entries, services};
+use servicepro_schema::{DbError, TenantDb, TenantId, E164};
+
+/// Street suffixes: words after one of these name a city.
+const STREET_SUFFIXES: [&str; 16] = [
+    "st", "street", "ave", "avenue", "rd", "road", "dr", "drive", "ln", "lane", "blvd", "ct",
+    "way", "pl", "pkwy", "cir",
+];
+
+/// Where a tenant works: city names and ZIP codes (empty: everywhere).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+pub struct ServiceArea {
+    /// Cities served.
+    #[serde(default)]
+    pub cities: Vec<String>,
+    /// ZIP codes served.
+    #[serde(default)]
+    pub zips: Vec<String>,
+}
+
+impl ServiceArea {
+    /// Whether `address` is served, not served, or cannot be told.
+    pub fn check(&self, address: &str) -> AreaCheck {
+        if self.cities.is_empty() && self.zips.is_empty() {
+            return AreaCheck::Served;
+        }
+        let lower = address.to_lowercase();
+        let words: Vec<&str> = lower
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect();
+        let zip = words
+            .iter()
+            .find(|w| w.len() == 5 && w.chars().all(|c| c.is_ascii_digit()));
+        let city_listed = self.cities.iter().any(|c| {
+            let c = c.to_lowercase();
+            let parts: Vec<&str> = c.split_whitespace().collect();
+            words
+                .windows(parts.len().max(1))
+                .any(|w| w == parts.as_slice())
+        });
+        if city_listed || zip.is_some_and(|z| self.zips.iter().any(|listed| listed == z)) {
+            return AreaCheck::Served;
+        }
+        let names_a_place = zip.is_some()
+            || words
+                .iter()
+                .position(|w| STREET_SUFFIXES.contains(w))
+                .is_some_and(|i| i + 1 < words.len());
+        if names_a_place {
+            AreaCheck::NotServed {
+                reason: self.describe(),
+            }
+        } else {
+            AreaCheck::Unknown
+        }
+    }
+
+    fn describe(&self) -> String {
+        let mut places: Vec<&str> = self.cities.iter().map(String::as_str).collect();
+        if places.is_empty() {
+            places = self.zips.iter().map(String::as_str).collect();
+        }
+        match places.as_slice() {
+            [] => "we don't serve that area".to_owned(),
+            [one] => format!("we serve {one}"),
+            [rest @ .., last] => format!("we serve {} and {last}", rest.join(", ")),
+        }
+    }
+}
+
+/// The tools for one tenant.
+pub struct DbTools {
+    tenant: TenantId,
+    db: TenantDb,
+    profile: TenantProfile,
+    pack: &'static IndustryPack,
+    rules: AvailabilityRules,
+    area: ServiceArea,
+    kb: KnowledgeBase,
+    desk: BookingDesk,
+    outbox: Addr<SmsOutbox>,
+    clock: Clock,
+    channel: String,
+}
+
+fn unavailable(e: impl std::fmt::Display) -> ToolError {
+    ToolError::Unavailable(e.to_string())
+}
+
+fn info(a: StoredAppointment) -> AppointmentInfo {
+    AppointmentInfo {
+        id: a.id,
+        service_name: a.service_name,
+        service_id: a.service_id,
+        starts_at: a.starts_at,
+        ends_at: a.ends_at,
+        price_cents: a.price_cents,
+        address: a.address,
+        status: a.status,
+    }
+}
+
+impl DbTools {
+    /// Loads the tenant's settings, pack, rules and knowledge base.
+    pub async fn load(
+        db: TenantDb,
+        desk: BookingDesk,
+        outbox: Addr<SmsOutbox>,
+        clock: Clock,
+        channel: &str,
+    ) -> Result<Self, ToolError> {
+        let ctx = TenantContext::load(&db).await.map_err(unavailable)?;
+        let pack =
+            packs::pack(&ctx.tenant.industry).map_err(|e| ToolError::Invalid(e.to_string()))?;
+        let config = ctx.config.clone();
+        let stored_rules = config
+            .as_ref()
+            .map(|c| c.booking_rules.clone())
+            .unwrap_or_default();
+        let mut rules = AvailabilityRules::from_stored(&pack.defaults, &stored_rules)
+            .map_err(|e| ToolError::Invalid(e.to_string()))?;
+        if let Some(hours) = config
+            .as_ref()
+            .and_then(|c| serde_json::from_value(c.business_hours.clone()).ok())
+        {
+            rules.hours = hours;
+        }
+        if let Ok(tz) = ctx.tenant.time_zone.parse() {
+            rules.time_zone = tz;
+        }
+        let area: ServiceArea = config
+            .as_ref()
+            .and_then(|c| serde_json::from_value(c.service_area.clone()).ok())
+            .unwrap_or_default();
+        let tenant_kb: Vec<(String, String, String, Vec<Option<String>>)> = db
+            .transaction(|tx| {
+                Box::pin(async move {
+                    Ok(tx
+                        .scope(kb_entries::table)
+                        .select((
+                            kb_entries::question,
+                            kb_entries::answer,
+                            kb_entries::category,
+                            kb_entries::keywords,
+                        ))
+                        .load(tx.conn())
+                        .await?)
+                })
+            })
+            .await
+            .map_err(unavailable)?;
+        let tenant_entries = tenant_kb
+            .into_iter()
+            .map(|(q, a, c, k)| {
+                KbEntry::new(
+                    q,
+                    a,
+                    &c,
+                    k.into_iter().flatten().collect(),
+                    KbSource::Tenant,
+                )
+            })
+            .collect();
+        let kb = KnowledgeBase::layered(global_entries(), pack, tenant_entries);
+        let tenant =
+            TenantId::parse(&ctx.tenant.id).map_err(|e| ToolError::Invalid(e.to_string()))?;
+        let profile = TenantProfile {
+            business_name: ctx.tenant.name.clone(),
+            industry: ctx.tenant.industry.clone(),
+            time_zone: rules.time_zone,
+            booking_url: config.as_ref().and_then(|c| c.booking_url.clone()),
+            owner_phone: config.as_ref().and_then(|c| c.owner_phone.clone()),
+        };
+        Ok(DbTools {
+            tenant,
+            db,
+            profile,
+            pack,
+            rules,
+            area,
+            kb,
+            desk,
+            outbox,
+            clock,
+            channel: channel.to_owned(),
+        })
+    }
+
+    /// The tenant's booking rules in force.
+    pub fn rules(&self) -> &AvailabilityRules {
+        &self.rules
+    }
+
+    fn now(&self) -> DateTime<Utc> {
+        (self.clock)()
+    }
+
+    async fn offer_for(
+        &self,
+        duration: Duration,
+        preference: &SlotPreference,
+        count: usize,
+        except: Option<i64>,
+    ) -> Result<Offer, ToolError> {
+        let now = self.now();
+        let until = now + Duration::days(i64::from(self.rules.horizon_days) + 2);
+        let busy = store::busy_between(&self.db, now - Duration::days(1), until, except)
+            .await
+            .map_err(unavailable)?;
+        Ok(offer(&self.rules, &busy, duration, now, preference, count))
+    }
+
+    async fn alternatives_near(&self, slot: &Slot, except: Option<i64>) -> Vec<Slot> {
+        let date = slot.start.with_timezone(&self.rules.time_zone).date_naive();
+        let preference = SlotPreference {
+            days: DayFilter::Date(date),
+            window: TimeWindow::Any,
+            earliest: false,
+        };
+        self.offer_for(slot.end - slot.start, &preference, 3, except)
+            .await
+            .map(|o| o.slots)
+            .unwrap_or_default()
+    }
+
+    async fn settle(
+        &self,
+        slot: Slot,
+        outcome: Result<StoredAppointment, CommitError>,
+        except: Option<i64>,
+    ) -> Result<BookOutcome, ToolError> {
+        match outcome {
+            Ok(stored) => Ok(BookOutcome::Booked(info(stored))),
+            Err(CommitError::Taken) => Ok(BookOutcome::SlotTaken {
+                alternatives: self.alternatives_near(&slot, except).await,
+            }),
+            Err(CommitError::Rejected(reason)) => Ok(BookOutcome::Rejected {
+                reason: format!(
+                    "{} is no longer available ({reason})",
+                    describe(&slot, self.rules.time_zone)
+                ),
+                alternatives: self.alternatives_near(&slot, except).await,
+            }),
+            Err(CommitError::UnknownService) => {
+                Err(ToolError::Invalid("unknown service".to_owned()))
+            }
+            Err(CommitError::Db(e)) => Err(unavailable(e)),
+        }
+    }
+
+    async fn text(&self, to: &str, body: String, purpose: &str) -> Result<bool, ToolError> {
+        let to = E164::parse(to).map_err(|e| ToolError::Invalid(e.to_string()))?;
+        let send = SendSms {
+            tenant: self.tenant.clone(),
+            to,
+            body,
+            purpose: purpose.to_owned(),
+            conversation_id: None,
+            customer_id: None,
+        };
+        let queued = self
+            .outbox
+            .send(send)
+            .await
+            .map_err(unavailable)?
+            .map_err(unavailable)?;
+        Ok(queued.status != servicepro_schema::models::message::STATUS_REFUSED)
+    }
+
+    async fn tell_owner(
+        &self,
+        customer_phone: Option<&str>,
+        summary: &str,
+    ) -> Result<(), ToolError> {
+        let Some(owner) = self.profile.owner_phone.clone() else {
+            tracing::warn!(tenant_id = %self.tenant, "no owner phone: handoff recorded but not texted");
+            return Ok(());
+        };
+        let phone = customer_phone.unwrap_or("unknown number");
+        let body = self
+            .pack
+            .render_sms(
+                SmsTemplateKey::HandoffNoticeOwner,
+                &[
+                    ("customer_name", "A customer"),
+                    ("customer_phone", phone),
+                    ("summary", summary),
+                ],
+            )
+            .unwrap_or_else(|_| format!("Customer {phone} needs you: {summary}"));
+        self.text(&owner, body, "owner_notice").await.map(|_| ())
+    }
+}
+
+impl AgentTools for DbTools {
+    fn profile(&self) -> &TenantProfile {
+        &self.profile
+    }
+
+    fn get_services(&self) -> BoxFuture<'_, Result<Vec<ServiceInfo>, ToolError>> {
+        Box::pin(async move {
+            let rows: Vec<Service> = self
+                .db
+                .transaction(|tx| {
+                    Box::pin(async move {
+                        Ok(tx
+                            .scope(services::table)
+                            .filter(services::active.eq(true))
+                            .order(services::id)
+                            .select(Service::as_select())
+                            .load(tx.conn())
+                            .await?)
+                    })
+                })
+                .await
+                .map_err(unavailable)?;
+            Ok(rows
+                .into_iter()
+                .map(|s| {
+                    let main = self.pack.service(&s.name);
+                    let addon = self.pack.addon(&s.name);
+                    ServiceInfo {
+                        aliases: main
+                            .map(|m| m.aliases.clone())
+                            .or_else(|| addon.map(|a| a.aliases.clone()))
+                            .unwrap_or_default(),
+                        starting_at: main.is_some_and(|m| m.starting_at),
+                        upsell_line: addon.map(|a| a.upsell_line.clone()),
+                        pairs_with: addon.map(|a| a.pairs_with.clone()).unwrap_or_default(),
+                        id: s.id,
+                        name: s.name,
+                        description: s.description,
+                        price_cents: s.price_cents,
+                        duration_minutes: s.duration_minutes,
+                        is_addon: s.is_addon,
+                    }
+                })
+                .collect())
+        })
+    }
+
+    fn search_kb<'a>(
+        &'a self,
+        question: &'a str,
+    ) -> BoxFuture<'a, Result<Option<KbAnswer>, ToolError>> {
+        Box::pin(async move {
+            Ok(self.kb.best_answer(question).map(|e| KbAnswer {
+                question: e.question.clone(),
+                answer: e.answer.clone(),
+            }))
+        })
+    }
+
+    fn check_service_area<'a>(
+        &'a self,
+        address: &'a str,
+    ) -> BoxFuture<'a, Result<AreaCheck, ToolError>> {
+        Box::pin(async move { Ok(self.area.check(address)) })
+    }
+
+    fn check_availability<'a>(
+        &'a self,
+        duration_minutes: i32,
+        preference: &'a SlotPreference,
+        count: usize,
+    ) -> BoxFuture<'a, Result<Offer, ToolError>> {
+        Box::pin(async move {
+            self.offer_for(
+                Duration::minutes(i64::from(duration_minutes.max(1))),
+                preference,
+                count,
+                None,
+            )
+            .await
+        })
+    }
+
+    fn book_appointment(
+        &self,
+        request: BookingRequest,
+    ) -> BoxFuture<'_, Result<BookOutcome, ToolError>> {
+        Box::pin(async move {
+            let Some(phone) = request.customer_phone.clone() else {
+                return Err(ToolError::Invalid(
+                    "a phone number is needed to book".to_owned(),
+                ));
+            };
+            let booking = NewBooking {
+                customer_phone: phone,
+                customer_name: request.customer_name.clone(),
+                service_id: request.service_id,
+                addon_ids: request.addon_ids.clone(),
+                start: request.slot.start,
+                address: request.address.clone(),
+                details: request.details.clone(),
+                conversation_id: request.conversation_id,
+                channel: Some(self.channel.clone()),
+            };
+            let commit = Commit {
+                rules: self.rules.clone(),
+                booking,
+                now: self.now(),
+                reschedule_of: None,
+            };
+            let outcome = self
+                .desk
+                .for_tenant(&self.tenant)
+                .send(commit)
+                .await
+                .map_err(unavailable)?;
+            self.settle(request.slot, outcome, None).await
+        })
+    }
+
+    fn upcoming_appointments<'a>(
+        &'a self,
+        customer_phone: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<AppointmentInfo>, ToolError>> {
+        Box::pin(async move {
+            let found = store::upcoming_for(&self.db, customer_phone, self.now())
+                .await
+                .map_err(unavailable)?;
+            Ok(found.into_iter().map(info).collect())
+        })
+    }
+
+    fn reschedule_appointment(
+        &self,
+        appointment_id: i64,
+        slot: Slot,
+    ) -> BoxFuture<'_, Result<BookOutcome, ToolError>> {
+        Box::pin(async move {
+            let Some(current) = store::get(&self.db, appointment_id)
+                .await
+                .map_err(unavailable)?
+            else {
+                return Err(ToolError::Invalid("no such appointment".to_owned()));
+            };
+            let booking = NewBooking {
+                customer_phone: current.customer_phone.clone(),
+                customer_name: None,
+                service_id: current.service_id,
+                addon_ids: Vec::new(),
+                start: slot.start,
+                address: current.address.clone(),
+                details: serde_json::Value::Null,
+                conversation_id: None,
+                channel: Some(self.channel.clone()),
+            };
+            let commit = Commit {
+                rules: self.rules.clone(),
+                booking,
+                now: self.now(),
+                reschedule_of: Some(appointment_id),
+            };
+            let outcome = self
+                .desk
+                .for_tenant(&self.tenant)
+                .send(commit)
+                .await
+                .map_err(unavailable)?;
+            self.settle(slot, outcome, Some(appointment_id)).await
+        })
+    }
+
+    fn cancel_appointment(
+        &self,
+        appointment_id: i64,
+    ) -> BoxFuture<'_, Result<AppointmentInfo, ToolError>> {
+        Box::pin(async move {
+            store::cancel(&self.db, appointment_id)
+                .await
+                .map_err(unavailable)?
+                .map(info)
+                .ok_or_else(|| ToolError::Invalid("no such booked appointment".to_owned()))
+        })
+    }
+
+    fn send_booking_link<'a>(&'a self, phone: &'a str) -> BoxFuture<'a, Result<bool, ToolError>> {
+        Box::pin(async move {
+            let Some(url) = self.profile.booking_url.clone() else {
+                return Ok(false);
+            };
+            let body = self
+                .pack
+                .render_sms(
+                    SmsTemplateKey::BookingLink,
+                    &[
+                        ("business_name", &self.profile.business_name),
+                        ("booking_url", &url),
+                    ],
+                )
+                .unwrap_or_else(|_| format!("Book with {}: {url}", self.profile.business_name));
+            self.text(phone, body, "booking_link").await
+        })
+    }
+
+    fn handoff_to_human<'a>(
+        &'a self,
+        customer_phone: Option<&'a str>,
+        summary: &'a str,
+    ) -> BoxFuture<'a, Result<(), ToolError>> {
+        Box::pin(async move { self.tell_owner(customer_phone, summary).await })
+    }
+
+    fn take_message<'a>(
+        &'a self,
+        customer_phone: Option<&'a str>,
+        message: &'a str,
+    ) -> BoxFuture<'a, Result<(), ToolError>> {
+        Box::pin(async move {
+            self.tell_owner(customer_phone, &format!("Message: {message}"))
+                .await
+        })
+    }
+}
+
+impl From<DbError> for ToolError {
+    fn from(e: DbError) -> Self {
+        unavailable(e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn service_area_by_city_and_zip() {
+        let area = ServiceArea {
+            cities: vec!["Tulsa".into(), "Broken Arrow".into()],
+            zips: vec!["74135".into()],
+        };
+        assert_eq!(area.check("123 Main St, Tulsa OK"), AreaCheck::Served);
+        assert_eq!(area.check("9 elm st broken arrow"), AreaCheck::Served);
+        assert_eq!(area.check("4501 S Harvard Ave 74135"), AreaCheck::Served);
+        assert!(
+            matches!(area.check("55 Elm St, Dallas TX"), AreaCheck::NotServed { ref reason } if reason == "we serve Tulsa and Broken Arrow")
+        );
+        assert!(matches!(
+            area.check("1 Oak Rd 75001"),
+            AreaCheck::NotServed { .. }
+        ));
+        assert_eq!(area.check("123 main st"), AreaCheck::Unknown);
+        assert_eq!(
+            ServiceArea::default().check("anywhere at all"),
+            AreaCheck::Served
+        );
+    }
+}

@@ -1,0 +1,264 @@
+//! `ConversationActor`: one per (tenant, customer, channel), started on
+//! first use under a supervisor and stopped after [`IDLE_STOP`] without a
+//! message. Turns are handled one at a time (`AtomicResponse`), so two
+//! texts sent back to back see each other's state.
+//!
+//! A channel with a deadline (the SMS webhook) hands over a oneshot for
+//! the reply; if the channel stopped waiting, the actor sends the reply
+//! itself through the outbox — a reply is never lost.
+
+use super::store::{self, Recorded, Thread};
+use crate::appointments::BookingDesk;
+use crate::brain::agent::{AgentRequest, AgentResponse, Channel, NextAction};
+use crate::brain::db_tools::DbTools;
+use crate::brain::engine::{handle_turn, ConversationState};
+use crate::brain::tools::ToolError;
+use crate::clock::Clock;
+use crate::messaging::{SendSms, SmsOutbox};
+use actix::{
+    Actor, ActorContext, ActorFutureExt, Addr, AsyncContext, AtomicResponse, Context, Handler,
+    Message, Supervised, Supervisor, WrapFuture,
+};
+use servicepro_schema::{DbPool, TenantDb, TenantId, E164};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio::sync::oneshot;
+
+/// A conversation actor with no message for this long stops (its state is in the database).
+pub const IDLE_STOP: Duration = Duration::from_secs(15 * 60);
+
+/// One customer message to answer.
+#[derive(Debug, Message)]
+#[rtype(result = "Result<AgentResponse, ToolError>")]
+pub struct Turn {
+    /// The request.
+    pub request: AgentRequest,
+    /// Where to hand the reply when the channel is still waiting; when the
+    /// receiver is gone, an SMS reply is sent through the outbox.
+    pub reply_to: Option<oneshot::Sender<AgentResponse>>,
+}
+
+/// Shared services the actors need.
+#[derive(Clone)]
+pub struct ConversationDeps {
+    /// Pool.
+    pub pool: DbPool,
+    /// Booking actors.
+    pub desk: BookingDesk,
+    /// Outbound texts.
+    pub outbox: Addr<SmsOutbox>,
+    /// The clock.
+    pub clock: Clock,
+}
+
+/// The actor of one conversation.
+pub struct ConversationActor {
+    deps: ConversationDeps,
+    tenant: TenantId,
+    key: String,
+    channel: Channel,
+    last_seen: Instant,
+}
+
+impl Actor for ConversationActor {
+    type Context = Context<Self>;
+
+    fn started(&mut self, ctx: &mut Self::Context) {
+        ctx.run_interval(IDLE_STOP / 4, |act, ctx| {
+            if act.last_seen.elapsed() >= IDLE_STOP {
+                tracing::debug!(tenant_id = %act.tenant, "conversation idle; stopping");
+                ctx.stop();
+            }
+        });
+    }
+}
+
+impl Supervised for ConversationActor {}
+
+async fn run_turn(
+    deps: ConversationDeps,
+    tenant: TenantId,
+    key: String,
+    channel: Channel,
+    request: AgentRequest,
+) -> Result<(AgentResponse, Thread), ToolError> {
+    let db = TenantDb::new(deps.pool.clone(), tenant.clone());
+    let thread = store::thread(&db, &key, channel.as_str()).await?;
+    let stored = store::load_state(&db, thread.conversation_id).await?;
+    let mut state: ConversationState = serde_json::from_value(stored).unwrap_or_default();
+    let tools = DbTools::load(
+        db.clone(),
+        deps.desk.clone(),
+        deps.outbox.clone(),
+        deps.clock.clone(),
+        channel.as_str(),
+    )
+    .await?;
+    let phone = request.phone.as_ref().map(E164::as_str);
+    let mut response = handle_turn(&mut state, &request.text, phone, &tools, (deps.clock)()).await;
+    response.conversation_id = Some(thread.conversation_id);
+    let handed_off = response
+        .next_actions
+        .iter()
+        .any(|a| matches!(a, NextAction::Handoff { .. }));
+    let saved = serde_json::to_value(&state).unwrap_or_default();
+    store::save_state(&db, thread.conversation_id, saved, handed_off).await?;
+    Ok((response, thread))
+}
+
+impl Handler<Turn> for ConversationActor {
+    type Result = AtomicResponse<Self, Result<AgentResponse, ToolError>>;
+
+    fn handle(&mut self, msg: Turn, _: &mut Self::Context) -> Self::Result {
+        self.last_seen = Instant::now();
+        let (deps, tenant, key, channel) = (
+            self.deps.clone(),
+            self.tenant.clone(),
+            self.key.clone(),
+            self.channel,
+        );
+        let request = msg.request;
+        let reply_to = msg.reply_to;
+        let work = async move {
+            let phone = request.phone.clone();
+            let (response, thread) =
+                run_turn(deps.clone(), tenant.clone(), key, channel, request).await?;
+            let late = match reply_to {
+                Some(tx) => tx.send(response.clone()).is_err(),
+                None => false,
+            };
+            if late && channel == Channel::Sms && !response.reply.is_empty() {
+                if let Some(to) = phone {
+                    let send = SendSms {
+                        tenant: tenant.clone(),
+                        to,
+                        body: response.reply.clone(),
+                        purpose: "reply".to_owned(),
+                        conversation_id: Some(thread.conversation_id),
+                        customer_id: Some(thread.customer_id),
+                    };
+                    match deps.outbox.send(send).await {
+                        Ok(Ok(q)) => {
+                            tracing::info!(tenant_id = %tenant, message_id = q.message_id, "late reply sent through the outbox")
+                        }
+                        Ok(Err(e)) => {
+                            tracing::error!(tenant_id = %tenant, error = %e, "late reply not stored")
+                        }
+                        Err(e) => {
+                            tracing::error!(tenant_id = %tenant, error = %e, "outbox unavailable for a late reply")
+                        }
+                    }
+                }
+            }
+            Ok(response)
+        };
+        AtomicResponse::new(Box::pin(work.into_actor(self).map(|r, _, _| r)))
+    }
+}
+
+/// A conversation's identity: tenant, customer key, channel.
+type ConversationKey = (TenantId, String, Channel);
+
+/// Finds or starts conversation actors, and records replies sent inline.
+#[derive(Clone)]
+pub struct Conversations {
+    deps: ConversationDeps,
+    actors: Arc<Mutex<HashMap<ConversationKey, Addr<ConversationActor>>>>,
+}
+
+impl Conversations {
+    /// The registry.
+    pub fn new(deps: ConversationDeps) -> Self {
+        Conversations {
+            deps,
+            actors: Arc::new(Mutex::new(HashMap::new())),
+        }
+    }
+
+    /// The actor for a conversation (must run inside the actix system).
+    pub fn actor(&self, tenant: &TenantId, key: &str, channel: Channel) -> Addr<ConversationActor> {
+        let mut actors = match self.actors.lock() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        actors.retain(|_, addr| addr.connected());
+        let id = (tenant.clone(), key.to_owned(), channel);
+        if let Some(addr) = actors.get(&id) {
+            return addr.clone();
+        }
+        let (deps, tenant, key) = (self.deps.clone(), tenant.clone(), key.to_owned());
+        let addr = Supervisor::start(move |_| ConversationActor {
+            deps: deps.clone(),
+            tenant: tenant.clone(),
+            key: key.clone(),
+            channel,
+            last_seen: Instant::now(),
+        });
+        actors.insert(id, addr.clone());
+        addr
+    }
+
+    /// Live conversation actors (for `/metrics`).
+    pub fn live(&self) -> usize {
+        self.actors
+            .lock()
+            .map(|a| a.values().filter(|addr| addr.connected()).count())
+            .unwrap_or(0)
+    }
+
+    /// The single entry point: answers `request` (waiting as long as it takes).
+    pub async fn handle_agent_message(
+        &self,
+        request: AgentRequest,
+    ) -> Result<AgentResponse, ToolError> {
+        let key = conversation_key(&request);
+        let addr = self.actor(&request.tenant_id, &key, request.channel);
+        addr.send(Turn {
+            request,
+            reply_to: None,
+        })
+        .await
+        .map_err(|e| ToolError::Unavailable(e.to_string()))?
+    }
+
+    /// Records an outbound reply that went back inline (TwiML `<Message>`).
+    pub async fn record_inline_reply(
+        &self,
+        tenant: &TenantId,
+        to: &str,
+        from: &str,
+        body: &str,
+    ) -> Result<(), ToolError> {
+        let db = TenantDb::new(self.deps.pool.clone(), tenant.clone());
+        let thread = store::thread(&db, to, Channel::Sms.as_str()).await?;
+        store::record(
+            &db,
+            Recorded {
+                thread,
+                direction: "outbound",
+                from,
+                to,
+                body,
+                twilio_sid: None,
+                status: "sent",
+                purpose: "reply",
+            },
+        )
+        .await?;
+        Ok(())
+    }
+}
+
+/// Who a conversation is with: the phone, or the web visitor id in `context.visitor_id`.
+pub fn conversation_key(request: &AgentRequest) -> String {
+    match &request.phone {
+        Some(phone) => phone.as_str().to_owned(),
+        None => request
+            .context
+            .get("visitor_id")
+            .and_then(|v| v.as_str())
+            .map(|v| format!("web:{v}"))
+            .unwrap_or_else(|| "web:anonymous".to_owned()),
+    }
+}

@@ -1,0 +1,10 @@
+//! Conversations: one supervised `ConversationActor` per (tenant, customer,
+//! channel) runs the agent brain turn by turn — one turn at a time, with
+//! its state persisted in `conversations.state` so a restart loses nothing.
+//! [`Conversations::handle_agent_message`] is the single entry point every
+//! channel calls.
+
+pub mod actor;
+pub mod store;
+
+pub use actor::{ConversationActor, Conversations, Turn};

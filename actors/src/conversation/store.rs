@@ -1,0 +1,185 @@
+//! The rows behind a conversation: the customer, the thread, its state,
+//! and every message in and out.
+
+use diesel::sql_types::{BigInt, Jsonb, Nullable, Text};
+use diesel_async::RunQueryDsl;
+use servicepro_schema::{DbError, TenantDb};
+
+/// The customer and thread a message belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, diesel::QueryableByName)]
+pub struct Thread {
+    /// `customers.id`.
+    #[diesel(sql_type = BigInt)]
+    pub customer_id: i64,
+    /// `conversations.id`.
+    #[diesel(sql_type = BigInt)]
+    pub conversation_id: i64,
+}
+
+const THREAD: &str = "
+WITH c AS (
+    INSERT INTO customers (tenant_id, phone) VALUES (current_setting('app.tenant_id', true), $1)
+    ON CONFLICT (tenant_id, phone) DO UPDATE SET phone = EXCLUDED.phone
+    RETURNING id
+), conv AS (
+    INSERT INTO conversations (tenant_id, customer_id, channel)
+    SELECT current_setting('app.tenant_id', true), id, $2 FROM c
+    ON CONFLICT (tenant_id, customer_id, channel) DO UPDATE SET updated_at = now()
+    RETURNING id, customer_id
+)
+SELECT customer_id, id AS conversation_id FROM conv";
+
+/// Finds or creates the customer with `phone` (or a web visitor key) and
+/// their thread on `channel`.
+pub async fn thread(db: &TenantDb, phone: &str, channel: &str) -> Result<Thread, DbError> {
+    let (phone, channel) = (phone.to_owned(), channel.to_owned());
+    db.transaction(move |tx| {
+        Box::pin(async move {
+            Ok(diesel::sql_query(THREAD)
+                .bind::<Text, _>(&phone)
+                .bind::<Text, _>(&channel)
+                .get_result(tx.conn())
+                .await?)
+        })
+    })
+    .await
+}
+
+#[derive(diesel::QueryableByName)]
+struct StateRow {
+    #[diesel(sql_type = Jsonb)]
+    state: serde_json::Value,
+}
+
+/// The thread's stored brain state.
+pub async fn load_state(db: &TenantDb, conversation_id: i64) -> Result<serde_json::Value, DbError> {
+    db.transaction(move |tx| {
+        Box::pin(async move {
+            let row: StateRow = diesel::sql_query(
+                "SELECT state FROM conversations WHERE tenant_id = current_setting('app.tenant_id', true) AND id = $1",
+            )
+            .bind::<BigInt, _>(conversation_id)
+            .get_result(tx.conn())
+            .await?;
+            Ok(row.state)
+        })
+    })
+    .await
+}
+
+/// Saves the brain state (and marks the handoff time once, when handed off).
+pub async fn save_state(
+    db: &TenantDb,
+    conversation_id: i64,
+    state: serde_json::Value,
+    handed_off: bool,
+) -> Result<(), DbError> {
+    db.transaction(move |tx| {
+        Box::pin(async move {
+            diesel::sql_query(
+                "UPDATE conversations SET state = $2, updated_at = now(), \
+                   handed_off_at = CASE WHEN $3 THEN COALESCE(handed_off_at, now()) ELSE handed_off_at END \
+                 WHERE tenant_id = current_setting('app.tenant_id', true) AND id = $1",
+            )
+            .bind::<BigInt, _>(conversation_id)
+            .bind::<Jsonb, _>(&state)
+            .bind::<diesel::sql_types::Bool, _>(handed_off)
+            .execute(tx.conn())
+            .await?;
+            Ok(())
+        })
+    })
+    .await
+}
+
+/// A message to record.
+#[derive(Debug, Clone)]
+pub struct Recorded<'a> {
+    /// Thread.
+    pub thread: Thread,
+    /// `inbound` or `outbound`.
+    pub direction: &'a str,
+    /// Sender.
+    pub from: &'a str,
+    /// Recipient.
+    pub to: &'a str,
+    /// Text.
+    pub body: &'a str,
+    /// Twilio SID (inbound: dedupe key).
+    pub twilio_sid: Option<&'a str>,
+    /// Status.
+    pub status: &'a str,
+    /// Purpose.
+    pub purpose: &'a str,
+}
+
+#[derive(diesel::QueryableByName)]
+struct Id {
+    #[diesel(sql_type = BigInt)]
+    id: i64,
+}
+
+/// Records a message; `None` when a message with the same Twilio SID is
+/// already stored (a repeated webhook).
+pub async fn record(db: &TenantDb, m: Recorded<'_>) -> Result<Option<i64>, DbError> {
+    let (direction, from, to, body, sid, status, purpose) = (
+        m.direction.to_owned(),
+        m.from.to_owned(),
+        m.to.to_owned(),
+        m.body.to_owned(),
+        m.twilio_sid.map(str::to_owned),
+        m.status.to_owned(),
+        m.purpose.to_owned(),
+    );
+    let thread = m.thread;
+    db.transaction(move |tx| {
+        Box::pin(async move {
+            let ids: Vec<Id> = diesel::sql_query(
+                "INSERT INTO messages (tenant_id, conversation_id, customer_id, direction, from_number, to_number, body, twilio_sid, status, purpose) \
+                 VALUES (current_setting('app.tenant_id', true), $1, $2, $3, $4, $5, $6, $7, $8, $9) \
+                 ON CONFLICT (tenant_id, twilio_sid) DO NOTHING RETURNING id",
+            )
+            .bind::<BigInt, _>(thread.conversation_id)
+            .bind::<BigInt, _>(thread.customer_id)
+            .bind::<Text, _>(&direction)
+            .bind::<Text, _>(&from)
+            .bind::<Text, _>(&to)
+            .bind::<Text, _>(&body)
+            .bind::<Nullable<Text>, _>(sid.as_deref())
+            .bind::<Text, _>(&status)
+            .bind::<Text, _>(&purpose)
+            .load(tx.conn())
+            .await?;
+            if direction == "inbound" && !ids.is_empty() {
+                diesel::sql_query(
+                    "INSERT INTO usage_events (tenant_id, kind, quantity, source_key) \
+                     VALUES (current_setting('app.tenant_id', true), 'sms_in', 1, $1) ON CONFLICT DO NOTHING",
+                )
+                .bind::<Text, _>(sid.clone().unwrap_or_else(|| ids.iter().map(|i| format!("message:{}", i.id)).collect()))
+                .execute(tx.conn())
+                .await?;
+            }
+            Ok(ids.into_iter().next().map(|i| i.id))
+        })
+    })
+    .await
+}
+
+/// Sets the customer's opt-out flag (STOP / START).
+pub async fn set_opt_out(db: &TenantDb, phone: &str, opted_out: bool) -> Result<(), DbError> {
+    let phone = phone.to_owned();
+    db.transaction(move |tx| {
+        Box::pin(async move {
+            diesel::sql_query(
+                "INSERT INTO customers (tenant_id, phone, sms_opted_out) VALUES (current_setting('app.tenant_id', true), $1, $2) \
+                 ON CONFLICT (tenant_id, phone) DO UPDATE SET sms_opted_out = EXCLUDED.sms_opted_out, updated_at = now()",
+            )
+            .bind::<Text, _>(&phone)
+            .bind::<diesel::sql_types::Bool, _>(opted_out)
+            .execute(tx.conn())
+            .await?;
+            Ok(())
+        })
+    })
+    .await
+}

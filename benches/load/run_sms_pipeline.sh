@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# SMS pipeline load: signed inbound texts → stored, deduped, answered by the
+# offline agent brain (inline TwiML reply), measured with wrk on loopback;
+# then pgbench's single-row INSERT throughput on the same PostgreSQL in the
+# same run, and the pipeline as a ratio of it.
+# Usage: benches/load/run_sms_pipeline.sh [duration] [connections]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+duration=${1:-20s}
+connections=${2:-32}
+port=18091
+db=servicepro_smsload_$$
+token=load-test-auth-token
+root=load-test-root-token-0123456789
+cargo build --release --bin servicepro 2>/dev/null
+psql -qh 127.0.0.1 -U postgres -c "CREATE DATABASE $db"
+trap 'kill $server 2>/dev/null || true; sleep 1; psql -qh 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)"' EXIT
+DATABASE_URL=postgres://postgres@127.0.0.1:5432/$db SERVICEPRO_BIND=127.0.0.1:$port \
+  SERVICEPRO_PUBLIC_URL=http://127.0.0.1:$port TWILIO_AUTH_TOKEN=$token SERVICEPRO_ROOT_TOKEN=$root RUST_LOG=warn \
+  "${CARGO_TARGET_DIR:-target}/release/servicepro" serve & server=$!
+for _ in $(seq 1 50); do curl -sf localhost:$port/readyz >/dev/null && break; sleep 0.2; done
+curl -sf -XPOST localhost:$port/api/admin/tenants -H "Authorization: Bearer $root" -d '{"id":"load","name":"Load Detailing","industry":"mobile-detailing","plan_tier":"elite","status":"active","phone_number":"+19185550100","ivr_mode":"ivr","forward_to":"+19185550199"}' >/dev/null
+requests=$(mktemp)
+python3 benches/load/make_signed_texts.py $token "http://127.0.0.1:$port/twilio/sms/incoming" +19185550100 100000 "$requests"
+echo "== SMS pipeline (wrk)"
+wrk -t2 -c"$connections" -d"$duration" --latency -s benches/load/signed_texts.lua "http://127.0.0.1:$port" -- "$requests" | tee /tmp/sms_wrk.txt
+echo "inbound stored: $(psql -qtAh 127.0.0.1 -U postgres -d $db -c "SELECT count(*) FROM messages WHERE direction = 'inbound'")," \
+     "replies: $(psql -qtAh 127.0.0.1 -U postgres -d $db -c "SELECT count(*) FROM messages WHERE direction = 'outbound'")"
+kill $server; wait $server 2>/dev/null || true
+echo "== pgbench single-row INSERT, same connections"
+psql -qh 127.0.0.1 -U postgres -d $db -c "CREATE TABLE bench_insert (id bigserial PRIMARY KEY, tenant_id text, body text, created_at timestamptz DEFAULT now())"
+script=$(mktemp)
+echo "INSERT INTO bench_insert (tenant_id, body) VALUES ('load', 'hi how much is a full detail');" > "$script"
+pgbench -h 127.0.0.1 -U postgres -n -c"$connections" -j2 -T"${duration%s}" -f "$script" $db | tee /tmp/sms_pgbench.txt
+sms=$(awk '/Requests\/sec/ {print $2}' /tmp/sms_wrk.txt)
+pg=$(awk '/^tps/ {print $3}' /tmp/sms_pgbench.txt)
+python3 -c "print(f'SMS pipeline {float(\"$sms\"):.0f} texts/s vs pgbench {float(\"$pg\"):.0f} inserts/s: ratio {float(\"$sms\")/float(\"$pg\"):.1%}')"

@@ -1,0 +1,2 @@
+DROP TABLE IF EXISTS kb_entries;
+DROP TABLE IF EXISTS appointments;

@@ -1,0 +1,89 @@
+//! Root views of one tenant's bookings and transcripts, so they can be
+//! checked from outside: `GET /api/admin/tenants/{id}/appointments` and
+//! `GET /api/admin/tenants/{id}/conversations/{phone}`.
+
+use crate::auth::RootAdmin;
+use crate::error::ApiError;
+use crate::state::AppState;
+use actix_web::{web, HttpResponse};
+use chrono::{DateTime, Utc};
+use diesel::{BoolExpressionMethods, ExpressionMethods, QueryDsl, SelectableHelper};
+use diesel_async::RunQueryDsl;
+use servicepro_actors::appointments::store;
+use servicepro_schema::models::MessageRow;
+use servicepro_schema::root_db::AuditEntry;
+use servicepro_schema::schema::{customers, messages};
+use servicepro_schema::{TenantId, E164};
+
+async fn audited(state: &AppState, action: &str, tenant: &TenantId) -> Result<(), ApiError> {
+    state
+        .root_db
+        .transaction(
+            AuditEntry::new(RootAdmin::ACTOR, action, Some(tenant)),
+            |_| Box::pin(async { Ok(()) }),
+        )
+        .await?;
+    Ok(())
+}
+
+/// `GET /api/admin/tenants/{id}/appointments`: every appointment, oldest first.
+pub async fn appointments(
+    _admin: RootAdmin,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let tenant = TenantId::parse(&path.into_inner()).map_err(|_| ApiError::not_found("tenant"))?;
+    audited(&state, "tenant.appointments", &tenant).await?;
+    let from = DateTime::<Utc>::MIN_UTC;
+    let rows = store::list_from(&state.tenant_db(tenant), from).await?;
+    let list: Vec<serde_json::Value> = rows
+        .into_iter()
+        .map(|a| {
+            serde_json::json!({
+                "id": a.id, "service": a.service_name, "service_id": a.service_id, "crew": a.crew,
+                "starts_at": a.starts_at, "ends_at": a.ends_at, "price_cents": a.price_cents,
+                "address": a.address, "status": a.status, "customer_phone": a.customer_phone,
+            })
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "appointments": list })))
+}
+
+/// `GET /api/admin/tenants/{id}/conversations/{phone}`: every message with that number.
+pub async fn conversation(
+    _admin: RootAdmin,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, phone) = path.into_inner();
+    let tenant = TenantId::parse(&id).map_err(|_| ApiError::not_found("tenant"))?;
+    let phone = E164::parse(&phone).map_err(|e| ApiError::invalid_field("phone", e.to_string()))?;
+    audited(&state, "tenant.conversation", &tenant).await?;
+    let number = phone.as_str().to_owned();
+    let rows: Vec<MessageRow> = state
+        .tenant_db(tenant)
+        .transaction(move |tx| {
+            Box::pin(async move {
+                let customer: Vec<i64> = tx
+                    .scope(customers::table)
+                    .filter(customers::phone.eq(&number))
+                    .select(customers::id)
+                    .load(tx.conn())
+                    .await?;
+                Ok(tx
+                    .scope(messages::table)
+                    .filter(
+                        messages::customer_id
+                            .eq_any(customer)
+                            .or(messages::to_number.eq(&number))
+                            .or(messages::from_number.eq(&number)),
+                    )
+                    .order((messages::created_at, messages::id))
+                    .select(MessageRow::as_select())
+                    .load(tx.conn())
+                    .await?)
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "phone": phone, "messages": rows })))
+}

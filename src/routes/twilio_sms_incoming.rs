@@ -1,0 +1,253 @@
+//! `POST /twilio/sms/incoming`: every text to every tenant's number.
+//!
+//! Order matters: verify the signature, then store the message before
+//! anything else (Twilio does not retry; a text we accepted must never be
+//! lost), dedupe by `MessageSid`, honour carrier keywords (STOP, START,
+//! HELP), apply the tier gate, and only then ask the agent — replying
+//! inline with TwiML `<Message>` when the answer is ready within
+//! [`REPLY_DEADLINE`], else the conversation actor texts it afterwards.
+
+use crate::error::ApiError;
+use crate::routes::twiml_response::{empty, twiml};
+use crate::state::AppState;
+use crate::twilio_webhook::{verify, TenantFrom};
+use actix_web::{web, HttpRequest, HttpResponse};
+use servicepro_actors::brain::agent::{AgentRequest, Channel, UserRole};
+use servicepro_actors::brain::nlu::{carrier_keyword, normalize, CarrierKeyword};
+use servicepro_actors::conversation::store::{self, Recorded};
+use servicepro_actors::conversation::Turn;
+use servicepro_actors::messaging::SendSms;
+use servicepro_actors::packs::{self, SmsTemplateKey};
+use servicepro_actors::tenant_context::TenantContext;
+use servicepro_actors::twilio::twiml::{Message, Response};
+use servicepro_schema::{Feature, TenantId, E164};
+use std::time::Duration;
+
+/// How long the webhook waits for the agent before answering Twilio with
+/// no inline reply (Twilio gives up at 15 s).
+pub const REPLY_DEADLINE: Duration = Duration::from_secs(8);
+
+fn compliance_reply(ctx: &TenantContext, key: SmsTemplateKey) -> String {
+    let owner = ctx
+        .config
+        .as_ref()
+        .and_then(|c| c.owner_phone.clone())
+        .unwrap_or_default();
+    let business = ctx.tenant.name.as_str();
+    packs::pack(&ctx.tenant.industry)
+        .ok()
+        .and_then(|p| p.render_sms(key, &[("business_name", business), ("owner_phone", &owner)]).ok())
+        .unwrap_or_else(|| match key {
+            SmsTemplateKey::OptOutConfirmation => format!("{business}: you're unsubscribed and will get no more texts. Reply START to resubscribe."),
+            _ => format!("{business}: reply with your question, or call {owner}. Reply STOP to opt out."),
+        })
+}
+
+/// `POST /twilio/sms/incoming`.
+pub async fn incoming(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let hook = verify(&state, &req, &body, TenantFrom::NumberFields(&["To"])).await?;
+    let sid = hook.require("MessageSid")?.to_owned();
+    let from_raw = hook.require("From")?.to_owned();
+    let text = hook.form.get("Body").unwrap_or_default().to_owned();
+    let Some(ctx) = &hook.tenant else {
+        tracing::warn!(sid = %sid, to = hook.form.get("To"), "text to a number no tenant owns");
+        return Ok(empty());
+    };
+    let tenant =
+        TenantId::parse(&ctx.tenant.id).map_err(|_| ApiError::bad_request("invalid tenant"))?;
+    let db = state.tenant_db(tenant.clone());
+    let our_number = ctx.phone_number().unwrap_or_default().to_owned();
+    let thread = store::thread(&db, &from_raw, Channel::Sms.as_str()).await?;
+    let stored = store::record(
+        &db,
+        Recorded {
+            thread,
+            direction: "inbound",
+            from: &from_raw,
+            to: &our_number,
+            body: &text,
+            twilio_sid: Some(&sid),
+            status: "received",
+            purpose: "customer",
+        },
+    )
+    .await?;
+    if stored.is_none() {
+        tracing::info!(tenant_id = %tenant, sid = %sid, "duplicate inbound text ignored");
+        return Ok(empty());
+    }
+    tracing::info!(tenant_id = %tenant, sid = %sid, "inbound text stored");
+    let opted_out = customer_opted_out(&state, &tenant, &from_raw).await?;
+    match carrier_keyword(&normalize(&text)) {
+        Some(CarrierKeyword::OptOut) => {
+            store::set_opt_out(&db, &from_raw, true).await?;
+            tracing::info!(tenant_id = %tenant, "number opted out");
+            return Ok(inline(
+                &state,
+                &tenant,
+                &from_raw,
+                &our_number,
+                compliance_reply(ctx, SmsTemplateKey::OptOutConfirmation),
+            )
+            .await);
+        }
+        Some(CarrierKeyword::OptIn) => {
+            store::set_opt_out(&db, &from_raw, false).await?;
+            let line = format!(
+                "{}: you're subscribed again. Text us any time!",
+                ctx.tenant.name
+            );
+            return Ok(inline(&state, &tenant, &from_raw, &our_number, line).await);
+        }
+        Some(CarrierKeyword::Yes) if opted_out => {
+            store::set_opt_out(&db, &from_raw, false).await?;
+            let line = format!(
+                "{}: you're subscribed again. Text us any time!",
+                ctx.tenant.name
+            );
+            return Ok(inline(&state, &tenant, &from_raw, &our_number, line).await);
+        }
+        Some(CarrierKeyword::Help) if !opted_out => {
+            return Ok(inline(
+                &state,
+                &tenant,
+                &from_raw,
+                &our_number,
+                compliance_reply(ctx, SmsTemplateKey::HelpReply),
+            )
+            .await);
+        }
+        _ => {}
+    }
+    if opted_out {
+        tracing::info!(tenant_id = %tenant, "text from an opted-out number stored; no reply");
+        return Ok(empty());
+    }
+    if !ctx.tenant.has_feature(Feature::AiSmsAgent) {
+        notify_owner_of_text(&state, ctx, &tenant, &from_raw, &text).await;
+        return Ok(empty());
+    }
+    let Ok(phone) = E164::parse(&from_raw) else {
+        return Ok(empty());
+    };
+    let request = AgentRequest {
+        tenant_id: tenant.clone(),
+        channel: Channel::Sms,
+        role: UserRole::Customer,
+        text,
+        conversation_id: Some(thread.conversation_id),
+        phone: Some(phone),
+        context: serde_json::Value::Null,
+    };
+    let (tx, mut rx) = tokio::sync::oneshot::channel();
+    let actor = state.conversations.actor(&tenant, &from_raw, Channel::Sms);
+    if let Err(e) = actor.try_send(Turn {
+        request,
+        reply_to: Some(tx),
+    }) {
+        tracing::error!(tenant_id = %tenant, error = %e, "conversation busy; text stored, owner notified");
+        notify_owner_of_text(
+            &state,
+            ctx,
+            &tenant,
+            &from_raw,
+            hook.form.get("Body").unwrap_or_default(),
+        )
+        .await;
+        return Ok(empty());
+    }
+    let reply = match tokio::time::timeout(REPLY_DEADLINE, &mut rx).await {
+        Ok(Ok(response)) => Some(response),
+        _ => {
+            rx.close();
+            rx.try_recv().ok()
+        }
+    };
+    match reply {
+        Some(response) if !response.reply.is_empty() => {
+            Ok(inline(&state, &tenant, &from_raw, &our_number, response.reply).await)
+        }
+        Some(_) => Ok(empty()),
+        None => {
+            tracing::info!(tenant_id = %tenant, "reply not ready in time; it will be texted");
+            Ok(empty())
+        }
+    }
+}
+
+async fn customer_opted_out(
+    state: &AppState,
+    tenant: &TenantId,
+    phone: &str,
+) -> Result<bool, ApiError> {
+    use diesel::{ExpressionMethods, OptionalExtension, QueryDsl};
+    use diesel_async::RunQueryDsl;
+    use servicepro_schema::schema::customers;
+    let phone = phone.to_owned();
+    Ok(state
+        .tenant_db(tenant.clone())
+        .transaction(move |tx| {
+            Box::pin(async move {
+                Ok(tx
+                    .scope(customers::table)
+                    .filter(customers::phone.eq(phone))
+                    .select(customers::sms_opted_out)
+                    .first::<bool>(tx.conn())
+                    .await
+                    .optional()?
+                    .unwrap_or(false))
+            })
+        })
+        .await?)
+}
+
+/// Answers with a TwiML `<Message>` and records it.
+async fn inline(
+    state: &AppState,
+    tenant: &TenantId,
+    to: &str,
+    from: &str,
+    body: String,
+) -> HttpResponse {
+    if let Err(e) = state
+        .conversations
+        .record_inline_reply(tenant, to, from, &body)
+        .await
+    {
+        tracing::error!(tenant_id = %tenant, error = %e, "inline reply not recorded");
+    }
+    twiml(Response::new().message(Message::new(body)))
+}
+
+async fn notify_owner_of_text(
+    state: &AppState,
+    ctx: &TenantContext,
+    tenant: &TenantId,
+    from: &str,
+    text: &str,
+) {
+    let Some(owner) = ctx
+        .config
+        .as_ref()
+        .and_then(|c| c.owner_phone.as_deref())
+        .and_then(|p| E164::parse(p).ok())
+    else {
+        tracing::warn!(tenant_id = %tenant, "no owner phone: text stored without notice");
+        return;
+    };
+    let send = SendSms {
+        tenant: tenant.clone(),
+        to: owner,
+        body: format!("New text from {from}: {text}"),
+        purpose: "owner_notice".to_owned(),
+        conversation_id: None,
+        customer_id: None,
+    };
+    if let Err(e) = state.outbox.send(send).await {
+        tracing::error!(tenant_id = %tenant, error = %e, "owner notice not queued");
+    }
+}

@@ -1,0 +1,184 @@
+//! The SMS channel: every inbound text is stored first and once, carrier
+//! keywords are honoured, the tier gate holds, and the agent's reply goes
+//! back inline as TwiML `<Message>`.
+
+use crate::support::tenants::{TenantSpec, OWNER_CELL};
+use crate::support::twilio_client::ACCOUNT_SID;
+use crate::support::TestApp;
+use std::time::Duration;
+
+const CUSTOMER: &str = "+14155550777";
+const NUMBER: &str = "+19185550100";
+
+async fn text(app: &TestApp, sid: &str, body: &str) -> String {
+    let res = app
+        .twilio_post(
+            "/twilio/sms/incoming",
+            &[
+                ("AccountSid", ACCOUNT_SID),
+                ("MessageSid", sid),
+                ("From", CUSTOMER),
+                ("To", NUMBER),
+                ("Body", body),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    res.text().await.unwrap()
+}
+
+#[actix_web::test]
+async fn a_text_is_stored_once_and_answered_inline() {
+    let app = TestApp::spawn().await;
+    app.create_tenant(TenantSpec::default()).await;
+    let doc = text(&app, "SM_in_1", "hi, what do you charge for a full detail?").await;
+    assert!(
+        doc.contains("<Message>") && doc.ends_with("</Message></Response>"),
+        "{doc}"
+    );
+    let again = text(&app, "SM_in_1", "hi, what do you charge for a full detail?").await;
+    assert!(
+        !again.contains("<Message>"),
+        "a repeated webhook is not answered twice: {again}"
+    );
+    assert_eq!(app.count("messages WHERE direction = 'inbound' AND twilio_sid = 'SM_in_1' AND status = 'received'").await, 1);
+    assert_eq!(
+        app.count("messages WHERE direction = 'outbound' AND purpose = 'reply'")
+            .await,
+        1
+    );
+    assert_eq!(app.count("messages m JOIN conversations c ON c.tenant_id = m.tenant_id AND c.id = m.conversation_id JOIN customers u ON u.tenant_id = c.tenant_id AND u.id = c.customer_id WHERE u.phone = '+14155550777' AND c.channel = 'sms'").await, 2, "both linked to the conversation and customer");
+    assert_eq!(
+        app.count("usage_events WHERE kind = 'sms_in' AND source_key = 'SM_in_1'")
+            .await,
+        1
+    );
+}
+
+#[actix_web::test]
+async fn stop_means_nothing_more_until_start() {
+    let app = TestApp::spawn().await;
+    app.create_tenant(TenantSpec::default()).await;
+    let doc = text(&app, "SM_s1", "STOP").await;
+    assert!(doc.contains("<Message>") && doc.contains("START"), "{doc}");
+    assert_eq!(
+        app.count("customers WHERE phone = '+14155550777' AND sms_opted_out")
+            .await,
+        1
+    );
+    let doc = text(&app, "SM_s2", "can i book a wash").await;
+    assert!(
+        !doc.contains("<Message>"),
+        "no reply to an opted-out number: {doc}"
+    );
+    assert_eq!(
+        app.count("messages WHERE twilio_sid = 'SM_s2'").await,
+        1,
+        "still stored"
+    );
+    let refused = app
+        .state
+        .outbox
+        .send(servicepro_actors::messaging::SendSms {
+            tenant: servicepro_schema::TenantId::parse("acme").unwrap(),
+            to: servicepro_schema::E164::parse(CUSTOMER).unwrap(),
+            body: "promo".into(),
+            purpose: "reply".into(),
+            conversation_id: None,
+            customer_id: None,
+        })
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        refused.status, "refused",
+        "the outbox refuses opted-out numbers too"
+    );
+    let doc = text(&app, "SM_s3", "START").await;
+    assert!(doc.contains("<Message>"), "{doc}");
+    assert_eq!(
+        app.count("customers WHERE phone = '+14155550777' AND NOT sms_opted_out")
+            .await,
+        1
+    );
+    actix_web::rt::time::sleep(Duration::from_millis(200)).await;
+    assert!(
+        app.twilio.messages().is_empty(),
+        "compliance replies go inline, nothing through the API"
+    );
+}
+
+#[actix_web::test]
+async fn help_names_the_business() {
+    let app = TestApp::spawn().await;
+    app.create_tenant(TenantSpec::default()).await;
+    let doc = text(&app, "SM_h", "help").await;
+    assert!(
+        doc.contains("Acme Detailing") && doc.contains("STOP"),
+        "{doc}"
+    );
+    let cancel_appointment = text(&app, "SM_c", "cancel my appointment").await;
+    assert_eq!(
+        app.count("customers WHERE phone = '+14155550777' AND sms_opted_out")
+            .await,
+        0,
+        "not a carrier keyword: {cancel_appointment}"
+    );
+}
+
+#[actix_web::test]
+async fn without_the_ai_agent_the_owner_is_notified_and_nothing_is_replied() {
+    let app = TestApp::spawn().await;
+    app.create_tenant(TenantSpec {
+        plan_tier: "starter",
+        ..TenantSpec::default()
+    })
+    .await;
+    let doc = text(&app, "SM_st", "do you do boats?").await;
+    assert!(!doc.contains("<Message>"), "{doc}");
+    assert_eq!(app.count("messages WHERE twilio_sid = 'SM_st'").await, 1);
+    let sent = app
+        .twilio
+        .wait_for_messages(1, Duration::from_secs(10))
+        .await;
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].field("To"), Some(OWNER_CELL));
+    assert!(sent[0].field("Body").unwrap().contains("do you do boats?"));
+}
+
+#[actix_web::test]
+async fn web_chat_uses_the_same_brain() {
+    let app = TestApp::spawn().await;
+    app.create_tenant(TenantSpec::default()).await;
+    let res = app
+        .client
+        .post(app.url("/api/agent/messages"))
+        .json(&serde_json::json!({ "tenant_id": "acme", "message": "how much is an interior detail?", "visitor_id": "v-123" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert!(
+        body["reply"].as_str().is_some_and(|r| !r.is_empty()),
+        "{body}"
+    );
+    assert!(body["conversation_id"].is_number());
+    assert_eq!(app.count("conversations WHERE channel = 'web'").await, 1);
+    let missing = app
+        .client
+        .post(app.url("/api/agent/messages"))
+        .json(&serde_json::json!({ "tenant_id": "acme", "message": "hi" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), 422);
+    let unknown = app
+        .client
+        .post(app.url("/api/agent/messages"))
+        .json(&serde_json::json!({ "tenant_id": "nobody", "message": "hi", "visitor_id": "v" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unknown.status(), 404);
+}
