@@ -151,3 +151,16 @@ async fn a_handoff_before_a_timeout_is_confirmed() {
         }]
     );
 }
+
+#[tokio::test]
+async fn carrier_keywords_never_reach_the_model() {
+    let server = FakeChatServer::start(vec![FakeReply::text("Sorry to see you go!")])
+        .await
+        .expect("fake");
+    let tools = MemTools::new();
+    let mut state = LlmState::default();
+    let (reply, _, used) = turn(&brain(&server), &mut state, &tools, "STOP").await;
+    assert!(used && reply == "offline answer");
+    assert!(server.requests().is_empty());
+    assert!(state.messages.is_empty());
+}
