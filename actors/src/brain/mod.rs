@@ -3,5 +3,6 @@
 pub mod agent;
 pub mod db_tools;
 pub mod engine;
+pub mod llm;
 pub mod nlu;
 pub mod tools;

@@ -25,14 +25,19 @@ impl CallActor {
         self.redirect(CallEnd::FallbackToIvr(cause), ctx);
     }
 
-    /// Closes the AI leg and redirects the live call; the call ends when the redirect
+    /// Redirects the live call; the call ends when the redirect
     /// completes (or when Twilio stops the stream first). A failed transfer to a person
     /// falls back to the IVR, which offers a person too.
     fn redirect(&mut self, end: CallEnd, ctx: &mut Context<Self>) {
         if matches!(self.phase, Phase::Redirecting(_) | Phase::Finished) {
             return;
         }
-        self.link.close(ctx);
+        if end != CallEnd::HandedOff {
+            // The AI leg failed: nothing more is coming from it. A transfer keeps the
+            // session until the redirect is done, so the model's last words (and the
+            // handoff's tool output) still get through.
+            self.link.close(ctx);
+        }
         self.transcript.commit_partials();
         let Some(call_sid) = self.call_sid.clone() else {
             self.end_call(end, ctx);

@@ -2,8 +2,9 @@
 //! events (untouched μ-law, or PCM16 24 kHz through the media crate) and wait in a
 //! bounded queue until the provider session takes them. While the session is opening
 //! (or reopening) the queue holds the early audio; when the provider is slower than
-//! real time the oldest frames go first. Nothing ever blocks and nothing grows without
-//! bound.
+//! real time (more than `MAX_IN_FLIGHT` frames handed over and not yet
+//! written to its socket) the frames wait here and the oldest go first. Nothing ever
+//! blocks and nothing grows without bound.
 
 use std::collections::VecDeque;
 
@@ -90,25 +91,31 @@ impl CallerAudio {
         self.queue.push_back(audio);
     }
 
-    /// Hands queued frames to the provider, oldest first, without waiting. When the
-    /// provider queue is full the frame offered is lost (it was the oldest, so this is
-    /// drop-oldest) and the rest wait for the next pump.
-    pub(crate) fn pump(&mut self, sender: &SessionSender) -> Pumped {
-        while let Some(audio) = self.queue.pop_front() {
+    /// Hands at most `room` queued frames to the provider, oldest first, without
+    /// waiting; returns what happened and how many were handed over. Frames beyond
+    /// `room` wait here (the oldest dropped when new ones arrive). Should the provider
+    /// queue be full anyway, the frame offered is lost and counted.
+    pub(crate) fn pump(&mut self, sender: &SessionSender, room: usize) -> (Pumped, usize) {
+        let mut sent = 0;
+        while sent < room {
+            let Some(audio) = self.queue.pop_front() else {
+                return (Pumped::Drained, sent);
+            };
             match sender.try_send(ClientEvent::InputAudioAppend { audio }) {
-                Ok(()) => {}
+                Ok(()) => sent += 1,
                 Err(TrySendError::Full) => {
                     self.dropped += 1;
-                    return if self.queue.is_empty() {
-                        Pumped::Drained
-                    } else {
-                        Pumped::Backlog
-                    };
+                    break;
                 }
-                Err(TrySendError::Closed) => return Pumped::Closed,
+                Err(TrySendError::Closed) => return (Pumped::Closed, sent),
             }
         }
-        Pumped::Drained
+        let pumped = if self.queue.is_empty() {
+            Pumped::Drained
+        } else {
+            Pumped::Backlog
+        };
+        (pumped, sent)
     }
 
     /// Frames waiting for the provider.

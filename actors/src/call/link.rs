@@ -21,6 +21,14 @@ use crate::realtime::provider::{RealtimeSession, SessionGuard, SessionSender, Tr
 /// room in the provider queue. They are rare; past this many something is stuck.
 const MAX_CONTROL_BACKLOG: usize = 64;
 
+/// Longest a closing session may take to write what it was handed.
+const CLOSE_GRACE: Duration = Duration::from_millis(500);
+
+/// Events handed to the session and not yet written to its socket, past which caller
+/// audio waits in the actor's own queue (where the oldest frames are dropped first)
+/// instead of piling up in the session's: 25 frames, half a second of audio.
+pub(super) const MAX_IN_FLIGHT: u64 = 25;
+
 /// An item of a provider session's event stream.
 #[derive(Debug)]
 pub(super) enum ProviderItem {
@@ -46,6 +54,8 @@ pub(super) struct ProviderLink {
     control: VecDeque<ClientEvent>,
     dropped_control: u64,
     reconnects: u32,
+    /// Events handed to the current session, its opening `session.update` included.
+    handed: u64,
 }
 
 impl ProviderLink {
@@ -85,6 +95,16 @@ impl ProviderLink {
         self.control.push_back(event);
     }
 
+    /// Room for more audio: how far the session's writes are behind what was handed
+    /// to it, below [`MAX_IN_FLIGHT`].
+    fn audio_room(&self) -> usize {
+        let Some(sender) = &self.sender else {
+            return 0;
+        };
+        let in_flight = self.handed.saturating_sub(sender.stats().frames_out);
+        usize::try_from(MAX_IN_FLIGHT.saturating_sub(in_flight)).unwrap_or(0)
+    }
+
     /// Hands queued control events to the session, in order, without waiting.
     fn pump_control(&mut self) -> Pumped {
         let Some(sender) = &self.sender else {
@@ -94,6 +114,7 @@ impl ProviderLink {
             match sender.try_send(event.clone()) {
                 Ok(()) => {
                     self.control.pop_front();
+                    self.handed += 1;
                 }
                 Err(TrySendError::Full) => return Pumped::Backlog,
                 Err(TrySendError::Closed) => return Pumped::Closed,
@@ -102,14 +123,20 @@ impl ProviderLink {
         Pumped::Drained
     }
 
-    /// Closes the session at once (a close frame, then the socket is dropped) and stops
-    /// reading its events. Control events still queued belonged to it and are dropped.
+    /// Closes the session at once and stops reading its events. Events already handed
+    /// to it (a tool output, the last caller audio) are still written: the sender goes
+    /// first, so the session's task drains its queue and closes the socket itself; the
+    /// guard, which would abandon the queue, is dropped only after it did or after
+    /// [`CLOSE_GRACE`]. Control events not yet handed over belonged to this session and
+    /// are dropped.
     pub(super) fn close(&mut self, ctx: &mut Context<CallActor>) {
         if let Some(handle) = self.stream.take() {
             ctx.cancel_future(handle);
         }
         self.sender = None;
-        self.guard = None;
+        if let Some(guard) = self.guard.take() {
+            actix::spawn(linger(guard));
+        }
         self.control.clear();
         if let Some(at) = self.opened_at.take() {
             self.ai_time += at.elapsed();
@@ -125,6 +152,16 @@ impl ProviderLink {
             self.ai_time += at.elapsed();
         }
     }
+}
+
+/// Keeps `guard` until its session's task has written what it was handed and closed
+/// the socket, for at most [`CLOSE_GRACE`].
+async fn linger(guard: SessionGuard) {
+    let deadline = tokio::time::Instant::now() + CLOSE_GRACE;
+    while !guard.is_finished() && tokio::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    drop(guard);
 }
 
 /// Events of one session as a stream ending with [`ProviderItem::Ended`].
@@ -189,6 +226,7 @@ impl CallActor {
                 self.link.sender = Some(sender);
                 self.link.guard = Some(guard);
                 self.link.opened_at = Some(Instant::now());
+                self.link.handed = 1;
                 self.link.stream = Some(ctx.add_stream(events(generation, rx)));
                 self.phase = Phase::Live;
                 self.turn = Turn::default();
@@ -225,8 +263,11 @@ impl CallActor {
         }
         let mut result = self.link.pump_control();
         if result == Pumped::Drained {
+            let room = self.link.audio_room();
             if let Some(sender) = &self.link.sender {
-                result = self.caller.pump(sender);
+                let (pumped, sent) = self.caller.pump(sender, room);
+                self.link.handed += sent as u64;
+                result = pumped;
             }
         }
         if result == Pumped::Backlog && !self.pump_scheduled {

@@ -33,7 +33,7 @@ mod ending;
 mod frames;
 mod inbound;
 mod link;
-mod messages;
+pub(crate) mod messages;
 mod metrics;
 mod outbound;
 mod ports;

@@ -122,6 +122,12 @@ pub(super) fn named_services(u: &Understanding) -> impl Iterator<Item = &TermMat
         .filter(|s| s.score >= 0.6 || !SIZE_WORDS.contains(&s.text.as_str()))
 }
 
+/// Add-ons named by a whole name or alias; a one-word partial match
+/// ("week" for "every 6 weeks") is too weak to add anything.
+fn named_addons(u: &Understanding) -> impl Iterator<Item = &TermMatch> {
+    u.addons.iter().filter(|a| a.score >= 0.6)
+}
+
 /// The timing in the text, minus a clock time that is really the house
 /// number ("at 12 oak st" is not noon).
 fn without_house_number_time(u: &Understanding) -> WhenPreference {
@@ -133,8 +139,17 @@ fn without_house_number_time(u: &Understanding) -> WhenPreference {
     let Ok(n) = number.parse::<u32>() else {
         return when;
     };
-    let said = u.normalized.contains(&format!("at {number} "));
-    if said && time.minute() == 0 && n % 12 == time.hour() % 12 {
+    let mentions = u
+        .normalized
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| *w == number)
+        .count();
+    let same_hour = if n >= 13 {
+        n == time.hour()
+    } else {
+        n % 12 == time.hour() % 12
+    };
+    if mentions == 1 && time.minute() == 0 && same_hour {
         when.time = TimeSpec::Any;
     }
     when
@@ -149,7 +164,7 @@ fn upsell_answer(state: &mut ConversationState, ctx: &Ctx<'_>, ch: &mut Changes)
         return;
     };
     let u = &ctx.u;
-    let named = u.addons.iter().find(|a| a.id == id);
+    let named = named_addons(u).find(|a| a.id == id);
     let yes = u.signals.has(Intent::Affirm) || named.is_some_and(|a| !a.negated);
     let no = u.signals.has(Intent::Deny) || named.is_some_and(|a| a.negated);
     if yes && !no {
@@ -244,7 +259,7 @@ fn addons(state: &mut ConversationState, ctx: &Ctx<'_>) {
     if question_only(u) {
         return;
     }
-    for addon in &u.addons {
+    for addon in named_addons(u) {
         if addon.negated {
             state.addons.retain(|a| *a != addon.id);
             if !state.declined_addons.contains(&addon.id) {

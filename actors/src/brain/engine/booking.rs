@@ -83,13 +83,11 @@ async fn advance(
         }
         return ch.any() || answered || ctx.has(Intent::Book);
     };
-    if ch.service {
-        reply.lead(format!(
-            "Great choice! {} is {}.",
-            service.name,
-            price_phrase(&service)
-        ));
-    }
+    let chosen = format!(
+        "Great choice! {} is {}.",
+        service.name,
+        price_phrase(&service)
+    );
     if ch.upsell_answered {
         reply.lead(
             if state.addons.contains(&state.upsell_offered.unwrap_or(-1)) {
@@ -100,7 +98,10 @@ async fn advance(
         );
     }
     if let Some(q) = details::next_question(ctx.pack, state) {
-        upsell::maybe_offer(state, ctx, reply);
+        if ch.service {
+            reply.lead(chosen);
+        }
+        upsell::maybe_offer(state, ctx, reply, upsell::Place::BeforeQuestion);
         state.awaiting = Awaiting::Detail(q.key.clone());
         reply.main(q.question.clone());
         reply.action(NextAction::CollectInfo {
@@ -109,11 +110,14 @@ async fn advance(
         return ch.any() || answered;
     }
     let Some(address) = state.address.clone() else {
-        upsell::maybe_offer(state, ctx, reply);
+        if ch.service {
+            reply.lead(chosen);
+        }
+        upsell::maybe_offer(state, ctx, reply, upsell::Place::BeforeQuestion);
         state.awaiting = Awaiting::Address;
         reply.main(format!(
             "What's the address for the {}? (Street and city, or ZIP.)",
-            ctx.job_noun()
+            service.name
         ));
         reply.action(NextAction::CollectInfo {
             field: String::from("address"),
@@ -123,7 +127,11 @@ async fn advance(
     if !area_ok(state, ctx, reply, &address).await {
         return true;
     }
-    let intro = format!("your {} at {address}", service.name);
+    let intro = format!(
+        "your {} ({}) at {address}",
+        service.name,
+        price_phrase(&service)
+    );
     let Some(minutes) = ctx.catalog.job_minutes(state) else {
         return false;
     };

@@ -57,7 +57,7 @@ pub(super) async fn offer_times(
         }
     }
     if state.task == Task::Booking {
-        upsell::maybe_offer(state, ctx, reply);
+        upsell::maybe_offer(state, ctx, reply, upsell::Place::AfterList);
     }
     let n = state.offered.len();
     reply.main(format!(

@@ -21,6 +21,9 @@ pub(super) struct Reply {
     aside: Option<String>,
     /// The question or statement that moves the conversation on.
     main: Option<String>,
+    /// A side offer said after the main part (after a list of times);
+    /// dropped first when the reply is too long.
+    tail: Option<String>,
     /// What happened or is awaited.
     pub(super) actions: Vec<NextAction>,
 }
@@ -39,6 +42,11 @@ impl Reply {
         self.aside = Some(text.into());
     }
 
+    /// Sets the side offer said last.
+    pub(super) fn tail(&mut self, text: impl Into<String>) {
+        self.tail = Some(text.into());
+    }
+
     /// Sets the main part, replacing any earlier one.
     pub(super) fn main(&mut self, text: impl Into<String>) {
         self.main = Some(text.into());
@@ -51,7 +59,7 @@ impl Reply {
 
     /// Whether anything at all will be said.
     pub(super) fn is_empty(&self) -> bool {
-        self.main.is_none() && self.lead.is_empty() && self.aside.is_none()
+        self.main.is_none() && self.lead.is_empty() && self.aside.is_none() && self.tail.is_none()
     }
 
     /// Records an action.
@@ -72,6 +80,7 @@ impl Reply {
         let mut parts: Vec<&str> = self.lead.iter().map(String::as_str).collect();
         parts.extend(self.aside.as_deref());
         parts.extend(self.main.as_deref());
+        parts.extend(self.tail.as_deref());
         let full = ascii(&join(parts));
         if full.len() <= MAX_REPLY {
             return full;

@@ -5,6 +5,7 @@ use std::future::Future;
 use chrono::{DateTime, Utc};
 
 use crate::brain::agent::AgentResponse;
+use crate::brain::nlu::{carrier_keyword, normalize, CarrierKeyword};
 use crate::brain::tools::AgentTools;
 
 use super::brain::{LlmBrain, TurnOutcome};
@@ -20,6 +21,9 @@ use super::state::LlmState;
 /// confirmation of those effects and `offline` is not called. `offline`
 /// runs only when nothing was changed, and its reply is recorded in
 /// `state` so the model sees it next turn.
+///
+/// The carrier keywords (STOP, START, HELP), which the SMS channel
+/// answers itself, go straight to `offline` and never to the model.
 pub async fn llm_turn_or_fallback<F, Fut>(
     llm: &LlmBrain,
     state: &mut LlmState,
@@ -33,6 +37,12 @@ where
     F: FnOnce() -> Fut,
     Fut: Future<Output = AgentResponse>,
 {
+    if matches!(
+        carrier_keyword(&normalize(text)),
+        Some(CarrierKeyword::OptOut | CarrierKeyword::OptIn | CarrierKeyword::Help)
+    ) {
+        return offline().await;
+    }
     match llm.turn(state, text, customer_phone, tools, now).await {
         TurnOutcome::Answered { response, usage } => {
             tracing::debug!(

@@ -3,7 +3,9 @@
 //! Completions with tool calling, and the offline engine behind it.
 //!
 //! * [`ChatClient`] calls `POST {base}/v1/chat/completions` (base URL,
-//!   model and timeout configurable).
+//!   model and timeout configurable; [`ChatClient::from_env`] reads
+//!   `OPENAI_API_KEY`, `OPENAI_BASE_URL`, `OPENAI_CHAT_MODEL`,
+//!   `OPENAI_CHAT_TIMEOUT_MS`).
 //! * [`tool_definitions`] are the agent's tools as JSON-schema functions
 //!   ([`realtime_tool_definitions`] in the Realtime API's flat shape, for
 //!   the voice receptionist); [`execute_tool`] runs one call against
@@ -22,6 +24,7 @@
 mod args;
 mod brain;
 mod client;
+mod config;
 mod confirm;
 mod exec_booking;
 mod exec_lookup;
@@ -40,6 +43,7 @@ mod tests;
 
 pub use brain::{LlmBrain, LlmError, TurnOutcome, MAX_TOOL_ROUNDS};
 pub use client::{ChatClient, ChatError, DEFAULT_BASE_URL, DEFAULT_MODEL, DEFAULT_TIMEOUT};
+pub use config::{ENV_API_KEY, ENV_BASE_URL, ENV_MODEL, ENV_TIMEOUT_MS};
 pub use execute::{execute_tool, ToolContext, ToolEffect};
 pub use fallback::llm_turn_or_fallback;
 pub use state::{LlmState, OfferedSlot, HISTORY_MESSAGES, LLM_STATE_VERSION, OFFERED_SLOTS};

@@ -151,3 +151,47 @@ async fn a_handoff_before_a_timeout_is_confirmed() {
         }]
     );
 }
+
+#[tokio::test]
+async fn carrier_keywords_never_reach_the_model() {
+    let server = FakeChatServer::start(vec![FakeReply::text("Sorry to see you go!")])
+        .await
+        .expect("fake");
+    let tools = MemTools::new();
+    let mut state = LlmState::default();
+    let (reply, _, used) = turn(&brain(&server), &mut state, &tools, "STOP").await;
+    assert!(used && reply == "offline answer");
+    assert!(server.requests().is_empty());
+    assert!(state.messages.is_empty());
+}
+
+#[tokio::test]
+async fn falls_back_to_the_real_offline_engine() {
+    use crate::brain::engine::{handle_turn, ConversationState};
+    let server = FakeChatServer::start(vec![FakeReply::raw(500, "down")])
+        .await
+        .expect("fake");
+    let tools = MemTools::new();
+    let stored = json!({"version": 1, "llm": LlmState::new(Some(7)).to_json()});
+    let mut state: ConversationState = serde_json::from_value(stored.clone()).unwrap_or_default();
+    let mut llm_state = LlmState::from_json(&stored["llm"]);
+    let (text, phone, now) = ("how much is a full detail?", Some(PHONE), now());
+    let response = llm_turn_or_fallback(
+        &brain(&server),
+        &mut llm_state,
+        text,
+        phone,
+        &tools,
+        now,
+        || handle_turn(&mut state, text, phone, &tools, now),
+    )
+    .await;
+    assert!(!response.reply.is_empty() && response.reply != "offline answer");
+    assert_eq!(llm_state.conversation_id, Some(7));
+    assert_eq!(llm_state.messages.len(), 2);
+    let mut saved = serde_json::to_value(&state).unwrap_or_default();
+    if let Some(map) = saved.as_object_mut() {
+        map.insert("llm".to_owned(), llm_state.to_json());
+    }
+    assert_eq!(LlmState::from_json(&saved["llm"]), llm_state);
+}
