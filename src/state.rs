@@ -4,6 +4,8 @@
 use crate::config::Config;
 use actix::{Addr, Supervisor};
 use servicepro_actors::appointments::BookingDesk;
+use servicepro_actors::brain::db_tools::SnapshotCache;
+use servicepro_actors::brain::llm::{ChatClient, LlmBrain};
 use servicepro_actors::clock::{system_clock, Clock};
 use servicepro_actors::conversation::actor::ConversationDeps;
 use servicepro_actors::conversation::Conversations;
@@ -47,6 +49,25 @@ pub struct AppState {
     pub conversations: Conversations,
     /// The engine's clock (fixed in tests).
     pub clock: Clock,
+}
+
+/// The LLM brain when `OPENAI_API_KEY` is set (`OPENAI_BASE_URL`,
+/// `OPENAI_CHAT_MODEL` and `OPENAI_CHAT_TIMEOUT_MS` tune it); the offline
+/// brain answers whenever it fails, and alone when no key is set.
+fn llm_brain(config: &Config) -> Option<Arc<LlmBrain>> {
+    let key = config.openai.api_key.clone()?;
+    let lookup = |name: &str| match name {
+        "OPENAI_API_KEY" => Some(key.clone()),
+        other => std::env::var(other).ok(),
+    };
+    match ChatClient::from_lookup(lookup) {
+        Some(Ok(client)) => Some(Arc::new(LlmBrain::new(client))),
+        Some(Err(e)) => {
+            tracing::error!(error = %e, "LLM brain misconfigured; the offline brain answers alone");
+            None
+        }
+        None => None,
+    }
 }
 
 impl AppState {
@@ -109,6 +130,8 @@ impl AppState {
             desk: desk.clone(),
             outbox: outbox.clone(),
             clock: clock.clone(),
+            snapshots: SnapshotCache::default(),
+            llm: llm_brain(&config),
         });
         Ok(AppState {
             desk,

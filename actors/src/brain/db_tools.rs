@@ -94,15 +94,56 @@ impl ServiceArea {
     }
 }
 
-/// The tools for one tenant.
-pub struct DbTools {
+/// What the tools know of a tenant that changes rarely: its profile, pack,
+/// booking rules, service area and built knowledge-base index. Built once
+/// and shared through a [`SnapshotCache`], not rebuilt per message.
+pub struct TenantSnapshot {
     tenant: TenantId,
-    db: TenantDb,
     profile: TenantProfile,
     pack: &'static IndustryPack,
     rules: AvailabilityRules,
     area: ServiceArea,
     kb: KnowledgeBase,
+}
+
+/// How long a tenant snapshot is reused before it is read again (settings
+/// and knowledge-base edits take effect within this time).
+pub const SNAPSHOT_TTL: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Per-tenant snapshots, reused for [`SNAPSHOT_TTL`].
+#[derive(Clone, Default)]
+pub struct SnapshotCache {
+    entries: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<TenantId, (std::time::Instant, std::sync::Arc<TenantSnapshot>)>>>,
+}
+
+impl SnapshotCache {
+    /// The tenant's snapshot, read from the database when missing or stale.
+    pub async fn get(&self, db: &TenantDb) -> Result<std::sync::Arc<TenantSnapshot>, ToolError> {
+        let fresh = |entries: &std::collections::HashMap<TenantId, (std::time::Instant, std::sync::Arc<TenantSnapshot>)>| {
+            entries
+                .get(db.tenant())
+                .filter(|(at, _)| at.elapsed() < SNAPSHOT_TTL)
+                .map(|(_, snap)| snap.clone())
+        };
+        if let Some(snap) = self.entries.lock().ok().and_then(|e| fresh(&e)) {
+            return Ok(snap);
+        }
+        let snap = std::sync::Arc::new(TenantSnapshot::load(db).await?);
+        if let Ok(mut entries) = self.entries.lock() {
+            entries.insert(db.tenant().clone(), (std::time::Instant::now(), snap.clone()));
+        }
+        Ok(snap)
+    }
+}
+
+/// The tools for one tenant.
+pub struct DbTools {
+    snapshot: std::sync::Arc<TenantSnapshot>,
+    tenant: TenantId,
+    db: TenantDb,
+    profile: TenantProfile,
+    pack: &'static IndustryPack,
+    rules: AvailabilityRules,
     desk: BookingDesk,
     outbox: Addr<SmsOutbox>,
     clock: Clock,
@@ -126,16 +167,10 @@ fn info(a: StoredAppointment) -> AppointmentInfo {
     }
 }
 
-impl DbTools {
-    /// Loads the tenant's settings, pack, rules and knowledge base.
-    pub async fn load(
-        db: TenantDb,
-        desk: BookingDesk,
-        outbox: Addr<SmsOutbox>,
-        clock: Clock,
-        channel: &str,
-    ) -> Result<Self, ToolError> {
-        let ctx = TenantContext::load(&db).await.map_err(unavailable)?;
+impl TenantSnapshot {
+    /// Reads the tenant's settings and builds its rules and knowledge base.
+    pub async fn load(db: &TenantDb) -> Result<Self, ToolError> {
+        let ctx = TenantContext::load(db).await.map_err(unavailable)?;
         let pack =
             packs::pack(&ctx.tenant.industry).map_err(|e| ToolError::Invalid(e.to_string()))?;
         let config = ctx.config.clone();
@@ -197,19 +232,44 @@ impl DbTools {
             booking_url: config.as_ref().and_then(|c| c.booking_url.clone()),
             owner_phone: config.as_ref().and_then(|c| c.owner_phone.clone()),
         };
-        Ok(DbTools {
-            tenant,
+        Ok(TenantSnapshot { tenant, profile, pack, rules, area, kb })
+    }
+}
+
+impl DbTools {
+    /// Tools over a freshly read snapshot of the tenant.
+    pub async fn load(
+        db: TenantDb,
+        desk: BookingDesk,
+        outbox: Addr<SmsOutbox>,
+        clock: Clock,
+        channel: &str,
+    ) -> Result<Self, ToolError> {
+        let snapshot = std::sync::Arc::new(TenantSnapshot::load(&db).await?);
+        Ok(Self::with_snapshot(snapshot, db, desk, outbox, clock, channel))
+    }
+
+    /// Tools over a (cached) snapshot.
+    pub fn with_snapshot(
+        snapshot: std::sync::Arc<TenantSnapshot>,
+        db: TenantDb,
+        desk: BookingDesk,
+        outbox: Addr<SmsOutbox>,
+        clock: Clock,
+        channel: &str,
+    ) -> Self {
+        DbTools {
+            tenant: snapshot.tenant.clone(),
+            profile: snapshot.profile.clone(),
+            pack: snapshot.pack,
+            rules: snapshot.rules.clone(),
+            snapshot,
             db,
-            profile,
-            pack,
-            rules,
-            area,
-            kb,
             desk,
             outbox,
             clock,
             channel: channel.to_owned(),
-        })
+        }
     }
 
     /// The tenant's booking rules in force.
@@ -370,7 +430,7 @@ impl AgentTools for DbTools {
         question: &'a str,
     ) -> BoxFuture<'a, Result<Option<KbAnswer>, ToolError>> {
         Box::pin(async move {
-            Ok(self.kb.best_answer(question).map(|e| KbAnswer {
+            Ok(self.snapshot.kb.best_answer(question).map(|e| KbAnswer {
                 question: e.question.clone(),
                 answer: e.answer.clone(),
             }))
@@ -381,7 +441,7 @@ impl AgentTools for DbTools {
         &'a self,
         address: &'a str,
     ) -> BoxFuture<'a, Result<AreaCheck, ToolError>> {
-        Box::pin(async move { Ok(self.area.check(address)) })
+        Box::pin(async move { Ok(self.snapshot.area.check(address)) })
     }
 
     fn check_availability<'a>(

@@ -10,7 +10,8 @@
 use super::store::{self, Recorded, Thread};
 use crate::appointments::BookingDesk;
 use crate::brain::agent::{AgentRequest, AgentResponse, Channel, NextAction};
-use crate::brain::db_tools::DbTools;
+use crate::brain::db_tools::{DbTools, SnapshotCache};
+use crate::brain::llm::{llm_turn_or_fallback, LlmBrain, LlmState};
 use crate::brain::engine::{handle_turn, ConversationState};
 use crate::brain::tools::ToolError;
 use crate::clock::Clock;
@@ -50,6 +51,11 @@ pub struct ConversationDeps {
     pub outbox: Addr<SmsOutbox>,
     /// The clock.
     pub clock: Clock,
+    /// Per-tenant snapshots (settings, rules, knowledge-base index).
+    pub snapshots: SnapshotCache,
+    /// The LLM brain, when an OpenAI key is configured (the offline brain
+    /// answers whenever it fails).
+    pub llm: Option<Arc<LlmBrain>>,
 }
 
 /// The actor of one conversation.
