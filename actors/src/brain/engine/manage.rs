@@ -5,8 +5,8 @@ use chrono::{Duration, NaiveDateTime};
 
 use crate::brain::agent::NextAction;
 use crate::brain::tools::{AppointmentInfo, BookOutcome};
-use crate::packs::SmsTemplateKey;
 
+use super::confirm_text::{cancelled_text, moved_text};
 use super::context::Ctx;
 use super::handoff::trouble;
 use super::offer::{offer_times, picked, present_alternatives, repeat_offer};
@@ -264,71 +264,4 @@ fn target_of(a: AppointmentInfo) -> TargetAppointment {
         duration_minutes: i32::try_from(minutes).unwrap_or(60).max(1),
         address: a.address,
     }
-}
-
-/// The pack's reschedule confirmation, or a plain one.
-fn moved_text(
-    state: &ConversationState,
-    ctx: &Ctx<'_>,
-    info: &AppointmentInfo,
-    target: &TargetAppointment,
-) -> String {
-    let tz = ctx.tz();
-    let date = day_label(local(info.starts_at, tz).date_naive());
-    let time = clock(info.starts_at, tz);
-    let name = state
-        .customer_name
-        .clone()
-        .unwrap_or_else(|| "there".into());
-    let address = info
-        .address
-        .clone()
-        .or_else(|| target.address.clone())
-        .unwrap_or_else(|| "the same address".into());
-    let values = [
-        ("customer_name", name.as_str()),
-        ("service", info.service_name.as_str()),
-        ("date", date.as_str()),
-        ("time", time.as_str()),
-        ("address", address.as_str()),
-        ("business_name", ctx.business()),
-    ];
-    ctx.pack
-        .and_then(|p| {
-            p.render_sms(SmsTemplateKey::RescheduleConfirmation, &values)
-                .ok()
-        })
-        .unwrap_or_else(|| format!("Done! Your {} is now {date} at {time}.", info.service_name))
-}
-
-/// The pack's cancellation confirmation, or a plain one.
-fn cancelled_text(state: &ConversationState, ctx: &Ctx<'_>, info: &AppointmentInfo) -> String {
-    let tz = ctx.tz();
-    let date = day_label(local(info.starts_at, tz).date_naive());
-    let time = clock(info.starts_at, tz);
-    let name = state
-        .customer_name
-        .clone()
-        .unwrap_or_else(|| "there".into());
-    let plain = format!(
-        "Your {} on {date} is cancelled. Text us anytime to book again!",
-        info.service_name
-    );
-    let Some(url) = ctx.profile().booking_url.clone() else {
-        return plain;
-    };
-    let values = [
-        ("customer_name", name.as_str()),
-        ("service", info.service_name.as_str()),
-        ("date", date.as_str()),
-        ("time", time.as_str()),
-        ("business_name", ctx.business()),
-        ("booking_url", url.as_str()),
-    ];
-    ctx.pack
-        .and_then(|p| {
-            p.render_sms(SmsTemplateKey::CancellationConfirmation, &values)
-                .ok()
-        })
-        .unwrap_or(plain)
 }

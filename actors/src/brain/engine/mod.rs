@@ -31,6 +31,7 @@
 mod absorb;
 mod booking;
 mod catalog;
+mod confirm_text;
 mod context;
 mod details;
 mod handoff;

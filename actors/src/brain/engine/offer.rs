@@ -5,13 +5,13 @@ use chrono::{Duration, NaiveDateTime};
 use crate::booking::availability::{OfferNote, Slot, TimeWindow};
 use crate::brain::agent::NextAction;
 use crate::brain::tools::{BookOutcome, BookingRequest};
-use crate::packs::SmsTemplateKey;
 
+use super::confirm_text::Confirmation;
 use super::context::Ctx;
 use super::handoff::trouble;
 use super::reply::Reply;
 use super::state::{Awaiting, ConversationState, Task};
-use super::text::{choice_words, clock, day_label, local, slot_label, slot_list, usd};
+use super::text::{choice_words, day_label, local, slot_label, slot_list, usd};
 use super::upsell;
 use super::when::slot_preference;
 
@@ -223,51 +223,6 @@ fn service_names(state: &ConversationState, ctx: &Ctx<'_>) -> String {
         names.push(ctx.job_noun().to_owned());
     }
     names.join(" + ")
-}
-
-/// The values of a booking confirmation.
-struct Confirmation {
-    name: Option<String>,
-    service: String,
-    slot: Slot,
-    address: Option<String>,
-    price: String,
-}
-
-impl Confirmation {
-    /// The pack's confirmation text, or a plain one.
-    fn render(&self, ctx: &Ctx<'_>) -> String {
-        let tz = ctx.tz();
-        let date = day_label(local(self.slot.start, tz).date_naive());
-        let time = clock(self.slot.start, tz);
-        let name = self.name.clone().unwrap_or_else(|| String::from("there"));
-        let address = self
-            .address
-            .clone()
-            .unwrap_or_else(|| String::from("the address you gave"));
-        let values = [
-            ("customer_name", name.as_str()),
-            ("service", self.service.as_str()),
-            ("date", date.as_str()),
-            ("time", time.as_str()),
-            ("address", address.as_str()),
-            ("business_name", ctx.business()),
-            ("price", self.price.as_str()),
-        ];
-        ctx.pack
-            .and_then(|p| {
-                p.render_sms(SmsTemplateKey::BookingConfirmation, &values)
-                    .ok()
-            })
-            .unwrap_or_else(|| {
-                format!(
-                    "You're booked with {} for {} on {date} at {time} at {address}. Total: {}.",
-                    ctx.business(),
-                    self.service,
-                    self.price
-                )
-            })
-    }
 }
 
 /// What to say when nothing is free at all.

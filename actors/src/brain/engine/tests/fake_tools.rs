@@ -1,18 +1,18 @@
-//! An in-memory [`AgentTools`] for the engine's tests: services from an
-//! industry pack, real availability over a busy calendar, a configurable
-//! service area, and switches for a lost race and failing tools.
+//! An in-memory tenant for the engine's tests: services from an industry
+//! pack, real availability over a busy calendar, a configurable service
+//! area, and switches for a lost race and failing tools. Its
+//! `AgentTools` face is in `fake_agent_tools`.
 
 use std::sync::Mutex;
 
 use chrono::{DateTime, Duration, Utc};
-use futures_util::future::BoxFuture;
 
 use crate::booking::availability::{
-    fits, offer, AvailabilityRules, Busy, DayFilter, Offer, Slot, SlotPreference,
+    fits, offer, AvailabilityRules, Busy, DayFilter, Slot, SlotPreference,
 };
 use crate::brain::tools::{
-    AgentTools, AppointmentInfo, AreaCheck, BookOutcome, BookingRequest, KbAnswer, ServiceInfo,
-    TenantProfile, ToolError,
+    AppointmentInfo, AreaCheck, BookOutcome, BookingRequest, KbAnswer, ServiceInfo, TenantProfile,
+    ToolError,
 };
 use crate::packs::{pack, Faq};
 
@@ -33,16 +33,16 @@ pub(crate) struct Stored {
 
 /// Mutable calendar and call log.
 #[derive(Debug, Default)]
-struct Inner {
+pub(super) struct Inner {
     now: Option<DateTime<Utc>>,
     busy: Vec<Busy>,
     appointments: Vec<Stored>,
     take_next: bool,
     area: Vec<String>,
     failing: Vec<String>,
-    handoffs: Vec<String>,
-    messages: Vec<String>,
-    links: Vec<String>,
+    pub(super) handoffs: Vec<String>,
+    pub(super) messages: Vec<String>,
+    pub(super) links: Vec<String>,
     next_id: i64,
 }
 
@@ -159,6 +159,38 @@ impl FakeTools {
         inner.appointments.push(stored);
     }
 
+    /// The tenant facts.
+    pub(super) fn tenant(&self) -> &TenantProfile {
+        &self.profile
+    }
+
+    /// The services and add-ons.
+    pub(super) fn services(&self) -> &[ServiceInfo] {
+        &self.services
+    }
+
+    /// The scheduling rules.
+    pub(super) fn rules(&self) -> &AvailabilityRules {
+        &self.rules
+    }
+
+    /// Records a call in the log.
+    pub(super) fn record(&self, write: impl FnOnce(&mut Inner)) {
+        write(&mut self.inner.lock().unwrap());
+    }
+
+    /// Marks an appointment cancelled.
+    pub(super) fn cancel_now(&self, id: i64) -> Result<AppointmentInfo, ToolError> {
+        let mut inner = self.inner.lock().unwrap();
+        let stored = inner
+            .appointments
+            .iter_mut()
+            .find(|a| a.info.id == id)
+            .ok_or_else(|| ToolError::Invalid(String::from("no such appointment")))?;
+        stored.info.status = String::from("cancelled");
+        Ok(stored.info.clone())
+    }
+
     /// Every appointment, in creation order.
     pub(crate) fn appointments(&self) -> Vec<Stored> {
         self.inner.lock().unwrap().appointments.clone()
@@ -179,17 +211,17 @@ impl FakeTools {
         self.services.iter().find(|s| s.id == id)
     }
 
-    fn fails(&self, tool: &str) -> bool {
+    pub(super) fn fails(&self, tool: &str) -> bool {
         let inner = self.inner.lock().unwrap();
         inner.failing.iter().any(|t| t == tool || t == "all")
     }
 
-    fn now(&self) -> DateTime<Utc> {
+    pub(super) fn now(&self) -> DateTime<Utc> {
         self.inner.lock().unwrap().now.unwrap_or_else(Utc::now)
     }
 
     /// Busy time, optionally without one appointment (being moved).
-    fn busy(&self, except: Option<i64>) -> Vec<Busy> {
+    pub(super) fn busy(&self, except: Option<i64>) -> Vec<Busy> {
         let inner = self.inner.lock().unwrap();
         let mut busy = inner.busy.clone();
         busy.extend(
@@ -206,7 +238,7 @@ impl FakeTools {
         busy
     }
 
-    fn offer_near(&self, slot: &Slot, minutes: i64) -> Vec<Slot> {
+    pub(super) fn offer_near(&self, slot: &Slot, minutes: i64) -> Vec<Slot> {
         let date = slot.start.with_timezone(&self.rules.time_zone).date_naive();
         let preference = SlotPreference {
             days: DayFilter::Date(date),
@@ -223,7 +255,7 @@ impl FakeTools {
         .slots
     }
 
-    fn book_now(&self, request: &BookingRequest) -> Result<BookOutcome, ToolError> {
+    pub(super) fn book_now(&self, request: &BookingRequest) -> Result<BookOutcome, ToolError> {
         let service = self
             .service(request.service_id)
             .filter(|s| !s.is_addon)
@@ -289,7 +321,7 @@ impl FakeTools {
         Ok(BookOutcome::Booked(info))
     }
 
-    fn area_check(&self, address: &str) -> AreaCheck {
+    pub(super) fn area_check(&self, address: &str) -> AreaCheck {
         let area = self.inner.lock().unwrap().area.clone();
         if area.is_empty() {
             return AreaCheck::Served;
@@ -310,7 +342,7 @@ impl FakeTools {
         }
     }
 
-    fn kb(&self, question: &str) -> Option<KbAnswer> {
+    pub(super) fn kb(&self, question: &str) -> Option<KbAnswer> {
         let q = question.to_lowercase();
         self.faqs
             .iter()
@@ -327,167 +359,8 @@ impl FakeTools {
     }
 }
 
-fn unavailable<T>() -> Result<T, ToolError> {
-    Err(ToolError::Unavailable(String::from("test says so")))
-}
-
-impl AgentTools for FakeTools {
-    fn profile(&self) -> &TenantProfile {
-        &self.profile
-    }
-
-    fn get_services(&self) -> BoxFuture<'_, Result<Vec<ServiceInfo>, ToolError>> {
-        let out = if self.fails("get_services") {
-            unavailable()
-        } else {
-            Ok(self.services.clone())
-        };
-        Box::pin(std::future::ready(out))
-    }
-
-    fn search_kb<'a>(
-        &'a self,
-        question: &'a str,
-    ) -> BoxFuture<'a, Result<Option<KbAnswer>, ToolError>> {
-        let out = if self.fails("search_kb") {
-            unavailable()
-        } else {
-            Ok(self.kb(question))
-        };
-        Box::pin(std::future::ready(out))
-    }
-
-    fn check_service_area<'a>(
-        &'a self,
-        address: &'a str,
-    ) -> BoxFuture<'a, Result<AreaCheck, ToolError>> {
-        let out = if self.fails("check_service_area") {
-            unavailable()
-        } else {
-            Ok(self.area_check(address))
-        };
-        Box::pin(std::future::ready(out))
-    }
-
-    fn check_availability<'a>(
-        &'a self,
-        duration_minutes: i32,
-        preference: &'a SlotPreference,
-        count: usize,
-    ) -> BoxFuture<'a, Result<Offer, ToolError>> {
-        let out = if self.fails("check_availability") {
-            unavailable()
-        } else {
-            Ok(offer(
-                &self.rules,
-                &self.busy(None),
-                Duration::minutes(i64::from(duration_minutes)),
-                self.now(),
-                preference,
-                count,
-            ))
-        };
-        Box::pin(std::future::ready(out))
-    }
-
-    fn book_appointment(
-        &self,
-        request: BookingRequest,
-    ) -> BoxFuture<'_, Result<BookOutcome, ToolError>> {
-        let out = if self.fails("book_appointment") {
-            unavailable()
-        } else {
-            self.book_now(&request)
-        };
-        Box::pin(std::future::ready(out))
-    }
-
-    fn upcoming_appointments<'a>(
-        &'a self,
-        customer_phone: &'a str,
-    ) -> BoxFuture<'a, Result<Vec<AppointmentInfo>, ToolError>> {
-        let out = if self.fails("upcoming_appointments") {
-            unavailable()
-        } else {
-            let now = self.now();
-            Ok(self
-                .appointments()
-                .into_iter()
-                .filter(|a| a.phone.as_deref() == Some(customer_phone))
-                .filter(|a| a.info.status == "booked" && a.info.starts_at > now)
-                .map(|a| a.info)
-                .collect())
-        };
-        Box::pin(std::future::ready(out))
-    }
-
-    fn reschedule_appointment(
-        &self,
-        appointment_id: i64,
-        slot: Slot,
-    ) -> BoxFuture<'_, Result<BookOutcome, ToolError>> {
-        let out = if self.fails("reschedule_appointment") {
-            unavailable()
-        } else {
-            self.move_now(appointment_id, slot)
-        };
-        Box::pin(std::future::ready(out))
-    }
-
-    fn cancel_appointment(
-        &self,
-        appointment_id: i64,
-    ) -> BoxFuture<'_, Result<AppointmentInfo, ToolError>> {
-        let out = if self.fails("cancel_appointment") {
-            unavailable()
-        } else {
-            let mut inner = self.inner.lock().unwrap();
-            match inner
-                .appointments
-                .iter_mut()
-                .find(|a| a.info.id == appointment_id)
-            {
-                Some(a) => {
-                    a.info.status = String::from("cancelled");
-                    Ok(a.info.clone())
-                }
-                None => Err(ToolError::Invalid(String::from("no such appointment"))),
-            }
-        };
-        Box::pin(std::future::ready(out))
-    }
-
-    fn send_booking_link<'a>(&'a self, phone: &'a str) -> BoxFuture<'a, Result<bool, ToolError>> {
-        self.inner.lock().unwrap().links.push(phone.to_owned());
-        Box::pin(std::future::ready(Ok(true)))
-    }
-
-    fn handoff_to_human<'a>(
-        &'a self,
-        _customer_phone: Option<&'a str>,
-        summary: &'a str,
-    ) -> BoxFuture<'a, Result<(), ToolError>> {
-        let out = if self.fails("handoff_to_human") {
-            unavailable()
-        } else {
-            self.inner.lock().unwrap().handoffs.push(summary.to_owned());
-            Ok(())
-        };
-        Box::pin(std::future::ready(out))
-    }
-
-    fn take_message<'a>(
-        &'a self,
-        _customer_phone: Option<&'a str>,
-        message: &'a str,
-    ) -> BoxFuture<'a, Result<(), ToolError>> {
-        self.inner.lock().unwrap().messages.push(message.to_owned());
-        Box::pin(std::future::ready(Ok(())))
-    }
-}
-
 impl FakeTools {
-    fn move_now(&self, id: i64, slot: Slot) -> Result<BookOutcome, ToolError> {
+    pub(super) fn move_now(&self, id: i64, slot: Slot) -> Result<BookOutcome, ToolError> {
         let current = self
             .appointments()
             .into_iter()

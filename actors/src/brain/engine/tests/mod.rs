@@ -2,6 +2,7 @@
 //! `fixtures/conversations/` and focused unit tests.
 
 mod conversations;
+mod fake_agent_tools;
 mod fake_tools;
 mod fixture;
 mod state_tests;
