@@ -110,16 +110,19 @@ pub struct TenantSnapshot {
 /// and knowledge-base edits take effect within this time).
 pub const SNAPSHOT_TTL: std::time::Duration = std::time::Duration::from_secs(10);
 
+/// A snapshot and when it was read.
+type Cached = (std::time::Instant, std::sync::Arc<TenantSnapshot>);
+
 /// Per-tenant snapshots, reused for [`SNAPSHOT_TTL`].
 #[derive(Clone, Default)]
 pub struct SnapshotCache {
-    entries: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<TenantId, (std::time::Instant, std::sync::Arc<TenantSnapshot>)>>>,
+    entries: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<TenantId, Cached>>>,
 }
 
 impl SnapshotCache {
     /// The tenant's snapshot, read from the database when missing or stale.
     pub async fn get(&self, db: &TenantDb) -> Result<std::sync::Arc<TenantSnapshot>, ToolError> {
-        let fresh = |entries: &std::collections::HashMap<TenantId, (std::time::Instant, std::sync::Arc<TenantSnapshot>)>| {
+        let fresh = |entries: &std::collections::HashMap<TenantId, Cached>| {
             entries
                 .get(db.tenant())
                 .filter(|(at, _)| at.elapsed() < SNAPSHOT_TTL)
@@ -130,7 +133,10 @@ impl SnapshotCache {
         }
         let snap = std::sync::Arc::new(TenantSnapshot::load(db).await?);
         if let Ok(mut entries) = self.entries.lock() {
-            entries.insert(db.tenant().clone(), (std::time::Instant::now(), snap.clone()));
+            entries.insert(
+                db.tenant().clone(),
+                (std::time::Instant::now(), snap.clone()),
+            );
         }
         Ok(snap)
     }
@@ -232,7 +238,14 @@ impl TenantSnapshot {
             booking_url: config.as_ref().and_then(|c| c.booking_url.clone()),
             owner_phone: config.as_ref().and_then(|c| c.owner_phone.clone()),
         };
-        Ok(TenantSnapshot { tenant, profile, pack, rules, area, kb })
+        Ok(TenantSnapshot {
+            tenant,
+            profile,
+            pack,
+            rules,
+            area,
+            kb,
+        })
     }
 }
 
@@ -246,7 +259,9 @@ impl DbTools {
         channel: &str,
     ) -> Result<Self, ToolError> {
         let snapshot = std::sync::Arc::new(TenantSnapshot::load(&db).await?);
-        Ok(Self::with_snapshot(snapshot, db, desk, outbox, clock, channel))
+        Ok(Self::with_snapshot(
+            snapshot, db, desk, outbox, clock, channel,
+        ))
     }
 
     /// Tools over a (cached) snapshot.

@@ -11,8 +11,8 @@ use super::store::{self, Recorded, Thread};
 use crate::appointments::BookingDesk;
 use crate::brain::agent::{AgentRequest, AgentResponse, Channel, NextAction};
 use crate::brain::db_tools::{DbTools, SnapshotCache};
-use crate::brain::llm::{llm_turn_or_fallback, LlmBrain, LlmState};
 use crate::brain::engine::{handle_turn, ConversationState};
+use crate::brain::llm::{llm_turn_or_fallback, LlmBrain, LlmState};
 use crate::brain::tools::ToolError;
 use crate::clock::Clock;
 use crate::messaging::{SendSms, SmsOutbox};
@@ -92,23 +92,46 @@ async fn run_turn(
     let db = TenantDb::new(deps.pool.clone(), tenant.clone());
     let thread = store::thread(&db, &key, channel.as_str()).await?;
     let stored = store::load_state(&db, thread.conversation_id).await?;
-    let mut state: ConversationState = serde_json::from_value(stored).unwrap_or_default();
-    let tools = DbTools::load(
+    let mut state = ConversationState::from_json(&stored.to_string());
+    let snapshot = deps.snapshots.get(&db).await?;
+    let tools = DbTools::with_snapshot(
+        snapshot,
         db.clone(),
         deps.desk.clone(),
         deps.outbox.clone(),
         deps.clock.clone(),
         channel.as_str(),
-    )
-    .await?;
+    );
     let phone = request.phone.as_ref().map(E164::as_str);
-    let mut response = handle_turn(&mut state, &request.text, phone, &tools, (deps.clock)()).await;
+    let now = (deps.clock)();
+    let mut llm_state = LlmState::from_json(&stored["llm"]);
+    llm_state.conversation_id = Some(thread.conversation_id);
+    let mut response = match deps.llm.as_deref() {
+        Some(llm) => {
+            llm_turn_or_fallback(
+                llm,
+                &mut llm_state,
+                &request.text,
+                phone,
+                &tools,
+                now,
+                || handle_turn(&mut state, &request.text, phone, &tools, now),
+            )
+            .await
+        }
+        None => handle_turn(&mut state, &request.text, phone, &tools, now).await,
+    };
     response.conversation_id = Some(thread.conversation_id);
     let handed_off = response
         .next_actions
         .iter()
         .any(|a| matches!(a, NextAction::Handoff { .. }));
-    let saved = serde_json::to_value(&state).unwrap_or_default();
+    let mut saved = serde_json::to_value(&state).unwrap_or_default();
+    if deps.llm.is_some() {
+        if let Some(map) = saved.as_object_mut() {
+            map.insert("llm".to_owned(), llm_state.to_json());
+        }
+    }
     store::save_state(&db, thread.conversation_id, saved, handed_off).await?;
     Ok((response, thread))
 }

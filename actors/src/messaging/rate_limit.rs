@@ -215,8 +215,10 @@ mod tests {
             per_number_per_second: nz(1000),
             ..RateLimits::default()
         });
-        for _ in 0..4 {
-            assert_eq!(actor.decide(&req("+15550001")), SendDecision::Now);
+        for i in 0..4 {
+            let mut ask = req("+15550001");
+            ask.from = format!("+1918555{i:04}");
+            assert_eq!(actor.decide(&ask), SendDecision::Now);
         }
         assert!(
             matches!(actor.decide(&req("+15550001")), SendDecision::After(w) if w > Duration::from_secs(5))
@@ -239,9 +241,11 @@ mod tests {
         let actor = RateLimitActor::new(limits);
         let mut trial = req("+15550001");
         trial.status = TenantStatus::Trialing;
-        for _ in 0..3 {
+        for i in 0..3 {
+            trial.from = format!("+1918555{i:04}");
             assert_eq!(actor.decide(&trial), SendDecision::Now);
         }
+        trial.from = "+19185559999".to_owned();
         assert!(matches!(actor.decide(&trial), SendDecision::Refused(r) if r.contains("trial")));
     }
 }
