@@ -52,7 +52,6 @@ pub(super) struct ProviderLink {
     opened_at: Option<Instant>,
     ai_time: Duration,
     control: VecDeque<ClientEvent>,
-    dropped_control: u64,
     reconnects: u32,
     /// Events handed to the current session, its opening `session.update` included.
     handed: u64,
@@ -89,7 +88,6 @@ impl ProviderLink {
     pub(super) fn queue(&mut self, event: ClientEvent) {
         if self.control.len() == MAX_CONTROL_BACKLOG {
             self.control.pop_front();
-            self.dropped_control += 1;
             tracing::warn!("provider control backlog full: oldest control event dropped");
         }
         self.control.push_back(event);
