@@ -17,6 +17,9 @@ use super::outbound::AiSpeech;
 use super::summary::{CallEnd, TokenUsage};
 use super::transcript::Transcript;
 
+/// Messages a call actor's mailbox holds: about five seconds of Twilio frames.
+pub const MAILBOX_CAPACITY: usize = 256;
+
 /// Why a call actor could not be created.
 #[derive(Debug, thiserror::Error)]
 pub enum CallError {
@@ -104,10 +107,15 @@ impl CallActor {
         })
     }
 
-    /// Starts a supervised call actor on the current arbiter.
+    /// Starts a supervised call actor on the current arbiter, with a mailbox of
+    /// [`MAILBOX_CAPACITY`] messages (the edge forwards frames with `Addr::try_send`
+    /// and drops what does not fit).
     pub fn start(deps: CallDeps) -> Result<Addr<Self>, CallError> {
         let actor = Self::new(deps)?;
-        Ok(Supervisor::start(move |_| actor))
+        Ok(Supervisor::start(move |ctx: &mut Context<Self>| {
+            ctx.set_mailbox_capacity(MAILBOX_CAPACITY);
+            actor
+        }))
     }
 
     fn stats(&self) -> CallStats {

@@ -3,8 +3,11 @@
 //! session's generation (events of a replaced session are ignored), the bounded queue
 //! of control events, and closing it.
 
+use std::cell::RefCell;
 use std::collections::VecDeque;
+use std::rc::Rc;
 use std::sync::Arc;
+use std::task::Poll;
 use std::time::{Duration, Instant};
 
 use actix::{ActorFutureExt, AsyncContext, Context, SpawnHandle, WrapFuture};
@@ -48,11 +51,11 @@ pub(super) struct ProviderLink {
     sender: Option<SessionSender>,
     guard: Option<SessionGuard>,
     stream: Option<SpawnHandle>,
+    events: EventSlot,
     generation: u64,
     opened_at: Option<Instant>,
     ai_time: Duration,
     control: VecDeque<ClientEvent>,
-    dropped_control: u64,
     reconnects: u32,
     /// Events handed to the current session, its opening `session.update` included.
     handed: u64,
@@ -89,7 +92,6 @@ impl ProviderLink {
     pub(super) fn queue(&mut self, event: ClientEvent) {
         if self.control.len() == MAX_CONTROL_BACKLOG {
             self.control.pop_front();
-            self.dropped_control += 1;
             tracing::warn!("provider control backlog full: oldest control event dropped");
         }
         self.control.push_back(event);
@@ -123,19 +125,25 @@ impl ProviderLink {
         Pumped::Drained
     }
 
-    /// Closes the session at once and stops reading its events. Events already handed
+    /// Closes the session at once and stops handling its events. Events already handed
     /// to it (a tool output, the last caller audio) are still written: the sender goes
-    /// first, so the session's task drains its queue and closes the socket itself; the
-    /// guard, which would abandon the queue, is dropped only after it did or after
-    /// [`CLOSE_GRACE`]. Control events not yet handed over belonged to this session and
-    /// are dropped.
+    /// first, so the session's task drains its queue and closes the socket itself,
+    /// while a lingering task keeps reading (and discarding) its events so it never
+    /// stops early for want of a reader; the guard, which would abandon the queue, is
+    /// dropped once the task ended or after [`CLOSE_GRACE`]. Control events not yet
+    /// handed over belonged to this session and are dropped.
     pub(super) fn close(&mut self, ctx: &mut Context<CallActor>) {
         if let Some(handle) = self.stream.take() {
             ctx.cancel_future(handle);
         }
         self.sender = None;
+        let events = self
+            .events
+            .try_borrow_mut()
+            .ok()
+            .and_then(|mut slot| slot.take());
         if let Some(guard) = self.guard.take() {
-            actix::spawn(linger(guard));
+            actix::spawn(linger(guard, events));
         }
         self.control.clear();
         if let Some(at) = self.opened_at.take() {
@@ -148,32 +156,51 @@ impl ProviderLink {
     pub(super) fn close_without_context(&mut self) {
         self.sender = None;
         self.guard = None;
+        if let Ok(mut slot) = self.events.try_borrow_mut() {
+            slot.take();
+        }
         if let Some(at) = self.opened_at.take() {
             self.ai_time += at.elapsed();
         }
     }
 }
 
-/// Keeps `guard` until its session's task has written what it was handed and closed
-/// the socket, for at most [`CLOSE_GRACE`].
-async fn linger(guard: SessionGuard) {
-    let deadline = tokio::time::Instant::now() + CLOSE_GRACE;
-    while !guard.is_finished() && tokio::time::Instant::now() < deadline {
-        tokio::time::sleep(Duration::from_millis(5)).await;
+/// The receiving end of the current session's events, shared by the actor stream that
+/// reads it and [`ProviderLink::close`], which hands it to the lingering close.
+type EventSlot = Rc<RefCell<Option<mpsc::Receiver<ServerEvent>>>>;
+
+/// Keeps `guard` (and reads `events`) until its session's task has written what it was
+/// handed and ended, for at most [`CLOSE_GRACE`].
+async fn linger(guard: SessionGuard, events: Option<mpsc::Receiver<ServerEvent>>) {
+    if let Some(mut events) = events {
+        let drain = async { while events.recv().await.is_some() {} };
+        let _ = tokio::time::timeout(CLOSE_GRACE, drain).await;
     }
     drop(guard);
 }
 
-/// Events of one session as a stream ending with [`ProviderItem::Ended`].
-fn events(
-    generation: u64,
-    rx: mpsc::Receiver<ServerEvent>,
-) -> impl futures_util::Stream<Item = ProviderItem> {
-    stream::unfold(Some(rx), move |state| async move {
-        let mut rx = state?;
-        match rx.recv().await {
-            Some(event) => Some((ProviderItem::Event(generation, event), Some(rx))),
-            None => Some((ProviderItem::Ended(generation), None)),
+/// The events in `slot` as a stream ending with [`ProviderItem::Ended`]; it ends
+/// silently when the receiver is taken away by a close.
+fn events(generation: u64, slot: EventSlot) -> impl futures_util::Stream<Item = ProviderItem> {
+    let mut ended = false;
+    stream::poll_fn(move |cx| {
+        if ended {
+            return Poll::Ready(None);
+        }
+        let Ok(mut slot) = slot.try_borrow_mut() else {
+            return Poll::Ready(None);
+        };
+        let Some(rx) = slot.as_mut() else {
+            return Poll::Ready(None);
+        };
+        match rx.poll_recv(cx) {
+            Poll::Ready(Some(event)) => Poll::Ready(Some(ProviderItem::Event(generation, event))),
+            Poll::Ready(None) => {
+                ended = true;
+                *slot = None;
+                Poll::Ready(Some(ProviderItem::Ended(generation)))
+            }
+            Poll::Pending => Poll::Pending,
         }
     })
 }
@@ -227,7 +254,9 @@ impl CallActor {
                 self.link.guard = Some(guard);
                 self.link.opened_at = Some(Instant::now());
                 self.link.handed = 1;
-                self.link.stream = Some(ctx.add_stream(events(generation, rx)));
+                self.link.events = Rc::new(RefCell::new(Some(rx)));
+                let stream = events(generation, Rc::clone(&self.link.events));
+                self.link.stream = Some(ctx.add_stream(stream));
                 self.phase = Phase::Live;
                 self.turn = Turn::default();
                 let greet = if resuming {

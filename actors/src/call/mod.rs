@@ -45,7 +45,7 @@ mod tool_calls;
 mod transcript;
 mod twilio_in;
 
-pub use actor::{CallActor, CallError};
+pub use actor::{CallActor, CallError, MAILBOX_CAPACITY};
 pub use deps::{
     AudioMode, CallDeps, CallProfile, CallTuning, CONNECT_TIMEOUT, CONTROL_TIMEOUT, EARLY_AUDIO,
     HEARTBEAT_INTERVAL, PUMP_RETRY, TOOL_TIMEOUT, TWILIO_IDLE_TIMEOUT,
