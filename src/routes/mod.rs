@@ -8,6 +8,7 @@ pub mod owner_views;
 pub mod twilio_sms;
 pub mod twilio_sms_incoming;
 pub mod twilio_voice;
+pub mod twilio_voice_agent;
 pub mod twiml_response;
 
 use actix_web::web;
@@ -42,6 +43,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::resource("/twilio/voice/incoming").route(web::post().to(twilio_voice::incoming)),
         )
         .service(web::resource("/twilio/voice/ivr").route(web::post().to(twilio_voice::ivr)))
+        .service(
+            web::resource("/twilio/voice/agent").route(web::post().to(twilio_voice_agent::turn)),
+        )
         .service(
             web::resource("/twilio/voice/dial-complete")
                 .route(web::post().to(twilio_voice::dial_complete)),

@@ -68,7 +68,12 @@ pub async fn incoming(
         tracing::warn!(call_sid = %call.call_sid, to = %call.to, "call to a number no tenant owns");
         return Ok(twiml(call_flow::answer_unknown_number()));
     };
-    let (route, doc) = call_flow::answer_incoming(ctx, &call, &state.urls);
+    let (route, doc) = call_flow::answer_incoming(
+        ctx,
+        &call,
+        &state.urls,
+        state.config.openai.api_key.is_some(),
+    );
     tracing::info!(tenant_id = %ctx.tenant.id, call_sid = %call.call_sid, route = route.as_str(), "incoming call");
     record(&state, ctx, &hook, &call, Some(route)).await?;
     Ok(twiml(doc))

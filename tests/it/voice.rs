@@ -77,7 +77,7 @@ async fn each_mode_and_status_answers_as_it_should() {
             "ai-voice",
             "active",
             "elite",
-            "<Connect><Stream url=\"wss://sp.example.test/twilio/media-stream\">",
+            "<Gather input=\"speech\" timeout=\"6\" action=\"https://sp.example.test/twilio/voice/agent?tenant_id=acme&amp;turn=1\"",
         ),
         (
             "ai-voice",
@@ -104,13 +104,20 @@ async fn each_mode_and_status_answers_as_it_should() {
     }
     // The call records carry the route.
     assert_eq!(app.count("calls WHERE route = 'ivr-fallback'").await, 1);
-    assert_eq!(app.count("calls WHERE route = 'ai-voice'").await, 1);
+    assert_eq!(
+        app.count("calls WHERE route = 'ai-voice-turns'").await,
+        1,
+        "no OpenAI key: the speech receptionist"
+    );
     assert_eq!(app.count("calls").await, cases.len() as i64);
 }
 
 #[actix_web::test]
 async fn twiml_documents_match_snapshots() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::builder()
+        .var("OPENAI_API_KEY", "sk-test-not-used")
+        .spawn()
+        .await;
     app.create_tenant(TenantSpec {
         name: "Tom & Jerry's <Detail>",
         ..TenantSpec::default()
@@ -483,4 +490,101 @@ async fn a_webhook_missing_its_call_sid_is_400() {
     assert_eq!(res.status(), 400);
     let body: serde_json::Value = res.json().await.unwrap();
     assert_eq!(body["error"]["message"], "missing CallSid");
+}
+
+#[actix_web::test]
+async fn ai_voice_streams_to_the_receptionist_when_a_provider_is_configured() {
+    let app = TestApp::builder()
+        .var("OPENAI_API_KEY", "sk-test-not-used")
+        .spawn()
+        .await;
+    app.create_tenant(TenantSpec {
+        ivr_mode: "ai-voice",
+        ..TenantSpec::default()
+    })
+    .await;
+    let doc = incoming(&app, "CA_stream").await;
+    assert!(
+        doc.contains("<Connect><Stream url=\"wss://sp.example.test/twilio/media-stream\">"),
+        "{doc}"
+    );
+    assert!(
+        doc.contains("<Parameter name=\"tenant_id\" value=\"acme\"/>"),
+        "{doc}"
+    );
+}
+
+#[actix_web::test]
+async fn the_speech_receptionist_books_turn_by_turn_without_a_provider() {
+    let now = chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 12, 1, 15, 0, 0).unwrap();
+    let app = TestApp::builder().now(now).spawn().await;
+    app.create_tenant(TenantSpec {
+        ivr_mode: "ai-voice",
+        ..TenantSpec::default()
+    })
+    .await;
+    let greeting = incoming(&app, "CA_talk").await;
+    assert!(greeting.contains("<Gather input=\"speech\""), "{greeting}");
+    let say = |text: &'static str| {
+        let mut p = call("CA_talk");
+        p.push(("SpeechResult", text.to_owned()));
+        p.push(("Confidence", "0.92".to_owned()));
+        p
+    };
+    let path = "/twilio/voice/agent?tenant_id=acme&turn=1";
+    let first = app
+        .twilio_post(path, &refs(&say("I'd like to book a full detail for Saturday morning for my 2019 Ford F-150 at 123 Main Street Tulsa")))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        first.contains("<Gather input=\"speech\"") && first.contains("Saturday"),
+        "{first}"
+    );
+    let second = app
+        .twilio_post(path, &refs(&say("the first one")))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(second.contains("texted you the details"), "{second}");
+    assert_eq!(
+        app.count("appointments WHERE status = 'booked' AND channel = 'voice'")
+            .await,
+        1,
+        "booked by voice"
+    );
+    let sent = app
+        .twilio
+        .wait_for_messages(1, std::time::Duration::from_secs(10))
+        .await;
+    assert_eq!(sent.len(), 1, "the same SMS confirmation as an SMS booking");
+    assert_eq!(sent[0].field("To"), Some(CALLER));
+    assert_eq!(
+        app.count("calls WHERE call_sid = 'CA_talk' AND jsonb_array_length(transcript) = 4")
+            .await,
+        1,
+        "transcript kept on the call"
+    );
+
+    let mut silent = call("CA_talk");
+    silent.push(("SpeechResult", String::new()));
+    let reprompt = app
+        .twilio_post(path, &refs(&silent))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        reprompt.contains("didn&apos;t catch that") && reprompt.contains("turn=2"),
+        "{reprompt}"
+    );
+    let voicemail = app
+        .twilio_post("/twilio/voice/agent?tenant_id=acme&turn=2", &refs(&silent))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(voicemail.contains("<Record"), "{voicemail}");
 }

@@ -10,7 +10,8 @@
 use crate::packs::{self, IndustryPack, IvrScript};
 use crate::tenant_context::TenantContext;
 use crate::twilio::twiml::{
-    Connect, Dial, Gather, Number, Record, RecordingEvent, Redirect, Response, Say, Sip, Stream,
+    Connect, Dial, Gather, Number, Record, RecordingEvent, Redirect, Response, Say, Sip,
+    SpeechTimeout, Stream,
 };
 use crate::voice::callback_urls::CallbackUrls;
 use servicepro_schema::{Feature, IvrMode, TenantStatus};
@@ -60,6 +61,9 @@ pub enum Route {
     AiVoice,
     /// `ai-voice` configured but the tier lacks it: the menu instead.
     IvrFallback,
+    /// `ai-voice` with no realtime provider configured: turn by turn with
+    /// Twilio's speech recognition and the offline agent brain.
+    AiVoiceTurns,
 }
 
 impl Route {
@@ -74,6 +78,7 @@ impl Route {
             Route::Ivr => "ivr",
             Route::AiVoice => "ai-voice",
             Route::IvrFallback => "ivr-fallback",
+            Route::AiVoiceTurns => "ai-voice-turns",
         }
     }
 }
@@ -208,6 +213,27 @@ fn menu_gather(
         .redirect(Redirect::new(urls.ivr(tenant, attempt)))
 }
 
+/// How long Twilio listens for the caller to start speaking.
+pub const SPEECH_TIMEOUT_SECS: u32 = 6;
+/// Silent turns in a row before the caller is offered voicemail.
+pub const SILENT_TURNS: u32 = 2;
+
+/// One turn of the speech receptionist: say `line`, listen, post what was
+/// heard to the agent route (also on silence, so the agent can re-prompt).
+pub fn speech_gather(urls: &CallbackUrls, tenant: &str, turn: u32, line: &str) -> Response {
+    let action = urls.voice_agent(tenant, turn);
+    Response::new()
+        .gather(
+            Gather::speech()
+                .action(action.clone())
+                .timeout(SPEECH_TIMEOUT_SECS)
+                .speech_timeout(SpeechTimeout::Auto)
+                .action_on_empty_result(true)
+                .say(say(line)),
+        )
+        .redirect(Redirect::new(action))
+}
+
 /// The voicemail prompt and recording.
 pub fn voicemail(ctx: &TenantContext, call: &IncomingCall, urls: &CallbackUrls) -> Response {
     voicemail_with(ctx, call, urls, Script::of(ctx).voicemail_prompt())
@@ -240,6 +266,7 @@ pub fn answer_incoming(
     ctx: &TenantContext,
     call: &IncomingCall,
     urls: &CallbackUrls,
+    realtime: bool,
 ) -> (Route, Response) {
     let script = Script::of(ctx);
     let tenant = ctx.tenant.id.as_str();
@@ -281,6 +308,15 @@ pub fn answer_incoming(
                 voicemail_with(ctx, call, urls, FALLBACK_SORRY.to_owned()),
             ),
         },
+        IvrMode::AiVoice if ctx.tenant.has_feature(Feature::AiVoiceAgent) && !realtime => (
+            Route::AiVoiceTurns,
+            speech_gather(
+                urls,
+                tenant,
+                1,
+                &format!("{} How can I help you today?", script.greeting()),
+            ),
+        ),
         IvrMode::AiVoice if ctx.tenant.has_feature(Feature::AiVoiceAgent) => {
             let stream = Stream::new(urls.media_stream())
                 .parameter("tenant_id", tenant)
@@ -354,6 +390,29 @@ fn booking_link_text(ctx: &TenantContext, script: &Script<'_>) -> Option<String>
         .ok()
     });
     Some(rendered.unwrap_or_else(|| format!("{}: book online here: {url}", script.business)))
+}
+
+/// Says `lead`, then puts the caller through to a person (or to voicemail
+/// when the tenant has no forwarding target).
+pub fn connect_to_person(
+    ctx: &TenantContext,
+    call: &IncomingCall,
+    urls: &CallbackUrls,
+    lead: &str,
+) -> Response {
+    let script = Script::of(ctx);
+    match forward(ctx, call, urls) {
+        Some(dial) => Response::new()
+            .say(say(lead))
+            .say(say(script.connecting()))
+            .dial(dial),
+        None => voicemail_with(
+            ctx,
+            call,
+            urls,
+            format!("{lead} {}", script.voicemail_prompt()),
+        ),
+    }
 }
 
 /// After a forwarded call: done if it was answered, else voicemail.

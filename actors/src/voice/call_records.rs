@@ -101,3 +101,31 @@ pub async fn observe_call(db: &TenantDb, obs: CallObservation) -> Result<CallSta
     })
     .await
 }
+
+/// Appends turns (`(speaker, text)`) to the call's transcript.
+pub async fn append_transcript(
+    db: &TenantDb,
+    call_sid: &str,
+    turns: &[(&str, &str)],
+) -> Result<(), DbError> {
+    let entries: Vec<serde_json::Value> = turns
+        .iter()
+        .map(|(speaker, text)| serde_json::json!({ "speaker": speaker, "text": text }))
+        .collect();
+    let entries = serde_json::Value::Array(entries);
+    let call_sid = call_sid.to_owned();
+    db.transaction(move |tx| {
+        Box::pin(async move {
+            diesel::sql_query(
+                "UPDATE calls SET transcript = transcript || $2, updated_at = now() \
+                 WHERE tenant_id = current_setting('app.tenant_id', true) AND call_sid = $1",
+            )
+            .bind::<Text, _>(&call_sid)
+            .bind::<diesel::sql_types::Jsonb, _>(&entries)
+            .execute(tx.conn())
+            .await?;
+            Ok(())
+        })
+    })
+    .await
+}

@@ -55,6 +55,15 @@ impl CallbackUrls {
         self.url("/twilio/voice/voicemail-done", tenant, &[])
     }
 
+    /// The speech receptionist's next turn (`turn` counts silent turns in a row).
+    pub fn voice_agent(&self, tenant: &str, turn: u32) -> String {
+        self.url(
+            "/twilio/voice/agent",
+            tenant,
+            &[("turn", &turn.to_string())],
+        )
+    }
+
     /// The media-stream websocket (`<Stream>` drops query strings: the
     /// tenant and call travel as `<Parameter>`s instead).
     pub fn media_stream(&self) -> String {
