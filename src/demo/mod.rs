@@ -189,6 +189,26 @@ pub async fn run(mut config: Config, database_url: &str, exit_after: bool) -> an
         .await?;
     println!("  POST {ivr_path} → {status}\n{}", pretty_twiml(&doc));
 
+    banner("AI voice call to Sparkle (no API key: Twilio speech recognition + the agent brain)");
+    let voice_path = format!("/twilio/voice/agent?tenant_id={}&turn=1", TENANTS[1].id);
+    for (i, heard) in [
+        "hi I need a deep cleaning next tuesday afternoon for a 3 bedroom 2 bath house at 55 Oak Street Tulsa",
+        "the first one",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let (status, doc) = twilio
+            .post(
+                &voice_path,
+                &[("CallSid", "CAdemo-voice"), ("From", CALLER), ("To", TENANTS[1].phone), ("SpeechResult", heard), ("Confidence", "0.93")],
+            )
+            .await?;
+        println!("  caller says: {heard}");
+        println!("  POST {voice_path} → {status} (turn {})\n{}", i + 1, pretty_twiml(&doc));
+    }
+    wait_for_texts(&sink, 2).await;
+
     banner("SMS booking with Clean Machine (the offline agent brain)");
     let texter = "+14155550188";
     let lines = [

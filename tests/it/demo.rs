@@ -50,7 +50,7 @@ async fn the_demo_tour_runs_end_to_end() {
     assert_eq!(
         count(
             &mut conn,
-            "calls WHERE route IN ('forward', 'ivr', 'ai-voice', 'paused')"
+            "calls WHERE route IN ('forward', 'ivr', 'ai-voice-turns', 'paused')"
         )
         .await,
         4
