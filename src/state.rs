@@ -6,6 +6,7 @@ use actix::{Addr, Supervisor};
 use servicepro_actors::appointments::BookingDesk;
 use servicepro_actors::brain::db_tools::SnapshotCache;
 use servicepro_actors::brain::llm::{ChatClient, LlmBrain};
+use servicepro_actors::call::CallMetrics;
 use servicepro_actors::clock::{system_clock, Clock};
 use servicepro_actors::conversation::actor::ConversationDeps;
 use servicepro_actors::conversation::Conversations;
@@ -13,6 +14,7 @@ use servicepro_actors::messaging::{
     OutboxConfig, RateLimitActor, RateLimits, SmsOutbox, TwilioCredentials, TwilioError, TwilioRest,
 };
 use servicepro_actors::metrics::Metrics;
+use servicepro_actors::realtime::provider::{OpenAiRealtime, RealtimeConnector};
 use servicepro_actors::voice::callback_urls::CallbackUrls;
 use servicepro_schema::{DbPool, RootDb, SecretBox, TenantDb, TenantId};
 use std::sync::Arc;
@@ -49,6 +51,12 @@ pub struct AppState {
     pub conversations: Conversations,
     /// The engine's clock (fixed in tests).
     pub clock: Clock,
+    /// Per-tenant tool snapshots, shared by every channel.
+    pub snapshots: SnapshotCache,
+    /// The realtime voice provider, when `OPENAI_API_KEY` is set.
+    pub realtime: Option<Arc<dyn RealtimeConnector>>,
+    /// Live-call metrics of the AI receptionist.
+    pub call_metrics: Arc<CallMetrics>,
 }
 
 /// The LLM brain when `OPENAI_API_KEY` is set (`OPENAI_BASE_URL`,
@@ -125,15 +133,24 @@ impl AppState {
             })
         };
         let desk = BookingDesk::new(pool.clone());
+        let snapshots = SnapshotCache::default();
         let conversations = Conversations::new(ConversationDeps {
             pool: pool.clone(),
             desk: desk.clone(),
             outbox: outbox.clone(),
             clock: clock.clone(),
-            snapshots: SnapshotCache::default(),
+            snapshots: snapshots.clone(),
             llm: llm_brain(&config),
         });
+        let realtime: Option<Arc<dyn RealtimeConnector>> =
+            config.openai.api_key.clone().map(|key| {
+                Arc::new(OpenAiRealtime::new(config.openai.realtime_url.clone(), key))
+                    as Arc<dyn RealtimeConnector>
+            });
         Ok(AppState {
+            snapshots,
+            realtime,
+            call_metrics: Arc::new(CallMetrics::default()),
             desk,
             conversations,
             clock,

@@ -65,6 +65,8 @@ pub struct Metrics {
     pub sms_refused: Counter,
     /// Texts Twilio would not take.
     pub sms_failed: Counter,
+    /// Media-stream frames dropped at the websocket edge (the call's mailbox was full).
+    pub media_frames_dropped: Counter,
 }
 
 impl Metrics {

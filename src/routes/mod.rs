@@ -4,6 +4,7 @@ pub mod admin;
 pub mod agent_chat;
 pub mod health;
 pub mod json_fields;
+pub mod media_stream;
 pub mod owner_views;
 pub mod twilio_sms;
 pub mod twilio_sms_incoming;
@@ -58,5 +59,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::resource("/twilio/voice/recording").route(web::post().to(twilio_voice::recording)),
         )
         .service(web::resource("/twilio/voice/status").route(web::post().to(twilio_voice::status)))
+        .service(
+            web::resource("/twilio/media-stream").route(web::get().to(media_stream::media_stream)),
+        )
         .service(web::resource("/twilio/sms/status").route(web::post().to(twilio_sms::status)));
 }

@@ -11,6 +11,7 @@ mod conversations;
 mod demo;
 mod health;
 mod knowledge;
+mod media_stream;
 mod sms_inbound;
 mod sms_outbound;
 mod tenant_isolation;

@@ -3,4 +3,5 @@
 pub mod call_flow;
 pub mod call_records;
 pub mod callback_urls;
+pub mod receptionist;
 pub mod voicemail;

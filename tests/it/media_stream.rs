@@ -1,0 +1,174 @@
+//! The AI voice receptionist over a real websocket: a loopback Twilio
+//! caller opens the signed media stream, the call's actor bridges it to a
+//! loopback OpenAI Realtime server, greeting audio comes back as 20 ms
+//! μ-law frames with marks, and the call record is finalised on `stop`.
+
+use crate::support::tenants::TenantSpec;
+use crate::support::twilio_client::{ACCOUNT_SID, AUTH_TOKEN};
+use crate::support::TestApp;
+use base64::Engine;
+use futures_util::{SinkExt, StreamExt};
+use servicepro_actors::realtime::fake_server::{FakeRealtimeServer, FakeScript};
+use servicepro_actors::twilio::expected_signature;
+use std::time::Duration;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::Message;
+
+const STREAM_URL: &str = "wss://sp.example.test/twilio/media-stream";
+
+fn ws_request(
+    app: &TestApp,
+    signature: &str,
+) -> tokio_tungstenite::tungstenite::handshake::client::Request {
+    let mut request = format!(
+        "{}/twilio/media-stream",
+        app.address.replace("http://", "ws://")
+    )
+    .into_client_request()
+    .unwrap();
+    request
+        .headers_mut()
+        .insert("X-Twilio-Signature", signature.parse().unwrap());
+    request
+}
+
+#[actix_web::test]
+async fn a_signed_stream_is_bridged_to_the_provider_and_the_call_is_recorded() {
+    let (_, provider) = FakeRealtimeServer::start(FakeScript::default())
+        .await
+        .unwrap();
+    let app = TestApp::builder()
+        .var("OPENAI_API_KEY", "sk-test")
+        .var("OPENAI_REALTIME_URL", provider.url().as_str())
+        .spawn()
+        .await;
+    app.create_tenant(TenantSpec {
+        ivr_mode: "ai-voice",
+        ..TenantSpec::default()
+    })
+    .await;
+    let twiml = app
+        .twilio_post(
+            "/twilio/voice/incoming",
+            &[
+                ("CallSid", "CA_ws"),
+                ("From", "+14158675309"),
+                ("To", "+19185550100"),
+            ],
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(twiml.contains("<Connect><Stream"), "{twiml}");
+
+    let signature = expected_signature(AUTH_TOKEN, STREAM_URL, &[]);
+    let (mut socket, _) = tokio_tungstenite::connect_async(ws_request(&app, &signature))
+        .await
+        .unwrap();
+    let start = serde_json::json!({
+        "event": "start", "sequenceNumber": "1", "streamSid": "MZ_ws",
+        "start": {
+            "streamSid": "MZ_ws", "accountSid": ACCOUNT_SID, "callSid": "CA_ws", "tracks": ["inbound"],
+            "customParameters": { "tenant_id": "acme", "call_sid": "CA_ws", "from": "+14158675309" },
+            "mediaFormat": { "encoding": "audio/x-mulaw", "sampleRate": 8000, "channels": 1 }
+        }
+    });
+    socket
+        .send(Message::text(
+            r#"{"event":"connected","protocol":"Call","version":"1.0.0"}"#,
+        ))
+        .await
+        .unwrap();
+    socket.send(Message::text(start.to_string())).await.unwrap();
+    let silence = base64::engine::general_purpose::STANDARD.encode([0xFFu8; 160]);
+    for i in 0..10 {
+        let media = serde_json::json!({
+            "event": "media", "sequenceNumber": (i + 2).to_string(), "streamSid": "MZ_ws",
+            "media": { "track": "inbound", "chunk": (i + 1).to_string(), "timestamp": (i * 20).to_string(), "payload": silence }
+        });
+        socket.send(Message::text(media.to_string())).await.unwrap();
+    }
+    socket.send(Message::text("not json at all")).await.unwrap();
+
+    let mut frames = 0;
+    let mut marks = Vec::new();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while frames < 10 && tokio::time::Instant::now() < deadline {
+        let Ok(Some(Ok(Message::Text(text)))) =
+            tokio::time::timeout(Duration::from_secs(5), socket.next()).await
+        else {
+            break;
+        };
+        let frame: serde_json::Value = serde_json::from_str(&text).unwrap();
+        match frame["event"].as_str() {
+            Some("media") => {
+                let payload = base64::engine::general_purpose::STANDARD
+                    .decode(frame["media"]["payload"].as_str().unwrap())
+                    .unwrap();
+                assert_eq!(payload.len(), 160, "20 ms μ-law frames");
+                assert_eq!(frame["streamSid"], "MZ_ws");
+                frames += 1;
+            }
+            Some("mark") => marks.push(frame["mark"]["name"].as_str().unwrap().to_owned()),
+            _ => {}
+        }
+    }
+    assert!(
+        frames >= 10,
+        "the greeting reached the caller ({frames} frames)"
+    );
+    assert!(!marks.is_empty(), "a mark follows the audio");
+    for name in &marks {
+        let echo = serde_json::json!({ "event": "mark", "sequenceNumber": "99", "streamSid": "MZ_ws", "mark": { "name": name } });
+        socket.send(Message::text(echo.to_string())).await.unwrap();
+    }
+    let stop = serde_json::json!({ "event": "stop", "sequenceNumber": "100", "streamSid": "MZ_ws", "stop": { "accountSid": ACCOUNT_SID, "callSid": "CA_ws" } });
+    socket.send(Message::text(stop.to_string())).await.unwrap();
+
+    let mut finalised = false;
+    for _ in 0..100 {
+        if app
+            .count("calls WHERE call_sid = 'CA_ws' AND summary IS NOT NULL")
+            .await
+            == 1
+        {
+            finalised = true;
+            break;
+        }
+        actix_web::rt::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(finalised, "the call record was finalised on stop");
+    assert!(
+        provider.stats().appends >= 10,
+        "caller audio reached the provider"
+    );
+    for _ in 0..100 {
+        if provider.stats().open_sessions == 0 {
+            break;
+        }
+        actix_web::rt::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(
+        provider.stats().open_sessions,
+        0,
+        "the provider socket closed with the call"
+    );
+    assert_eq!(app.state.call_metrics.live_calls.get(), 0);
+}
+
+#[actix_web::test]
+async fn a_bad_handshake_signature_is_refused() {
+    let app = TestApp::builder()
+        .var("OPENAI_API_KEY", "sk-test")
+        .spawn()
+        .await;
+    let forged = expected_signature("not-the-token", STREAM_URL, &[]);
+    let refused = tokio_tungstenite::connect_async(ws_request(&app, &forged)).await;
+    match refused {
+        Err(tokio_tungstenite::tungstenite::Error::Http(response)) => {
+            assert_eq!(response.status(), 403)
+        }
+        other => panic!("expected a 403 handshake, got {other:?}"),
+    }
+}
