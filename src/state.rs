@@ -10,13 +10,15 @@ use servicepro_actors::call::CallMetrics;
 use servicepro_actors::clock::{system_clock, Clock};
 use servicepro_actors::conversation::actor::ConversationDeps;
 use servicepro_actors::conversation::Conversations;
+use servicepro_actors::messaging::SendSms;
 use servicepro_actors::messaging::{
     OutboxConfig, RateLimitActor, RateLimits, SmsOutbox, TwilioCredentials, TwilioError, TwilioRest,
 };
 use servicepro_actors::metrics::Metrics;
 use servicepro_actors::realtime::provider::{OpenAiRealtime, RealtimeConnector};
+use servicepro_actors::tenant_context::TenantContext;
 use servicepro_actors::voice::callback_urls::CallbackUrls;
-use servicepro_schema::{DbPool, RootDb, SecretBox, TenantDb, TenantId};
+use servicepro_schema::{DbPool, RootDb, SecretBox, TenantDb, TenantId, E164};
 use std::sync::Arc;
 
 /// Texts one sending number may have waiting in the outbox.
@@ -164,6 +166,55 @@ impl AppState {
             outbox,
             rate_limiter,
         })
+    }
+
+    /// Hands a text to the outbox; `true` when it was stored (sent or
+    /// refused with a reason), `false` (logged) when the outbox failed.
+    pub async fn text(&self, tenant: &TenantId, to: E164, body: String, purpose: &str) -> bool {
+        let send = SendSms {
+            tenant: tenant.clone(),
+            to,
+            body,
+            purpose: purpose.to_owned(),
+            conversation_id: None,
+            customer_id: None,
+        };
+        match self.outbox.send(send).await {
+            Ok(Ok(queued)) => {
+                tracing::info!(tenant_id = %tenant, message_id = queued.message_id, status = %queued.status, purpose, "text queued");
+                true
+            }
+            Ok(Err(e)) => {
+                tracing::error!(tenant_id = %tenant, error = %e, purpose, "text not stored");
+                false
+            }
+            Err(e) => {
+                tracing::error!(tenant_id = %tenant, error = %e, purpose, "outbox unavailable");
+                false
+            }
+        }
+    }
+
+    /// Texts the tenant's owner (their `owner_phone`), if one is set.
+    pub async fn text_owner(
+        &self,
+        ctx: &TenantContext,
+        tenant: &TenantId,
+        body: String,
+        purpose: &str,
+    ) -> bool {
+        match ctx
+            .config
+            .as_ref()
+            .and_then(|c| c.owner_phone.as_deref())
+            .and_then(|p| E164::parse(p).ok())
+        {
+            Some(owner) => self.text(tenant, owner, body, purpose).await,
+            None => {
+                tracing::warn!(tenant_id = %tenant, purpose, "no owner phone: notice not sent");
+                false
+            }
+        }
     }
 
     /// Tenant-scoped access for `tenant`.

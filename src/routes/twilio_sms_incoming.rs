@@ -16,7 +16,6 @@ use servicepro_actors::brain::agent::{AgentRequest, Channel, UserRole};
 use servicepro_actors::brain::nlu::{carrier_keyword, normalize, CarrierKeyword};
 use servicepro_actors::conversation::store::{self, Recorded};
 use servicepro_actors::conversation::Turn;
-use servicepro_actors::messaging::SendSms;
 use servicepro_actors::packs::{self, SmsTemplateKey};
 use servicepro_actors::tenant_context::TenantContext;
 use servicepro_actors::twilio::twiml::{Message, Response};
@@ -230,24 +229,12 @@ async fn notify_owner_of_text(
     from: &str,
     text: &str,
 ) {
-    let Some(owner) = ctx
-        .config
-        .as_ref()
-        .and_then(|c| c.owner_phone.as_deref())
-        .and_then(|p| E164::parse(p).ok())
-    else {
-        tracing::warn!(tenant_id = %tenant, "no owner phone: text stored without notice");
-        return;
-    };
-    let send = SendSms {
-        tenant: tenant.clone(),
-        to: owner,
-        body: format!("New text from {from}: {text}"),
-        purpose: "owner_notice".to_owned(),
-        conversation_id: None,
-        customer_id: None,
-    };
-    if let Err(e) = state.outbox.send(send).await {
-        tracing::error!(tenant_id = %tenant, error = %e, "owner notice not queued");
-    }
+    state
+        .text_owner(
+            ctx,
+            tenant,
+            format!("New text from {from}: {text}"),
+            "owner_notice",
+        )
+        .await;
 }

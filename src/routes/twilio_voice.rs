@@ -8,7 +8,6 @@ use crate::state::AppState;
 use crate::twilio_webhook::{verify, TenantFrom, TwilioWebhook};
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
-use servicepro_actors::messaging::SendSms;
 use servicepro_actors::tenant_context::TenantContext;
 use servicepro_actors::voice::call_flow::{self, IncomingCall, IvrAction, Route};
 use servicepro_actors::voice::call_records::{observe_call, CallObservation};
@@ -119,25 +118,7 @@ pub async fn ivr(
     if let Some(IvrAction::TextBookingLink { body }) = outcome.action {
         match E164::parse(&call.from) {
             Ok(to) => {
-                let send = SendSms {
-                    tenant: tenant_id(ctx)?,
-                    to,
-                    body,
-                    purpose: "booking_link".to_owned(),
-                    conversation_id: None,
-                    customer_id: None,
-                };
-                match state.outbox.send(send).await {
-                    Ok(Ok(queued)) => {
-                        tracing::info!(tenant_id = %ctx.tenant.id, message_id = queued.message_id, status = %queued.status, "booking link queued")
-                    }
-                    Ok(Err(e)) => {
-                        tracing::error!(tenant_id = %ctx.tenant.id, error = %e, "booking link not stored")
-                    }
-                    Err(e) => {
-                        tracing::error!(tenant_id = %ctx.tenant.id, error = %e, "outbox unavailable")
-                    }
-                }
+                state.text(&tenant_id(ctx)?, to, body, "booking_link").await;
             }
             Err(_) => {
                 tracing::warn!(tenant_id = %ctx.tenant.id, call_sid = %call.call_sid, "caller number cannot receive texts")
@@ -220,15 +201,6 @@ async fn notify_owner(
     report: &RecordingReport,
     voicemail_id: i64,
 ) {
-    let Some(owner) = ctx
-        .config
-        .as_ref()
-        .and_then(|c| c.owner_phone.as_deref())
-        .and_then(|p| E164::parse(p).ok())
-    else {
-        tracing::warn!(tenant_id = %tenant, "no owner phone: voicemail notice not sent");
-        return;
-    };
     let duration = format!("{}s", report.duration_seconds);
     let caller = if report.from.is_empty() {
         "an unknown caller"
@@ -254,26 +226,13 @@ async fn notify_owner(
                 report.recording_url
             )
         });
-    let send = SendSms {
-        tenant: tenant.clone(),
-        to: owner,
-        body,
-        purpose: "voicemail_notice".to_owned(),
-        conversation_id: None,
-        customer_id: None,
-    };
-    match state.outbox.send(send).await {
-        Ok(Ok(_)) => {
-            if let Err(e) =
-                mark_owner_notified(&state.tenant_db(tenant.clone()), voicemail_id).await
-            {
-                tracing::error!(tenant_id = %tenant, error = %e, "could not mark voicemail notified");
-            }
+    if state
+        .text_owner(ctx, tenant, body, "voicemail_notice")
+        .await
+    {
+        if let Err(e) = mark_owner_notified(&state.tenant_db(tenant.clone()), voicemail_id).await {
+            tracing::error!(tenant_id = %tenant, error = %e, "could not mark voicemail notified");
         }
-        Ok(Err(e)) => {
-            tracing::error!(tenant_id = %tenant, error = %e, "voicemail notice not stored")
-        }
-        Err(e) => tracing::error!(tenant_id = %tenant, error = %e, "outbox unavailable"),
     }
 }
 

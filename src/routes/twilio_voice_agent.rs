@@ -10,7 +10,6 @@ use crate::state::AppState;
 use crate::twilio_webhook::{verify, TenantFrom};
 use actix_web::{web, HttpRequest, HttpResponse};
 use servicepro_actors::brain::agent::{AgentRequest, Channel, NextAction, UserRole};
-use servicepro_actors::messaging::SendSms;
 use servicepro_actors::voice::call_flow::{self, IncomingCall, SILENT_TURNS};
 use servicepro_actors::voice::call_records::append_transcript;
 use servicepro_schema::{TenantId, E164};
@@ -113,17 +112,9 @@ pub async fn turn(
         .any(|a| matches!(a, NextAction::Book { .. } | NextAction::Reschedule { .. }))
     {
         if let Some(to) = phone {
-            let send = SendSms {
-                tenant: tenant.clone(),
-                to,
-                body: response.reply.clone(),
-                purpose: "booking_confirmation".to_owned(),
-                conversation_id: response.conversation_id,
-                customer_id: None,
-            };
-            if let Err(e) = state.outbox.send(send).await {
-                tracing::error!(tenant_id = %tenant, error = %e, "booking confirmation text not queued");
-            }
+            state
+                .text(&tenant, to, response.reply.clone(), "booking_confirmation")
+                .await;
         }
         let line = format!(
             "{spoken} I've also texted you the details. Is there anything else I can help with?"

@@ -59,6 +59,34 @@ struct BusyRow {
     ends_at: DateTime<Utc>,
 }
 
+/// Booked work of one tenant overlapping `[from, to)`, on an open
+/// transaction, excluding one appointment (a reschedule's own).
+async fn busy_in(
+    conn: &mut diesel_async::AsyncPgConnection,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    except: Option<i64>,
+) -> Result<Vec<Busy>, DbError> {
+    let rows: Vec<BusyRow> = diesel::sql_query(
+        "SELECT crew, starts_at, ends_at FROM appointments \
+         WHERE tenant_id = current_setting('app.tenant_id', true) AND status = 'booked' \
+           AND starts_at < $2 AND busy_until > $1 AND id <> $3",
+    )
+    .bind::<Timestamptz, _>(from)
+    .bind::<Timestamptz, _>(to)
+    .bind::<BigInt, _>(except.unwrap_or(-1))
+    .load(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| Busy {
+            crew: u8::try_from(r.crew).unwrap_or(u8::MAX),
+            start: r.starts_at,
+            end: r.ends_at,
+        })
+        .collect())
+}
+
 /// Booked work overlapping `[from, to)`, excluding one appointment (a reschedule's own).
 pub async fn busy_between(
     db: &TenantDb,
@@ -66,29 +94,8 @@ pub async fn busy_between(
     to: DateTime<Utc>,
     except: Option<i64>,
 ) -> Result<Vec<Busy>, DbError> {
-    db.transaction(move |tx| {
-        Box::pin(async move {
-            let rows: Vec<BusyRow> = diesel::sql_query(
-                "SELECT crew, starts_at, ends_at FROM appointments \
-                 WHERE tenant_id = current_setting('app.tenant_id', true) AND status = 'booked' \
-                   AND starts_at < $2 AND busy_until > $1 AND id <> $3",
-            )
-            .bind::<Timestamptz, _>(from)
-            .bind::<Timestamptz, _>(to)
-            .bind::<BigInt, _>(except.unwrap_or(-1))
-            .load(tx.conn())
-            .await?;
-            Ok(rows
-                .into_iter()
-                .map(|r| Busy {
-                    crew: u8::try_from(r.crew).unwrap_or(u8::MAX),
-                    start: r.starts_at,
-                    end: r.ends_at,
-                })
-                .collect())
-        })
-    })
-    .await
+    db.transaction(move |tx| Box::pin(async move { busy_in(tx.conn(), from, to, except).await }))
+        .await
 }
 
 /// A booking to store.
@@ -174,20 +181,7 @@ pub async fn commit(
                 let duration = Duration::minutes(i64::from(priced.duration_minutes));
                 let window_from = booking.start - rules.travel_buffer - Duration::days(1);
                 let window_to = booking.start + duration + rules.travel_buffer + Duration::days(1);
-                let busy_rows: Vec<BusyRow> = diesel::sql_query(
-                    "SELECT crew, starts_at, ends_at FROM appointments \
-                     WHERE tenant_id = current_setting('app.tenant_id', true) AND status = 'booked' \
-                       AND starts_at < $2 AND busy_until > $1 AND id <> $3",
-                )
-                .bind::<Timestamptz, _>(window_from)
-                .bind::<Timestamptz, _>(window_to)
-                .bind::<BigInt, _>(reschedule_of.unwrap_or(-1))
-                .load(tx.conn())
-                .await?;
-                let busy: Vec<Busy> = busy_rows
-                    .into_iter()
-                    .map(|r| Busy { crew: u8::try_from(r.crew).unwrap_or(u8::MAX), start: r.starts_at, end: r.ends_at })
-                    .collect();
+                let busy = busy_in(tx.conn(), window_from, window_to, reschedule_of).await?;
                 let crew = match fits(&rules, &busy, booking.start, duration, now) {
                     Ok(crew) => crew,
                     Err(SlotRejection::Taken) => return Ok(Err(CommitError::Taken)),
