@@ -83,6 +83,9 @@ pub struct Config {
     pub production: bool,
     /// Texts per second one sending number may carry (carrier pacing).
     pub sms_per_number_per_second: std::num::NonZeroU32,
+    /// The AI receptionist's audio to the provider: μ-law pass-through
+    /// (`pcmu`, default) or PCM16 24 kHz transcoded by the media crate (`pcm16`).
+    pub voice_transcode: bool,
 }
 
 /// Reads variables from a map (the environment merged over the optional file).
@@ -247,7 +250,18 @@ impl Config {
                 format!("expected a positive integer, got {sms_rate_raw}"),
             )
         })?;
+        let voice_transcode = match src.get("SERVICEPRO_VOICE_AUDIO").as_deref() {
+            None | Some("pcmu") => false,
+            Some("pcm16") => true,
+            Some(other) => {
+                return Err(invalid(
+                    "SERVICEPRO_VOICE_AUDIO",
+                    format!("expected pcmu or pcm16, got {other}"),
+                ))
+            }
+        };
         Ok(Config {
+            voice_transcode,
             sms_per_number_per_second,
             database_url,
             bind,

@@ -30,6 +30,24 @@ enum Command {
     },
     /// Create the database if missing and apply pending migrations, then exit.
     Migrate,
+    /// Load test of the AI voice receptionist: N simulated calls at real-time
+    /// pace through the media-stream websocket of a server this command
+    /// starts, against a loopback Realtime provider; reports the server's
+    /// own CPU per call-second and memory per call.
+    Loadtest {
+        /// Concurrent calls.
+        #[arg(long, default_value_t = 100)]
+        calls: usize,
+        /// Seconds per call.
+        #[arg(long, default_value_t = 20)]
+        seconds: u64,
+        /// Transcode to PCM16 24 kHz instead of μ-law pass-through.
+        #[arg(long)]
+        transcode: bool,
+        /// Port of the server under test.
+        #[arg(long, default_value_t = 18099)]
+        port: u16,
+    },
     /// Knowledge-base administration.
     Kb {
         #[command(subcommand)]
@@ -119,6 +137,22 @@ async fn main() -> anyhow::Result<()> {
             for skipped in &report.skipped {
                 println!("  skipped row {}: {}", skipped.row, skipped.reason);
             }
+        }
+        Command::Loadtest {
+            calls,
+            seconds,
+            transcode,
+            port,
+        } => {
+            let database_url = config.database_url_or_default().to_owned();
+            servicepro::loadtest::run(servicepro::loadtest::LoadTest {
+                calls,
+                seconds,
+                transcode,
+                database_url,
+                port,
+            })
+            .await?;
         }
         Command::Demo { exit } => {
             let (url, _pg) = resolve_database(&config, true).await?;

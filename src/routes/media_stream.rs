@@ -144,7 +144,11 @@ impl MediaStreamSocket {
                     tenant_id: tenant,
                     instructions: receptionist::instructions(&tenant_ctx),
                     voice: "alloy".to_owned(),
-                    audio_mode: AudioMode::Passthrough,
+                    audio_mode: if state.config.voice_transcode {
+                        AudioMode::Transcode
+                    } else {
+                        AudioMode::Passthrough
+                    },
                 },
                 tools: Arc::new(BrainTools::new(tools, Some(&from), (state.clock)())),
                 control: Arc::new(TwilioCallControl::new(
