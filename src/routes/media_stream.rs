@@ -19,9 +19,9 @@ use servicepro_actors::realtime::twilio_stream::{parse_twilio_frame, TwilioEvent
 use servicepro_actors::tenant_context::TenantContext;
 use servicepro_actors::voice::call_flow::IncomingCall;
 use servicepro_actors::voice::receptionist::{
-    self, BrainTools, DbCallFinalizer, TwilioCallControl,
+    self, BrainTools, Confirmations, DbCallFinalizer, TwilioCallControl,
 };
-use servicepro_schema::TenantId;
+use servicepro_schema::{TenantId, E164};
 use std::sync::Arc;
 
 /// Frames kept while the call is being set up (about 2 s of audio).
@@ -104,6 +104,7 @@ impl MediaStreamSocket {
         let state = self.state.clone();
         let setup = async move {
             let tenant = TenantId::parse(&tenant).map_err(|e| e.to_string())?;
+            let profile_tenant = tenant.clone();
             let connector = state
                 .realtime
                 .clone()
@@ -150,7 +151,16 @@ impl MediaStreamSocket {
                         AudioMode::Passthrough
                     },
                 },
-                tools: Arc::new(BrainTools::new(tools, Some(&from), (state.clock)())),
+                tools: Arc::new(BrainTools::new(
+                    tools,
+                    Some(&from),
+                    (state.clock)(),
+                    E164::parse(&from).ok().map(|caller| Confirmations {
+                        outbox: state.outbox.clone(),
+                        tenant: profile_tenant.clone(),
+                        caller,
+                    }),
+                )),
                 control: Arc::new(TwilioCallControl::new(
                     state.twilio.clone(),
                     credentials,

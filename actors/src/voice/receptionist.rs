@@ -4,19 +4,22 @@
 //! REST API, and the call record written when the call ends.
 
 use crate::brain::db_tools::DbTools;
-use crate::brain::llm::{execute_tool, realtime_tool_definitions, ToolContext};
-use crate::brain::tools::AgentTools;
+use crate::brain::llm::{execute_tool, realtime_tool_definitions, ToolContext, ToolEffect};
+use crate::brain::tools::{AgentTools, AppointmentInfo, TenantProfile};
 use crate::call::{
     CallControl, CallControlError, CallFinalizer, CallSummary, Speaker, ToolExecutor,
 };
+use crate::messaging::{SendSms, SmsOutbox};
 use crate::messaging::{TwilioCredentials, TwilioRest};
 use crate::packs;
 use crate::realtime::openai_events::Tool;
 use crate::tenant_context::TenantContext;
 use crate::voice::call_flow::{self, IncomingCall};
 use crate::voice::callback_urls::CallbackUrls;
+use actix::Addr;
 use futures_util::future::BoxFuture;
 use servicepro_schema::{DbPool, TenantDb};
+use servicepro_schema::{TenantId, E164};
 use std::sync::Arc;
 use tokio::sync::Mutex;
 
@@ -52,20 +55,74 @@ pub fn instructions(ctx: &TenantContext) -> String {
     )
 }
 
+/// Where a booking made during a call is confirmed by text, like an SMS booking.
+#[derive(Clone)]
+pub struct Confirmations {
+    /// The outbox.
+    pub outbox: Addr<SmsOutbox>,
+    /// The tenant.
+    pub tenant: TenantId,
+    /// The caller's number.
+    pub caller: E164,
+}
+
 /// The agent brain's tools, as Realtime function calls over the database.
 pub struct BrainTools {
     tools: Arc<DbTools>,
     context: Arc<Mutex<ToolContext>>,
+    confirmations: Option<Confirmations>,
 }
 
 impl BrainTools {
-    /// Tools for one call from `caller`.
-    pub fn new(tools: DbTools, caller: Option<&str>, now: chrono::DateTime<chrono::Utc>) -> Self {
+    /// Tools for one call from `caller`; bookings are confirmed by text
+    /// through `confirmations` when given.
+    pub fn new(
+        tools: DbTools,
+        caller: Option<&str>,
+        now: chrono::DateTime<chrono::Utc>,
+        confirmations: Option<Confirmations>,
+    ) -> Self {
         BrainTools {
             tools: Arc::new(tools),
             context: Arc::new(Mutex::new(ToolContext::new(caller, now))),
+            confirmations,
         }
     }
+}
+
+/// The booking-confirmation text of `appointment`, in the tenant's words.
+pub fn confirmation_text(profile: &TenantProfile, appointment: &AppointmentInfo) -> String {
+    let local = appointment.starts_at.with_timezone(&profile.time_zone);
+    let date = local.format("%A %b %-d").to_string();
+    let time = local.format("%-I:%M %p").to_string();
+    let price = packs::format_usd(u32::try_from(appointment.price_cents).unwrap_or_default());
+    let address = appointment
+        .address
+        .clone()
+        .unwrap_or_else(|| "your address".to_owned());
+    packs::pack(&profile.industry)
+        .ok()
+        .and_then(|p| {
+            p.render_sms(
+                packs::SmsTemplateKey::BookingConfirmation,
+                &[
+                    ("customer_name", "there"),
+                    ("service", &appointment.service_name),
+                    ("date", &date),
+                    ("time", &time),
+                    ("address", &address),
+                    ("business_name", &profile.business_name),
+                    ("price", &price),
+                ],
+            )
+            .ok()
+        })
+        .unwrap_or_else(|| {
+            format!(
+                "{}: your {} is booked for {date} at {time}.",
+                profile.business_name, appointment.service_name
+            )
+        })
 }
 
 impl ToolExecutor for BrainTools {
@@ -89,8 +146,10 @@ impl ToolExecutor for BrainTools {
             name.to_owned(),
             arguments.to_owned(),
         );
+        let confirmations = self.confirmations.clone();
         Box::pin(async move {
             let mut ctx = context.lock().await;
+            let effects_before = ctx.effects.len();
             let mut result = execute_tool(
                 &name,
                 &arguments,
@@ -98,6 +157,28 @@ impl ToolExecutor for BrainTools {
                 &mut ctx,
             )
             .await;
+            let booked: Vec<AppointmentInfo> = ctx.effects[effects_before.min(ctx.effects.len())..]
+                .iter()
+                .filter_map(|e| match e {
+                    ToolEffect::Booked(a) | ToolEffect::Rescheduled(a) => Some(a.clone()),
+                    _ => None,
+                })
+                .collect();
+            if let Some(confirm) = confirmations {
+                for appointment in booked {
+                    let send = SendSms {
+                        tenant: confirm.tenant.clone(),
+                        to: confirm.caller.clone(),
+                        body: confirmation_text(tools.profile(), &appointment),
+                        purpose: "booking_confirmation".to_owned(),
+                        conversation_id: None,
+                        customer_id: None,
+                    };
+                    if let Err(e) = confirm.outbox.send(send).await {
+                        tracing::error!(tenant_id = %confirm.tenant, error = %e, "booking confirmation not queued");
+                    }
+                }
+            }
             if name == "handoff_to_human" && result.get("error").is_none() {
                 if let Some(map) = result.as_object_mut() {
                     map.insert("handoff".to_owned(), serde_json::Value::Bool(true));
@@ -261,5 +342,45 @@ impl CallFinalizer for DbCallFinalizer {
         } else {
             tracing::error!("no runtime to finalise the call record");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn a_voice_booking_is_confirmed_in_the_packs_words() {
+        let profile = TenantProfile {
+            business_name: "Clean Machine".into(),
+            industry: "mobile-detailing".into(),
+            time_zone: chrono_tz::America::Chicago,
+            booking_url: None,
+            owner_phone: None,
+        };
+        let starts_at = chrono::Utc.with_ymd_and_hms(2026, 12, 5, 14, 0, 0).unwrap();
+        let appointment = AppointmentInfo {
+            id: 7,
+            service_name: "Full Detail".into(),
+            service_id: 1,
+            starts_at,
+            ends_at: starts_at + chrono::Duration::hours(4),
+            price_cents: 27_500,
+            address: Some("123 Main St, Tulsa".into()),
+            status: "booked".into(),
+        };
+        let text = confirmation_text(&profile, &appointment);
+        for part in [
+            "Full Detail",
+            "Clean Machine",
+            "Saturday Dec 5",
+            "8:00 AM",
+            "123 Main St",
+            "$275",
+        ] {
+            assert!(text.contains(part), "{part} missing from {text}");
+        }
+        assert!(!text.contains('{'), "no placeholder left: {text}");
     }
 }
