@@ -8,7 +8,7 @@ use crate::support::twilio_client::{ACCOUNT_SID, AUTH_TOKEN};
 use crate::support::TestApp;
 use base64::Engine;
 use futures_util::{SinkExt, StreamExt};
-use servicepro_actors::realtime::fake_server::{FakeRealtimeServer, FakeScript};
+use servicepro_actors::realtime::fake_server::{FakeRealtimeServer, FakeScript, Refusal};
 use servicepro_actors::twilio::expected_signature;
 use std::time::Duration;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
@@ -171,4 +171,113 @@ async fn a_bad_handshake_signature_is_refused() {
         }
         other => panic!("expected a 403 handshake, got {other:?}"),
     }
+}
+
+#[actix_web::test]
+async fn dtmf_zero_redirects_the_live_call_to_a_person_through_twilio() {
+    let (_, provider) = FakeRealtimeServer::start(FakeScript::default())
+        .await
+        .unwrap();
+    let app = TestApp::builder()
+        .var("OPENAI_API_KEY", "sk-test")
+        .var("OPENAI_REALTIME_URL", provider.url().as_str())
+        .spawn()
+        .await;
+    app.create_tenant(TenantSpec {
+        ivr_mode: "ai-voice",
+        ..TenantSpec::default()
+    })
+    .await;
+    let signature = expected_signature(AUTH_TOKEN, STREAM_URL, &[]);
+    let (mut socket, _) = tokio_tungstenite::connect_async(ws_request(&app, &signature))
+        .await
+        .unwrap();
+    let start = serde_json::json!({
+        "event": "start", "sequenceNumber": "1", "streamSid": "MZ_dtmf",
+        "start": {
+            "streamSid": "MZ_dtmf", "accountSid": ACCOUNT_SID, "callSid": "CA_dtmf", "tracks": ["inbound"],
+            "customParameters": { "tenant_id": "acme", "call_sid": "CA_dtmf", "from": "+14158675309" },
+            "mediaFormat": { "encoding": "audio/x-mulaw", "sampleRate": 8000, "channels": 1 }
+        }
+    });
+    socket.send(Message::text(start.to_string())).await.unwrap();
+    let dtmf = serde_json::json!({ "event": "dtmf", "sequenceNumber": "2", "streamSid": "MZ_dtmf", "dtmf": { "track": "inbound_track", "digit": "0" } });
+    socket.send(Message::text(dtmf.to_string())).await.unwrap();
+    let mut redirect = None;
+    for _ in 0..100 {
+        redirect = app
+            .twilio
+            .requests()
+            .into_iter()
+            .find(|r| r.path.ends_with("/Calls/CA_dtmf.json"));
+        if redirect.is_some() {
+            break;
+        }
+        actix_web::rt::time::sleep(Duration::from_millis(50)).await;
+    }
+    let redirect = redirect.expect("the live call was redirected through the REST API");
+    assert_eq!(
+        (redirect.user.as_str(), redirect.password.as_str()),
+        (ACCOUNT_SID, AUTH_TOKEN)
+    );
+    let twiml = redirect.field("Twiml").unwrap();
+    assert!(
+        twiml.contains("<Dial")
+            && twiml.contains("<Sip>sip:jody@cleanmachinetulsa.sip.twilio.com</Sip>"),
+        "{twiml}"
+    );
+    assert!(
+        twiml.contains("<Say>"),
+        "the caller hears a short line first: {twiml}"
+    );
+}
+
+#[actix_web::test]
+async fn a_provider_that_refuses_sends_the_caller_to_the_ivr_not_silence() {
+    let script = FakeScript {
+        refuse: Some(Refusal::Http(401)),
+        ..FakeScript::default()
+    };
+    let (_, provider) = FakeRealtimeServer::start(script).await.unwrap();
+    let app = TestApp::builder()
+        .var("OPENAI_API_KEY", "sk-test")
+        .var("OPENAI_REALTIME_URL", provider.url().as_str())
+        .spawn()
+        .await;
+    app.create_tenant(TenantSpec {
+        ivr_mode: "ai-voice",
+        ..TenantSpec::default()
+    })
+    .await;
+    let signature = expected_signature(AUTH_TOKEN, STREAM_URL, &[]);
+    let (mut socket, _) = tokio_tungstenite::connect_async(ws_request(&app, &signature))
+        .await
+        .unwrap();
+    let start = serde_json::json!({
+        "event": "start", "sequenceNumber": "1", "streamSid": "MZ_ref",
+        "start": {
+            "streamSid": "MZ_ref", "accountSid": ACCOUNT_SID, "callSid": "CA_ref", "tracks": ["inbound"],
+            "customParameters": { "tenant_id": "acme", "call_sid": "CA_ref", "from": "+14158675309" },
+            "mediaFormat": { "encoding": "audio/x-mulaw", "sampleRate": 8000, "channels": 1 }
+        }
+    });
+    socket.send(Message::text(start.to_string())).await.unwrap();
+    let mut redirect = None;
+    for _ in 0..200 {
+        redirect = app
+            .twilio
+            .requests()
+            .into_iter()
+            .find(|r| r.path.ends_with("/Calls/CA_ref.json"));
+        if redirect.is_some() {
+            break;
+        }
+        actix_web::rt::time::sleep(Duration::from_millis(50)).await;
+    }
+    let redirect = redirect.expect("the call was redirected when the provider refused");
+    let twiml = redirect.field("Twiml").unwrap();
+    assert!(
+        twiml.contains("<Gather input=\"dtmf\""),
+        "the IVR menu: {twiml}"
+    );
 }
