@@ -1,5 +1,7 @@
--- wrk script: cycles through pre-signed webhook requests (signature TAB
--- body); each wrk thread starts at its own offset so CallSids do not repeat.
+-- wrk script: cycles through pre-signed Twilio webhooks, one per line as
+-- "signature TAB body", POSTed to the path given after the file
+-- (`-- FILE PATH`); each wrk thread starts at its own offset so the
+-- CallSids / MessageSids do not repeat.
 local threads = 0
 function setup(thread)
   thread:set("offset", threads)
@@ -8,9 +10,10 @@ end
 local requests = {}
 local i = 0
 function init(args)
+  local path = args[2]
   for line in io.lines(args[1]) do
     local sig, body = line:match("([^\t]+)\t(.*)")
-    requests[#requests + 1] = wrk.format("POST", "/twilio/sms/incoming",
+    requests[#requests + 1] = wrk.format("POST", path,
       { ["Content-Type"] = "application/x-www-form-urlencoded", ["X-Twilio-Signature"] = sig }, body)
   end
   i = offset * math.floor(#requests / 2)
