@@ -32,11 +32,25 @@ fn ws_request(
     request
 }
 
-#[actix_web::test]
-async fn a_signed_stream_is_bridged_to_the_provider_and_the_call_is_recorded() {
-    let (_, provider) = FakeRealtimeServer::start(FakeScript::default())
-        .await
-        .unwrap();
+/// The `start` frame Twilio sends for stream `stream_sid` of call `call_sid`.
+fn start_frame(stream_sid: &str, call_sid: &str) -> Message {
+    Message::text(
+        serde_json::json!({
+            "event": "start", "sequenceNumber": "1", "streamSid": stream_sid,
+            "start": {
+                "streamSid": stream_sid, "accountSid": ACCOUNT_SID, "callSid": call_sid, "tracks": ["inbound"],
+                "customParameters": { "tenant_id": "acme", "call_sid": call_sid, "from": "+14158675309" },
+                "mediaFormat": { "encoding": "audio/x-mulaw", "sampleRate": 8000, "channels": 1 }
+            }
+        })
+        .to_string(),
+    )
+}
+
+/// An app whose AI receptionist talks to `provider`, with an `ai-voice` tenant.
+async fn app_with_provider(
+    provider: &servicepro_actors::realtime::fake_server::FakeServerHandle,
+) -> TestApp {
     let app = TestApp::builder()
         .var("OPENAI_API_KEY", "sk-test")
         .var("OPENAI_REALTIME_URL", provider.url().as_str())
@@ -47,6 +61,32 @@ async fn a_signed_stream_is_bridged_to_the_provider_and_the_call_is_recorded() {
         ..TenantSpec::default()
     })
     .await;
+    app
+}
+
+/// The REST request that redirected live call `call_sid`, once it arrives.
+async fn redirect_of(app: &TestApp, call_sid: &str) -> crate::support::fake_twilio::Recorded {
+    let path = format!("/Calls/{call_sid}.json");
+    for _ in 0..200 {
+        if let Some(found) = app
+            .twilio
+            .requests()
+            .into_iter()
+            .find(|r| r.path.ends_with(&path))
+        {
+            return found;
+        }
+        actix_web::rt::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("call {call_sid} was never redirected");
+}
+
+#[actix_web::test]
+async fn a_signed_stream_is_bridged_to_the_provider_and_the_call_is_recorded() {
+    let (_, provider) = FakeRealtimeServer::start(FakeScript::default())
+        .await
+        .unwrap();
+    let app = app_with_provider(&provider).await;
     let twiml = app
         .twilio_post(
             "/twilio/voice/incoming",
@@ -66,21 +106,13 @@ async fn a_signed_stream_is_bridged_to_the_provider_and_the_call_is_recorded() {
     let (mut socket, _) = tokio_tungstenite::connect_async(ws_request(&app, &signature))
         .await
         .unwrap();
-    let start = serde_json::json!({
-        "event": "start", "sequenceNumber": "1", "streamSid": "MZ_ws",
-        "start": {
-            "streamSid": "MZ_ws", "accountSid": ACCOUNT_SID, "callSid": "CA_ws", "tracks": ["inbound"],
-            "customParameters": { "tenant_id": "acme", "call_sid": "CA_ws", "from": "+14158675309" },
-            "mediaFormat": { "encoding": "audio/x-mulaw", "sampleRate": 8000, "channels": 1 }
-        }
-    });
     socket
         .send(Message::text(
             r#"{"event":"connected","protocol":"Call","version":"1.0.0"}"#,
         ))
         .await
         .unwrap();
-    socket.send(Message::text(start.to_string())).await.unwrap();
+    socket.send(start_frame("MZ_ws", "CA_ws")).await.unwrap();
     let silence = base64::engine::general_purpose::STANDARD.encode([0xFFu8; 160]);
     for i in 0..10 {
         let media = serde_json::json!({
@@ -178,44 +210,18 @@ async fn dtmf_zero_redirects_the_live_call_to_a_person_through_twilio() {
     let (_, provider) = FakeRealtimeServer::start(FakeScript::default())
         .await
         .unwrap();
-    let app = TestApp::builder()
-        .var("OPENAI_API_KEY", "sk-test")
-        .var("OPENAI_REALTIME_URL", provider.url().as_str())
-        .spawn()
-        .await;
-    app.create_tenant(TenantSpec {
-        ivr_mode: "ai-voice",
-        ..TenantSpec::default()
-    })
-    .await;
+    let app = app_with_provider(&provider).await;
     let signature = expected_signature(AUTH_TOKEN, STREAM_URL, &[]);
     let (mut socket, _) = tokio_tungstenite::connect_async(ws_request(&app, &signature))
         .await
         .unwrap();
-    let start = serde_json::json!({
-        "event": "start", "sequenceNumber": "1", "streamSid": "MZ_dtmf",
-        "start": {
-            "streamSid": "MZ_dtmf", "accountSid": ACCOUNT_SID, "callSid": "CA_dtmf", "tracks": ["inbound"],
-            "customParameters": { "tenant_id": "acme", "call_sid": "CA_dtmf", "from": "+14158675309" },
-            "mediaFormat": { "encoding": "audio/x-mulaw", "sampleRate": 8000, "channels": 1 }
-        }
-    });
-    socket.send(Message::text(start.to_string())).await.unwrap();
+    socket
+        .send(start_frame("MZ_dtmf", "CA_dtmf"))
+        .await
+        .unwrap();
     let dtmf = serde_json::json!({ "event": "dtmf", "sequenceNumber": "2", "streamSid": "MZ_dtmf", "dtmf": { "track": "inbound_track", "digit": "0" } });
     socket.send(Message::text(dtmf.to_string())).await.unwrap();
-    let mut redirect = None;
-    for _ in 0..100 {
-        redirect = app
-            .twilio
-            .requests()
-            .into_iter()
-            .find(|r| r.path.ends_with("/Calls/CA_dtmf.json"));
-        if redirect.is_some() {
-            break;
-        }
-        actix_web::rt::time::sleep(Duration::from_millis(50)).await;
-    }
-    let redirect = redirect.expect("the live call was redirected through the REST API");
+    let redirect = redirect_of(&app, "CA_dtmf").await;
     assert_eq!(
         (redirect.user.as_str(), redirect.password.as_str()),
         (ACCOUNT_SID, AUTH_TOKEN)
@@ -239,42 +245,13 @@ async fn a_provider_that_refuses_sends_the_caller_to_the_ivr_not_silence() {
         ..FakeScript::default()
     };
     let (_, provider) = FakeRealtimeServer::start(script).await.unwrap();
-    let app = TestApp::builder()
-        .var("OPENAI_API_KEY", "sk-test")
-        .var("OPENAI_REALTIME_URL", provider.url().as_str())
-        .spawn()
-        .await;
-    app.create_tenant(TenantSpec {
-        ivr_mode: "ai-voice",
-        ..TenantSpec::default()
-    })
-    .await;
+    let app = app_with_provider(&provider).await;
     let signature = expected_signature(AUTH_TOKEN, STREAM_URL, &[]);
     let (mut socket, _) = tokio_tungstenite::connect_async(ws_request(&app, &signature))
         .await
         .unwrap();
-    let start = serde_json::json!({
-        "event": "start", "sequenceNumber": "1", "streamSid": "MZ_ref",
-        "start": {
-            "streamSid": "MZ_ref", "accountSid": ACCOUNT_SID, "callSid": "CA_ref", "tracks": ["inbound"],
-            "customParameters": { "tenant_id": "acme", "call_sid": "CA_ref", "from": "+14158675309" },
-            "mediaFormat": { "encoding": "audio/x-mulaw", "sampleRate": 8000, "channels": 1 }
-        }
-    });
-    socket.send(Message::text(start.to_string())).await.unwrap();
-    let mut redirect = None;
-    for _ in 0..200 {
-        redirect = app
-            .twilio
-            .requests()
-            .into_iter()
-            .find(|r| r.path.ends_with("/Calls/CA_ref.json"));
-        if redirect.is_some() {
-            break;
-        }
-        actix_web::rt::time::sleep(Duration::from_millis(50)).await;
-    }
-    let redirect = redirect.expect("the call was redirected when the provider refused");
+    socket.send(start_frame("MZ_ref", "CA_ref")).await.unwrap();
+    let redirect = redirect_of(&app, "CA_ref").await;
     let twiml = redirect.field("Twiml").unwrap();
     assert!(
         twiml.contains("<Gather input=\"dtmf\""),
