@@ -51,6 +51,8 @@ pub struct CreateTenant {
     pub byo_twilio: Option<(String, String)>,
     /// IANA time zone.
     pub time_zone: chrono_tz::Tz,
+    /// AI receptionist audio to the provider: `pcmu` or `pcm16`.
+    pub voice_audio: String,
 }
 
 /// A tenant with its primary number, as the admin API shows it.
@@ -131,6 +133,7 @@ pub async fn create_tenant(
         messaging_service_sid: None,
         twilio_account_sid,
         twilio_auth_token_encrypted,
+        voice_audio: req.voice_audio.clone(),
     };
     let mut audit = AuditEntry::new(actor, "tenant.create", Some(&req.id));
     audit.detail = serde_json::json!({

@@ -196,6 +196,7 @@ diesel::table! {
         twilio_auth_token_encrypted -> Nullable<Bytea>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        voice_audio -> Text,
     }
 }
 

@@ -10,7 +10,7 @@ use servicepro_actors::tenant_admin::{
 };
 use servicepro_schema::{IvrMode, PlanTier, TenantId, TenantStatus, E164};
 
-fn parse_create(fields: &Fields) -> Result<CreateTenant, ApiError> {
+fn parse_create(fields: &Fields, default_voice_audio: &str) -> Result<CreateTenant, ApiError> {
     let id = fields.required("id", TenantId::parse)?;
     let name = fields.required_str("name")?;
     if name.chars().count() > 200 {
@@ -66,7 +66,14 @@ fn parse_create(fields: &Fields) -> Result<CreateTenant, ApiError> {
                 .map_err(|_| "not an IANA time zone, e.g. America/Chicago")
         })?
         .unwrap_or(chrono_tz::America::Chicago);
+    let voice_audio = fields
+        .optional("voice_audio", |raw| match raw {
+            "pcmu" | "pcm16" => Ok(raw.to_owned()),
+            _ => Err("expected pcmu or pcm16"),
+        })?
+        .unwrap_or_else(|| default_voice_audio.to_owned());
     Ok(CreateTenant {
+        voice_audio,
         id,
         name,
         industry,
@@ -112,7 +119,12 @@ pub async fn create_tenant(
     state: web::Data<AppState>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let request = parse_create(&Fields::parse(&body)?)?;
+    let default_voice_audio = if state.config.voice_transcode {
+        "pcm16"
+    } else {
+        "pcmu"
+    };
+    let request = parse_create(&Fields::parse(&body)?, default_voice_audio)?;
     let id = request.id.clone();
     match tenant_admin::create_tenant(&state.root_db, &state.secrets, RootAdmin::ACTOR, request)
         .await

@@ -145,7 +145,11 @@ impl MediaStreamSocket {
                     tenant_id: tenant,
                     instructions: receptionist::instructions(&tenant_ctx),
                     voice: "alloy".to_owned(),
-                    audio_mode: if state.config.voice_transcode {
+                    audio_mode: if tenant_ctx
+                        .phone
+                        .as_ref()
+                        .map_or(state.config.voice_transcode, |p| p.voice_audio == "pcm16")
+                    {
                         AudioMode::Transcode
                     } else {
                         AudioMode::Passthrough

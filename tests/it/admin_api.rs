@@ -195,6 +195,7 @@ async fn validation_errors_name_the_field() {
         ("forward_to", json!("12"), 422),
         ("time_zone", json!("Mars/Olympus"), 422),
         ("twilio_account_sid", json!("XX123"), 422),
+        ("voice_audio", json!("mp3"), 422),
     ];
     for (field, value, status) in cases {
         let mut body = acme();

@@ -35,6 +35,8 @@ pub struct PhoneConfig {
     pub created_at: DateTime<Utc>,
     /// Last changed.
     pub updated_at: DateTime<Utc>,
+    /// AI receptionist audio to the provider: `pcmu` (pass-through) or `pcm16` (transcoded).
+    pub voice_audio: String,
 }
 
 /// A number to attach to a tenant.
@@ -55,4 +57,6 @@ pub struct NewPhoneConfig {
     pub twilio_account_sid: Option<String>,
     /// BYO Twilio auth token, sealed.
     pub twilio_auth_token_encrypted: Option<Vec<u8>>,
+    /// AI receptionist audio: `pcmu` or `pcm16`.
+    pub voice_audio: String,
 }

@@ -1,0 +1,1 @@
+ALTER TABLE tenant_phone_config DROP COLUMN IF EXISTS voice_audio;
