@@ -34,7 +34,7 @@ pub async fn appointments(
 ) -> Result<HttpResponse, ApiError> {
     let tenant = TenantId::parse(&path.into_inner()).map_err(|_| ApiError::not_found("tenant"))?;
     audited(&state, "tenant.appointments", &tenant).await?;
-    let from = DateTime::<Utc>::MIN_UTC;
+    let from = DateTime::<Utc>::UNIX_EPOCH;
     let rows = store::list_from(&state.tenant_db(tenant), from).await?;
     let list: Vec<serde_json::Value> = rows
         .into_iter()

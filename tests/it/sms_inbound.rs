@@ -182,3 +182,52 @@ async fn web_chat_uses_the_same_brain() {
         .unwrap();
     assert_eq!(unknown.status(), 404);
 }
+
+#[actix_web::test]
+async fn the_owner_views_show_bookings_and_transcripts() {
+    let now = chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 12, 1, 15, 0, 0).unwrap();
+    let app = TestApp::builder().now(now).spawn().await;
+    app.create_tenant(TenantSpec::default()).await;
+    text(
+        &app,
+        "SM_v1",
+        "hi can i get an interior detail saturday morning for my 2020 civic at 9 elm st tulsa",
+    )
+    .await;
+    text(&app, "SM_v2", "1").await;
+    let res = app
+        .admin(reqwest::Method::GET, "/api/admin/tenants/acme/appointments")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let body: serde_json::Value = res.json().await.unwrap();
+    let appointments = body["appointments"].as_array().unwrap();
+    assert_eq!(appointments.len(), 1, "{body}");
+    assert_eq!(appointments[0]["service"], "Interior Detail");
+    assert_eq!(appointments[0]["customer_phone"], CUSTOMER);
+    assert_eq!(appointments[0]["status"], "booked");
+
+    let res = app
+        .admin(
+            reqwest::Method::GET,
+            "/api/admin/tenants/acme/conversations/(415)%20555-0777",
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let body: serde_json::Value = res.json().await.unwrap();
+    let messages = body["messages"].as_array().unwrap();
+    assert_eq!(messages.len(), 4, "two texts in, two replies out: {body}");
+    assert_eq!(messages[0]["direction"], "inbound");
+    assert_eq!(messages[1]["direction"], "outbound");
+
+    let unauthorised = app
+        .client
+        .get(app.url("/api/admin/tenants/acme/appointments"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unauthorised.status(), 401);
+}
