@@ -9,6 +9,7 @@ mod admin_api;
 mod booking_race;
 mod conversations;
 mod demo;
+mod ephemeral_db;
 mod health;
 mod knowledge;
 mod media_stream;
