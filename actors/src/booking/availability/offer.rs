@@ -15,8 +15,9 @@ use super::spread::spread;
 /// The times to put to the customer, and whether they are what was asked.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Offer {
-    /// The offered slots: in time order, except that an exact time asked
-    /// for and free comes first.
+    /// The offered slots: an exact time asked for and free first, then the
+    /// slots on a day and in the window asked for, then the rest — each
+    /// group in time order (so "the first one" is what the customer asked for).
     pub slots: Vec<Slot>,
     /// Whether the first slot matches both the days and the time asked for.
     pub matched_preference: bool,
@@ -35,8 +36,9 @@ pub struct Offer {
 /// checked even when it is off the slot grid. The picks are spread out
 /// (see [`MIN_SPREAD`](super::MIN_SPREAD)): different days first
 /// unless `earliest`, then at least two hours apart, closer only when
-/// nothing else is left. Nothing is ever in the past, inside the lead
-/// time or beyond the horizon.
+/// nothing else is left. The picks are listed with those matching the
+/// preference first. Nothing is ever in the past, inside the lead time or
+/// beyond the horizon.
 pub fn offer(
     rules: &AvailabilityRules,
     busy: &[Busy],
@@ -92,8 +94,11 @@ pub fn offer(
     let exact_first = matched_preference && matches!(preference.window, TimeWindow::Exact(_));
     let mut slots = spread(&[best, near, other], count, preference.earliest, tz);
     let skip = usize::from(exact_first).min(slots.len());
+    let asked_for = |slot: &Slot| {
+        wanted_day(slot) && preference.window.matches(local_time(tz, slot.start).time())
+    };
     if let Some(rest) = slots.get_mut(skip..) {
-        rest.sort_by_key(|slot| slot.start);
+        rest.sort_by_key(|slot| (!asked_for(slot), slot.start));
     }
     let note = (!matched_preference).then(|| {
         Miss {
