@@ -68,11 +68,13 @@ impl EphemeralPostgres {
         if let Some((uid, gid)) = run_as {
             std::os::unix::fs::chown(&dir, Some(uid), Some(gid))?;
         }
+        // The socket directory is the URL's host, percent-encoded: a
+        // `?host=` parameter would be tried *after* the URL's own host, and
+        // a server on localhost would win.
+        let host: String =
+            url::form_urlencoded::byte_serialize(path_str(&dir)?.as_bytes()).collect();
         let cluster = EphemeralPostgres {
-            url: format!(
-                "postgres://postgres@localhost/servicepro?host={}",
-                dir.display()
-            ),
+            url: format!("postgres://postgres@{host}/servicepro"),
             dir,
             bin,
             run_as,
