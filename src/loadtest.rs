@@ -248,12 +248,15 @@ async fn drive(
         .await?
         .text()
         .await?;
-    let dropped: u64 = metrics
-        .lines()
-        .find(|l| l.starts_with("servicepro_media_frames_dropped_total "))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or_default();
+    let metric = |name: &str| -> u64 {
+        metrics
+            .lines()
+            .find(|l| l.split_whitespace().next() == Some(name))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_default()
+    };
+    let dropped = metric("servicepro_media_frames_dropped_total");
     let ticks_per_sec = 100.0;
     let cpu_seconds = (cpu1 - cpu0) as f64 / ticks_per_sec;
     let call_seconds = cfg.calls as f64 * window;
@@ -282,7 +285,11 @@ async fn drive(
         "provider: {} audio appends received",
         provider.stats().appends
     );
-    println!("frames dropped at the websocket edge: {dropped}");
+    println!(
+        "frames dropped: {dropped} at the websocket edge, {} caller frames and {} caller-bound frames in the call actors",
+        metric("servicepro_ai_call_frames_dropped_in"),
+        metric("servicepro_ai_call_frames_dropped_out")
+    );
     println!(
         "server CPU: {cpu_seconds:.2} s over {window:.1} s with {} calls = {:.3} ms CPU per call-second ({:.2} cores)",
         cfg.calls,

@@ -187,6 +187,23 @@ async fn a_signed_stream_is_bridged_to_the_provider_and_the_call_is_recorded() {
         "the provider socket closed with the call"
     );
     assert_eq!(app.state.call_metrics.live_calls.get(), 0);
+    let metrics = app
+        .client
+        .get(app.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let frames_in: u64 = metrics
+        .lines()
+        .find(|l| l.starts_with("servicepro_ai_call_frames_in "))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse().ok())
+        .unwrap();
+    assert!(frames_in >= 10, "call metrics are exported: {frames_in}");
+    assert!(metrics.contains("servicepro_ai_calls_live 0"), "{metrics}");
 }
 
 #[actix_web::test]

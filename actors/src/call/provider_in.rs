@@ -131,6 +131,7 @@ impl CallActor {
         }
         if acted {
             self.tally.barge_ins += 1;
+            self.env.metrics.barge_ins.inc();
             self.pump(ctx);
         }
     }
