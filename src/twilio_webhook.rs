@@ -54,10 +54,15 @@ pub fn public_url_of(state: &AppState, req: &HttpRequest) -> String {
     }
 }
 
-fn query_tenant(req: &HttpRequest) -> Option<TenantId> {
+/// A query parameter of the callback URL (signed with it, so trustworthy).
+pub fn query_param(req: &HttpRequest, name: &str) -> Option<String> {
     url::form_urlencoded::parse(req.uri().query()?.as_bytes())
-        .find(|(k, _)| k == "tenant_id")
-        .and_then(|(_, v)| TenantId::parse(&v).ok())
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
+}
+
+fn query_tenant(req: &HttpRequest) -> Option<TenantId> {
+    TenantId::parse(&query_param(req, "tenant_id")?).ok()
 }
 
 fn forbidden(state: &AppState, req: &HttpRequest, reason: &str) -> ApiError {

@@ -3,7 +3,7 @@
 use crate::error::ApiError;
 use crate::routes::twiml_response::empty;
 use crate::state::AppState;
-use crate::twilio_webhook::{verify, TenantFrom};
+use crate::twilio_webhook::{query_param, verify, TenantFrom};
 use actix_web::{web, HttpRequest, HttpResponse};
 use servicepro_actors::messaging::delivery_status::{
     apply_delivery_report, DeliveryOutcome, DeliveryReport,
@@ -22,9 +22,7 @@ pub async fn status(
     };
     let tenant =
         TenantId::parse(&ctx.tenant.id).map_err(|_| ApiError::bad_request("invalid tenant"))?;
-    let message_id = url::form_urlencoded::parse(req.uri().query().unwrap_or_default().as_bytes())
-        .find(|(k, _)| k == "message_id")
-        .and_then(|(_, v)| v.parse().ok());
+    let message_id = query_param(&req, "message_id").and_then(|v| v.parse().ok());
     let report = DeliveryReport {
         message_id,
         message_sid: hook.require("MessageSid")?.to_owned(),

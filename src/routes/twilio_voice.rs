@@ -5,7 +5,7 @@
 use crate::error::ApiError;
 use crate::routes::twiml_response::{empty, twiml};
 use crate::state::AppState;
-use crate::twilio_webhook::{verify, TenantFrom, TwilioWebhook};
+use crate::twilio_webhook::{query_param, verify, TenantFrom, TwilioWebhook};
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use servicepro_actors::tenant_context::TenantContext;
@@ -20,12 +20,6 @@ fn incoming_call(hook: &TwilioWebhook) -> Result<IncomingCall, ApiError> {
         from: hook.form.get("From").unwrap_or_default().to_owned(),
         to: hook.form.get("To").unwrap_or_default().to_owned(),
     })
-}
-
-fn query_param(req: &HttpRequest, name: &str) -> Option<String> {
-    url::form_urlencoded::parse(req.uri().query()?.as_bytes())
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.into_owned())
 }
 
 /// Twilio's `Timestamp` (RFC 2822), or now.

@@ -7,7 +7,7 @@
 use crate::error::ApiError;
 use crate::routes::twiml_response::twiml;
 use crate::state::AppState;
-use crate::twilio_webhook::{verify, TenantFrom};
+use crate::twilio_webhook::{query_param, verify, TenantFrom};
 use actix_web::{web, HttpRequest, HttpResponse};
 use servicepro_actors::brain::agent::{AgentRequest, Channel, NextAction, UserRole};
 use servicepro_actors::voice::call_flow::{self, IncomingCall, SILENT_TURNS};
@@ -36,11 +36,9 @@ pub async fn turn(
     };
     let tenant =
         TenantId::parse(&ctx.tenant.id).map_err(|_| ApiError::bad_request("invalid tenant"))?;
-    let silent_turns: u32 =
-        url::form_urlencoded::parse(req.uri().query().unwrap_or_default().as_bytes())
-            .find(|(k, _)| k == "turn")
-            .and_then(|(_, v)| v.parse().ok())
-            .unwrap_or(1);
+    let silent_turns: u32 = query_param(&req, "turn")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1);
     let heard = hook
         .form
         .get("SpeechResult")
