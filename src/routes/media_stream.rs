@@ -143,7 +143,10 @@ impl MediaStreamSocket {
                 connector,
                 profile: CallProfile {
                     tenant_id: tenant,
-                    instructions: receptionist::instructions(&tenant_ctx),
+                    instructions: receptionist::instructions_for_call(
+                        &tenant_ctx,
+                        E164::parse(&from).ok().as_ref(),
+                    ),
                     voice: "alloy".to_owned(),
                     audio_mode: if tenant_ctx
                         .phone

@@ -13,6 +13,7 @@ mod audio;
 mod connection;
 mod events;
 mod log;
+mod probe;
 mod script;
 mod state;
 #[cfg(test)]
@@ -28,6 +29,7 @@ use tokio::task::{JoinHandle, JoinSet};
 use url::Url;
 
 pub use log::{FakeServerStats, FakeSessionEnd, FakeSessionLog};
+pub use probe::{FakeProbe, ProbeSink};
 pub use script::{
     Disconnect, FakeAudio, FakeResponse, FakeScript, Pacing, Refusal, ScriptedToolCall,
     SpeechTrigger,

@@ -55,6 +55,18 @@ pub fn instructions(ctx: &TenantContext) -> String {
     )
 }
 
+/// The instructions for one call: the tenant's receptionist plus the caller's number,
+/// so the model can say where a booking confirmation will be texted.
+pub fn instructions_for_call(ctx: &TenantContext, caller: Option<&E164>) -> String {
+    let mut text = instructions(ctx);
+    if let Some(caller) = caller {
+        text.push_str(&format!(
+            " The caller is calling from {caller}; booking confirmations are texted to that number."
+        ));
+    }
+    text
+}
+
 /// Where a booking made during a call is confirmed by text, like an SMS booking.
 #[derive(Clone)]
 pub struct Confirmations {

@@ -11,7 +11,7 @@ use tokio::time::{sleep_until, timeout, Instant};
 use tokio_tungstenite::tungstenite::handshake::server::{ErrorResponse, Request, Response};
 use tokio_tungstenite::tungstenite::http::StatusCode;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
-use tokio_tungstenite::tungstenite::protocol::CloseFrame;
+use tokio_tungstenite::tungstenite::protocol::{CloseFrame, WebSocketConfig};
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::WebSocketStream;
 
@@ -39,8 +39,9 @@ pub(crate) async fn serve(
     }
     let _ = stream.set_nodelay(true);
     let mut headers = (None, None);
-    let handshake =
-        tokio_tungstenite::accept_hdr_async(stream, |request: &Request, response: Response| {
+    let handshake = tokio_tungstenite::accept_hdr_async_with_config(
+        stream,
+        |request: &Request, response: Response| {
             let header = |name: &str| {
                 request
                     .headers()
@@ -58,8 +59,13 @@ pub(crate) async fn serve(
                 }
             }
             Ok(response)
-        })
-        .await;
+        },
+        Some(
+            WebSocketConfig::default()
+                .read_buffer_size(crate::realtime::provider::READ_BUFFER_BYTES),
+        ),
+    )
+    .await;
     let Ok(mut ws) = handshake else {
         shared.changed.notify_waiters();
         return;

@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use super::probe::FakeProbe;
 use crate::realtime::openai_events::AudioFormat;
 
 /// The fake provider's behaviour for every connection it accepts. `Default` is a
@@ -35,6 +36,9 @@ pub struct FakeScript {
     /// Keep every `input_audio_buffer.append` in the session log. Off for load tests:
     /// appends are then only counted.
     pub record_audio: bool,
+    /// Told when sessions are configured, receive audio, send audio and hear speech
+    /// (the load bench's latency clock).
+    pub probe: Option<FakeProbe>,
 }
 
 impl Default for FakeScript {
@@ -55,6 +59,7 @@ impl Default for FakeScript {
             drop_after: None,
             require_api_key: None,
             record_audio: true,
+            probe: None,
         }
     }
 }

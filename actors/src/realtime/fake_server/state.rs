@@ -121,6 +121,11 @@ impl FakeSession {
         lock(&self.log).events.push(event.clone());
         match event {
             ClientEvent::SessionUpdate { session } => {
+                if let Some(probe) = &self.script.probe {
+                    probe
+                        .0
+                        .session_configured(&self.session_id, &session.instructions);
+                }
                 self.input_format = session.audio.input.format;
                 self.output_format = session.audio.output.format;
                 out.push(
@@ -189,6 +194,12 @@ impl FakeSession {
             return self.error("invalid_value", message, Some("audio"), out);
         }
         self.shared.appends.fetch_add(1, Ordering::Relaxed);
+        if let Some(probe) = &self.script.probe {
+            let per_ms = u64::from(self.input_format.bytes_per_ms().max(1));
+            probe
+                .0
+                .audio_appended(&self.session_id, self.scratch.len() as u64 * 1000 / per_ms);
+        }
         {
             let mut log = lock(&self.log);
             log.appends += 1;
@@ -208,6 +219,9 @@ impl FakeSession {
 
     fn speech_started(&mut self, ms: u64, out: &mut Vec<String>) {
         let item = self.events.ids.item();
+        if let Some(probe) = &self.script.probe {
+            probe.0.speech_started(&self.session_id);
+        }
         out.push(self.events.speech(
             "input_audio_buffer.speech_started",
             "audio_start_ms",
@@ -332,6 +346,9 @@ impl FakeSession {
             return;
         }
         if active.sent < response.chunks {
+            if let Some(probe) = &self.script.probe {
+                probe.0.audio_delta_sent(&self.session_id);
+            }
             out.push(self.events.audio_delta(&rid, &iid, &active.chunk));
             let (words, chunks) = (active.words.len(), response.chunks as usize);
             let index = active.sent as usize;

@@ -20,6 +20,12 @@ use crate::realtime::openai_events::{ApiShape, ClientEvent, SessionConfig};
 /// Largest provider message accepted; audio deltas are a few hundred KiB at most.
 const MAX_MESSAGE_BYTES: usize = 8 << 20;
 
+/// Read buffer of a provider socket. tungstenite zero-fills the free part of its read
+/// buffer before every read, so its 128 KiB default cost a 128 KiB memset per frame
+/// (a tenth of the engine's CPU under load); an audio delta is a few KiB and a larger
+/// message grows the buffer as needed.
+pub(crate) const READ_BUFFER_BYTES: usize = 8 << 10;
+
 /// Opens OpenAI Realtime sessions. Cheap to clone; holds the API key (redacted from
 /// `Debug`).
 #[derive(Clone)]
@@ -82,7 +88,9 @@ impl OpenAiRealtime {
     pub async fn open(&self, config: SessionConfig) -> Result<RealtimeSession, ProviderError> {
         crate::tls::install_crypto_provider();
         let request = self.request()?;
-        let ws_config = WebSocketConfig::default().max_message_size(Some(MAX_MESSAGE_BYTES));
+        let ws_config = WebSocketConfig::default()
+            .max_message_size(Some(MAX_MESSAGE_BYTES))
+            .read_buffer_size(READ_BUFFER_BYTES);
         let handshake =
             tokio_tungstenite::connect_async_tls_with_config(request, Some(ws_config), true, None);
         let (ws, _response) = timeout(self.connect_timeout, handshake)

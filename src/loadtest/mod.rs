@@ -1,25 +1,32 @@
 //! `servicepro loadtest`: N simulated Twilio calls at real-time pace (one
 //! 160-byte μ-law frame per 20 ms per call, marks echoed) through the real
 //! media-stream websocket of a separate server process, against a
-//! loopback Realtime provider that talks for the whole call. It reports the
-//! calls sustained, frames received and dropped, and the **server
-//! process's own** CPU-seconds per call-second and memory per call (from
-//! `/proc/<pid>`), apart from the generator's.
+//! loopback Realtime provider that talks for the whole call and hears the caller
+//! barge in every five seconds. It reports the calls sustained, frames received
+//! and dropped, the added latency per direction and the barge-in reaction (timed
+//! by [`clocks`]), and the **server process's own** CPU-seconds per call-second
+//! and memory per call (from `/proc/<pid>`), apart from the generator's.
+
+mod caller;
+mod clocks;
+mod proc_stat;
 
 use anyhow::Context;
-use base64::Engine;
-use futures_util::{SinkExt, StreamExt};
+use clocks::Clocks;
 use servicepro_actors::realtime::fake_server::{
-    FakeRealtimeServer, FakeResponse, FakeScript, Pacing, SpeechTrigger,
+    FakeProbe, FakeRealtimeServer, FakeResponse, FakeScript, Pacing, SpeechTrigger,
 };
-use servicepro_actors::twilio::expected_signature;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-use tokio_tungstenite::tungstenite::Message;
 
-const TOKEN: &str = "loadtest-auth-token";
+/// Caller audio between barge-ins: the loopback provider hears the caller start
+/// talking after this much audio, for [`UTTERANCE_MS`], then answers again.
+const BARGE_IN_EVERY_MS: u32 = 5_000;
+/// Length of each scripted caller utterance.
+const UTTERANCE_MS: u32 = 600;
+
+pub(crate) const TOKEN: &str = "loadtest-auth-token";
 const ROOT: &str = "loadtest-root-token-0123456789";
 
 /// Load-test settings.
@@ -38,106 +45,22 @@ pub struct LoadTest {
 }
 
 #[derive(Default)]
-struct Totals {
-    frames_sent: AtomicU64,
-    frames_received: AtomicU64,
-    marks_echoed: AtomicU64,
-    calls_ok: AtomicU64,
-    calls_failed: AtomicU64,
-}
-
-fn proc_cpu_ticks(pid: u32) -> anyhow::Result<u64> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"))?;
-    let after = stat
-        .rsplit_once(')')
-        .map(|(_, rest)| rest)
-        .unwrap_or_default();
-    let fields: Vec<&str> = after.split_whitespace().collect();
-    let utime: u64 = fields
-        .get(11)
-        .and_then(|v| v.parse().ok())
-        .unwrap_or_default();
-    let stime: u64 = fields
-        .get(12)
-        .and_then(|v| v.parse().ok())
-        .unwrap_or_default();
-    Ok(utime + stime)
-}
-
-fn proc_rss_kib(pid: u32) -> anyhow::Result<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
-    Ok(status
-        .lines()
-        .find(|l| l.starts_with("VmRSS:"))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or_default())
-}
-
-async fn one_call(i: usize, port: u16, seconds: u64, totals: Arc<Totals>) -> anyhow::Result<()> {
-    let stream_url = format!("ws://127.0.0.1:{port}/twilio/media-stream");
-    let mut request = stream_url.as_str().into_client_request()?;
-    request.headers_mut().insert(
-        "X-Twilio-Signature",
-        expected_signature(TOKEN, &stream_url, &[]).parse()?,
-    );
-    let (socket, _) = tokio_tungstenite::connect_async(request).await?;
-    let (mut tx, mut rx) = socket.split();
-    let call_sid = format!("CAload{i:028}");
-    let stream_sid = format!("MZload{i:028}");
-    let start = serde_json::json!({
-        "event": "start", "sequenceNumber": "1", "streamSid": stream_sid,
-        "start": { "streamSid": stream_sid, "accountSid": "ACload", "callSid": call_sid, "tracks": ["inbound"],
-                   "customParameters": { "tenant_id": "load", "call_sid": call_sid, "from": format!("+1415{:07}", 5_550_000 + i) },
-                   "mediaFormat": { "encoding": "audio/x-mulaw", "sampleRate": 8000, "channels": 1 } }
-    });
-    tx.send(Message::text(start.to_string())).await?;
-    let (echo_tx, mut echo_rx) = tokio::sync::mpsc::channel::<String>(64);
-    let reader_totals = totals.clone();
-    let reader = tokio::spawn(async move {
-        while let Some(Ok(msg)) = rx.next().await {
-            if let Message::Text(text) = msg {
-                if text.contains("\"event\":\"media\"") {
-                    reader_totals
-                        .frames_received
-                        .fetch_add(1, Ordering::Relaxed);
-                } else if text.contains("\"event\":\"mark\"") {
-                    let _ = echo_tx.try_send(text.to_string());
-                }
-            }
-        }
-    });
-    let payload = base64::engine::general_purpose::STANDARD.encode([0xFFu8; 160]);
-    let mut tick = tokio::time::interval(Duration::from_millis(20));
-    let frames = seconds * 50;
-    for n in 0..frames {
-        tick.tick().await;
-        let frame = format!(
-            r#"{{"event":"media","sequenceNumber":"{}","streamSid":"{stream_sid}","media":{{"track":"inbound","chunk":"{}","timestamp":"{}","payload":"{payload}"}}}}"#,
-            n + 2,
-            n + 1,
-            n * 20
-        );
-        tx.send(Message::text(frame)).await?;
-        totals.frames_sent.fetch_add(1, Ordering::Relaxed);
-        while let Ok(mark) = echo_rx.try_recv() {
-            tx.send(Message::text(mark)).await?;
-            totals.marks_echoed.fetch_add(1, Ordering::Relaxed);
-        }
-    }
-    let stop = format!(
-        r#"{{"event":"stop","sequenceNumber":"{}","streamSid":"{stream_sid}","stop":{{"accountSid":"ACload","callSid":"{call_sid}"}}}}"#,
-        frames + 2
-    );
-    tx.send(Message::text(stop)).await?;
-    let _ = tx.close().await;
-    reader.abort();
-    Ok(())
+pub(crate) struct Totals {
+    pub(crate) frames_sent: AtomicU64,
+    pub(crate) frames_received: AtomicU64,
+    pub(crate) marks_echoed: AtomicU64,
+    pub(crate) clears: AtomicU64,
+    pub(crate) calls_ok: AtomicU64,
+    pub(crate) calls_failed: AtomicU64,
 }
 
 /// Runs the load test and prints the report.
 pub async fn run(cfg: LoadTest) -> anyhow::Result<()> {
     servicepro_actors::tls::install_crypto_provider();
+    let clocks = Arc::new(Clocks::new(
+        cfg.calls,
+        usize::try_from(cfg.seconds * 50).unwrap_or(0),
+    ));
     let script = FakeScript {
         greet_on_connect: false,
         response: FakeResponse {
@@ -146,8 +69,14 @@ pub async fn run(cfg: LoadTest) -> anyhow::Result<()> {
             pacing: Pacing::RealTime,
             ..FakeResponse::default()
         },
-        speech: SpeechTrigger::Never,
+        speech: SpeechTrigger::AfterAudio {
+            after_ms: BARGE_IN_EVERY_MS,
+            duration_ms: UTTERANCE_MS,
+        },
+        interrupt_on_speech: true,
+        respond_after_speech: true,
         record_audio: false,
+        probe: Some(FakeProbe(clocks.clone())),
         ..FakeScript::default()
     };
     let (_, provider) = FakeRealtimeServer::start(script).await?;
@@ -171,7 +100,7 @@ pub async fn run(cfg: LoadTest) -> anyhow::Result<()> {
         .spawn()
         .context("starting the server under test")?;
     let pid = server.id();
-    let result = drive(&cfg, pid, &provider).await;
+    let result = drive(&cfg, pid, &provider, &clocks).await;
     let _ = server.kill();
     let _ = server.wait();
     servicepro_schema::database_admin::drop_database(&cfg.database_url, &db_name).await?;
@@ -182,6 +111,7 @@ async fn drive(
     cfg: &LoadTest,
     pid: u32,
     provider: &servicepro_actors::realtime::fake_server::FakeServerHandle,
+    clocks: &Arc<Clocks>,
 ) -> anyhow::Result<()> {
     let base = format!("http://127.0.0.1:{}", cfg.port);
     let http = reqwest::Client::new();
@@ -211,15 +141,16 @@ async fn drive(
         "creating the tenant: {}",
         created.status()
     );
-    let rss_before = proc_rss_kib(pid)?;
+    let rss_before = proc_stat::rss_kib(pid)?;
     let totals = Arc::new(Totals::default());
     let started = Instant::now();
     let mut calls = Vec::with_capacity(cfg.calls);
     for i in 0..cfg.calls {
         let totals = totals.clone();
+        let clocks = clocks.clone();
         let (port, seconds) = (cfg.port, cfg.seconds);
         calls.push(tokio::spawn(async move {
-            match one_call(i, port, seconds, totals.clone()).await {
+            match caller::one_call(i, port, seconds, totals.clone(), clocks).await {
                 Ok(()) => totals.calls_ok.fetch_add(1, Ordering::Relaxed),
                 Err(e) => {
                     eprintln!("call {i}: {e}");
@@ -232,13 +163,13 @@ async fn drive(
         }
     }
     tokio::time::sleep(Duration::from_secs(cfg.seconds.min(5))).await;
-    let cpu0 = proc_cpu_ticks(pid)?;
+    let cpu0 = proc_stat::cpu_ticks(pid)?;
     let window = Instant::now();
     let measure = Duration::from_secs(cfg.seconds.saturating_sub(8).max(2));
     tokio::time::sleep(measure).await;
-    let cpu1 = proc_cpu_ticks(pid)?;
+    let cpu1 = proc_stat::cpu_ticks(pid)?;
     let window = window.elapsed().as_secs_f64();
-    let rss_peak = proc_rss_kib(pid)?;
+    let rss_peak = proc_stat::rss_kib(pid)?;
     for c in calls {
         let _ = c.await;
     }
@@ -290,6 +221,25 @@ async fn drive(
         metric("servicepro_ai_call_frames_dropped_in"),
         metric("servicepro_ai_call_frames_dropped_out")
     );
+    let (inbound, outbound, barge_in, unmatched) = clocks.report();
+    println!(
+        "added latency, caller → provider (frame sent → its audio at the provider): {inbound}"
+    );
+    println!(
+        "added latency, provider → caller (audio delta sent → its frames at the caller): {outbound}"
+    );
+    println!(
+        "barge-in: {} clears received; reaction (speech_started sent → clear received): {barge_in}",
+        totals.clears.load(Ordering::Relaxed)
+    );
+    println!(
+        "barge-in reaction inside the engine (speech_started handled → clear queued): p99 {} µs, max {} µs",
+        metric("servicepro_ai_barge_in_reaction_p99_us"),
+        metric("servicepro_ai_barge_in_reaction_max_us")
+    );
+    if unmatched > 0 {
+        println!("warning: {unmatched} calls' provider sessions were not matched; their latency is not counted");
+    }
     println!(
         "server CPU: {cpu_seconds:.2} s over {window:.1} s with {} calls = {:.3} ms CPU per call-second ({:.2} cores)",
         cfg.calls,
