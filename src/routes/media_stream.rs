@@ -12,14 +12,16 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use actix_web_actors::ws;
 use servicepro_actors::brain::db_tools::DbTools;
+use servicepro_actors::brain::tools::AgentTools;
 use servicepro_actors::call::{
     AudioMode, CallActor, CallDeps, CallProfile, CallTuning, CallerHungUp, TwilioFrame,
 };
 use servicepro_actors::realtime::twilio_stream::{parse_twilio_frame, TwilioEvent};
 use servicepro_actors::tenant_context::TenantContext;
 use servicepro_actors::voice::call_flow::IncomingCall;
+use servicepro_actors::voice::call_instructions::call_instructions;
 use servicepro_actors::voice::receptionist::{
-    self, BrainTools, Confirmations, DbCallFinalizer, TwilioCallControl,
+    BrainTools, Confirmations, DbCallFinalizer, TwilioCallControl,
 };
 use servicepro_schema::{TenantId, E164};
 use std::sync::Arc;
@@ -113,13 +115,19 @@ impl MediaStreamSocket {
             let tenant_ctx = Arc::new(TenantContext::load(&db).await.map_err(|e| e.to_string())?);
             let snapshot = state.snapshots.get(&db).await.map_err(|e| e.to_string())?;
             let tools = DbTools::with_snapshot(
-                snapshot,
+                Arc::clone(&snapshot),
                 db,
                 state.desk.clone(),
                 state.outbox.clone(),
                 state.clock.clone(),
                 "voice",
             );
+            let services = tools.get_services().await.unwrap_or_else(|err| {
+                tracing::warn!(tenant_id = %tenant, call_sid = %call_sid, %err, "services not read; the model will ask get_services");
+                Vec::new()
+            });
+            let instructions =
+                call_instructions(&snapshot, &services, E164::parse(&from).ok().as_ref());
             let call = IncomingCall {
                 call_sid,
                 from: from.clone(),
@@ -143,10 +151,7 @@ impl MediaStreamSocket {
                 connector,
                 profile: CallProfile {
                     tenant_id: tenant,
-                    instructions: receptionist::instructions_for_call(
-                        &tenant_ctx,
-                        E164::parse(&from).ok().as_ref(),
-                    ),
+                    instructions,
                     voice: "alloy".to_owned(),
                     audio_mode: if tenant_ctx
                         .phone

@@ -9,6 +9,7 @@ use crate::support::TestApp;
 use base64::Engine;
 use futures_util::{SinkExt, StreamExt};
 use servicepro_actors::realtime::fake_server::{FakeRealtimeServer, FakeScript, Refusal};
+use servicepro_actors::realtime::openai_events::ClientEvent;
 use servicepro_actors::twilio::expected_signature;
 use std::time::Duration;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
@@ -87,6 +88,13 @@ async fn a_signed_stream_is_bridged_to_the_provider_and_the_call_is_recorded() {
         .await
         .unwrap();
     let app = app_with_provider(&provider).await;
+    app.sql(
+        "UPDATE services SET price_cents = 23456 WHERE tenant_id = 'acme' AND name = 'Full Detail'; \
+         UPDATE tenant_config SET service_area = '{\"cities\": [\"Tulsa\", \"Broken Arrow\"]}' WHERE tenant_id = 'acme'; \
+         INSERT INTO kb_entries (tenant_id, question, answer, category, keywords) VALUES \
+           ('acme', 'Can I cancel?', 'Cancel free up to 48 hours ahead.', 'cancellation', '{}')",
+    )
+    .await;
     let twiml = app
         .twilio_post(
             "/twilio/voice/incoming",
@@ -171,6 +179,27 @@ async fn a_signed_stream_is_bridged_to_the_provider_and_the_call_is_recorded() {
         actix_web::rt::time::sleep(Duration::from_millis(50)).await;
     }
     assert!(finalised, "the call record was finalised on stop");
+    let instructions = provider
+        .session(0)
+        .and_then(|log| {
+            log.events.into_iter().find_map(|event| match event {
+                ClientEvent::SessionUpdate { session } => Some(session.instructions),
+                _ => None,
+            })
+        })
+        .expect("the session was configured");
+    for expected in [
+        "Full Detail (from $234.56",
+        "Hours (",
+        "Service area: Tulsa, Broken Arrow.",
+        "Policy (cancellation): Cancel free up to 48 hours ahead.",
+        "calling from +14158675309",
+    ] {
+        assert!(
+            instructions.contains(expected),
+            "the tenant's own data reaches the model: {expected:?} in {instructions}"
+        );
+    }
     assert!(
         provider.stats().appends >= 10,
         "caller audio reached the provider"

@@ -174,6 +174,31 @@ fn info(a: StoredAppointment) -> AppointmentInfo {
 }
 
 impl TenantSnapshot {
+    /// The tenant facts.
+    pub fn profile(&self) -> &TenantProfile {
+        &self.profile
+    }
+
+    /// The tenant's industry pack.
+    pub fn pack(&self) -> &'static IndustryPack {
+        self.pack
+    }
+
+    /// The booking rules in force (hours, time zone, blackout dates).
+    pub fn rules(&self) -> &AvailabilityRules {
+        &self.rules
+    }
+
+    /// The cities and ZIP codes served.
+    pub fn area(&self) -> &ServiceArea {
+        &self.area
+    }
+
+    /// The layered knowledge base (global, pack, tenant).
+    pub fn kb(&self) -> &KnowledgeBase {
+        &self.kb
+    }
+
     /// Reads the tenant's settings and builds its rules and knowledge base.
     pub async fn load(db: &TenantDb) -> Result<Self, ToolError> {
         let ctx = TenantContext::load(db).await.map_err(unavailable)?;

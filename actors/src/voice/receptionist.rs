@@ -23,50 +23,6 @@ use servicepro_schema::{TenantId, E164};
 use std::sync::Arc;
 use tokio::sync::Mutex;
 
-/// The receptionist's system prompt for this tenant.
-pub fn instructions(ctx: &TenantContext) -> String {
-    let business = &ctx.tenant.name;
-    let pack = packs::pack(&ctx.tenant.industry).ok();
-    let tone = pack.map(|p| p.agent.tone.clone()).unwrap_or_default();
-    let services = pack
-        .map(|p| {
-            p.services
-                .iter()
-                .map(|s| {
-                    format!(
-                        "{} ({}{}, about {} min)",
-                        s.name,
-                        if s.starting_at { "from " } else { "" },
-                        packs::format_usd(s.price_cents),
-                        s.duration_minutes
-                    )
-                })
-                .collect::<Vec<_>>()
-                .join("; ")
-        })
-        .unwrap_or_default();
-    format!(
-        "You are the friendly phone receptionist of {business}. {tone} \
-         Services and prices: {services}. Answer questions with search_kb and get_services; \
-         never invent prices, policies or times. To book: learn the service, the job details, \
-         the address (check_service_area), offer only times from check_availability, confirm, \
-         then book_appointment. If the caller asks for a person, use handoff_to_human. \
-         Keep every answer short and natural for the phone. Greet the caller first."
-    )
-}
-
-/// The instructions for one call: the tenant's receptionist plus the caller's number,
-/// so the model can say where a booking confirmation will be texted.
-pub fn instructions_for_call(ctx: &TenantContext, caller: Option<&E164>) -> String {
-    let mut text = instructions(ctx);
-    if let Some(caller) = caller {
-        text.push_str(&format!(
-            " The caller is calling from {caller}; booking confirmations are texted to that number."
-        ));
-    }
-    text
-}
-
 /// Where a booking made during a call is confirmed by text, like an SMS booking.
 #[derive(Clone)]
 pub struct Confirmations {
