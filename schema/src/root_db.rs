@@ -77,18 +77,16 @@ impl RootDb {
     {
         run_to_completion(
             self.pool.clone(),
+            "BEGIN; SET LOCAL ROLE servicepro_root".to_owned(),
             move |conn| RootTx { conn, audit },
-            |tx: &mut RootTx| Box::pin(become_root_and_audit(tx)),
+            |tx: &mut RootTx| Box::pin(record_audit(tx)),
             work,
         )
         .await
     }
 }
 
-async fn become_root_and_audit(tx: &mut RootTx) -> Result<(), DbError> {
-    diesel::sql_query("SET LOCAL ROLE servicepro_root")
-        .execute(&mut *tx.conn)
-        .await?;
+async fn record_audit(tx: &mut RootTx) -> Result<(), DbError> {
     let entry = &tx.audit;
     diesel::insert_into(audit_log::table)
         .values((

@@ -18,7 +18,7 @@ use diesel::dsl::{Eq, Filter};
 use diesel::query_builder::InsertStatement;
 use diesel::query_dsl::methods::FilterDsl;
 use diesel::{ExpressionMethods, Insertable, Table};
-use diesel_async::{AnsiTransactionManager, AsyncPgConnection, RunQueryDsl, TransactionManager};
+use diesel_async::{AsyncPgConnection, SimpleAsyncConnection};
 use futures_util::future::BoxFuture;
 
 /// A table whose rows belong to one tenant, with the column naming it.
@@ -132,10 +132,17 @@ impl TenantDb {
         F: for<'t> FnOnce(&'t mut TenantTx) -> BoxFuture<'t, Result<R, DbError>> + Send + 'static,
     {
         let tenant = self.tenant.clone();
+        // The id is `[a-z0-9-]` by construction (`TenantId::parse`), so it is a safe
+        // literal; quotes are doubled all the same.
+        let begin = format!(
+            "BEGIN; SELECT set_config('app.tenant_id', '{}', true)",
+            tenant.as_str().replace('\'', "''")
+        );
         run_to_completion(
             self.pool.clone(),
+            begin,
             move |conn| TenantTx { conn, tenant },
-            |tx: &mut TenantTx| Box::pin(set_tenant(tx)),
+            |_: &mut TenantTx| Box::pin(async { Ok(()) }),
             work,
         )
         .await
@@ -153,11 +160,15 @@ impl TxState for TenantTx {
     }
 }
 
-/// Checks out a connection, opens a transaction, runs `prelude` then `work`,
-/// and commits or rolls back — all in a spawned task, so a dropped caller
-/// never leaves a half-finished transaction behind.
+/// Checks out a connection, opens the transaction with `begin` (one round trip:
+/// `BEGIN` and whatever scopes it, such as the tenant setting), runs `prelude` then
+/// `work`, and commits or rolls back — all in a spawned task, so a dropped caller
+/// never leaves a half-finished transaction behind. A connection whose rollback
+/// failed still carries its transaction's settings, and the pool's recycle check
+/// discards it.
 pub(crate) async fn run_to_completion<S, R, B, P, F>(
     pool: DbPool,
+    begin: String,
     build: B,
     prelude: P,
     work: F,
@@ -171,7 +182,7 @@ where
 {
     let task = tokio::spawn(async move {
         let mut state = build(pool.get().await?);
-        AnsiTransactionManager::begin_transaction(&mut **state.connection()).await?;
+        state.connection().batch_execute(&begin).await?;
         let outcome = match prelude(&mut state).await {
             Ok(()) => work(&mut state).await,
             Err(e) => Err(e),
@@ -179,11 +190,11 @@ where
         let conn = &mut **state.connection();
         match outcome {
             Ok(value) => {
-                AnsiTransactionManager::commit_transaction(conn).await?;
+                conn.batch_execute("COMMIT").await?;
                 Ok(value)
             }
             Err(err) => {
-                if let Err(rollback) = AnsiTransactionManager::rollback_transaction(conn).await {
+                if let Err(rollback) = conn.batch_execute("ROLLBACK").await {
                     tracing::warn!(error = %rollback, "rollback failed; connection will be discarded");
                 }
                 Err(err)
@@ -191,12 +202,4 @@ where
         }
     });
     task.await.map_err(|e| DbError::Task(e.to_string()))?
-}
-
-async fn set_tenant(tx: &mut TenantTx) -> Result<(), DbError> {
-    diesel::sql_query("SELECT set_config('app.tenant_id', $1, true)")
-        .bind::<diesel::sql_types::Text, _>(tx.tenant.as_str())
-        .execute(&mut *tx.conn)
-        .await?;
-    Ok(())
 }

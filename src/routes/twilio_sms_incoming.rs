@@ -14,13 +14,13 @@ use crate::twilio_webhook::{verify, TenantFrom};
 use actix_web::{web, HttpRequest, HttpResponse};
 use servicepro_actors::brain::agent::{AgentRequest, Channel, UserRole};
 use servicepro_actors::brain::nlu::{carrier_keyword, normalize, CarrierKeyword};
-use servicepro_actors::conversation::store::{self, Recorded};
-use servicepro_actors::conversation::Turn;
+use servicepro_actors::conversation::store::{self, Inbound, Thread};
+use servicepro_actors::conversation::{Prepared, Turn};
 use servicepro_actors::packs::{self, SmsTemplateKey};
 use servicepro_actors::tenant_context::TenantContext;
 use servicepro_actors::twilio::twiml::{Message, Response};
 use servicepro_schema::{Feature, TenantId, E164};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// How long the webhook waits for the agent before answering Twilio with
 /// no inline reply (Twilio gives up at 15 s).
@@ -60,39 +60,39 @@ pub async fn incoming(
         TenantId::parse(&ctx.tenant.id).map_err(|_| ApiError::bad_request("invalid tenant"))?;
     let db = state.tenant_db(tenant.clone());
     let our_number = ctx.phone_number().unwrap_or_default().to_owned();
-    let thread = store::thread(&db, &from_raw, Channel::Sms.as_str()).await?;
-    let stored = store::record(
+    let read_at = Instant::now();
+    let received = store::receive(
         &db,
-        Recorded {
-            thread,
-            direction: "inbound",
+        Channel::Sms.as_str(),
+        Inbound {
             from: &from_raw,
             to: &our_number,
             body: &text,
-            twilio_sid: Some(&sid),
-            status: "received",
-            purpose: "customer",
+            sid: &sid,
         },
     )
     .await?;
-    if stored.is_none() {
+    if received.message_id.is_none() {
         tracing::info!(tenant_id = %tenant, sid = %sid, "duplicate inbound text ignored");
         return Ok(empty());
     }
     tracing::info!(tenant_id = %tenant, sid = %sid, "inbound text stored");
-    let opted_out = customer_opted_out(&state, &tenant, &from_raw).await?;
+    let thread = received.thread();
+    let opted_out = received.opted_out;
+    let answer = Inline {
+        state: &state,
+        tenant: &tenant,
+        thread,
+        to: &from_raw,
+        from: &our_number,
+    };
     match carrier_keyword(&normalize(&text)) {
         Some(CarrierKeyword::OptOut) => {
             store::set_opt_out(&db, &from_raw, true).await?;
             tracing::info!(tenant_id = %tenant, "number opted out");
-            return Ok(inline(
-                &state,
-                &tenant,
-                &from_raw,
-                &our_number,
-                compliance_reply(ctx, SmsTemplateKey::OptOutConfirmation),
-            )
-            .await);
+            return Ok(answer
+                .send(compliance_reply(ctx, SmsTemplateKey::OptOutConfirmation))
+                .await);
         }
         Some(CarrierKeyword::OptIn) => {
             store::set_opt_out(&db, &from_raw, false).await?;
@@ -100,7 +100,7 @@ pub async fn incoming(
                 "{}: you're subscribed again. Text us any time!",
                 ctx.tenant.name
             );
-            return Ok(inline(&state, &tenant, &from_raw, &our_number, line).await);
+            return Ok(answer.send(line).await);
         }
         Some(CarrierKeyword::Yes) if opted_out => {
             store::set_opt_out(&db, &from_raw, false).await?;
@@ -108,17 +108,12 @@ pub async fn incoming(
                 "{}: you're subscribed again. Text us any time!",
                 ctx.tenant.name
             );
-            return Ok(inline(&state, &tenant, &from_raw, &our_number, line).await);
+            return Ok(answer.send(line).await);
         }
         Some(CarrierKeyword::Help) if !opted_out => {
-            return Ok(inline(
-                &state,
-                &tenant,
-                &from_raw,
-                &our_number,
-                compliance_reply(ctx, SmsTemplateKey::HelpReply),
-            )
-            .await);
+            return Ok(answer
+                .send(compliance_reply(ctx, SmsTemplateKey::HelpReply))
+                .await);
         }
         _ => {}
     }
@@ -147,6 +142,11 @@ pub async fn incoming(
     if let Err(e) = actor.try_send(Turn {
         request,
         reply_to: Some(tx),
+        prepared: Some(Prepared {
+            thread,
+            state: received.state,
+            read_at,
+        }),
     }) {
         tracing::error!(tenant_id = %tenant, error = %e, "conversation busy; text stored, owner notified");
         notify_owner_of_text(
@@ -167,9 +167,7 @@ pub async fn incoming(
         }
     };
     match reply {
-        Some(response) if !response.reply.is_empty() => {
-            Ok(inline(&state, &tenant, &from_raw, &our_number, response.reply).await)
-        }
+        Some(response) if !response.reply.is_empty() => Ok(answer.send(response.reply).await),
         Some(_) => Ok(empty()),
         None => {
             tracing::info!(tenant_id = %tenant, "reply not ready in time; it will be texted");
@@ -178,48 +176,28 @@ pub async fn incoming(
     }
 }
 
-async fn customer_opted_out(
-    state: &AppState,
-    tenant: &TenantId,
-    phone: &str,
-) -> Result<bool, ApiError> {
-    use diesel::{ExpressionMethods, OptionalExtension, QueryDsl};
-    use diesel_async::RunQueryDsl;
-    use servicepro_schema::schema::customers;
-    let phone = phone.to_owned();
-    Ok(state
-        .tenant_db(tenant.clone())
-        .transaction(move |tx| {
-            Box::pin(async move {
-                Ok(tx
-                    .scope(customers::table)
-                    .filter(customers::phone.eq(phone))
-                    .select(customers::sms_opted_out)
-                    .first::<bool>(tx.conn())
-                    .await
-                    .optional()?
-                    .unwrap_or(false))
-            })
-        })
-        .await?)
+/// Where an inline reply to this text goes: the customer's thread.
+struct Inline<'a> {
+    state: &'a AppState,
+    tenant: &'a TenantId,
+    thread: Thread,
+    to: &'a str,
+    from: &'a str,
 }
 
-/// Answers with a TwiML `<Message>` and records it.
-async fn inline(
-    state: &AppState,
-    tenant: &TenantId,
-    to: &str,
-    from: &str,
-    body: String,
-) -> HttpResponse {
-    if let Err(e) = state
-        .conversations
-        .record_inline_reply(tenant, to, from, &body)
-        .await
-    {
-        tracing::error!(tenant_id = %tenant, error = %e, "inline reply not recorded");
+impl Inline<'_> {
+    /// Answers with a TwiML `<Message>` and records it on the thread.
+    async fn send(&self, body: String) -> HttpResponse {
+        if let Err(e) = self
+            .state
+            .conversations
+            .record_inline_reply(self.tenant, self.thread, self.to, self.from, &body)
+            .await
+        {
+            tracing::error!(tenant_id = %self.tenant, error = %e, "inline reply not recorded");
+        }
+        twiml(Response::new().message(Message::new(body)))
     }
-    twiml(Response::new().message(Message::new(body)))
 }
 
 async fn notify_owner_of_text(

@@ -38,6 +38,21 @@ pub struct Turn {
     /// Where to hand the reply when the channel is still waiting; when the
     /// receiver is gone, an SMS reply is sent through the outbox.
     pub reply_to: Option<oneshot::Sender<AgentResponse>>,
+    /// The thread and state the channel already read, if it did.
+    pub prepared: Option<Prepared>,
+}
+
+/// What a channel already read for a turn (the SMS webhook stores the text and reads
+/// its thread and state in one statement), so the actor does not read them again.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    /// The customer and thread.
+    pub thread: Thread,
+    /// The thread's brain state as read.
+    pub state: serde_json::Value,
+    /// When the read began. If this actor finished a turn after it, the state may
+    /// predate that turn's save and is read again.
+    pub read_at: Instant,
 }
 
 /// Shared services the actors need.
@@ -65,6 +80,8 @@ pub struct ConversationActor {
     key: String,
     channel: Channel,
     last_seen: Instant,
+    /// When the latest turn finished (its state saved or abandoned).
+    last_turn_done: Option<Instant>,
 }
 
 impl Actor for ConversationActor {
@@ -88,10 +105,17 @@ async fn run_turn(
     key: String,
     channel: Channel,
     request: AgentRequest,
+    prepared: Option<Prepared>,
 ) -> Result<(AgentResponse, Thread), ToolError> {
     let db = TenantDb::new(deps.pool.clone(), tenant.clone());
-    let thread = store::thread(&db, &key, channel.as_str()).await?;
-    let stored = store::load_state(&db, thread.conversation_id).await?;
+    let (thread, stored) = match prepared {
+        Some(p) => (p.thread, p.state),
+        None => {
+            let thread = store::thread(&db, &key, channel.as_str()).await?;
+            let stored = store::load_state(&db, thread.conversation_id).await?;
+            (thread, stored)
+        }
+    };
     let mut state = ConversationState::from_json(&stored.to_string());
     let snapshot = deps.snapshots.get(&db).await?;
     let tools = DbTools::with_snapshot(
@@ -149,10 +173,20 @@ impl Handler<Turn> for ConversationActor {
         );
         let request = msg.request;
         let reply_to = msg.reply_to;
+        let prepared = msg
+            .prepared
+            .filter(|p| self.last_turn_done.is_none_or(|done| done < p.read_at));
         let work = async move {
             let phone = request.phone.clone();
-            let (response, thread) =
-                run_turn(deps.clone(), tenant.clone(), key, channel, request).await?;
+            let (response, thread) = run_turn(
+                deps.clone(),
+                tenant.clone(),
+                key,
+                channel,
+                request,
+                prepared,
+            )
+            .await?;
             let late = match reply_to {
                 Some(tx) => tx.send(response.clone()).is_err(),
                 None => false,
@@ -182,7 +216,10 @@ impl Handler<Turn> for ConversationActor {
             }
             Ok(response)
         };
-        AtomicResponse::new(Box::pin(work.into_actor(self).map(|r, _, _| r)))
+        AtomicResponse::new(Box::pin(work.into_actor(self).map(|r, act, _| {
+            act.last_turn_done = Some(Instant::now());
+            r
+        })))
     }
 }
 
@@ -223,6 +260,7 @@ impl Conversations {
             key: key.clone(),
             channel,
             last_seen: Instant::now(),
+            last_turn_done: None,
         });
         actors.insert(id, addr.clone());
         addr
@@ -246,21 +284,22 @@ impl Conversations {
         addr.send(Turn {
             request,
             reply_to: None,
+            prepared: None,
         })
         .await
         .map_err(|e| ToolError::Unavailable(e.to_string()))?
     }
 
-    /// Records an outbound reply that went back inline (TwiML `<Message>`).
+    /// Records an outbound reply on `thread` that went back inline (TwiML `<Message>`).
     pub async fn record_inline_reply(
         &self,
         tenant: &TenantId,
+        thread: Thread,
         to: &str,
         from: &str,
         body: &str,
     ) -> Result<(), ToolError> {
         let db = TenantDb::new(self.deps.pool.clone(), tenant.clone());
-        let thread = store::thread(&db, to, Channel::Sms.as_str()).await?;
         store::record(
             &db,
             Recorded {

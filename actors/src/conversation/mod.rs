@@ -7,4 +7,4 @@
 pub mod actor;
 pub mod store;
 
-pub use actor::{ConversationActor, Conversations, Turn};
+pub use actor::{ConversationActor, Conversations, Prepared, Turn};

@@ -183,3 +183,98 @@ pub async fn set_opt_out(db: &TenantDb, phone: &str, opted_out: bool) -> Result<
     })
     .await
 }
+
+/// An inbound text as it arrived from the carrier.
+#[derive(Debug, Clone, Copy)]
+pub struct Inbound<'a> {
+    /// The customer's number (the conversation's key).
+    pub from: &'a str,
+    /// The tenant's number it was sent to.
+    pub to: &'a str,
+    /// The text.
+    pub body: &'a str,
+    /// Twilio's `MessageSid` (the dedupe key).
+    pub sid: &'a str,
+}
+
+/// What storing an inbound text found: its thread, whether it was new, the
+/// customer's opt-out flag and the thread's brain state, as of the same instant.
+#[derive(Debug, Clone, PartialEq, diesel::QueryableByName)]
+pub struct Received {
+    /// `customers.id`.
+    #[diesel(sql_type = BigInt)]
+    pub customer_id: i64,
+    /// `conversations.id`.
+    #[diesel(sql_type = BigInt)]
+    pub conversation_id: i64,
+    /// The stored message, `None` when the same `MessageSid` was stored before.
+    #[diesel(sql_type = Nullable<BigInt>)]
+    pub message_id: Option<i64>,
+    /// The customer texted STOP and not START since.
+    #[diesel(sql_type = diesel::sql_types::Bool)]
+    pub opted_out: bool,
+    /// The thread's brain state.
+    #[diesel(sql_type = Jsonb)]
+    pub state: serde_json::Value,
+}
+
+impl Received {
+    /// The customer and thread.
+    pub fn thread(&self) -> Thread {
+        Thread {
+            customer_id: self.customer_id,
+            conversation_id: self.conversation_id,
+        }
+    }
+}
+
+const RECEIVE: &str = "
+WITH c AS (
+    INSERT INTO customers (tenant_id, phone) VALUES (current_setting('app.tenant_id', true), $1)
+    ON CONFLICT (tenant_id, phone) DO UPDATE SET phone = EXCLUDED.phone
+    RETURNING id, sms_opted_out
+), conv AS (
+    INSERT INTO conversations (tenant_id, customer_id, channel)
+    SELECT current_setting('app.tenant_id', true), id, $2 FROM c
+    ON CONFLICT (tenant_id, customer_id, channel) DO UPDATE SET updated_at = now()
+    RETURNING id, customer_id, state
+), m AS (
+    INSERT INTO messages (tenant_id, conversation_id, customer_id, direction, from_number, to_number, body, twilio_sid, status, purpose)
+    SELECT current_setting('app.tenant_id', true), conv.id, conv.customer_id, 'inbound', $1, $3, $4, $5, 'received', 'customer'
+    FROM conv
+    ON CONFLICT (tenant_id, twilio_sid) DO NOTHING
+    RETURNING id
+), u AS (
+    INSERT INTO usage_events (tenant_id, kind, quantity, source_key)
+    SELECT current_setting('app.tenant_id', true), 'sms_in', 1, $5 FROM m
+    ON CONFLICT DO NOTHING
+)
+SELECT conv.customer_id, conv.id AS conversation_id, (SELECT id FROM m) AS message_id,
+       c.sms_opted_out AS opted_out, conv.state
+FROM conv, c";
+
+/// Stores an inbound text on its thread (creating the customer and thread on first
+/// contact), meters it once, and reads the opt-out flag and brain state, all in one
+/// statement: the webhook's only round trip before the agent runs.
+pub async fn receive(db: &TenantDb, channel: &str, m: Inbound<'_>) -> Result<Received, DbError> {
+    let (from, to, body, sid, channel) = (
+        m.from.to_owned(),
+        m.to.to_owned(),
+        m.body.to_owned(),
+        m.sid.to_owned(),
+        channel.to_owned(),
+    );
+    db.transaction(move |tx| {
+        Box::pin(async move {
+            Ok(diesel::sql_query(RECEIVE)
+                .bind::<Text, _>(&from)
+                .bind::<Text, _>(&channel)
+                .bind::<Text, _>(&to)
+                .bind::<Text, _>(&body)
+                .bind::<Text, _>(&sid)
+                .get_result(tx.conn())
+                .await?)
+        })
+    })
+    .await
+}
