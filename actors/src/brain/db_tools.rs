@@ -95,7 +95,7 @@ impl ServiceArea {
 }
 
 /// What the tools know of a tenant that changes rarely: its profile, pack,
-/// booking rules, service area and built knowledge-base index. Built once
+/// booking rules, service area, active services and built knowledge-base index. Built once
 /// and shared through a [`SnapshotCache`], not rebuilt per message.
 pub struct TenantSnapshot {
     tenant: TenantId,
@@ -104,6 +104,7 @@ pub struct TenantSnapshot {
     rules: AvailabilityRules,
     area: ServiceArea,
     kb: KnowledgeBase,
+    services: Vec<ServiceInfo>,
 }
 
 /// How long a tenant snapshot is reused before it is read again (settings
@@ -171,6 +172,49 @@ fn info(a: StoredAppointment) -> AppointmentInfo {
         address: a.address,
         status: a.status,
     }
+}
+
+/// The tenant's active services and add-ons, with the pack's aliases and upsell lines.
+async fn load_services(
+    db: &TenantDb,
+    pack: &'static IndustryPack,
+) -> Result<Vec<ServiceInfo>, ToolError> {
+    let rows: Vec<Service> = db
+        .transaction(|tx| {
+            Box::pin(async move {
+                Ok(tx
+                    .scope(services::table)
+                    .filter(services::active.eq(true))
+                    .order(services::id)
+                    .select(Service::as_select())
+                    .load(tx.conn())
+                    .await?)
+            })
+        })
+        .await
+        .map_err(unavailable)?;
+    Ok(rows
+        .into_iter()
+        .map(|s| {
+            let main = pack.service(&s.name);
+            let addon = pack.addon(&s.name);
+            ServiceInfo {
+                aliases: main
+                    .map(|m| m.aliases.clone())
+                    .or_else(|| addon.map(|a| a.aliases.clone()))
+                    .unwrap_or_default(),
+                starting_at: main.is_some_and(|m| m.starting_at),
+                upsell_line: addon.map(|a| a.upsell_line.clone()),
+                pairs_with: addon.map(|a| a.pairs_with.clone()).unwrap_or_default(),
+                id: s.id,
+                name: s.name,
+                description: s.description,
+                price_cents: s.price_cents,
+                duration_minutes: s.duration_minutes,
+                is_addon: s.is_addon,
+            }
+        })
+        .collect())
 }
 
 impl TenantSnapshot {
@@ -254,6 +298,7 @@ impl TenantSnapshot {
             })
             .collect();
         let kb = KnowledgeBase::layered(global_entries(), pack, tenant_entries);
+        let services = load_services(db, pack).await?;
         let tenant =
             TenantId::parse(&ctx.tenant.id).map_err(|e| ToolError::Invalid(e.to_string()))?;
         let profile = TenantProfile {
@@ -270,6 +315,7 @@ impl TenantSnapshot {
             rules,
             area,
             kb,
+            services,
         })
     }
 }
@@ -424,45 +470,7 @@ impl AgentTools for DbTools {
     }
 
     fn get_services(&self) -> BoxFuture<'_, Result<Vec<ServiceInfo>, ToolError>> {
-        Box::pin(async move {
-            let rows: Vec<Service> = self
-                .db
-                .transaction(|tx| {
-                    Box::pin(async move {
-                        Ok(tx
-                            .scope(services::table)
-                            .filter(services::active.eq(true))
-                            .order(services::id)
-                            .select(Service::as_select())
-                            .load(tx.conn())
-                            .await?)
-                    })
-                })
-                .await
-                .map_err(unavailable)?;
-            Ok(rows
-                .into_iter()
-                .map(|s| {
-                    let main = self.pack.service(&s.name);
-                    let addon = self.pack.addon(&s.name);
-                    ServiceInfo {
-                        aliases: main
-                            .map(|m| m.aliases.clone())
-                            .or_else(|| addon.map(|a| a.aliases.clone()))
-                            .unwrap_or_default(),
-                        starting_at: main.is_some_and(|m| m.starting_at),
-                        upsell_line: addon.map(|a| a.upsell_line.clone()),
-                        pairs_with: addon.map(|a| a.pairs_with.clone()).unwrap_or_default(),
-                        id: s.id,
-                        name: s.name,
-                        description: s.description,
-                        price_cents: s.price_cents,
-                        duration_minutes: s.duration_minutes,
-                        is_addon: s.is_addon,
-                    }
-                })
-                .collect())
-        })
+        Box::pin(async move { Ok(self.snapshot.services.clone()) })
     }
 
     fn search_kb<'a>(

@@ -7,6 +7,9 @@
 //! share ("detail" with Full, Interior and Exterior Detail) is reported as
 //! an [`Ambiguity`] rather than guessed.
 
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock, Mutex};
+
 use serde::{Deserialize, Serialize};
 
 use crate::brain::nlu::fuzzy::similarity;
@@ -157,7 +160,7 @@ struct Word {
 struct Term<'a> {
     kind: TermKind,
     term: &'a ServiceTerm,
-    phrases: Vec<Vec<String>>,
+    phrases: Vec<Arc<[String]>>,
 }
 
 /// Finds the tenant's services and add-ons in `text`.
@@ -276,17 +279,38 @@ fn emit(span: Span, words: &[Word], terms: &[Term], text: &Normalized, out: &mut
 }
 
 /// The name and aliases of a term as filler-free word lists.
-fn phrases_of(term: &ServiceTerm) -> Vec<Vec<String>> {
+fn phrases_of(term: &ServiceTerm) -> Vec<Arc<[String]>> {
     std::iter::once(&term.name)
         .chain(term.aliases.iter())
-        .map(|p| {
-            split_words(&normalize(p))
-                .into_iter()
-                .map(|w| w.text)
-                .collect::<Vec<_>>()
-        })
+        .map(|p| phrase_words(p))
         .filter(|p| !p.is_empty())
         .collect()
+}
+
+/// Distinct names and aliases whose words are remembered; past this the memo starts
+/// over (a process serves a bounded set of tenants' vocabularies).
+const PHRASE_MEMO_LIMIT: usize = 20_000;
+
+/// The words of a service name or alias as the normalizer reads them, computed once
+/// per distinct phrase: names and aliases are matched against every text, and
+/// normalizing them each time was a tenth of a text's CPU.
+fn phrase_words(phrase: &str) -> Arc<[String]> {
+    static MEMO: LazyLock<Mutex<HashMap<String, Arc<[String]>>>> = LazyLock::new(Default::default);
+    let lookup = |memo: &HashMap<String, Arc<[String]>>| memo.get(phrase).cloned();
+    if let Some(words) = MEMO.lock().ok().as_deref().and_then(lookup) {
+        return words;
+    }
+    let words: Arc<[String]> = split_words(&normalize(phrase))
+        .into_iter()
+        .map(|w| w.text)
+        .collect();
+    if let Ok(mut memo) = MEMO.lock() {
+        if memo.len() >= PHRASE_MEMO_LIMIT {
+            memo.clear();
+        }
+        memo.insert(phrase.to_owned(), Arc::clone(&words));
+    }
+    words
 }
 
 /// The text's words, split on inner punctuation ("full-detail"), fillers dropped.
@@ -392,7 +416,7 @@ fn partial_hits(word: &str, terms: &[Term]) -> Vec<(usize, f32)> {
         .filter_map(|(i, term)| {
             term.phrases
                 .iter()
-                .flatten()
+                .flat_map(|phrase| phrase.iter())
                 .filter(|known| known.chars().count() >= 4)
                 .filter_map(|known| similarity(word, known))
                 .reduce(f32::max)
