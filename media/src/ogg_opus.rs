@@ -223,6 +223,12 @@ impl<W: Write> OpusRecorder<W> {
         })
     }
 
+    /// Sets the encoder complexity (0–10; libopus defaults to 9 or 10): lower costs
+    /// less CPU per second recorded, at some cost in quality.
+    pub fn set_complexity(&mut self, complexity: u8) -> Result<()> {
+        self.encoder.set_complexity(complexity)
+    }
+
     /// Channels of the recording.
     pub fn channels(&self) -> u8 {
         self.encoder.channels()

@@ -58,5 +58,7 @@ pub use deps::{
 pub use messages::{CallPhase, CallStats, CallerHungUp, GetCallStats, TwilioFrame};
 pub use metrics::{CallMetrics, ReactionSnapshot, ReactionStats};
 pub use ports::{CallControl, CallControlError, CallFinalizer, ToolExecutor};
-pub use recording::{safe_call_sid, RecordingError, SavedRecording, RECORDING_QUEUE};
+pub use recording::{
+    safe_call_sid, RecordingError, SavedRecording, RECORDING_COMPLEXITY, RECORDING_QUEUE,
+};
 pub use summary::{CallEnd, CallSummary, FallbackCause, Speaker, TokenUsage};

@@ -49,6 +49,10 @@ const MAX_AI_BUFFER: usize = SLOT * 50 * 60;
 const MAX_GAP_SLOTS: i64 = 50 * 10;
 /// File name suffixes tried when `{call_sid}.opus` exists (a second stream of one call).
 const MAX_NAME_TRIES: u32 = 10;
+/// libopus complexity of recordings: 5 halves the CPU of the default (10) for stereo
+/// 8 kHz speech (criterion: 5.6 ms vs 10.8 ms per recorded call-second) with the same
+/// file size and segmental SNR within 0.1 dB on the speech fixture (BENCHMARKS.md).
+pub const RECORDING_COMPLEXITY: u8 = 5;
 
 /// A recording that was written completely.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -287,6 +291,9 @@ impl Job {
         let mut encoder =
             OpusRecorder::with_channels(file, 2, 8000, STEREO_BITRATE, rand::random(), &comments)
                 .map_err(failed)?;
+        encoder
+            .set_complexity(RECORDING_COMPLEXITY)
+            .map_err(failed)?;
         let mut mixer = TwoLegMixer::default();
         let mut ulaw = Vec::with_capacity(SLOT);
         while let Some(tap) = rx.blocking_recv() {

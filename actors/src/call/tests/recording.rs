@@ -114,7 +114,25 @@ async fn both_legs_are_recorded_in_one_stereo_file_on_the_callers_clock() {
         rms(&pcm, 0, 0, 10) * 5.0 < caller,
         "left is quiet before the caller's first frame"
     );
+    opusinfo_check(&saved.path);
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Runs `opusinfo` (opus-tools) on the file when it is installed.
+fn opusinfo_check(path: &Path) {
+    match std::process::Command::new("opusinfo").arg(path).output() {
+        Ok(out) => {
+            let text = String::from_utf8_lossy(&out.stdout).into_owned()
+                + &String::from_utf8_lossy(&out.stderr);
+            assert!(out.status.success(), "opusinfo failed:\n{text}");
+            assert!(
+                !text.contains("WARNING") && !text.contains("ERROR"),
+                "{text}"
+            );
+            assert!(text.contains("Channels: 2"), "{text}");
+        }
+        Err(_) => println!("note: opusinfo not installed; skipped the opusinfo check"),
+    }
 }
 
 #[actix::test]
