@@ -5,10 +5,14 @@
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
 use url::Url;
 
 /// The default database on a developer machine.
 pub const DEFAULT_DATABASE_URL: &str = "postgres://postgres@127.0.0.1:5432/servicepro";
+
+/// Where call recordings go by default, relative to the working directory.
+pub const DEFAULT_RECORDINGS_DIR: &str = "recordings";
 
 /// A configuration value that cannot be used.
 #[derive(Debug, thiserror::Error)]
@@ -86,6 +90,13 @@ pub struct Config {
     /// The AI receptionist's audio to the provider: μ-law pass-through
     /// (`pcmu`, default) or PCM16 24 kHz transcoded by the media crate (`pcm16`).
     pub voice_transcode: bool,
+    /// Where recordings of AI receptionist calls are written (tenants with
+    /// `record_calls`), one file per call: `{dir}/{tenant_id}/{call_sid}.opus`.
+    /// Absolute (a relative value is resolved against the working directory).
+    pub recordings_dir: PathBuf,
+    /// Whether `SERVICEPRO_RECORDINGS_DIR` was set: then the directory is created and
+    /// checked at start-up. The default is created by the first recording.
+    pub recordings_dir_configured: bool,
 }
 
 /// Reads variables from a map (the environment merged over the optional file).
@@ -260,7 +271,15 @@ impl Config {
                 ))
             }
         };
+        let recordings_raw = src.get("SERVICEPRO_RECORDINGS_DIR");
+        let recordings_dir_configured = recordings_raw.is_some();
+        let recordings_dir = absolute_dir(
+            "SERVICEPRO_RECORDINGS_DIR",
+            recordings_raw.as_deref().unwrap_or(DEFAULT_RECORDINGS_DIR),
+        )?;
         Ok(Config {
+            recordings_dir,
+            recordings_dir_configured,
             voice_transcode,
             sms_per_number_per_second,
             database_url,
@@ -280,6 +299,43 @@ impl Config {
     pub fn database_url_or_default(&self) -> &str {
         self.database_url.as_deref().unwrap_or(DEFAULT_DATABASE_URL)
     }
+
+    /// With `SERVICEPRO_RECORDINGS_DIR` set: creates the directory if missing and
+    /// checks that a file can be written there, or fails naming the variable. The
+    /// default directory is left alone (no directory appears in the working directory
+    /// of a server that records nothing); the first recording creates it, and if it
+    /// cannot, that recording fails, logged, and the call goes on.
+    pub fn prepare_recordings_dir(&self) -> Result<(), ConfigError> {
+        if !self.recordings_dir_configured {
+            return Ok(());
+        }
+        check_writable_dir(&self.recordings_dir)
+            .map_err(|reason| invalid("SERVICEPRO_RECORDINGS_DIR", reason))
+    }
+}
+
+/// `raw` as an absolute path (relative to the working directory); no NUL bytes.
+fn absolute_dir(variable: &'static str, raw: &str) -> Result<PathBuf, ConfigError> {
+    if raw.contains('\0') {
+        return Err(invalid(variable, "contains a NUL byte"));
+    }
+    let path = Path::new(raw);
+    if path.is_absolute() {
+        return Ok(path.to_owned());
+    }
+    let cwd = std::env::current_dir()
+        .map_err(|e| invalid(variable, format!("cannot resolve {raw}: {e}")))?;
+    Ok(cwd.join(path))
+}
+
+/// Creates `dir` (and parents) and writes and removes a probe file in it.
+fn check_writable_dir(dir: &Path) -> Result<(), String> {
+    let shown = dir.display();
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {shown}: {e}"))?;
+    let probe = dir.join(format!(".write-check-{}", std::process::id()));
+    std::fs::write(&probe, b"ok").map_err(|e| format!("cannot write in {shown}: {e}"))?;
+    let _ = std::fs::remove_file(&probe);
+    Ok(())
 }
 
 fn generate_dev_key() -> String {
@@ -307,6 +363,35 @@ mod tests {
         assert!(c.root_token.is_none() && c.secret_key_generated);
         assert_eq!(c.database_url_or_default(), DEFAULT_DATABASE_URL);
         assert_eq!(c.twilio.api_base.as_str(), "https://api.twilio.com/");
+        assert!(c.recordings_dir.is_absolute() && c.recordings_dir.ends_with("recordings"));
+        assert!(!c.recordings_dir_configured);
+    }
+
+    #[test]
+    fn a_configured_recordings_dir_must_be_writable_at_start_up() {
+        let base = std::env::temp_dir().join(format!("servicepro-config-{}", std::process::id()));
+        let dir = base.join("nested").join("recordings");
+        let ok = Config::from_map(vars(&[(
+            "SERVICEPRO_RECORDINGS_DIR",
+            dir.to_str().unwrap(),
+        )]))
+        .unwrap();
+        assert!(ok.recordings_dir_configured);
+        ok.prepare_recordings_dir().unwrap();
+        assert!(dir.is_dir(), "created with its parents");
+        // A file where the directory should be: refused, naming the variable.
+        let blocked = base.join("a-file");
+        std::fs::write(&blocked, b"x").unwrap();
+        let bad = Config::from_map(vars(&[(
+            "SERVICEPRO_RECORDINGS_DIR",
+            blocked.to_str().unwrap(),
+        )]))
+        .unwrap();
+        let err = bad.prepare_recordings_dir().unwrap_err();
+        assert_eq!(err.variable, "SERVICEPRO_RECORDINGS_DIR");
+        let relative = Config::from_map(vars(&[("SERVICEPRO_RECORDINGS_DIR", "rec/x")])).unwrap();
+        assert!(relative.recordings_dir.is_absolute());
+        let _ = std::fs::remove_dir_all(&base);
     }
 
     #[test]
@@ -327,6 +412,10 @@ mod tests {
                 "SERVICEPRO_SECRET_KEY",
             ),
             (vec![("SERVICEPRO_ENV", "staging")], "SERVICEPRO_ENV"),
+            (
+                vec![("SERVICEPRO_RECORDINGS_DIR", "bad\0dir")],
+                "SERVICEPRO_RECORDINGS_DIR",
+            ),
             (
                 vec![("STRIPE_SECRET_KEY", "sk_test_x")],
                 "STRIPE_WEBHOOK_SECRET",

@@ -26,6 +26,9 @@ pub enum StartupError {
     /// The Twilio client could not be built.
     #[error("twilio client: {0}")]
     Twilio(String),
+    /// A configuration value failed its start-up check.
+    #[error(transparent)]
+    Config(#[from] crate::config::ConfigError),
     /// The listen address could not be bound.
     #[error("cannot listen on {addr}: {source}")]
     Bind {
@@ -95,6 +98,7 @@ impl Application {
 
     /// Builds the server for `state` on an already-bound listener (tests use port 0).
     pub fn with_listener(state: AppState, listener: TcpListener) -> Result<Self, StartupError> {
+        state.config.prepare_recordings_dir()?;
         let addr = listener.local_addr().map_err(|source| StartupError::Bind {
             addr: "listener".to_owned(),
             source,

@@ -53,6 +53,8 @@ pub struct CreateTenant {
     pub time_zone: chrono_tz::Tz,
     /// AI receptionist audio to the provider: `pcmu` or `pcm16`.
     pub voice_audio: String,
+    /// Whether AI receptionist calls are recorded (both legs, one Ogg Opus file).
+    pub record_calls: bool,
 }
 
 /// A tenant with its primary number, as the admin API shows it.
@@ -71,6 +73,8 @@ pub struct TenantSummary {
     pub forward_to: Option<String>,
     /// Whether it brought its own Twilio account.
     pub byo_twilio: bool,
+    /// Whether its AI receptionist calls are recorded.
+    pub record_calls: bool,
     /// Features enabled now.
     pub features: Vec<servicepro_schema::Feature>,
 }
@@ -134,11 +138,13 @@ pub async fn create_tenant(
         twilio_account_sid,
         twilio_auth_token_encrypted,
         voice_audio: req.voice_audio.clone(),
+        record_calls: req.record_calls,
     };
     let mut audit = AuditEntry::new(actor, "tenant.create", Some(&req.id));
     audit.detail = serde_json::json!({
         "plan_tier": req.plan_tier, "status": req.status, "industry": req.industry,
         "phone_number": req.phone_number.as_str(), "ivr_mode": req.ivr_mode,
+        "record_calls": req.record_calls,
     });
     let id = req.id.clone();
     let pack = crate::packs::pack(&req.industry)?;
@@ -214,6 +220,7 @@ async fn load_summaries(
             sip_uri: phone.and_then(|p| p.sip_uri.clone()),
             forward_to: phone.and_then(|p| p.forward_to.clone()),
             byo_twilio: phone.is_some_and(|p| p.twilio_auth_token_encrypted.is_some()),
+            record_calls: phone.is_some_and(|p| p.record_calls),
             features,
             tenant,
         });

@@ -8,7 +8,7 @@ use std::time::Duration;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use servicepro_media::b64;
 use servicepro_media::ogg_opus::OpusRecorder;
-use servicepro_media::opus::{OpusEncoder, DEFAULT_BITRATE};
+use servicepro_media::opus::{OpusEncoder, DEFAULT_BITRATE, STEREO_BITRATE};
 use servicepro_media::resample::StreamResampler;
 use servicepro_media::transcode::{InboundTranscoder, OutboundTranscoder};
 use servicepro_media::wav::read_wav;
@@ -22,6 +22,9 @@ struct Audio {
     ulaw: Vec<u8>,
     pcm16k: Vec<i16>,
     pcm24k_le: Vec<u8>,
+    /// 8 kHz stereo, both channels talking (the speech and its second half first):
+    /// the worst case of a two-party call recording.
+    pcm8k_stereo: Vec<i16>,
 }
 
 fn audio() -> Audio {
@@ -41,10 +44,17 @@ fn audio() -> Audio {
         let _ = up.push(&pcm8, &mut pcm24k);
     }
     let pcm24k_le = pcm24k.iter().flat_map(|s| s.to_le_bytes()).collect();
+    let half = pcm8.len() / 2;
+    let pcm8k_stereo = pcm8
+        .iter()
+        .enumerate()
+        .flat_map(|(i, &l)| [l, pcm8[(i + half) % pcm8.len()]])
+        .collect();
     Audio {
         ulaw,
         pcm16k,
         pcm24k_le,
+        pcm8k_stereo,
     }
 }
 
@@ -158,6 +168,40 @@ fn per_call_second(c: &mut Criterion) {
             rec.finish().map(|v| v.len()).unwrap_or(0)
         })
     });
+
+    // A call recording's steady state: one second of both parties (caller left, AI
+    // right) per iteration into a recorder that stays open, as the call encoder does,
+    // at libopus's default complexity and at a few lower ones.
+    let seconds = (a.pcm8k_stereo.len() / 16000).max(1);
+    for complexity in [None, Some(8), Some(5), Some(3)] {
+        let Ok(mut stereo) = OpusRecorder::with_channels(
+            std::io::sink(),
+            2,
+            8000,
+            STEREO_BITRATE,
+            1,
+            &["ENCODER=servicepro-media"],
+        ) else {
+            return;
+        };
+        let name = match complexity {
+            Some(c) => {
+                if stereo.set_complexity(c).is_err() {
+                    return;
+                }
+                format!("ogg_opus_record_stereo_8k_16kbps_complexity{c}")
+            }
+            None => "ogg_opus_record_stereo_8k_16kbps".to_owned(),
+        };
+        let mut i = 0;
+        g.bench_function(name, |b| {
+            b.iter(|| {
+                let s = &a.pcm8k_stereo[(i % seconds) * 16000..][..16000];
+                i += 1;
+                black_box(stereo.push(black_box(s)).is_ok())
+            })
+        });
+    }
     g.finish();
 }
 

@@ -18,12 +18,18 @@ pub enum MediaError {
     /// libopus reported an error.
     #[error("opus: {0}")]
     Opus(#[from] audiopus::Error),
-    /// An Ogg stream could not be written or parsed.
+    /// An Ogg stream could not be parsed or set up.
     #[error("ogg: {0}")]
     Ogg(&'static str),
+    /// Writing an Ogg stream to its destination failed (a full disk, a closed file).
+    #[error("write failed: {0}")]
+    Io(#[from] std::io::Error),
     /// A sample rate this crate does not handle for the requested operation.
     #[error("unsupported sample rate {0} Hz")]
     UnsupportedRate(u32),
+    /// A channel count this crate does not handle (Opus here is mono or stereo).
+    #[error("unsupported channel count {0}")]
+    UnsupportedChannels(u8),
 }
 
 /// Shorthand for results carrying [`MediaError`].

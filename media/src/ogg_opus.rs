@@ -1,8 +1,9 @@
 //! Call recordings as Ogg Opus files (RFC 7845) that ordinary players open, and a
 //! strict parser to check such files.
 //!
-//! [`OpusRecorder`] takes PCM16 of any length, encodes 20 ms Opus packets and writes them
-//! through [`OggOpusWriter`], which lays out the pages the way RFC 7845 requires: the
+//! [`OpusRecorder`] takes PCM16 of any length (mono, or stereo interleaved left-first:
+//! a call recording puts the caller on the left and the AI on the right), encodes 20 ms
+//! Opus packets and writes them through [`OggOpusWriter`], which lays out the pages the way RFC 7845 requires: the
 //! `OpusHead` identification header alone on the first (BOS) page, `OpusTags` on the
 //! next, audio from the third page on, granule positions in 48 kHz samples counting the
 //! pre-skip (the encoder lookahead), end trimming through the last (EOS) page's granule,
@@ -22,8 +23,8 @@ const PACKETS_PER_PAGE: u32 = 50;
 /// Name written as the OpusTags vendor string.
 const VENDOR: &str = concat!("servicepro-media ", env!("CARGO_PKG_VERSION"));
 
-fn io_err(_: std::io::Error) -> MediaError {
-    MediaError::Ogg("write failed")
+fn io_err(err: std::io::Error) -> MediaError {
+    MediaError::Io(err)
 }
 
 /// Writes Opus packets into an Ogg stream on any `Write` (a `Vec<u8>`, a file).
@@ -53,8 +54,8 @@ impl<W: Write> std::fmt::Debug for OggOpusWriter<W> {
 }
 
 impl<W: Write> OggOpusWriter<W> {
-    /// Starts a stream: writes the `OpusHead` and `OpusTags` pages. `input_rate` is the
-    /// encoder's rate and `lookahead` its lookahead in samples at that rate (the
+    /// Starts a mono stream: writes the `OpusHead` and `OpusTags` pages. `input_rate` is
+    /// the encoder's rate and `lookahead` its lookahead in samples at that rate (the
     /// pre-skip); `serial` identifies the logical stream; `comments` are `KEY=value` tags.
     pub fn new(
         out: W,
@@ -63,8 +64,24 @@ impl<W: Write> OggOpusWriter<W> {
         serial: u32,
         comments: &[&str],
     ) -> Result<Self> {
+        Self::with_channels(out, 1, input_rate, lookahead, serial, comments)
+    }
+
+    /// Starts a stream of `channels` (1 or 2; channel mapping family 0, so stereo is
+    /// left/right as every player plays it); otherwise as [`Self::new`].
+    pub fn with_channels(
+        out: W,
+        channels: u8,
+        input_rate: u32,
+        lookahead: u32,
+        serial: u32,
+        comments: &[&str],
+    ) -> Result<Self> {
         if ![8000, 12000, 16000, 24000, 48000].contains(&input_rate) {
             return Err(MediaError::UnsupportedRate(input_rate));
+        }
+        if !(1..=2).contains(&channels) {
+            return Err(MediaError::UnsupportedChannels(channels));
         }
         let scale = u64::from(48000 / input_rate);
         let pre_skip = u64::from(lookahead) * scale;
@@ -73,7 +90,7 @@ impl<W: Write> OggOpusWriter<W> {
         let mut head = Vec::with_capacity(19);
         head.extend_from_slice(b"OpusHead");
         head.push(1); // version
-        head.push(1); // channels
+        head.push(channels);
         head.extend_from_slice(&pre_skip_u16.to_le_bytes());
         head.extend_from_slice(&input_rate.to_le_bytes());
         head.extend_from_slice(&0i16.to_le_bytes()); // output gain
@@ -111,7 +128,8 @@ impl<W: Write> OggOpusWriter<W> {
         self.pre_skip
     }
 
-    /// Appends one packet that decodes to `samples` samples at the input rate.
+    /// Appends one packet that decodes to `samples` samples per channel at the input
+    /// rate.
     pub fn write_packet(&mut self, packet: &[u8], samples: usize) -> Result<()> {
         if let Some((data, granule)) = self.held.take() {
             self.in_page += 1;
@@ -132,7 +150,7 @@ impl<W: Write> OggOpusWriter<W> {
     }
 
     /// Ends the stream. `input_samples` is the real length of the recording at the input
-    /// rate; the final granule is set to `pre_skip + input_samples` (scaled to 48 kHz) so
+    /// rate (samples per channel); the final granule is set to `pre_skip + input_samples` (scaled to 48 kHz) so
     /// players trim the padding of the last frame. Returns the underlying writer.
     pub fn finish(mut self, input_samples: u64) -> Result<W> {
         let (data, granule) = self
@@ -149,13 +167,17 @@ impl<W: Write> OggOpusWriter<W> {
     }
 }
 
-/// Records mono PCM16 of any length to an Ogg Opus stream in 20 ms packets.
+/// Records PCM16 of any length (mono, or stereo interleaved left-first) to an Ogg Opus
+/// stream in 20 ms packets.
 pub struct OpusRecorder<W: Write> {
     encoder: OpusEncoder,
     writer: OggOpusWriter<W>,
     pending: Vec<i16>,
+    /// Interleaved samples pushed (all channels).
     input_samples: u64,
+    /// Interleaved samples encoded (all channels).
     encoded_samples: u64,
+    /// Encoder lookahead, in interleaved samples.
     lookahead: u64,
 }
 
@@ -163,6 +185,7 @@ impl<W: Write> std::fmt::Debug for OpusRecorder<W> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("OpusRecorder")
             .field("rate", &self.encoder.rate())
+            .field("channels", &self.encoder.channels())
             .field("input_samples", &self.input_samples)
             .finish()
     }
@@ -172,24 +195,55 @@ impl<W: Write> OpusRecorder<W> {
     /// A recorder of PCM16 at `rate` (8, 16, 24 or 48 kHz) encoding at `bitrate` bit/s
     /// (see [`crate::opus::DEFAULT_BITRATE`]), writing to `out`.
     pub fn new(out: W, rate: u32, bitrate: i32, serial: u32) -> Result<Self> {
-        let encoder = OpusEncoder::new(rate, bitrate)?;
+        Self::with_channels(out, 1, rate, bitrate, serial, &["ENCODER=servicepro-media"])
+    }
+
+    /// A recorder of `channels` (1, or 2 interleaved left-first) of PCM16 at `rate`
+    /// encoding at `bitrate` bit/s for all channels together (see
+    /// [`crate::opus::STEREO_BITRATE`]), with `comments` (`KEY=value`) in `OpusTags`.
+    pub fn with_channels(
+        out: W,
+        channels: u8,
+        rate: u32,
+        bitrate: i32,
+        serial: u32,
+        comments: &[&str],
+    ) -> Result<Self> {
+        let encoder = OpusEncoder::with_channels(rate, channels, bitrate)?;
         let lookahead = encoder.lookahead()?;
         let writer =
-            OggOpusWriter::new(out, rate, lookahead, serial, &["ENCODER=servicepro-media"])?;
+            OggOpusWriter::with_channels(out, channels, rate, lookahead, serial, comments)?;
         Ok(Self {
-            pending: Vec::with_capacity(encoder.frame_len()),
+            pending: Vec::with_capacity(encoder.frame_samples()),
+            lookahead: u64::from(lookahead) * u64::from(channels),
             encoder,
             writer,
             input_samples: 0,
             encoded_samples: 0,
-            lookahead: u64::from(lookahead),
         })
     }
 
-    /// Adds samples; every completed 20 ms frame is encoded and written.
+    /// Sets the encoder complexity (0–10; libopus defaults to 9 or 10): lower costs
+    /// less CPU per second recorded, at some cost in quality.
+    pub fn set_complexity(&mut self, complexity: u8) -> Result<()> {
+        self.encoder.set_complexity(complexity)
+    }
+
+    /// Channels of the recording.
+    pub fn channels(&self) -> u8 {
+        self.encoder.channels()
+    }
+
+    /// Length of the audio pushed so far, in samples per channel at the input rate.
+    pub fn samples(&self) -> u64 {
+        self.input_samples / u64::from(self.encoder.channels())
+    }
+
+    /// Adds samples (interleaved when stereo; push whole sample frames, i.e. an even
+    /// count for stereo); every completed 20 ms frame is encoded and written.
     pub fn push(&mut self, mut pcm: &[i16]) -> Result<()> {
         self.input_samples += pcm.len() as u64;
-        let frame = self.encoder.frame_len();
+        let frame = self.encoder.frame_samples();
         while !pcm.is_empty() {
             let take = (frame - self.pending.len()).min(pcm.len());
             if self.pending.is_empty() && take == frame {
@@ -210,8 +264,9 @@ impl<W: Write> OpusRecorder<W> {
     }
 
     fn encode(&mut self, frame: &[i16]) -> Result<()> {
+        let per_channel = self.encoder.frame_len();
         let packet = self.encoder.encode(frame)?;
-        self.writer.write_packet(packet, frame.len())?;
+        self.writer.write_packet(packet, per_channel)?;
         self.encoded_samples += frame.len() as u64;
         Ok(())
     }
@@ -219,7 +274,7 @@ impl<W: Write> OpusRecorder<W> {
     /// Ends the recording: encodes the partial frame and enough silence to flush the
     /// encoder's lookahead, writes the EOS page, and returns the writer.
     pub fn finish(mut self) -> Result<W> {
-        let frame = self.encoder.frame_len();
+        let frame = self.encoder.frame_samples();
         let mut silence = std::mem::take(&mut self.pending);
         silence.resize(frame, 0);
         if self.encoded_samples < self.input_samples || self.encoded_samples == 0 {
@@ -229,7 +284,8 @@ impl<W: Write> OpusRecorder<W> {
         while self.encoded_samples < self.input_samples + self.lookahead {
             self.encode(&silence)?;
         }
-        self.writer.finish(self.input_samples)
+        let samples = self.samples();
+        self.writer.finish(samples)
     }
 }
 
@@ -567,6 +623,98 @@ mod tests {
             let info = inspect(&rec.finish().unwrap()).unwrap();
             assert_eq!(info.duration_ms(), len as u64 / 16, "len {len}");
         }
+    }
+
+    fn rms(samples: impl Iterator<Item = i16>) -> f64 {
+        let (sum, n) = samples.fold((0f64, 0usize), |(s, n), x| {
+            (s + f64::from(x) * f64::from(x), n + 1)
+        });
+        (sum / n.max(1) as f64).sqrt()
+    }
+
+    #[test]
+    fn stereo_keeps_two_parties_on_their_own_channels() {
+        use crate::opus::STEREO_BITRATE;
+        let bytes = std::fs::read(SPEECH).unwrap();
+        let speech = read_wav(&bytes).unwrap().to_pcm16();
+        let half = speech.len() / 2;
+        // Turn-taking: the left party talks for 5 s, then the right party answers.
+        let mut pcm = Vec::with_capacity(speech.len() * 2);
+        for i in 0..speech.len() {
+            let (l, r) = if i < half {
+                (speech[i], 0)
+            } else {
+                (0, speech[i - half])
+            };
+            pcm.push(l);
+            pcm.push(r);
+        }
+        let mut rec = OpusRecorder::with_channels(
+            Vec::new(),
+            2,
+            8000,
+            STEREO_BITRATE,
+            9,
+            &["ENCODER=servicepro-media", "TITLE=two parties"],
+        )
+        .unwrap();
+        assert_eq!(rec.channels(), 2);
+        for chunk in pcm.chunks(320) {
+            rec.push(chunk).unwrap();
+        }
+        assert_eq!(rec.samples(), speech.len() as u64);
+        let file = rec.finish().unwrap();
+        let info = inspect(&file).unwrap();
+        assert_eq!(info.channels, 2);
+        assert_eq!(info.input_rate, 8000);
+        assert_eq!(info.duration_ms(), 10_000);
+        assert_eq!(info.comments[1], "TITLE=two parties");
+        // ~16 kbit/s for both parties: 4× smaller than the two μ-law legs.
+        assert!(file.len() * 4 <= speech.len() * 2, "{} bytes", file.len());
+
+        let mut dec = OpusDecoder::with_channels(8000, 2).unwrap();
+        assert_eq!(dec.channels(), 2);
+        let mut out = vec![0i16; 960 * 2];
+        let mut decoded = Vec::new();
+        for p in &info.packets {
+            let n = dec.decode(p, &mut out).unwrap();
+            decoded.extend_from_slice(&out[..n * 2]);
+        }
+        let skip = usize::from(info.pre_skip) / 6 * 2;
+        let decoded = &decoded[skip..skip + speech.len() * 2];
+        let channel = |c: usize, from: usize, to: usize| {
+            rms(decoded[from * 2..to * 2].iter().skip(c).step_by(2).copied())
+        };
+        // Leave 100 ms around the turn for the codec's overlap.
+        let (a, b) = (half - 800, half + 800);
+        let (l1, r1) = (channel(0, 0, a), channel(1, 0, a));
+        let (l2, r2) = (channel(0, b, speech.len()), channel(1, b, speech.len()));
+        let original = rms(speech.iter().copied());
+        assert!(
+            l1 > original / 3.0 && r2 > original / 3.0,
+            "{l1} {r2} vs {original}"
+        );
+        assert!(
+            r1 * 10.0 < l1,
+            "right is quiet while left talks: {r1} vs {l1}"
+        );
+        assert!(
+            l2 * 10.0 < r2,
+            "left is quiet while right talks: {l2} vs {r2}"
+        );
+    }
+
+    #[test]
+    fn bad_channel_counts_are_refused() {
+        use crate::opus::OpusEncoder;
+        assert!(OpusEncoder::with_channels(8000, 3, 16000).is_err());
+        assert!(OpusDecoder::with_channels(8000, 0).is_err());
+        assert!(OggOpusWriter::with_channels(Vec::new(), 3, 8000, 0, 1, &[]).is_err());
+        let mut stereo = OpusEncoder::with_channels(8000, 2, 16000).unwrap();
+        assert_eq!(stereo.frame_len(), 160);
+        assert_eq!(stereo.frame_samples(), 320);
+        assert!(stereo.encode(&[0; 160]).is_err());
+        assert!(stereo.encode(&[0; 320]).is_ok());
     }
 
     #[test]

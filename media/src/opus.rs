@@ -1,8 +1,10 @@
-//! Opus encoding and decoding of mono speech through libopus (via `audiopus`).
+//! Opus encoding and decoding of speech through libopus (via `audiopus`).
 //!
 //! Call recordings are stored as Opus ([`crate::ogg_opus`]); these wrappers fix the
-//! settings that matter for telephone speech (mono, VoIP mode, 20 ms frames) and keep
-//! one output buffer per encoder so encoding allocates nothing per frame.
+//! settings that matter for telephone speech (VoIP mode, 20 ms frames) and keep one
+//! output buffer per encoder so encoding allocates nothing per frame. Mono is the
+//! default; stereo (interleaved, left first) carries the two parties of a call on two
+//! channels, with the encoder forced to keep them apart.
 
 use audiopus::coder::{Decoder, Encoder};
 use audiopus::packet::Packet;
@@ -17,6 +19,20 @@ const MAX_PACKET: usize = 1275;
 /// and keeps a recording ~10× smaller than the μ-law original.
 pub const DEFAULT_BITRATE: i32 = 6000;
 
+/// Default bitrate for two-party (stereo) call recordings: about 8 kbit/s per party,
+/// still 8× smaller than the two μ-law legs. Below ~19 kbit/s libopus would fold
+/// stereo into mono on its own; [`OpusEncoder::with_channels`] forbids that, so each
+/// party stays on its own channel.
+pub const STEREO_BITRATE: i32 = 16000;
+
+fn channel_layout(channels: u8) -> Result<Channels> {
+    match channels {
+        1 => Ok(Channels::Mono),
+        2 => Ok(Channels::Stereo),
+        other => Err(MediaError::UnsupportedChannels(other)),
+    }
+}
+
 fn sample_rate(rate: u32) -> Result<SampleRate> {
     match rate {
         8000 => Ok(SampleRate::Hz8000),
@@ -27,10 +43,11 @@ fn sample_rate(rate: u32) -> Result<SampleRate> {
     }
 }
 
-/// A mono speech encoder producing one Opus packet per 20 ms frame.
+/// A speech encoder (mono or stereo) producing one Opus packet per 20 ms frame.
 pub struct OpusEncoder {
     inner: Encoder,
     rate: u32,
+    channels: u8,
     packet: Vec<u8>,
 }
 
@@ -38,6 +55,7 @@ impl std::fmt::Debug for OpusEncoder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("OpusEncoder")
             .field("rate", &self.rate)
+            .field("channels", &self.channels)
             .finish()
     }
 }
@@ -46,11 +64,24 @@ impl OpusEncoder {
     /// An encoder for mono PCM16 at `rate` (8, 16, 24 or 48 kHz) in VoIP mode at
     /// `bitrate` bits per second (see [`DEFAULT_BITRATE`]).
     pub fn new(rate: u32, bitrate: i32) -> Result<Self> {
-        let mut inner = Encoder::new(sample_rate(rate)?, Channels::Mono, Application::Voip)?;
+        Self::with_channels(rate, 1, bitrate)
+    }
+
+    /// An encoder for `channels` (1, or 2 interleaved left-first) of PCM16 at `rate` in
+    /// VoIP mode at `bitrate` bits per second for all channels together (see
+    /// [`STEREO_BITRATE`]). A stereo encoder is forced to code both channels: the two
+    /// channels of a call recording are two different people, never one voice panned.
+    pub fn with_channels(rate: u32, channels: u8, bitrate: i32) -> Result<Self> {
+        let layout = channel_layout(channels)?;
+        let mut inner = Encoder::new(sample_rate(rate)?, layout, Application::Voip)?;
         inner.set_bitrate(Bitrate::BitsPerSecond(bitrate))?;
+        if channels == 2 {
+            inner.set_force_channels(Channels::Stereo)?;
+        }
         Ok(Self {
             inner,
             rate,
+            channels,
             packet: vec![0; MAX_PACKET],
         })
     }
@@ -60,9 +91,19 @@ impl OpusEncoder {
         self.rate
     }
 
-    /// Samples per 20 ms frame at the input rate.
+    /// Channels per input sample frame (1 or 2).
+    pub fn channels(&self) -> u8 {
+        self.channels
+    }
+
+    /// Samples per channel in a 20 ms frame at the input rate.
     pub fn frame_len(&self) -> usize {
         self.rate as usize / 50
+    }
+
+    /// Interleaved samples in a 20 ms frame: [`Self::frame_len`] × channels.
+    pub fn frame_samples(&self) -> usize {
+        self.frame_len() * usize::from(self.channels)
     }
 
     /// The encoder's lookahead in samples at the input rate; a decoder must discard this
@@ -76,14 +117,15 @@ impl OpusEncoder {
         Ok(self.inner.set_complexity(complexity.min(10))?)
     }
 
-    /// Encodes one 20 ms frame; `pcm` must hold exactly [`Self::frame_len`] samples.
-    /// The packet borrows the encoder's buffer until the next call.
+    /// Encodes one 20 ms frame; `pcm` must hold exactly [`Self::frame_samples`]
+    /// samples (interleaved when stereo). The packet borrows the encoder's buffer until
+    /// the next call.
     pub fn encode(&mut self, pcm: &[i16]) -> Result<&[u8]> {
-        if pcm.len() != self.frame_len() {
+        if pcm.len() != self.frame_samples() {
             return Err(MediaError::Resample(format!(
                 "opus frame of {} samples, expected {}",
                 pcm.len(),
-                self.frame_len()
+                self.frame_samples()
             )));
         }
         let n = self.inner.encode(pcm, &mut self.packet)?;
@@ -93,10 +135,11 @@ impl OpusEncoder {
     }
 }
 
-/// A mono Opus decoder at a chosen output rate.
+/// An Opus decoder (mono or stereo) at a chosen output rate.
 pub struct OpusDecoder {
     inner: Decoder,
     rate: u32,
+    channels: u8,
 }
 
 impl std::fmt::Debug for OpusDecoder {
@@ -110,9 +153,16 @@ impl std::fmt::Debug for OpusDecoder {
 impl OpusDecoder {
     /// A decoder producing mono PCM16 at `rate` (8, 16, 24 or 48 kHz).
     pub fn new(rate: u32) -> Result<Self> {
+        Self::with_channels(rate, 1)
+    }
+
+    /// A decoder producing `channels` (1, or 2 interleaved left-first) of PCM16 at
+    /// `rate`.
+    pub fn with_channels(rate: u32, channels: u8) -> Result<Self> {
         Ok(Self {
-            inner: Decoder::new(sample_rate(rate)?, Channels::Mono)?,
+            inner: Decoder::new(sample_rate(rate)?, channel_layout(channels)?)?,
             rate,
+            channels,
         })
     }
 
@@ -121,8 +171,14 @@ impl OpusDecoder {
         self.rate
     }
 
-    /// Decodes one packet into `out` (room for 120 ms, `rate / 1000 * 120` samples, is
-    /// always enough). Returns the number of samples written.
+    /// Output channels.
+    pub fn channels(&self) -> u8 {
+        self.channels
+    }
+
+    /// Decodes one packet into `out` (room for 120 ms, `rate / 1000 * 120` samples per
+    /// channel, is always enough). Returns the number of samples written per channel
+    /// (interleaved when stereo).
     pub fn decode(&mut self, packet: &[u8], out: &mut [i16]) -> Result<usize> {
         let packet = Packet::try_from(packet)?;
         let signals = MutSignals::try_from(out)?;

@@ -66,6 +66,8 @@ diesel::table! {
         summary -> Nullable<Text>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        recording_path -> Nullable<Text>,
+        recording_duration_ms -> Nullable<Int4>,
     }
 }
 
@@ -197,6 +199,7 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         voice_audio -> Text,
+        record_calls -> Bool,
     }
 }
 

@@ -72,8 +72,10 @@ fn parse_create(fields: &Fields, default_voice_audio: &str) -> Result<CreateTena
             _ => Err("expected pcmu or pcm16"),
         })?
         .unwrap_or_else(|| default_voice_audio.to_owned());
+    let record_calls = fields.optional_bool("record_calls")?.unwrap_or(false);
     Ok(CreateTenant {
         voice_audio,
+        record_calls,
         id,
         name,
         industry,

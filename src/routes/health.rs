@@ -87,6 +87,21 @@ pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
             count(calls.fallbacks.get()),
         ),
         (
+            "servicepro_ai_call_recordings_saved",
+            "Call recordings written completely",
+            count(calls.recordings_saved.get()),
+        ),
+        (
+            "servicepro_ai_call_recordings_failed",
+            "Call recordings that failed (the calls went on)",
+            count(calls.recordings_failed.get()),
+        ),
+        (
+            "servicepro_ai_call_recording_frames_skipped",
+            "Frames left out of recordings because the encoder was behind",
+            count(calls.recording_frames_skipped.get()),
+        ),
+        (
             "servicepro_ai_barge_in_reaction_max_us",
             "Slowest speech_started to clear reaction",
             micros(reaction.max),

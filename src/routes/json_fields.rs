@@ -32,6 +32,19 @@ impl Fields {
         }
     }
 
+    /// A boolean field, `None` when absent or null; anything but `true`/`false` is a
+    /// 422 naming the field.
+    pub fn optional_bool(&self, field: &str) -> Result<Option<bool>, ApiError> {
+        match self.0.get(field) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::Bool(b)) => Ok(Some(*b)),
+            Some(_) => Err(ApiError::invalid_field(
+                field,
+                format!("{field} must be true or false"),
+            )),
+        }
+    }
+
     /// A required string field.
     pub fn required_str(&self, field: &str) -> Result<String, ApiError> {
         self.optional_str(field)?

@@ -162,6 +162,11 @@ impl MediaStreamSocket {
                     } else {
                         AudioMode::Passthrough
                     },
+                    recordings_dir: tenant_ctx
+                        .phone
+                        .as_ref()
+                        .is_some_and(|p| p.record_calls)
+                        .then(|| state.config.recordings_dir.clone()),
                 },
                 tools: Arc::new(BrainTools::new(
                     tools,

@@ -30,6 +30,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route(web::get().to(owner_views::appointments)),
         )
         .service(
+            web::resource("/api/admin/tenants/{id}/calls").route(web::get().to(owner_views::calls)),
+        )
+        .service(
             web::resource("/api/admin/tenants/{id}/conversations/{phone}")
                 .route(web::get().to(owner_views::conversation)),
         )

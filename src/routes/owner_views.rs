@@ -1,6 +1,7 @@
-//! Root views of one tenant's bookings and transcripts, so they can be
-//! checked from outside: `GET /api/admin/tenants/{id}/appointments` and
-//! `GET /api/admin/tenants/{id}/conversations/{phone}`.
+//! Root views of one tenant's bookings, transcripts and calls, so they can
+//! be checked from outside: `GET /api/admin/tenants/{id}/appointments`,
+//! `GET /api/admin/tenants/{id}/conversations/{phone}` and
+//! `GET /api/admin/tenants/{id}/calls` (with each call's recording, if any).
 
 use crate::auth::RootAdmin;
 use crate::error::ApiError;
@@ -12,7 +13,7 @@ use diesel_async::RunQueryDsl;
 use servicepro_actors::appointments::store;
 use servicepro_schema::models::MessageRow;
 use servicepro_schema::root_db::AuditEntry;
-use servicepro_schema::schema::{customers, messages};
+use servicepro_schema::schema::{calls, customers, messages};
 use servicepro_schema::{TenantId, E164};
 
 async fn audited(state: &AppState, action: &str, tenant: &TenantId) -> Result<(), ApiError> {
@@ -86,4 +87,62 @@ pub async fn conversation(
         })
         .await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({ "phone": phone, "messages": rows })))
+}
+
+/// One call as `GET /api/admin/tenants/{id}/calls` shows it.
+#[derive(Debug, diesel::Queryable, serde::Serialize)]
+struct CallView {
+    call_sid: String,
+    direction: String,
+    from_number: String,
+    to_number: String,
+    status: String,
+    route: Option<String>,
+    started_at: DateTime<Utc>,
+    ended_at: Option<DateTime<Utc>>,
+    duration_seconds: Option<i32>,
+    summary: Option<String>,
+    /// The call's recording (stereo Ogg Opus: caller left, AI right), when the
+    /// tenant records calls and the file was written.
+    recording_path: Option<String>,
+    recording_duration_ms: Option<i32>,
+}
+
+/// `GET /api/admin/tenants/{id}/calls`: the latest 200 calls, newest first,
+/// with where each call's recording is.
+pub async fn calls(
+    _admin: RootAdmin,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let tenant = TenantId::parse(&path.into_inner()).map_err(|_| ApiError::not_found("tenant"))?;
+    audited(&state, "tenant.calls", &tenant).await?;
+    let rows: Vec<CallView> = state
+        .tenant_db(tenant)
+        .transaction(|tx| {
+            Box::pin(async move {
+                Ok(tx
+                    .scope(calls::table)
+                    .order((calls::started_at.desc(), calls::id.desc()))
+                    .limit(200)
+                    .select((
+                        calls::call_sid,
+                        calls::direction,
+                        calls::from_number,
+                        calls::to_number,
+                        calls::status,
+                        calls::route,
+                        calls::started_at,
+                        calls::ended_at,
+                        calls::duration_seconds,
+                        calls::summary,
+                        calls::recording_path,
+                        calls::recording_duration_ms,
+                    ))
+                    .load(tx.conn())
+                    .await?)
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "calls": rows })))
 }

@@ -91,6 +91,10 @@ async fn creates_lists_and_gets_tenants() {
     assert_eq!(created["ivr_mode"], "ivr");
     assert_eq!(created["time_zone"], "America/Denver");
     assert_eq!(created["byo_twilio"], true);
+    assert_eq!(
+        created["record_calls"], false,
+        "calls are not recorded by default"
+    );
     assert!(
         created["trial_ends_at"].is_string(),
         "trialing gets a trial end"
@@ -196,6 +200,8 @@ async fn validation_errors_name_the_field() {
         ("time_zone", json!("Mars/Olympus"), 422),
         ("twilio_account_sid", json!("XX123"), 422),
         ("voice_audio", json!("mp3"), 422),
+        ("record_calls", json!("yes"), 422),
+        ("record_calls", json!(1), 422),
     ];
     for (field, value, status) in cases {
         let mut body = acme();

@@ -8,7 +8,9 @@ use crate::support::twilio_client::{ACCOUNT_SID, AUTH_TOKEN};
 use crate::support::TestApp;
 use base64::Engine;
 use futures_util::{SinkExt, StreamExt};
-use servicepro_actors::realtime::fake_server::{FakeRealtimeServer, FakeScript, Refusal};
+use servicepro_actors::realtime::fake_server::{
+    FakeRealtimeServer, FakeScript, FakeServerHandle, Refusal, SpeechTrigger,
+};
 use servicepro_actors::realtime::openai_events::ClientEvent;
 use servicepro_actors::twilio::expected_signature;
 use std::time::Duration;
@@ -303,4 +305,242 @@ async fn a_provider_that_refuses_sends_the_caller_to_the_ivr_not_silence() {
         twiml.contains("<Gather input=\"dtmf\""),
         "the IVR menu: {twiml}"
     );
+}
+
+/// A Twilio-style CallSid (`CA` and 32 hex digits) numbered `n`.
+fn call_sid(n: u32) -> String {
+    format!("CA{n:032x}")
+}
+
+/// One AI call of `seconds_of_caller` s to the `acme` tenant, over the real
+/// websocket: Twilio's incoming webhook, then the stream's `start`, the
+/// caller's frames (a tone, at Twilio timestamps 0, 20, … ms), the greeting
+/// read back, and `stop`. Returns the AI frames the caller received.
+async fn one_call(app: &TestApp, sid: &str, frames: u32) -> usize {
+    let twiml = app
+        .twilio_post(
+            "/twilio/voice/incoming",
+            &[
+                ("CallSid", sid),
+                ("From", "+14158675309"),
+                ("To", "+19185550100"),
+            ],
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(twiml.contains("<Connect><Stream"), "{twiml}");
+    let signature = expected_signature(AUTH_TOKEN, STREAM_URL, &[]);
+    let (mut socket, _) = tokio_tungstenite::connect_async(ws_request(app, &signature))
+        .await
+        .unwrap();
+    let stream = format!("MZ{}", &sid[2..]);
+    socket.send(start_frame(&stream, sid)).await.unwrap();
+    let tone = servicepro_media::signal::tone(437.0, 8000.0, 8000.0, 160 * frames as usize);
+    for (i, chunk) in tone.chunks(160).enumerate() {
+        let ulaw: Vec<u8> = chunk
+            .iter()
+            .map(|&s| servicepro_media::g711::linear_to_ulaw(s))
+            .collect();
+        let media = serde_json::json!({
+            "event": "media", "sequenceNumber": (i + 2).to_string(), "streamSid": stream,
+            "media": {
+                "track": "inbound", "chunk": (i + 1).to_string(), "timestamp": (i * 20).to_string(),
+                "payload": base64::engine::general_purpose::STANDARD.encode(ulaw)
+            }
+        });
+        socket.send(Message::text(media.to_string())).await.unwrap();
+    }
+    let mut ai_frames = 0;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while ai_frames < 25 && tokio::time::Instant::now() < deadline {
+        let Ok(Some(Ok(Message::Text(text)))) =
+            tokio::time::timeout(Duration::from_secs(5), socket.next()).await
+        else {
+            break;
+        };
+        let frame: serde_json::Value = serde_json::from_str(&text).unwrap();
+        if frame["event"] == "media" {
+            ai_frames += 1;
+        }
+    }
+    // Frames reach the call actor in order, so `stop` ends the call after all of them.
+    let stop = serde_json::json!({ "event": "stop", "sequenceNumber": "999", "streamSid": stream, "stop": { "accountSid": ACCOUNT_SID, "callSid": sid } });
+    socket.send(Message::text(stop.to_string())).await.unwrap();
+    let finalised = format!("calls WHERE call_sid = '{sid}' AND summary IS NOT NULL");
+    for _ in 0..200 {
+        if app.count(&finalised).await == 1 {
+            return ai_frames;
+        }
+        actix_web::rt::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("call {sid} was not finalised");
+}
+
+/// An app whose provider greets and never hears speech (the caller's tone
+/// would otherwise start answers), with an `ai-voice` tenant `acme` that
+/// records calls or not.
+async fn app_recording(record_calls: bool) -> (TestApp, FakeServerHandle) {
+    let script = FakeScript {
+        speech: SpeechTrigger::Never,
+        ..FakeScript::default()
+    };
+    let (_, provider) = FakeRealtimeServer::start(script).await.unwrap();
+    let app = TestApp::builder()
+        .var("OPENAI_API_KEY", "sk-test")
+        .var("OPENAI_REALTIME_URL", provider.url().as_str())
+        .spawn()
+        .await;
+    app.create_tenant(TenantSpec {
+        ivr_mode: "ai-voice",
+        record_calls,
+        ..TenantSpec::default()
+    })
+    .await;
+    (app, provider)
+}
+
+/// The owner view of `acme`'s call `sid`.
+async fn call_view(app: &TestApp, sid: &str) -> serde_json::Value {
+    let calls: serde_json::Value = app
+        .admin(reqwest::Method::GET, "/api/admin/tenants/acme/calls")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    calls["calls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["call_sid"] == sid)
+        .cloned()
+        .unwrap_or_else(|| panic!("call {sid} not in {calls}"))
+}
+
+/// Every file under `dir`, recursively.
+fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .flat_map(|e| {
+            let path = e.path();
+            if path.is_dir() {
+                files_under(&path)
+            } else {
+                vec![path]
+            }
+        })
+        .collect()
+}
+
+#[actix_web::test]
+async fn a_recording_tenants_call_is_one_stereo_ogg_opus_file_linked_from_its_call() {
+    let (app, _provider) = app_recording(true).await;
+    let tenant: serde_json::Value = app
+        .admin(reqwest::Method::GET, "/api/admin/tenants/acme")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(tenant["record_calls"], true);
+    let sid = call_sid(1);
+    let heard = one_call(&app, &sid, 50).await;
+    assert!(
+        heard >= 25,
+        "the greeting reached the caller ({heard} frames)"
+    );
+
+    let linked = format!("calls WHERE call_sid = '{sid}' AND recording_path IS NOT NULL");
+    for _ in 0..200 {
+        if app.count(&linked).await == 1 {
+            break;
+        }
+        actix_web::rt::time::sleep(Duration::from_millis(25)).await;
+    }
+    let view = call_view(&app, &sid).await;
+    let expected = app.recordings.join("acme").join(format!("{sid}.opus"));
+    assert_eq!(
+        view["recording_path"].as_str(),
+        expected.to_str(),
+        "the call points to its recording: {view}"
+    );
+    // 50 caller frames at Twilio timestamps 0 … 980 ms: one second.
+    assert_eq!(view["recording_duration_ms"], 1000, "{view}");
+    let bytes = std::fs::read(&expected).unwrap();
+    let info = servicepro_media::ogg_opus::inspect(&bytes).unwrap();
+    assert_eq!(info.channels, 2, "caller left, AI right");
+    assert_eq!(info.input_rate, 8000);
+    assert_eq!(info.duration_ms(), 1000);
+    assert_eq!(files_under(&app.recordings), vec![expected]);
+    assert_eq!(app.state.call_metrics.recordings_saved.get(), 1);
+    let metrics = app
+        .client
+        .get(app.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        metrics.contains("servicepro_ai_call_recordings_saved 1"),
+        "{metrics}"
+    );
+}
+
+#[actix_web::test]
+async fn a_tenant_that_does_not_record_calls_leaves_no_file() {
+    let (app, _provider) = app_recording(false).await;
+    let sid = call_sid(2);
+    assert!(one_call(&app, &sid, 25).await >= 25);
+    // Give a recorder (there must be none) the time to have written something.
+    actix_web::rt::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        files_under(&app.recordings),
+        Vec::<std::path::PathBuf>::new()
+    );
+    let view = call_view(&app, &sid).await;
+    assert!(view["recording_path"].is_null(), "{view}");
+    assert_eq!(app.state.call_metrics.recordings_saved.get(), 0);
+    assert_eq!(app.state.call_metrics.recordings_failed.get(), 0);
+}
+
+#[actix_web::test]
+async fn a_recording_that_cannot_be_written_does_not_disturb_the_call() {
+    let (app, provider) = app_recording(true).await;
+    // The tenant's recordings directory cannot be created: a file is in the way
+    // (unwritable for root too, unlike a permission bit).
+    std::fs::write(app.recordings.join("acme"), b"in the way").unwrap();
+    let sid = call_sid(3);
+    let heard = one_call(&app, &sid, 50).await;
+    assert!(heard >= 25, "the greeting still reached the caller");
+    let calls = &app.state.call_metrics;
+    assert_eq!(
+        calls.frames_in.get(),
+        50,
+        "every caller frame reached the call"
+    );
+    assert_eq!(calls.dropped_in.get() + calls.dropped_out.get(), 0);
+    assert!(provider.stats().appends > 0, "the caller reached the AI");
+    for _ in 0..200 {
+        if app.state.call_metrics.recordings_failed.get() == 1 {
+            break;
+        }
+        actix_web::rt::time::sleep(Duration::from_millis(25)).await;
+    }
+    assert_eq!(app.state.call_metrics.recordings_failed.get(), 1);
+    let view = call_view(&app, &sid).await;
+    assert!(view["recording_path"].is_null(), "{view}");
+    assert!(
+        view["summary"].as_str().is_some(),
+        "the call record is whole: {view}"
+    );
+    assert_eq!(app.state.call_metrics.live_calls.get(), 0);
 }

@@ -3,6 +3,7 @@
 //! timing constants.
 
 use std::fmt;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -61,6 +62,9 @@ pub struct CallProfile {
     pub voice: String,
     /// Audio format across the provider socket.
     pub audio_mode: AudioMode,
+    /// Where to record the call when the tenant records calls (`None`: not recorded):
+    /// both legs go to `{dir}/{tenant_id}/{call_sid}.opus`.
+    pub recordings_dir: Option<PathBuf>,
 }
 
 /// Timing of one call; [`Default`] is production, tests shorten it.

@@ -1,11 +1,14 @@
 //! The Twilio side of the AI's voice: each 20 ms μ-law frame becomes a `media` frame
 //! followed by a uniquely named `mark` on the bounded outbound queue, and the
 //! [`PlaybackClock`] learns what was sent and, from the echoed marks, what was heard.
+//! When the call is recorded, the frames sent and the clears go to the [`Recorder`]
+//! too, along with the caller's frames (so one owner drops it when the call ends).
 
 use servicepro_media::framing::SAMPLES_8K;
 use servicepro_media::playback::PlaybackClock;
 use tokio::sync::mpsc;
 
+use super::recording::Recorder;
 use crate::realtime::twilio_stream::TwilioFrameWriter;
 
 /// Writes frames to the websocket edge's queue and keeps the playback clock.
@@ -19,6 +22,7 @@ pub(crate) struct FrameOut {
     clear_owed: bool,
     frames_out: u64,
     dropped_out: u64,
+    recorder: Option<Recorder>,
 }
 
 impl FrameOut {
@@ -33,6 +37,20 @@ impl FrameOut {
             clear_owed: false,
             frames_out: 0,
             dropped_out: 0,
+            recorder: None,
+        }
+    }
+
+    /// Records the call from now on: both legs go to `recorder`.
+    pub(crate) fn record_with(&mut self, recorder: Recorder) {
+        self.recorder = Some(recorder);
+    }
+
+    /// A caller frame (base64 μ-law) Twilio sent at `timestamp_ms` of its stream, for
+    /// the recording.
+    pub(crate) fn record_caller(&mut self, timestamp_ms: u64, payload: &str) {
+        if let Some(recorder) = &mut self.recorder {
+            recorder.caller(timestamp_ms, payload);
         }
     }
 
@@ -61,6 +79,9 @@ impl FrameOut {
             return;
         }
         self.frames_out += 1;
+        if let Some(recorder) = &mut self.recorder {
+            recorder.ai(payload);
+        }
         self.clock.audio_sent(item, SAMPLES_8K);
         self.mark_seq += 1;
         self.mark_name.clear();
@@ -94,6 +115,9 @@ impl FrameOut {
     /// queued now.
     pub(crate) fn clear(&mut self) -> bool {
         self.clock.clear_sent();
+        if let Some(recorder) = &mut self.recorder {
+            recorder.clear();
+        }
         let (Some(sink), Some(writer)) = (&self.sink, &mut self.writer) else {
             return false;
         };
@@ -103,8 +127,10 @@ impl FrameOut {
     }
 
     /// Ends the queue: the edge's receiver sees the end once it drained the frames.
+    /// Ends the recording too: its encoder finishes the file.
     pub(crate) fn close(&mut self) {
         self.sink = None;
+        self.recorder = None;
     }
 
     /// AI frames sent.

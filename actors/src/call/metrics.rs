@@ -42,6 +42,12 @@ pub struct CallMetrics {
     pub tool_failures: Counter,
     /// Calls that ended without an orderly finish.
     pub aborted: Counter,
+    /// Call recordings written completely.
+    pub recordings_saved: Counter,
+    /// Call recordings that failed (the calls went on unrecorded).
+    pub recordings_failed: Counter,
+    /// Frames left out of recordings because their encoder was behind.
+    pub recording_frames_skipped: Counter,
     /// Barge-in reaction time.
     pub barge_in_reaction: ReactionStats,
 }

@@ -14,6 +14,10 @@
 //!   what the caller heard and `response.cancel` only while a response is active;
 //! * function calls → the [`ToolExecutor`] in a task of their own → tool output and a new
 //!   answer; DTMF `0` or a `handoff` result → [`CallControl::redirect_to_person`];
+//! * tenants that record calls: every caller frame and every AI frame queued to Twilio
+//!   → a bounded channel → a stereo Ogg Opus encoder on the blocking pool (caller left,
+//!   AI right, time-aligned; see the `recording` module), finished when the call ends and
+//!   reported through [`CallFinalizer::recording_saved`];
 //! * failures never leave silence: a provider that cannot be reached, or that drops and
 //!   then fails its one reconnect, sends the caller to [`CallControl::fallback_to_ivr`];
 //! * the end (Twilio `stop`, [`CallerHungUp`], 30 s without a frame, a redirect, or an
@@ -38,6 +42,7 @@ mod metrics;
 mod outbound;
 mod ports;
 mod provider_in;
+mod recording;
 mod summary;
 #[cfg(test)]
 mod tests;
@@ -53,4 +58,7 @@ pub use deps::{
 pub use messages::{CallPhase, CallStats, CallerHungUp, GetCallStats, TwilioFrame};
 pub use metrics::{CallMetrics, ReactionSnapshot, ReactionStats};
 pub use ports::{CallControl, CallControlError, CallFinalizer, ToolExecutor};
+pub use recording::{
+    safe_call_sid, RecordingError, SavedRecording, RECORDING_COMPLEXITY, RECORDING_QUEUE,
+};
 pub use summary::{CallEnd, CallSummary, FallbackCause, Speaker, TokenUsage};

@@ -5,6 +5,7 @@
 use futures_util::future::BoxFuture;
 use thiserror::Error;
 
+use super::recording::SavedRecording;
 use super::summary::CallSummary;
 use crate::realtime::openai_events::Tool;
 
@@ -50,4 +51,10 @@ pub trait CallControl: Send + Sync {
 pub trait CallFinalizer: Send + Sync {
     /// Records `summary`.
     fn finalize(&self, summary: CallSummary);
+
+    /// A recording of the call (tenants that record calls) was written completely, just
+    /// after the call ended: store where it is. Called from the recording's encoder
+    /// thread (on the runtime's blocking pool), at most once per call, after or around
+    /// [`CallFinalizer::finalize`]; the same rules apply: do not block, do not panic.
+    fn recording_saved(&self, recording: SavedRecording);
 }

@@ -1,11 +1,13 @@
 //! Frames from Twilio: parsed here (malformed ones counted and skipped), then the
 //! caller's audio, mark echoes, key presses, and the stream's start and stop.
 
+use std::sync::Arc;
 use std::time::Instant;
 
 use actix::Context;
 
 use super::actor::{CallActor, Phase};
+use super::recording::Recorder;
 use super::summary::CallEnd;
 use crate::realtime::twilio_stream::{parse_twilio_frame, Dtmf, Start, Track, TwilioEvent};
 
@@ -38,7 +40,15 @@ impl CallActor {
         }
         match event {
             TwilioEvent::Media(media) => {
-                if media.track == Track::Outbound || matches!(self.phase, Phase::Redirecting(_)) {
+                if media.track == Track::Outbound {
+                    return;
+                }
+                // The caller is still on the line while a redirect is under way: recorded,
+                // though no longer sent to the AI.
+                self.speech
+                    .frames()
+                    .record_caller(media.timestamp_ms, &media.payload);
+                if matches!(self.phase, Phase::Redirecting(_)) {
                     return;
                 }
                 self.caller.push(&media.payload);
@@ -84,6 +94,17 @@ impl CallActor {
             );
         }
         self.speech.frames().set_stream(&start.stream_sid);
+        if let Some(dir) = &self.env.profile.recordings_dir {
+            if let Some(recorder) = Recorder::start(
+                dir,
+                &self.env.profile.tenant_id,
+                &start.call_sid,
+                Arc::clone(&self.env.finalizer),
+                Arc::clone(&self.env.metrics),
+            ) {
+                self.speech.frames().record_with(recorder);
+            }
+        }
         self.stream_sid = Some(start.stream_sid);
         self.call_sid = Some(start.call_sid);
         self.phase = Phase::Connecting;

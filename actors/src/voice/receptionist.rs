@@ -7,7 +7,8 @@ use crate::brain::db_tools::DbTools;
 use crate::brain::llm::{execute_tool, realtime_tool_definitions, ToolContext, ToolEffect};
 use crate::brain::tools::{AgentTools, AppointmentInfo, TenantProfile};
 use crate::call::{
-    CallControl, CallControlError, CallFinalizer, CallSummary, Speaker, ToolExecutor,
+    CallControl, CallControlError, CallFinalizer, CallSummary, SavedRecording, Speaker,
+    ToolExecutor,
 };
 use crate::messaging::{SendSms, SmsOutbox};
 use crate::messaging::{TwilioCredentials, TwilioRest};
@@ -231,7 +232,8 @@ impl CallControl for TwilioCallControl {
 }
 
 /// Writes the call record when a call ends: transcript, a short summary,
-/// and AI minutes metered once per call.
+/// and AI minutes metered once per call; and, for tenants that record
+/// calls, the recording's path and length once its file is complete.
 pub struct DbCallFinalizer {
     pool: DbPool,
 }
@@ -310,6 +312,53 @@ impl CallFinalizer for DbCallFinalizer {
         } else {
             tracing::error!("no runtime to finalise the call record");
         }
+    }
+
+    fn recording_saved(&self, recording: SavedRecording) {
+        let SavedRecording {
+            tenant_id,
+            call_sid,
+            path,
+            duration_ms,
+            ..
+        } = recording;
+        let path = path.to_string_lossy().into_owned();
+        let duration_ms = i32::try_from(duration_ms).unwrap_or(i32::MAX);
+        let db = TenantDb::new(self.pool.clone(), tenant_id.clone());
+        let Ok(handle) = tokio::runtime::Handle::try_current() else {
+            tracing::error!(tenant_id = %tenant_id, call_sid, "no runtime to link the recording to its call");
+            return;
+        };
+        let task = async move {
+            let sid = call_sid.clone();
+            let result = db
+                .transaction(move |tx| {
+                    Box::pin(async move {
+                        use diesel::sql_types::{Integer, Text};
+                        use diesel_async::RunQueryDsl;
+                        Ok(diesel::sql_query(
+                            "UPDATE calls SET recording_path = $2, recording_duration_ms = $3, updated_at = now() \
+                             WHERE tenant_id = current_setting('app.tenant_id', true) AND call_sid = $1",
+                        )
+                        .bind::<Text, _>(&sid)
+                        .bind::<Text, _>(&path)
+                        .bind::<Integer, _>(duration_ms)
+                        .execute(tx.conn())
+                        .await?)
+                    })
+                })
+                .await;
+            match result {
+                Ok(0) => {
+                    tracing::warn!(tenant_id = %tenant_id, call_sid, "recording saved for a call without a record")
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    tracing::error!(tenant_id = %tenant_id, call_sid, error = %e, "recording not linked to its call")
+                }
+            }
+        };
+        handle.spawn(task);
     }
 }
 

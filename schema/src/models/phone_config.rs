@@ -37,6 +37,8 @@ pub struct PhoneConfig {
     pub updated_at: DateTime<Utc>,
     /// AI receptionist audio to the provider: `pcmu` (pass-through) or `pcm16` (transcoded).
     pub voice_audio: String,
+    /// Whether AI receptionist calls are recorded (both legs, Ogg Opus).
+    pub record_calls: bool,
 }
 
 /// A number to attach to a tenant.
@@ -59,4 +61,6 @@ pub struct NewPhoneConfig {
     pub twilio_auth_token_encrypted: Option<Vec<u8>>,
     /// AI receptionist audio: `pcmu` or `pcm16`.
     pub voice_audio: String,
+    /// Whether AI receptionist calls are recorded.
+    pub record_calls: bool,
 }

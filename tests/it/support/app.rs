@@ -22,6 +22,10 @@ pub struct TestApp {
     pub db: TestDatabase,
     /// A client for requests.
     pub client: reqwest::Client,
+    /// Where the app writes call recordings (a directory of this app's own, removed
+    /// with it, unless the test configured `SERVICEPRO_RECORDINGS_DIR`).
+    pub recordings: std::path::PathBuf,
+    owns_recordings: bool,
     handle: actix_web::dev::ServerHandle,
 }
 
@@ -29,7 +33,20 @@ impl Drop for TestApp {
     fn drop(&mut self) {
         // Stop accepting and close the pool's users before the database is dropped.
         drop(self.handle.stop(false));
+        if self.owns_recordings {
+            let _ = std::fs::remove_dir_all(&self.recordings);
+        }
     }
+}
+
+/// A fresh directory name under the system temp dir for one app's recordings.
+fn scratch_recordings_dir() -> std::path::PathBuf {
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    std::env::temp_dir().join(format!(
+        "servicepro-it-{}-{n}-recordings",
+        std::process::id()
+    ))
 }
 
 /// Builds a `TestApp` with configuration overrides.
@@ -68,9 +85,19 @@ impl TestAppBuilder {
         }
         vars.entry("SERVICEPRO_ROOT_TOKEN".to_owned())
             .or_insert_with(|| ROOT_TOKEN.to_owned());
+        let owns_recordings = !vars.contains_key("SERVICEPRO_RECORDINGS_DIR");
+        if owns_recordings {
+            let dir = scratch_recordings_dir();
+            let _ = std::fs::remove_dir_all(&dir);
+            vars.insert(
+                "SERVICEPRO_RECORDINGS_DIR".to_owned(),
+                dir.to_string_lossy().into_owned(),
+            );
+        }
         vars.insert("DATABASE_URL".to_owned(), db.url().to_owned());
         vars.insert("SERVICEPRO_BIND".to_owned(), "127.0.0.1:0".to_owned());
         let config = Config::from_map(vars).unwrap();
+        let recordings = config.recordings_dir.clone();
         let pool = DbPool::new(&PoolSettings::new(db.url())).unwrap();
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let app = Application::with_listener(
@@ -96,6 +123,8 @@ impl TestAppBuilder {
             state,
             db,
             client: reqwest::Client::new(),
+            recordings,
+            owns_recordings,
             handle,
         }
     }

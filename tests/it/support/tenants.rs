@@ -22,6 +22,8 @@ pub struct TenantSpec<'a> {
     pub phone: &'a str,
     /// Call mode.
     pub ivr_mode: &'a str,
+    /// Whether AI receptionist calls are recorded.
+    pub record_calls: bool,
 }
 
 impl Default for TenantSpec<'_> {
@@ -34,6 +36,7 @@ impl Default for TenantSpec<'_> {
             status: "active",
             phone: "+19185550100",
             ivr_mode: "ivr",
+            record_calls: false,
         }
     }
 }
@@ -54,6 +57,7 @@ impl TestApp {
                 "id": spec.id, "name": spec.name, "industry": spec.industry,
                 "plan_tier": spec.plan_tier, "status": spec.status,
                 "phone_number": spec.phone, "ivr_mode": spec.ivr_mode, "sip_uri": OWNER_SIP,
+                "record_calls": spec.record_calls,
             }))
             .send()
             .await

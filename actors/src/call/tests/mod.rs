@@ -5,5 +5,6 @@ mod audio;
 mod barge_in;
 mod failures;
 mod lifecycle;
+mod recording;
 mod support;
 mod tools;

@@ -14,7 +14,8 @@ use tokio::sync::mpsc;
 
 use crate::call::{
     AudioMode, CallActor, CallControl, CallControlError, CallDeps, CallFinalizer, CallMetrics,
-    CallProfile, CallStats, CallSummary, CallTuning, GetCallStats, ToolExecutor, TwilioFrame,
+    CallProfile, CallStats, CallSummary, CallTuning, GetCallStats, SavedRecording, ToolExecutor,
+    TwilioFrame,
 };
 use crate::realtime::fake_server::{
     FakeRealtimeServer, FakeScript, FakeServerHandle, FakeSessionLog,
@@ -103,11 +104,18 @@ impl CallControl for FakeControl {
     }
 }
 
-/// Keeps every summary it is given.
+/// Keeps every summary and saved recording it is given.
 #[derive(Default)]
-pub(super) struct Records(pub(super) Mutex<Vec<CallSummary>>);
+pub(super) struct Records(
+    pub(super) Mutex<Vec<CallSummary>>,
+    pub(super) Mutex<Vec<SavedRecording>>,
+);
 
 impl Records {
+    pub(super) fn recordings(&self) -> Vec<SavedRecording> {
+        self.1.lock().unwrap().clone()
+    }
+
     pub(super) fn all(&self) -> Vec<CallSummary> {
         self.0.lock().unwrap().clone()
     }
@@ -123,6 +131,10 @@ impl Records {
 impl CallFinalizer for Records {
     fn finalize(&self, summary: CallSummary) {
         self.0.lock().unwrap().push(summary);
+    }
+
+    fn recording_saved(&self, recording: SavedRecording) {
+        self.1.lock().unwrap().push(recording);
     }
 }
 
@@ -207,6 +219,7 @@ pub(super) struct Rig {
     pub(super) mode: AudioMode,
     pub(super) tuning: CallTuning,
     pub(super) outbound_capacity: usize,
+    pub(super) recordings_dir: Option<std::path::PathBuf>,
 }
 
 impl Rig {
@@ -220,6 +233,7 @@ impl Rig {
             mode: AudioMode::Passthrough,
             tuning: CallTuning::default(),
             outbound_capacity: 1024,
+            recordings_dir: None,
         }
     }
 
@@ -233,6 +247,7 @@ impl Rig {
                 instructions: "You are the receptionist of Clean Machine.".to_owned(),
                 voice: "marin".to_owned(),
                 audio_mode: self.mode,
+                recordings_dir: self.recordings_dir.clone(),
             },
             tools: self.tools.clone(),
             control: self.control.clone(),
