@@ -18,6 +18,10 @@ pub(crate) fn push_json_str(out: &mut String, text: &str) {
 /// Appends `text` escaped for use inside a JSON string literal (no quotes).
 /// Text that needs no escaping (base64, Twilio SIDs) is copied in one go.
 pub(crate) fn push_escaped(out: &mut String, text: &str) {
+    if !needs_escape(text.as_bytes()) {
+        out.push_str(text);
+        return;
+    }
     let mut run_start = 0;
     for (i, byte) in text.bytes().enumerate() {
         let escape = match byte {
@@ -40,6 +44,17 @@ pub(crate) fn push_escaped(out: &mut String, text: &str) {
     out.push_str(&text[run_start..]);
 }
 
+/// Whether any byte of `bytes` must be escaped in a JSON string. Branch-free over
+/// blocks so the compiler vectorises it: a caller's audio (1,280 base64 characters per
+/// frame, transcoded) is checked at memory speed instead of byte by byte.
+fn needs_escape(bytes: &[u8]) -> bool {
+    bytes.chunks(64).any(|block| {
+        block.iter().fold(false, |bad, &b| {
+            bad | (b < 0x20) | (b == b'"') | (b == b'\\')
+        })
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -57,6 +72,19 @@ mod tests {
             assert_eq!(back, text);
             let plain = !text.contains(['"', '\\']) && text.chars().all(|c| c >= ' ');
             assert_eq!(plain, !out.contains('\\'), "only what must be escaped is");
+        }
+    }
+
+    #[test]
+    fn the_block_check_finds_a_bad_byte_anywhere() {
+        let mut text = "A".repeat(200);
+        assert!(!needs_escape(text.as_bytes()));
+        for at in [0, 63, 64, 65, 199] {
+            for bad in ['"', '\\', '\n', '\u{1}'] {
+                text.replace_range(at..=at, &bad.to_string());
+                assert!(needs_escape(text.as_bytes()), "{bad:?} at {at}");
+                text.replace_range(at..=at, "A");
+            }
         }
     }
 }
