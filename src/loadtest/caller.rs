@@ -24,7 +24,7 @@ pub async fn one_call(
     totals: Arc<Totals>,
     clocks: Arc<Clocks>,
 ) -> anyhow::Result<()> {
-    let stream_url = format!("ws://127.0.0.1:{port}/twilio/media-stream");
+    let stream_url = format!("ws://127.0.0.1:{port}/twilio/media-stream/load");
     let mut request = stream_url.as_str().into_client_request()?;
     request.headers_mut().insert(
         "X-Twilio-Signature",

@@ -31,10 +31,13 @@ pub const SETUP_BUFFER_FRAMES: usize = 120;
 /// Outbound frames the edge may hold for the socket.
 pub const OUTBOUND_CAPACITY: usize = 256;
 
-/// `GET /twilio/media-stream`.
+/// `GET /twilio/media-stream/{tenant}`: the stream of one of `tenant`'s calls. The
+/// handshake is signed over this URL with the tenant's Twilio token (its own when it
+/// brought its account, else the platform's), so the path's tenant is authenticated.
 pub async fn media_stream(
     state: web::Data<AppState>,
     req: HttpRequest,
+    tenant: web::Path<String>,
     stream: web::Payload,
 ) -> Result<HttpResponse, actix_web::Error> {
     let signature = req
@@ -42,14 +45,26 @@ pub async fn media_stream(
         .get(crate::twilio_webhook::SIGNATURE_HEADER)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
-    let url = state.urls.media_stream();
-    let valid = state
-        .config
-        .twilio
-        .auth_token
-        .as_deref()
-        .is_some_and(|token| servicepro_actors::twilio::validate(token, &url, &[], signature));
-    if !valid {
+    let tenant = TenantId::parse(&tenant).ok();
+    let token = match &tenant {
+        Some(id) => TenantContext::load(&state.tenant_db(id.clone()))
+            .await
+            .ok()
+            .and_then(|ctx| {
+                ctx.webhook_auth_token(&state.secrets, state.config.twilio.auth_token.as_deref())
+            }),
+        None => None,
+    };
+    let valid = match (&tenant, token) {
+        (Some(id), Some(token)) => servicepro_actors::twilio::validate(
+            &token,
+            &state.urls.media_stream(id.as_str()),
+            &[],
+            signature,
+        ),
+        _ => false,
+    };
+    let Some(tenant) = tenant.filter(|_| valid) else {
         state.metrics.auth_rejected.inc();
         tracing::warn!("media-stream handshake with a bad or missing signature refused");
         return Err(ApiError::new(
@@ -58,10 +73,11 @@ pub async fn media_stream(
             "X-Twilio-Signature does not match",
         )
         .into());
-    }
+    };
     ws::start(
         MediaStreamSocket {
             state: state.get_ref().clone(),
+            tenant,
             call: None,
             pending: Vec::new(),
             starting: false,
@@ -74,6 +90,8 @@ pub async fn media_stream(
 /// One Twilio media stream.
 pub struct MediaStreamSocket {
     state: AppState,
+    /// The tenant the handshake was signed for.
+    tenant: TenantId,
     call: Option<Addr<CallActor>>,
     pending: Vec<String>,
     starting: bool,
@@ -96,7 +114,7 @@ impl MediaStreamSocket {
     fn start_call(
         &mut self,
         start_frame: String,
-        tenant: String,
+        tenant: TenantId,
         call_sid: String,
         from: String,
         ctx: &mut ws::WebsocketContext<Self>,
@@ -105,7 +123,6 @@ impl MediaStreamSocket {
         self.pending.push(start_frame);
         let state = self.state.clone();
         let setup = async move {
-            let tenant = TenantId::parse(&tenant).map_err(|e| e.to_string())?;
             let profile_tenant = tenant.clone();
             let connector = state
                 .realtime
@@ -231,11 +248,14 @@ impl StreamHandler<Result<ws::Message, ws::ProtocolError>> for MediaStreamSocket
                 }
                 match parse_twilio_frame(&text) {
                     Ok(TwilioEvent::Start(start)) => {
-                        let tenant = start
-                            .custom_parameters
-                            .get("tenant_id")
-                            .cloned()
-                            .unwrap_or_default();
+                        let named = start.custom_parameters.get("tenant_id");
+                        if named.is_some_and(|t| t != self.tenant.as_str()) {
+                            tracing::warn!(tenant_id = %self.tenant, named = ?named, "stream's tenant parameter differs from its signed URL; closing");
+                            ctx.close(None);
+                            ctx.stop();
+                            return;
+                        }
+                        let tenant = self.tenant.clone();
                         let from = start
                             .custom_parameters
                             .get("from")

@@ -63,7 +63,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         )
         .service(web::resource("/twilio/voice/status").route(web::post().to(twilio_voice::status)))
         .service(
-            web::resource("/twilio/media-stream").route(web::get().to(media_stream::media_stream)),
+            web::resource("/twilio/media-stream/{tenant}")
+                .route(web::get().to(media_stream::media_stream)),
         )
         .service(web::resource("/twilio/sms/status").route(web::post().to(twilio_sms::status)));
 }

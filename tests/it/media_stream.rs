@@ -17,14 +17,23 @@ use std::time::Duration;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::Message;
 
-const STREAM_URL: &str = "wss://sp.example.test/twilio/media-stream";
+const STREAM_URL: &str = "wss://sp.example.test/twilio/media-stream/acme";
 
 fn ws_request(
     app: &TestApp,
     signature: &str,
 ) -> tokio_tungstenite::tungstenite::handshake::client::Request {
+    ws_request_for(app, "acme", signature)
+}
+
+/// The handshake of a stream of `tenant`'s call, signed `signature`.
+fn ws_request_for(
+    app: &TestApp,
+    tenant: &str,
+    signature: &str,
+) -> tokio_tungstenite::tungstenite::handshake::client::Request {
     let mut request = format!(
-        "{}/twilio/media-stream",
+        "{}/twilio/media-stream/{tenant}",
         app.address.replace("http://", "ws://")
     )
     .into_client_request()
@@ -251,6 +260,80 @@ async fn a_bad_handshake_signature_is_refused() {
         }
         other => panic!("expected a 403 handshake, got {other:?}"),
     }
+}
+
+#[actix_web::test]
+async fn a_byo_tenants_stream_is_verified_with_its_own_token_and_cannot_speak_for_another() {
+    let (_, provider) = FakeRealtimeServer::start(FakeScript::default())
+        .await
+        .unwrap();
+    let app = app_with_provider(&provider).await;
+    let created = app
+        .admin(reqwest::Method::POST, "/api/admin/tenants")
+        .json(&serde_json::json!({
+            "id": "byo", "name": "Own Account Detailing", "industry": "mobile-detailing",
+            "plan_tier": "elite", "status": "active", "phone_number": "+19185550142",
+            "ivr_mode": "ai-voice", "forward_to": "+19185550199",
+            "twilio_account_sid": "AC0123456789abcdef0123456789abcdef",
+            "twilio_auth_token": "byo-auth-token-xyz"
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), 201);
+    let url = "wss://sp.example.test/twilio/media-stream/byo";
+
+    let platform_signed = expected_signature(AUTH_TOKEN, url, &[]);
+    match tokio_tungstenite::connect_async(ws_request_for(&app, "byo", &platform_signed)).await {
+        Err(tokio_tungstenite::tungstenite::Error::Http(response)) => {
+            assert_eq!(
+                response.status(),
+                403,
+                "the platform token does not sign its calls"
+            )
+        }
+        other => panic!("expected a 403 handshake, got {other:?}"),
+    }
+    let acme_signed_for_byo = expected_signature(AUTH_TOKEN, STREAM_URL, &[]);
+    assert!(
+        tokio_tungstenite::connect_async(ws_request_for(&app, "byo", &acme_signed_for_byo))
+            .await
+            .is_err(),
+        "a signature for another tenant's URL is refused"
+    );
+
+    let own = expected_signature("byo-auth-token-xyz", url, &[]);
+    let (mut socket, _) = tokio_tungstenite::connect_async(ws_request_for(&app, "byo", &own))
+        .await
+        .expect("its own token opens its stream");
+    let pretending = serde_json::json!({
+        "event": "start", "sequenceNumber": "1", "streamSid": "MZ_byo",
+        "start": {
+            "streamSid": "MZ_byo", "accountSid": ACCOUNT_SID, "callSid": "CA_byo", "tracks": ["inbound"],
+            "customParameters": { "tenant_id": "acme", "call_sid": "CA_byo", "from": "+14158675309" },
+            "mediaFormat": { "encoding": "audio/x-mulaw", "sampleRate": 8000, "channels": 1 }
+        }
+    });
+    socket
+        .send(Message::text(pretending.to_string()))
+        .await
+        .unwrap();
+    let mut closed = false;
+    while let Ok(Some(frame)) = tokio::time::timeout(Duration::from_secs(5), socket.next()).await {
+        match frame {
+            Ok(Message::Close(_)) | Err(_) => {
+                closed = true;
+                break;
+            }
+            Ok(_) => {}
+        }
+    }
+    assert!(closed, "a stream naming another tenant is closed");
+    assert_eq!(
+        provider.session_count(),
+        0,
+        "no AI session was opened for it"
+    );
 }
 
 #[actix_web::test]

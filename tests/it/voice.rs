@@ -505,7 +505,7 @@ async fn ai_voice_streams_to_the_receptionist_when_a_provider_is_configured() {
     .await;
     let doc = incoming(&app, "CA_stream").await;
     assert!(
-        doc.contains("<Connect><Stream url=\"wss://sp.example.test/twilio/media-stream\">"),
+        doc.contains("<Connect><Stream url=\"wss://sp.example.test/twilio/media-stream/acme\">"),
         "{doc}"
     );
     assert!(

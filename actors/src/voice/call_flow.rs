@@ -318,7 +318,7 @@ pub fn answer_incoming(
             ),
         ),
         IvrMode::AiVoice if ctx.tenant.has_feature(Feature::AiVoiceAgent) => {
-            let stream = Stream::new(urls.media_stream())
+            let stream = Stream::new(urls.media_stream(tenant))
                 .parameter("tenant_id", tenant)
                 .parameter("call_sid", call.call_sid.clone())
                 .parameter("from", call.from.clone());

@@ -64,10 +64,12 @@ impl CallbackUrls {
         )
     }
 
-    /// The media-stream websocket (`<Stream>` drops query strings: the
-    /// tenant and call travel as `<Parameter>`s instead).
-    pub fn media_stream(&self) -> String {
-        format!("{}/twilio/media-stream", self.stream_base)
+    /// The media-stream websocket of `tenant`'s calls. `<Stream>` drops query
+    /// strings, so the tenant is a path segment: the handshake's signature covers it,
+    /// and the edge verifies it with that tenant's own Twilio token when it brought
+    /// one. The call travels as `<Parameter>`s.
+    pub fn media_stream(&self, tenant: &str) -> String {
+        format!("{}/twilio/media-stream/{tenant}", self.stream_base)
     }
 
     /// The status callback of our outbound texts.
@@ -96,13 +98,13 @@ mod tests {
             "https://sp.example.com/twilio/voice/recording?tenant_id=acme&from=%2B14158675309"
         );
         assert_eq!(
-            urls.media_stream(),
-            "wss://sp.example.com/twilio/media-stream"
+            urls.media_stream("acme"),
+            "wss://sp.example.com/twilio/media-stream/acme"
         );
         let local = CallbackUrls::new(&url::Url::parse("http://127.0.0.1:8080").unwrap());
         assert_eq!(
-            local.media_stream(),
-            "ws://127.0.0.1:8080/twilio/media-stream"
+            local.media_stream("acme"),
+            "ws://127.0.0.1:8080/twilio/media-stream/acme"
         );
     }
 }
