@@ -1,6 +1,13 @@
 //! `servicepro`: the command line of the ServicePro server.
 
 use anyhow::Context;
+
+/// The process allocator. Every live call allocates and frees small buffers per 20 ms
+/// frame on a few threads; mimalloc's thread-local free lists make that cheaper than
+/// glibc's arenas (see BENCHMARKS.md, AI voice receptionist under load).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use clap::{Parser, Subcommand};
 use servicepro::config::{Config, DEFAULT_DATABASE_URL};
 use servicepro::ephemeral_pg::EphemeralPostgres;

@@ -110,6 +110,7 @@ impl Application {
                 .wrap(actix_web::middleware::from_fn(count_status))
                 .configure(routes::configure)
         })
+        .on_connect(disable_nagle)
         .shutdown_timeout(SHUTDOWN_GRACE_SECS)
         .listen(listener)
         .map_err(|source| StartupError::Bind {
@@ -142,5 +143,17 @@ impl Application {
     /// Serves until stopped by a signal or the handle.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
+    }
+}
+
+/// Turns off Nagle's algorithm on every accepted connection. A media stream writes small
+/// frames (a `clear`, a mark) right after others; with Nagle on, such a frame waited for
+/// the caller's next packet to acknowledge the previous one — Twilio sends one every
+/// 20 ms — which showed up as a 20 ms barge-in reaction in one case out of fifty.
+fn disable_nagle(connection: &dyn std::any::Any, _: &mut actix_web::dev::Extensions) {
+    if let Some(tcp) = connection.downcast_ref::<actix_web::rt::net::TcpStream>() {
+        if let Err(err) = tcp.set_nodelay(true) {
+            tracing::debug!(%err, "TCP_NODELAY not set");
+        }
     }
 }

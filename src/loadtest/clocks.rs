@@ -53,6 +53,8 @@ pub struct Spread {
     pub count: usize,
     /// Median.
     pub p50: Duration,
+    /// 90th percentile.
+    pub p90: Duration,
     /// 99th percentile.
     pub p99: Duration,
     /// Largest sample.
@@ -63,8 +65,9 @@ impl std::fmt::Display for Spread {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms ({} samples)",
+            "p50 {:.2} ms, p90 {:.2} ms, p99 {:.2} ms, max {:.2} ms ({} samples)",
             self.p50.as_secs_f64() * 1e3,
+            self.p90.as_secs_f64() * 1e3,
             self.p99.as_secs_f64() * 1e3,
             self.max.as_secs_f64() * 1e3,
             self.count
@@ -81,6 +84,7 @@ fn spread(mut samples: Vec<u32>) -> Spread {
     Spread {
         count: samples.len(),
         p50: at(0.50),
+        p90: at(0.90),
         p99: at(0.99),
         max: at(1.0),
     }

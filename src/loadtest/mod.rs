@@ -25,6 +25,8 @@ use std::time::{Duration, Instant};
 const BARGE_IN_EVERY_MS: u32 = 5_000;
 /// Length of each scripted caller utterance.
 const UTTERANCE_MS: u32 = 600;
+/// Time between the starts of two calls.
+const CALL_SPACING: Duration = Duration::from_millis(2);
 
 pub(crate) const TOKEN: &str = "loadtest-auth-token";
 const ROOT: &str = "loadtest-root-token-0123456789";
@@ -158,9 +160,9 @@ async fn drive(
                 }
             };
         }));
-        if i % 50 == 49 {
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+        // Calls start 2 ms apart (500 a second), so their frames, marks and barge-ins
+        // are spread over the 20 ms frame period as real calls' are, not in lockstep.
+        tokio::time::sleep(CALL_SPACING).await;
     }
     tokio::time::sleep(Duration::from_secs(cfg.seconds.min(5))).await;
     let cpu0 = proc_stat::cpu_ticks(pid)?;
