@@ -1,8 +1,9 @@
 //! The connection pool. Every pooled connection drops to the unprivileged
-//! `servicepro_app` role (subject to row level security), carries a
-//! statement timeout and an application name, and is checked on each
-//! checkout: one left inside a transaction or carrying a tenant setting is
-//! discarded instead of reused.
+//! `servicepro_app` role (subject to row level security) and carries a
+//! statement timeout and an application name. A connection that is privileged
+//! after setup is refused; one that leaves a transaction still carrying a role
+//! or tenant setting is discarded instead of reused (checked in the round trip
+//! of the transaction's own COMMIT or ROLLBACK, not with a query per checkout).
 
 use crate::error::DbError;
 use diesel::result::{ConnectionError, ConnectionResult};
@@ -66,8 +67,6 @@ impl std::fmt::Debug for DbPool {
 struct ConnectionState {
     #[diesel(sql_type = diesel::sql_types::Text)]
     role: String,
-    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
-    tenant: Option<String>,
     #[diesel(sql_type = diesel::sql_types::Bool)]
     privileged: bool,
 }
@@ -75,7 +74,6 @@ struct ConnectionState {
 async fn connection_state(conn: &mut AsyncPgConnection) -> diesel::QueryResult<ConnectionState> {
     diesel::sql_query(
         "SELECT current_user::text AS role, \
-                nullif(current_setting('app.tenant_id', true), '') AS tenant, \
                 (SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user) AS privileged",
     )
     .get_result(conn)
@@ -118,19 +116,10 @@ impl DbPool {
         );
         let mut config = ManagerConfig::<AsyncPgConnection>::default();
         config.custom_setup = Box::new(move |url| setup_connection(url, init_sql.clone()));
-        config.recycling_method = RecyclingMethod::CustomFunction(Box::new(|conn| {
-            async move {
-                let state = connection_state(conn).await?;
-                if state.role == APP_ROLE && state.tenant.is_none() && !state.privileged {
-                    Ok(())
-                } else {
-                    Err(diesel::result::Error::QueryBuilderError(
-                        "connection carries session state; discarded".into(),
-                    ))
-                }
-            }
-            .boxed()
-        }));
+        // No query per checkout: every transaction proves its connection clean in the
+        // round trip of its own COMMIT/ROLLBACK (`servicepro_check_connection`) and a
+        // connection that fails is never returned (see `tenant_db::run_to_completion`).
+        config.recycling_method = RecyclingMethod::Fast;
         let manager =
             AsyncDieselConnectionManager::new_with_config(settings.database_url.clone(), config);
         let pool = Pool::builder(manager)

@@ -61,6 +61,10 @@ impl TxState for RootTx {
     fn connection(&mut self) -> &mut PooledConn {
         &mut self.conn
     }
+
+    fn into_connection(self) -> PooledConn {
+        self.conn
+    }
 }
 
 impl RootDb {

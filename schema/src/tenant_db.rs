@@ -152,20 +152,38 @@ impl TenantDb {
 /// The state of one transaction: its connection plus what it is for.
 pub(crate) trait TxState: Send + 'static {
     fn connection(&mut self) -> &mut PooledConn;
+    fn into_connection(self) -> PooledConn;
 }
 
 impl TxState for TenantTx {
     fn connection(&mut self) -> &mut PooledConn {
         &mut self.conn
     }
+
+    fn into_connection(self) -> PooledConn {
+        self.conn
+    }
+}
+
+/// Ends a transaction that did its work and proves, in the same round trip, that the
+/// connection is clean again (the app role, no tenant set) before it goes back to the
+/// pool; `servicepro_check_connection` raises otherwise.
+const COMMIT_AND_CHECK: &str = "COMMIT; SELECT servicepro_check_connection()";
+/// The same for a transaction whose work failed.
+const ROLLBACK_AND_CHECK: &str = "ROLLBACK; SELECT servicepro_check_connection()";
+
+/// Whether `err` is `servicepro_check_connection` refusing a tainted connection.
+fn tainted(err: &diesel::result::Error) -> bool {
+    matches!(err, diesel::result::Error::DatabaseError(_, info)
+        if info.message().contains("pooled connection carries session state"))
 }
 
 /// Checks out a connection, opens the transaction with `begin` (one round trip:
 /// `BEGIN` and whatever scopes it, such as the tenant setting), runs `prelude` then
 /// `work`, and commits or rolls back — all in a spawned task, so a dropped caller
-/// never leaves a half-finished transaction behind. A connection whose rollback
-/// failed still carries its transaction's settings, and the pool's recycle check
-/// discards it.
+/// never leaves a half-finished transaction behind. The commit or rollback carries the
+/// connection check; a connection that fails it, or whose transaction could not be
+/// opened or ended, is taken out of the pool and closed, never reused.
 pub(crate) async fn run_to_completion<S, R, B, P, F>(
     pool: DbPool,
     begin: String,
@@ -182,24 +200,42 @@ where
 {
     let task = tokio::spawn(async move {
         let mut state = build(pool.get().await?);
-        state.connection().batch_execute(&begin).await?;
+        if let Err(err) = state.connection().batch_execute(&begin).await {
+            discard(state);
+            return Err(err.into());
+        }
         let outcome = match prelude(&mut state).await {
             Ok(()) => work(&mut state).await,
             Err(e) => Err(e),
         };
-        let conn = &mut **state.connection();
-        match outcome {
-            Ok(value) => {
-                conn.batch_execute("COMMIT").await?;
-                Ok(value)
+        let end = if outcome.is_ok() {
+            COMMIT_AND_CHECK
+        } else {
+            ROLLBACK_AND_CHECK
+        };
+        let ended = state.connection().batch_execute(end).await;
+        match (outcome, ended) {
+            (outcome, Ok(())) => outcome,
+            (outcome, Err(err)) if tainted(&err) => {
+                tracing::warn!(error = %err, "connection left its transaction tainted; discarded");
+                discard(state);
+                outcome
             }
-            Err(err) => {
-                if let Err(rollback) = conn.batch_execute("ROLLBACK").await {
-                    tracing::warn!(error = %rollback, "rollback failed; connection will be discarded");
-                }
-                Err(err)
+            (Ok(_), Err(err)) => {
+                discard(state);
+                Err(err.into())
+            }
+            (Err(work_err), Err(err)) => {
+                tracing::warn!(error = %err, "rollback failed; connection discarded");
+                discard(state);
+                Err(work_err)
             }
         }
     });
     task.await.map_err(|e| DbError::Task(e.to_string()))?
+}
+
+/// Takes the transaction's connection out of the pool for good (it is closed on drop).
+fn discard<S: TxState>(state: S) {
+    drop(deadpool::managed::Object::take(state.into_connection()));
 }

@@ -1,0 +1,1 @@
+DROP FUNCTION IF EXISTS servicepro_check_connection();
