@@ -147,6 +147,7 @@ pub async fn incoming(
             state: received.state,
             read_at,
         }),
+        inline_from: Some(our_number.clone()),
     }) {
         tracing::error!(tenant_id = %tenant, error = %e, "conversation busy; text stored, owner notified");
         notify_owner_of_text(
@@ -167,7 +168,10 @@ pub async fn incoming(
         }
     };
     match reply {
-        Some(response) if !response.reply.is_empty() => Ok(answer.send(response.reply).await),
+        // The actor recorded this reply with the conversation's state.
+        Some(response) if !response.reply.is_empty() => {
+            Ok(twiml(Response::new().message(Message::new(response.reply))))
+        }
         Some(_) => Ok(empty()),
         None => {
             tracing::info!(tenant_id = %tenant, "reply not ready in time; it will be texted");

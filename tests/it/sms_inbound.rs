@@ -231,3 +231,56 @@ async fn the_owner_views_show_bookings_and_transcripts() {
         .unwrap();
     assert_eq!(unauthorised.status(), 401);
 }
+
+#[actix_web::test]
+async fn a_reply_the_webhook_stopped_waiting_for_is_marked_and_texted_instead() {
+    use servicepro_actors::brain::agent::{AgentRequest, Channel, UserRole};
+    use servicepro_actors::conversation::Turn;
+    use servicepro_schema::{TenantId, E164};
+    let app = TestApp::spawn().await;
+    app.create_tenant(TenantSpec::default()).await;
+    let tenant = TenantId::parse("acme").unwrap();
+    let customer = "+14155550778";
+    let (reply_to, gave_up) = tokio::sync::oneshot::channel();
+    drop(gave_up);
+    let actor = app
+        .state
+        .conversations
+        .actor(&tenant, customer, Channel::Sms);
+    let response = actor
+        .send(Turn {
+            request: AgentRequest {
+                tenant_id: tenant.clone(),
+                channel: Channel::Sms,
+                role: UserRole::Customer,
+                text: "what do you charge for a full detail?".into(),
+                conversation_id: None,
+                phone: Some(E164::parse(customer).unwrap()),
+                context: serde_json::Value::Null,
+            },
+            reply_to: Some(reply_to),
+            prepared: None,
+            inline_from: Some("+19185550100".into()),
+        })
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(!response.reply.is_empty());
+    let mut texted = 0;
+    for _ in 0..100 {
+        texted = app
+            .count("messages WHERE direction = 'outbound' AND purpose = 'reply' AND status <> 'failed'")
+            .await;
+        if texted == 1 {
+            break;
+        }
+        actix_web::rt::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(texted, 1, "the reply went out through the outbox");
+    assert_eq!(
+        app.count("messages WHERE direction = 'outbound' AND status = 'failed' AND error_message LIKE 'not ready before the webhook deadline%'")
+            .await,
+        1,
+        "the inline record of a reply nobody took says it was not sent inline"
+    );
+}

@@ -7,7 +7,7 @@
 //! the reply; if the channel stopped waiting, the actor sends the reply
 //! itself through the outbox — a reply is never lost.
 
-use super::store::{self, Recorded, Thread};
+use super::store::{self, InlineReply, Recorded, Thread};
 use crate::appointments::BookingDesk;
 use crate::brain::agent::{AgentRequest, AgentResponse, Channel, NextAction};
 use crate::brain::db_tools::{DbTools, SnapshotCache};
@@ -40,6 +40,10 @@ pub struct Turn {
     pub reply_to: Option<oneshot::Sender<AgentResponse>>,
     /// The thread and state the channel already read, if it did.
     pub prepared: Option<Prepared>,
+    /// The tenant's number an inline reply goes out from. With `reply_to`, the reply
+    /// is recorded as sent inline together with the state, in one transaction (and
+    /// marked not sent if the channel stopped waiting before it was handed over).
+    pub inline_from: Option<String>,
 }
 
 /// What a channel already read for a turn (the SMS webhook stores the text and reads
@@ -106,7 +110,8 @@ async fn run_turn(
     channel: Channel,
     request: AgentRequest,
     prepared: Option<Prepared>,
-) -> Result<(AgentResponse, Thread), ToolError> {
+    inline_from: Option<String>,
+) -> Result<(AgentResponse, Thread, Option<i64>), ToolError> {
     let db = TenantDb::new(deps.pool.clone(), tenant.clone());
     let (thread, stored) = match prepared {
         Some(p) => (p.thread, p.state),
@@ -156,8 +161,22 @@ async fn run_turn(
             map.insert("llm".to_owned(), llm_state.to_json());
         }
     }
-    store::save_state(&db, thread.conversation_id, saved, handed_off).await?;
-    Ok((response, thread))
+    let inline_to = request.phone.as_ref().map(E164::as_str);
+    let recorded = match (inline_from.as_deref(), inline_to) {
+        (Some(from), Some(to)) if !response.reply.is_empty() => {
+            let reply = InlineReply {
+                from,
+                to,
+                body: &response.reply,
+            };
+            Some(store::save_state_and_reply(&db, thread, saved, handed_off, reply).await?)
+        }
+        _ => {
+            store::save_state(&db, thread.conversation_id, saved, handed_off).await?;
+            None
+        }
+    };
+    Ok((response, thread, recorded))
 }
 
 impl Handler<Turn> for ConversationActor {
@@ -173,24 +192,32 @@ impl Handler<Turn> for ConversationActor {
         );
         let request = msg.request;
         let reply_to = msg.reply_to;
+        let inline_from = msg.inline_from.filter(|_| reply_to.is_some());
         let prepared = msg
             .prepared
             .filter(|p| self.last_turn_done.is_none_or(|done| done < p.read_at));
         let work = async move {
             let phone = request.phone.clone();
-            let (response, thread) = run_turn(
+            let (response, thread, recorded) = run_turn(
                 deps.clone(),
                 tenant.clone(),
                 key,
                 channel,
                 request,
                 prepared,
+                inline_from,
             )
             .await?;
             let late = match reply_to {
                 Some(tx) => tx.send(response.clone()).is_err(),
                 None => false,
             };
+            if let (true, Some(id)) = (late, recorded) {
+                let db = TenantDb::new(deps.pool.clone(), tenant.clone());
+                if let Err(e) = store::mark_not_sent_inline(&db, id).await {
+                    tracing::error!(tenant_id = %tenant, error = %e, message_id = id, "late reply's inline record not corrected");
+                }
+            }
             if late && channel == Channel::Sms && !response.reply.is_empty() {
                 if let Some(to) = phone {
                     let send = SendSms {
@@ -285,6 +312,7 @@ impl Conversations {
             request,
             reply_to: None,
             prepared: None,
+            inline_from: None,
         })
         .await
         .map_err(|e| ToolError::Unavailable(e.to_string()))?

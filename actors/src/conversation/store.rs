@@ -278,3 +278,75 @@ pub async fn receive(db: &TenantDb, channel: &str, m: Inbound<'_>) -> Result<Rec
     })
     .await
 }
+
+const SAVE_AND_REPLY: &str = "
+WITH saved AS (
+    UPDATE conversations SET state = $2, updated_at = now(),
+        handed_off_at = CASE WHEN $3 THEN COALESCE(handed_off_at, now()) ELSE handed_off_at END
+    WHERE tenant_id = current_setting('app.tenant_id', true) AND id = $1
+)
+INSERT INTO messages (tenant_id, conversation_id, customer_id, direction, from_number, to_number, body, status, purpose)
+VALUES (current_setting('app.tenant_id', true), $1, $4, 'outbound', $5, $6, $7, 'sent', 'reply')
+RETURNING id";
+
+/// An agent reply about to go back inline (TwiML `<Message>`), recorded with the state.
+#[derive(Debug, Clone, Copy)]
+pub struct InlineReply<'a> {
+    /// The tenant's number it is sent from.
+    pub from: &'a str,
+    /// The customer.
+    pub to: &'a str,
+    /// The text.
+    pub body: &'a str,
+}
+
+/// Saves the brain state and records the reply that goes back inline, in one statement;
+/// returns the reply's `messages.id`.
+pub async fn save_state_and_reply(
+    db: &TenantDb,
+    thread: Thread,
+    state: serde_json::Value,
+    handed_off: bool,
+    reply: InlineReply<'_>,
+) -> Result<i64, DbError> {
+    let (from, to, body) = (
+        reply.from.to_owned(),
+        reply.to.to_owned(),
+        reply.body.to_owned(),
+    );
+    db.transaction(move |tx| {
+        Box::pin(async move {
+            let row: Id = diesel::sql_query(SAVE_AND_REPLY)
+                .bind::<BigInt, _>(thread.conversation_id)
+                .bind::<Jsonb, _>(&state)
+                .bind::<diesel::sql_types::Bool, _>(handed_off)
+                .bind::<BigInt, _>(thread.customer_id)
+                .bind::<Text, _>(&from)
+                .bind::<Text, _>(&to)
+                .bind::<Text, _>(&body)
+                .get_result(tx.conn())
+                .await?;
+            Ok(row.id)
+        })
+    })
+    .await
+}
+
+/// Marks reply `message_id`, recorded as going back inline, as never sent that way: the
+/// channel stopped waiting before it was ready (it goes through the outbox instead).
+pub async fn mark_not_sent_inline(db: &TenantDb, message_id: i64) -> Result<(), DbError> {
+    db.transaction(move |tx| {
+        Box::pin(async move {
+            diesel::sql_query(
+                "UPDATE messages SET status = 'failed', error_message = 'not ready before the webhook deadline; sent through the outbox', \
+                 updated_at = now() \
+                 WHERE tenant_id = current_setting('app.tenant_id', true) AND id = $1",
+            )
+            .bind::<BigInt, _>(message_id)
+            .execute(tx.conn())
+            .await?;
+            Ok(())
+        })
+    })
+    .await
+}
