@@ -16,7 +16,7 @@ use servicepro_actors::messaging::{
 };
 use servicepro_actors::metrics::Metrics;
 use servicepro_actors::realtime::provider::{OpenAiRealtime, RealtimeConnector};
-use servicepro_actors::tenant_context::TenantContext;
+use servicepro_actors::tenant_context::{ContextCache, TenantContext};
 use servicepro_actors::voice::callback_urls::CallbackUrls;
 use servicepro_schema::{DbPool, RootDb, SecretBox, TenantDb, TenantId, E164};
 use std::sync::Arc;
@@ -55,6 +55,8 @@ pub struct AppState {
     pub clock: Clock,
     /// Per-tenant tool snapshots, shared by every channel.
     pub snapshots: SnapshotCache,
+    /// Tenant contexts of webhooks, reused while their database version is unchanged.
+    pub contexts: ContextCache,
     /// The realtime voice provider, when `OPENAI_API_KEY` is set.
     pub realtime: Option<Arc<dyn RealtimeConnector>>,
     /// Live-call metrics of the AI receptionist.
@@ -151,6 +153,7 @@ impl AppState {
             });
         Ok(AppState {
             snapshots,
+            contexts: ContextCache::default(),
             realtime,
             call_metrics: Arc::new(CallMetrics::default()),
             desk,

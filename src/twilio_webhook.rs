@@ -11,8 +11,9 @@ use actix_web::http::StatusCode;
 use actix_web::HttpRequest;
 use servicepro_actors::tenant_context::TenantContext;
 use servicepro_actors::twilio::{validate, Form, MissingField};
-use servicepro_schema::lookup::tenant_by_phone;
+use servicepro_schema::lookup::tenant_version_by_phone;
 use servicepro_schema::{TenantId, E164};
+use std::sync::Arc;
 
 /// The header Twilio signs requests with.
 pub const SIGNATURE_HEADER: &str = "X-Twilio-Signature";
@@ -33,7 +34,7 @@ pub struct TwilioWebhook {
     /// The form fields.
     pub form: Form,
     /// The tenant the request is for, when one owns the number or is named.
-    pub tenant: Option<TenantContext>,
+    pub tenant: Option<Arc<TenantContext>>,
 }
 
 impl TwilioWebhook {
@@ -86,24 +87,28 @@ pub async fn verify(
         .ok_or_else(|| forbidden(state, req, "missing X-Twilio-Signature"))?
         .to_owned();
     let form = Form::parse(body);
-    let tenant_id = match tenant_from {
-        TenantFrom::Query => query_tenant(req),
+    let tenant = match tenant_from {
+        TenantFrom::Query => match query_tenant(req) {
+            Some(id) => Some(Arc::new(TenantContext::load(&state.tenant_db(id)).await?)),
+            None => None,
+        },
         TenantFrom::NumberFields(fields) => {
             let mut found = None;
             for field in fields {
                 if let Some(Ok(number)) = form.get(field).map(E164::parse) {
-                    found = tenant_by_phone(&state.pool, number.as_str()).await?;
+                    found = tenant_version_by_phone(&state.pool, number.as_str()).await?;
                     if found.is_some() {
                         break;
                     }
                 }
             }
-            found
+            match found {
+                Some((id, version)) => {
+                    Some(state.contexts.get(&state.tenant_db(id), &version).await?)
+                }
+                None => None,
+            }
         }
-    };
-    let tenant = match tenant_id {
-        Some(id) => Some(TenantContext::load(&state.tenant_db(id)).await?),
-        None => None,
     };
     let platform = state.config.twilio.auth_token.as_deref();
     let token = match &tenant {

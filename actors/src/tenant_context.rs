@@ -99,3 +99,45 @@ impl TenantContext {
         self.phone.as_ref().map(|p| p.phone_number.as_str())
     }
 }
+
+/// Tenant contexts kept between requests, each with the version the database gave it
+/// (`lookup::tenant_version_by_phone`): reused only while the version is unchanged, so a
+/// change to the tenant, its numbers or its settings is seen by the very next request.
+#[derive(Clone, Default)]
+pub struct ContextCache {
+    entries: std::sync::Arc<
+        std::sync::Mutex<std::collections::HashMap<servicepro_schema::TenantId, Versioned>>,
+    >,
+}
+
+/// A cached context and the version it was read at.
+type Versioned = (String, std::sync::Arc<TenantContext>);
+
+impl ContextCache {
+    /// `db`'s tenant context at `version`: the cached one when it is that version, else
+    /// read now (and kept under it). The read comes after the caller's version check,
+    /// so what is kept is never older than the version it is kept under.
+    pub async fn get(
+        &self,
+        db: &TenantDb,
+        version: &str,
+    ) -> Result<std::sync::Arc<TenantContext>, DbError> {
+        let cached = self.entries.lock().ok().and_then(|entries| {
+            entries
+                .get(db.tenant())
+                .filter(|(v, _)| v == version)
+                .map(|(_, ctx)| std::sync::Arc::clone(ctx))
+        });
+        if let Some(ctx) = cached {
+            return Ok(ctx);
+        }
+        let ctx = std::sync::Arc::new(TenantContext::load(db).await?);
+        if let Ok(mut entries) = self.entries.lock() {
+            entries.insert(
+                db.tenant().clone(),
+                (version.to_owned(), std::sync::Arc::clone(&ctx)),
+            );
+        }
+        Ok(ctx)
+    }
+}

@@ -22,3 +22,27 @@ pub async fn tenant_by_phone(pool: &DbPool, e164: &str) -> Result<Option<TenantI
         .await?;
     Ok(owner.tenant_id.and_then(|id| TenantId::parse(&id).ok()))
 }
+
+#[derive(diesel::QueryableByName)]
+struct OwnerVersion {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    tenant_id: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    version: String,
+}
+
+/// The tenant whose number is `e164`, if any, with the version of its cached settings
+/// (it changes whenever its tenant row, phone configuration or settings change).
+pub async fn tenant_version_by_phone(
+    pool: &DbPool,
+    e164: &str,
+) -> Result<Option<(TenantId, String)>, DbError> {
+    let mut conn = pool.get().await?;
+    let found: Option<OwnerVersion> = diesel::OptionalExtension::optional(
+        diesel::sql_query("SELECT tenant_id, version FROM resolve_tenant_version_by_phone($1)")
+            .bind::<diesel::sql_types::Text, _>(e164)
+            .get_result(&mut *conn)
+            .await,
+    )?;
+    Ok(found.and_then(|o| Some((TenantId::parse(&o.tenant_id).ok()?, o.version))))
+}

@@ -40,7 +40,7 @@ fn direction(hook: &TwilioWebhook) -> &'static str {
 
 fn tenant_of(hook: &TwilioWebhook) -> Result<&TenantContext, ApiError> {
     hook.tenant
-        .as_ref()
+        .as_deref()
         .ok_or_else(|| ApiError::bad_request("the callback names no known tenant"))
 }
 

@@ -124,6 +124,19 @@ async fn help_names_the_business() {
         0,
         "not a carrier keyword: {cancel_appointment}"
     );
+    // The tenant context is cached between webhooks only while the database holds the
+    // same rows: a change made by hand is seen by the very next text.
+    app.sql("UPDATE tenants SET name = 'Acme Mobile Spa' WHERE id = 'acme'")
+        .await;
+    let renamed = text(&app, "SM_h2", "help").await;
+    assert!(renamed.contains("Acme Mobile Spa"), "{renamed}");
+    app.sql("UPDATE tenant_config SET owner_phone = '+19185550111' WHERE tenant_id = 'acme'")
+        .await;
+    let new_owner = text(&app, "SM_h3", "help").await;
+    assert!(
+        new_owner.contains("555") && new_owner.contains("0111"),
+        "{new_owner}"
+    );
 }
 
 #[actix_web::test]

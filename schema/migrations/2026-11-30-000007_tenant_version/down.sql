@@ -1,0 +1,1 @@
+DROP FUNCTION IF EXISTS resolve_tenant_version_by_phone(TEXT);
