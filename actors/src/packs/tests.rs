@@ -100,7 +100,7 @@ fn sms_templates_render_with_the_standard_values() {
         .render_sms(SmsTemplateKey::BookingConfirmation, &values)
         .unwrap();
     assert!(text.starts_with(
-        "Hi Dana! You're booked with Clean Machine for a Full Detail on Fri, May 8 at 9:00 AM"
+        "Hi Dana! You're booked with Clean Machine: Full Detail on Fri, May 8 at 9:00 AM"
     ));
     assert!(text.contains("$275"));
 }
