@@ -16,7 +16,7 @@ use super::offer::{book, offer_times, picked, repeat_offer};
 use super::questions::answer_questions;
 use super::reply::Reply;
 use super::state::{AreaVerdict, Awaiting, ConversationState, Task};
-use super::text::price_phrase;
+use super::text::{price_phrase, with_article};
 use super::upsell;
 
 /// Runs one booking turn; false when the text meant nothing the engine
@@ -40,8 +40,8 @@ fn idle(state: &mut ConversationState, ctx: &Ctx<'_>, reply: &mut Reply, answere
     if answered {
         if !reply.has_main() {
             let question = match state.suggested_service.and_then(|id| ctx.catalog.get(id)) {
-                Some(s) => format!("Want to book a {}?", s.name),
-                None => format!("Want to book a {noun}?"),
+                Some(s) => format!("Want to book {}?", with_article(&s.name)),
+                None => format!("Want to book {}?", with_article(&noun)),
             };
             reply.main(question);
             state.awaiting = Awaiting::Service;

@@ -12,7 +12,7 @@ use super::handoff::trouble;
 use super::offer::{offer_times, picked, present_alternatives, repeat_offer};
 use super::reply::Reply;
 use super::state::{Awaiting, ConversationState, TargetAppointment, Task};
-use super::text::{choice_words, clock, day_label, local};
+use super::text::{choice_words, clock, day_label, local, with_article};
 use super::when::merge;
 
 /// What looking up the customer's appointments found.
@@ -73,7 +73,8 @@ pub(super) fn none_found(state: &mut ConversationState, ctx: &Ctx<'_>, reply: &m
     state.task = Task::Idle;
     state.awaiting = Awaiting::Service;
     reply.main(format!(
-        "I don't see an upcoming appointment for this number. Want to book a {noun}?"
+        "I don't see an upcoming appointment for this number. Want to book {}?",
+        with_article(&noun)
     ));
 }
 

@@ -29,6 +29,15 @@ pub(super) fn ascii(text: &str) -> String {
 
 /// `text` cut to at most `max` characters, at the end of a sentence when
 /// one fits, else at a word with "...".
+/// `noun` with its indefinite article: "an Exterior Window Cleaning", "a Full Detail".
+pub(super) fn with_article(noun: &str) -> String {
+    let vowel = noun
+        .chars()
+        .next()
+        .is_some_and(|c| matches!(c.to_ascii_lowercase(), 'a' | 'e' | 'i' | 'o' | 'u'));
+    format!("{} {noun}", if vowel { "an" } else { "a" })
+}
+
 pub(super) fn clip(text: &str, max: usize) -> String {
     let text = text.trim();
     if text.len() <= max {

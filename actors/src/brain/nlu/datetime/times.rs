@@ -12,6 +12,63 @@ const CUES: [&str; 11] = [
     "at", "around", "about", "by", "after", "before", "til", "till", "until", "say", "than",
 ];
 
+/// Things customers count in a booking text. A bare number before one of them is a
+/// quantity ("about 20 windows", "at 2 bedrooms"), never a time of day.
+const COUNTED: &[&str] = &[
+    "window",
+    "windows",
+    "pane",
+    "panes",
+    "screen",
+    "screens",
+    "story",
+    "stories",
+    "floor",
+    "floors",
+    "level",
+    "levels",
+    "bedroom",
+    "bedrooms",
+    "bed",
+    "beds",
+    "bathroom",
+    "bathrooms",
+    "bath",
+    "baths",
+    "room",
+    "rooms",
+    "dog",
+    "dogs",
+    "cat",
+    "cats",
+    "pet",
+    "pets",
+    "car",
+    "cars",
+    "vehicle",
+    "vehicles",
+    "truck",
+    "trucks",
+    "acre",
+    "acres",
+    "panel",
+    "panels",
+    "people",
+    "kids",
+    "sqft",
+    "sq",
+    "feet",
+    "ft",
+    "minutes",
+    "mins",
+    "hours",
+    "hrs",
+    "days",
+    "weeks",
+    "dollars",
+    "bucks",
+];
+
 /// am or pm, when the customer wrote it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Meridiem {
@@ -245,6 +302,9 @@ fn mention_at(words: &[&str], i: usize, text: &Normalized) -> (Option<Mention>, 
         return (None, 1);
     };
     let after = at(i + used);
+    if !clock.explicit && COUNTED.contains(&after) {
+        return (None, used);
+    }
     let cued = clock.explicit
         || CUES.contains(&prev)
         || text.tokens.get(i).is_some_and(|t| t.starts_with('@'))

@@ -146,6 +146,12 @@ const TOO_COMMON: &[&str] = &[
     "great",
     "thanks",
     "hello",
+    // The customer's own place, not a service: "a 2 story house" is neither
+    // House Soft Wash nor (one letter off) the Storefront service.
+    "house",
+    "home",
+    "story",
+    "stories",
 ];
 
 const NEGATIONS: &[&str] = &[
