@@ -406,6 +406,10 @@ fn window_similarity(words: &[Word], start: usize, phrase: &[String]) -> Option<
     let window = words.get(start..start + phrase.len())?;
     let mut total = 0.0;
     for (word, known) in window.iter().zip(phrase) {
+        // A common word is never a typo of a service word ("how much" is not Mulch).
+        if TOO_COMMON.contains(&word.text.as_str()) && word.text != *known {
+            return None;
+        }
         total += similarity(&word.text, known)?;
     }
     Some(total / phrase.len() as f32)
