@@ -110,7 +110,7 @@ async fn dispatch(state: &mut ConversationState, ctx: &Ctx<'_>, reply: &mut Repl
     {
         return true;
     }
-    if let Some(task) = management_request(ctx) {
+    if let Some(task) = management_request(ctx, state.task == Task::Booking) {
         match manage::start(state, ctx, reply, task).await {
             Lookup::Started => return true,
             Lookup::NoneFound if state.task == Task::Booking && task == Task::Cancelling => {
@@ -139,8 +139,10 @@ async fn dispatch(state: &mut ConversationState, ctx: &Ctx<'_>, reply: &mut Repl
 }
 
 /// A request to move or cancel an existing appointment (not a question
-/// about the policy, and not "cancel that" about what was just said).
-fn management_request(ctx: &Ctx<'_>) -> Option<Task> {
+/// about the policy, and not "cancel that" about what was just said). While
+/// a booking is in progress, a correction ("actually", "instead") is about
+/// that booking; otherwise "push it to monday instead" is a reschedule.
+fn management_request(ctx: &Ctx<'_>, booking_in_progress: bool) -> Option<Task> {
     let u = &ctx.u;
     let words: Vec<&str> = u.normalized.split(' ').collect();
     let mine = words
@@ -152,7 +154,7 @@ fn management_request(ctx: &Ctx<'_>) -> Option<Task> {
     .iter()
     .any(|p| u.normalized.contains(p));
     let policy_question = u.raw.contains('?') && (about_policy || !mine);
-    if policy_question || ctx.has(Intent::ChangeOfMind) {
+    if policy_question || (booking_in_progress && ctx.has(Intent::ChangeOfMind)) {
         return None;
     }
     if ctx.has(Intent::Reschedule) {

@@ -205,7 +205,7 @@ fn city(tokens: &[Token], i: &mut usize) -> Vec<String> {
         }
         words.push(title(w));
         *i += 1;
-        if token.ends_with(',') {
+        if token.ends_with(',') || token.ends_with('.') {
             break;
         }
     }

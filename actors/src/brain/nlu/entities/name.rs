@@ -25,6 +25,29 @@ impl PersonName {
     }
 }
 
+/// Owners before "name" that make it another's name, not the texter's.
+const SOMEONE_ELSES: &[&str] = &[
+    "her",
+    "his",
+    "its",
+    "their",
+    "our",
+    "dogs",
+    "dog",
+    "cats",
+    "cat",
+    "pups",
+    "puppys",
+    "puppy",
+    "pets",
+    "pet",
+    "kids",
+    "sons",
+    "daughters",
+    "husbands",
+    "wifes",
+];
+
 /// Words that follow "this is" / "i'm" but are not names.
 const NOT_NAMES: &[&str] = &[
     "a",
@@ -218,6 +241,11 @@ fn introduced(text: &Normalized) -> Option<PersonName> {
     let words = text.words();
     let at = |k: usize| words.get(k).copied().unwrap_or("");
     for i in 0..words.len() {
+        // "her name is Lulu", "the dogs name is Max": someone else's name (a pet's).
+        let someone_elses = i > 0 && SOMEONE_ELSES.contains(&at(i - 1));
+        if matches!(at(i), "name" | "names") && someone_elses {
+            continue;
+        }
         let (strong, start) = if at(i) == "name" && at(i + 1) == "is" {
             (true, i + 2)
         } else if at(i) == "names" {
