@@ -4,6 +4,7 @@ use chrono::NaiveTime;
 
 use super::lexicon::weekday_of;
 use super::{hm, TimeSpec};
+use crate::brain::nlu::entities::starts_address;
 use crate::brain::nlu::fuzzy::same_word;
 use crate::brain::nlu::normalize::Normalized;
 
@@ -302,7 +303,7 @@ fn mention_at(words: &[&str], i: usize, text: &Normalized) -> (Option<Mention>, 
         return (None, 1);
     };
     let after = at(i + used);
-    if !clock.explicit && COUNTED.contains(&after) {
+    if !clock.explicit && (COUNTED.contains(&after) || starts_address(&text.tokens, i)) {
         return (None, used);
     }
     let cued = clock.explicit

@@ -58,6 +58,12 @@ pub fn zip_code(text: &Normalized) -> Option<String> {
         .find_map(|t| zip(&t.word))
 }
 
+/// Whether a street address begins at token `i` ("12 walnut street"): its number
+/// is a house number, not a time.
+pub(crate) fn starts_address(tokens: &[Token], i: usize) -> bool {
+    address_at(tokens, i).is_some()
+}
+
 fn address_at(tokens: &[Token], start: usize) -> Option<Address> {
     let word = |k: usize| tokens.get(k).map_or("", |t| t.word.as_str());
     let number = house_number(word(start))?;

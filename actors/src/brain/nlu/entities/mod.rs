@@ -12,6 +12,7 @@ mod vehicle;
 mod vehicle_catalog;
 mod vocabulary;
 
+pub(crate) use address::starts_address;
 pub use address::{address, zip_code, Address};
 pub use email::email;
 pub use name::{person_name, PersonName};
