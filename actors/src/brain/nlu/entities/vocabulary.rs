@@ -245,8 +245,15 @@ fn emit(span: Span, words: &[Word], terms: &[Term], text: &Normalized, out: &mut
     let matched = matched.join(" ");
     if let [only] = span.terms.as_slice() {
         let Some(term) = terms.get(*only) else { return };
-        let negated =
-            (position.saturating_sub(2)..position).any(|k| NEGATIONS.contains(&text.word(k)));
+        // "no full detail" declines it; "no, full detail" answers "no" and then asks for
+        // it: a negation closed by punctuation negates nothing after it.
+        let negated = (position.saturating_sub(2)..position).any(|k| {
+            NEGATIONS.contains(&text.word(k))
+                && !text
+                    .tokens
+                    .get(k)
+                    .is_some_and(|t| t.raw.ends_with([',', '.', '!', ';', ':']))
+        });
         let found = TermMatch {
             id: term.term.id,
             name: term.term.name.clone(),
