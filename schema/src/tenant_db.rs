@@ -20,6 +20,8 @@ use diesel::query_dsl::methods::FilterDsl;
 use diesel::{ExpressionMethods, Insertable, Table};
 use diesel_async::{AsyncPgConnection, SimpleAsyncConnection};
 use futures_util::future::BoxFuture;
+use futures_util::FutureExt;
+use std::panic::AssertUnwindSafe;
 
 /// A table whose rows belong to one tenant, with the column naming it.
 pub trait TenantScoped: Table + Sized {
@@ -204,9 +206,21 @@ where
             discard(state);
             return Err(err.into());
         }
-        let outcome = match prelude(&mut state).await {
-            Ok(()) => work(&mut state).await,
-            Err(e) => Err(e),
+        // A panic in the work must not hand the pool a connection still inside this
+        // transaction (the next user's COMMIT would commit it): catch it and discard.
+        let ran = AssertUnwindSafe(async {
+            match prelude(&mut state).await {
+                Ok(()) => work(&mut state).await,
+                Err(e) => Err(e),
+            }
+        })
+        .catch_unwind()
+        .await;
+        let Ok(outcome) = ran else {
+            discard(state);
+            return Err(DbError::Task(
+                "the transaction's work panicked; rolled back".to_owned(),
+            ));
         };
         let end = if outcome.is_ok() {
             COMMIT_AND_CHECK

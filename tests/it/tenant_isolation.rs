@@ -455,6 +455,45 @@ async fn a_failed_transaction_rolls_back_and_the_connection_is_clean() {
 }
 
 #[actix_web::test]
+async fn a_transaction_whose_work_panics_never_returns_its_connection() {
+    let db = seeded().await;
+    let pool = pool(&db, 1);
+    let a = TenantDb::new(pool.clone(), tenant(A));
+    let first: Session = diesel::sql_query(SESSION)
+        .get_result(&mut *pool.get().await.unwrap())
+        .await
+        .unwrap();
+    let panicked: Result<(), DbError> = a
+        .transaction(|tx| {
+            Box::pin(async move {
+                let new = NewCustomer {
+                    phone: "+15550005555".into(),
+                    ..Default::default()
+                };
+                tx.insert(customers::table, &new).execute(tx.conn()).await?;
+                panic!("a bug in the middle of a transaction");
+            })
+        })
+        .await;
+    assert!(matches!(panicked, Err(DbError::Task(_))), "{panicked:?}");
+    let after: Session = diesel::sql_query(SESSION)
+        .get_result(&mut *pool.get().await.unwrap())
+        .await
+        .unwrap();
+    assert_ne!(
+        after.pid, first.pid,
+        "the connection inside the transaction was discarded"
+    );
+    assert_eq!(after.setting, None);
+    let mut su = db.superuser().await;
+    assert_eq!(
+        count(&mut su, "customers", "tenant_id", Some(A)).await,
+        1,
+        "the half-done insert was never committed"
+    );
+}
+
+#[actix_web::test]
 async fn template_keys_are_unique_per_tenant_only() {
     let db = seeded().await;
     let pool = pool(&db, 2);
