@@ -127,7 +127,8 @@ fn from_entities(u: &Understanding) -> Vec<(&'static str, String)> {
 
 /// A bare answer to the question just asked, in the shape it expects.
 fn parse_pending(q: &BookingQuestion, u: &Understanding) -> Option<String> {
-    let asked_back = u.raw.contains('?');
+    // "do you need my cats vaccine records" is a question even without a "?".
+    let asked_back = u.raw.contains('?') || u.signals.has(crate::brain::nlu::Intent::FaqQuestion);
     if asked_back {
         return None;
     }
@@ -157,6 +158,7 @@ fn plausible_text(text: &str, u: &Understanding) -> bool {
         Intent::Reschedule,
         Intent::PriceQuestion,
         Intent::DurationQuestion,
+        Intent::FaqQuestion,
         Intent::Affirm,
         Intent::Deny,
         Intent::Greeting,
