@@ -52,6 +52,21 @@ pub struct BookingQuestion {
     /// Whether booking must wait for this answer.
     #[serde(default = "required_by_default")]
     pub required: bool,
+    /// The services (by name) the question is about; empty means every service.
+    /// Window count matters for window cleaning, not for gutters.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub services: Vec<String>,
+}
+
+impl BookingQuestion {
+    /// Whether the question is asked when booking `service`.
+    pub fn applies_to(&self, service: &str) -> bool {
+        self.services.is_empty()
+            || self
+                .services
+                .iter()
+                .any(|s| s.eq_ignore_ascii_case(service))
+    }
 }
 
 /// Questions are required unless a pack says otherwise.

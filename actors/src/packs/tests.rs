@@ -298,3 +298,31 @@ fn prices_format_like_a_receipt() {
     assert_eq!(format_usd(129_900), "$1,299");
     assert_eq!(format_usd(123_456_789), "$1,234,567.89");
 }
+
+#[test]
+fn booking_questions_name_only_services_of_their_pack() {
+    for industry in INDUSTRIES {
+        let p = loaded(industry);
+        for q in &p.agent.booking_questions {
+            for name in &q.services {
+                assert!(
+                    p.service(name).is_some(),
+                    "{industry}: question {} names unknown service {name}",
+                    q.key
+                );
+            }
+        }
+    }
+    let windows = loaded("window-washing");
+    let count = windows
+        .agent
+        .booking_questions
+        .iter()
+        .find(|q| q.key == "windows")
+        .expect("the window count question");
+    assert!(count.applies_to("Exterior Window Cleaning"));
+    assert!(
+        !count.applies_to("Gutter Cleaning"),
+        "gutters are not counted in windows"
+    );
+}

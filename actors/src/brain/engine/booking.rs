@@ -97,7 +97,7 @@ async fn advance(
             },
         );
     }
-    if let Some(q) = details::next_question(ctx.pack, state) {
+    if let Some(q) = details::next_question(ctx.pack, state, &service.name) {
         if ch.service {
             reply.lead(chosen);
         }

@@ -26,13 +26,17 @@ const SIZING_KEYS: &[&str] = &[
     "pet_size",
 ];
 
-/// The first sizing question still unanswered.
+/// The first sizing question about `service` still unanswered.
 pub(super) fn next_question<'a>(
     pack: Option<&'a IndustryPack>,
     state: &ConversationState,
+    service: &str,
 ) -> Option<&'a BookingQuestion> {
     pack?.agent.booking_questions.iter().find(|q| {
-        q.required && SIZING_KEYS.contains(&q.key.as_str()) && !state.details.contains_key(&q.key)
+        q.required
+            && q.applies_to(service)
+            && SIZING_KEYS.contains(&q.key.as_str())
+            && !state.details.contains_key(&q.key)
     })
 }
 
