@@ -1,27 +1,12 @@
 //! Lookups that must run before the tenant is known — which tenant owns a
 //! dialled number — through the narrow `SECURITY DEFINER` functions the
-//! migrations define. They reveal a tenant id and nothing else.
+//! migrations define. They reveal a tenant id and the row versions of its
+//! settings (for cache validation), nothing else.
 
 use crate::error::DbError;
 use crate::ids::TenantId;
 use crate::pool::DbPool;
 use diesel_async::RunQueryDsl;
-
-#[derive(diesel::QueryableByName)]
-struct Owner {
-    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
-    tenant_id: Option<String>,
-}
-
-/// The tenant whose number is `e164`, if any.
-pub async fn tenant_by_phone(pool: &DbPool, e164: &str) -> Result<Option<TenantId>, DbError> {
-    let mut conn = pool.get().await?;
-    let owner: Owner = diesel::sql_query("SELECT resolve_tenant_by_phone($1) AS tenant_id")
-        .bind::<diesel::sql_types::Text, _>(e164)
-        .get_result(&mut *conn)
-        .await?;
-    Ok(owner.tenant_id.and_then(|id| TenantId::parse(&id).ok()))
-}
 
 #[derive(diesel::QueryableByName)]
 struct OwnerVersion {

@@ -46,15 +46,13 @@ pub async fn media_stream(
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
     let tenant = TenantId::parse(&tenant).ok();
-    let token = match &tenant {
-        Some(id) => TenantContext::load(&state.tenant_db(id.clone()))
-            .await
-            .ok()
-            .and_then(|ctx| {
-                ctx.webhook_auth_token(&state.secrets, state.config.twilio.auth_token.as_deref())
-            }),
+    let context = match &tenant {
+        Some(id) => TenantContext::load(&state.tenant_db(id.clone())).await.ok(),
         None => None,
     };
+    let token = context.as_ref().and_then(|ctx| {
+        ctx.webhook_auth_token(&state.secrets, state.config.twilio.auth_token.as_deref())
+    });
     let valid = match (&tenant, token) {
         (Some(id), Some(token)) => servicepro_actors::twilio::validate(
             &token,
@@ -64,7 +62,7 @@ pub async fn media_stream(
         ),
         _ => false,
     };
-    let Some(tenant) = tenant.filter(|_| valid) else {
+    let (Some(tenant), Some(context), true) = (tenant, context, valid) else {
         state.metrics.auth_rejected.inc();
         tracing::warn!("media-stream handshake with a bad or missing signature refused");
         return Err(ApiError::new(
@@ -78,6 +76,7 @@ pub async fn media_stream(
         MediaStreamSocket {
             state: state.get_ref().clone(),
             tenant,
+            context: Arc::new(context),
             call: None,
             pending: Vec::new(),
             starting: false,
@@ -92,6 +91,8 @@ pub struct MediaStreamSocket {
     state: AppState,
     /// The tenant the handshake was signed for.
     tenant: TenantId,
+    /// Its context, read to verify the handshake and used again to start the call.
+    context: Arc<TenantContext>,
     call: Option<Addr<CallActor>>,
     pending: Vec<String>,
     starting: bool,
@@ -122,6 +123,7 @@ impl MediaStreamSocket {
         self.starting = true;
         self.pending.push(start_frame);
         let state = self.state.clone();
+        let tenant_ctx = Arc::clone(&self.context);
         let setup = async move {
             let profile_tenant = tenant.clone();
             let connector = state
@@ -129,7 +131,6 @@ impl MediaStreamSocket {
                 .clone()
                 .ok_or("no realtime provider configured")?;
             let db = state.tenant_db(tenant.clone());
-            let tenant_ctx = Arc::new(TenantContext::load(&db).await.map_err(|e| e.to_string())?);
             let snapshot = state.snapshots.get(&db).await.map_err(|e| e.to_string())?;
             let tools = DbTools::with_snapshot(
                 Arc::clone(&snapshot),
