@@ -3,7 +3,8 @@
 //! Order matters: verify the signature, then store the message before
 //! anything else (Twilio does not retry; a text we accepted must never be
 //! lost), dedupe by `MessageSid`, honour carrier keywords (STOP, START,
-//! HELP), apply the tier gate, and only then ask the agent — replying
+//! HELP, and opt-out requests in the customer's own words such as "stop
+//! texting me"), apply the tier gate, and only then ask the agent — replying
 //! inline with TwiML `<Message>` when the answer is ready within
 //! [`REPLY_DEADLINE`], else the conversation actor texts it afterwards.
 
@@ -13,11 +14,12 @@ use crate::state::AppState;
 use crate::twilio_webhook::{verify, TenantFrom};
 use actix_web::{web, HttpRequest, HttpResponse};
 use servicepro_actors::brain::agent::{AgentRequest, Channel, UserRole};
-use servicepro_actors::brain::nlu::{carrier_keyword, normalize, CarrierKeyword};
+use servicepro_actors::brain::nlu::{carrier_keyword, normalize, opt_out_request, CarrierKeyword};
 use servicepro_actors::conversation::store::{self, Inbound, Thread};
 use servicepro_actors::conversation::{Prepared, Turn};
 use servicepro_actors::packs::{self, SmsTemplateKey};
 use servicepro_actors::tenant_context::TenantContext;
+use servicepro_actors::twilio::form::Form;
 use servicepro_actors::twilio::twiml::{Message, Response};
 use servicepro_schema::{Feature, TenantId, E164};
 use std::time::{Duration, Instant};
@@ -52,6 +54,7 @@ pub async fn incoming(
     let sid = hook.require("MessageSid")?.to_owned();
     let from_raw = hook.require("From")?.to_owned();
     let text = hook.form.get("Body").unwrap_or_default().to_owned();
+    let media = media_urls(&hook.form);
     let Some(ctx) = &hook.tenant else {
         tracing::warn!(sid = %sid, to = hook.form.get("To"), "text to a number no tenant owns");
         return Ok(empty());
@@ -69,6 +72,7 @@ pub async fn incoming(
             to: &our_number,
             body: &text,
             sid: &sid,
+            media: &media,
         },
     )
     .await?;
@@ -86,7 +90,10 @@ pub async fn incoming(
         to: &from_raw,
         from: &our_number,
     };
-    match carrier_keyword(&normalize(&text)) {
+    let words = normalize(&text);
+    let keyword = carrier_keyword(&words)
+        .or_else(|| opt_out_request(&words).then_some(CarrierKeyword::OptOut));
+    match keyword {
         Some(CarrierKeyword::OptOut) => {
             store::set_opt_out(&db, &from_raw, true).await?;
             tracing::info!(tenant_id = %tenant, "number opted out");
@@ -178,6 +185,24 @@ pub async fn incoming(
             Ok(empty())
         }
     }
+}
+
+/// Twilio's limit on attachments per MMS.
+const MAX_MEDIA: usize = 10;
+
+/// The URLs of an MMS's attachments, `MediaUrl0` to `MediaUrl{NumMedia-1}`; a
+/// field that is missing or not a URL is skipped.
+fn media_urls(form: &Form) -> Vec<String> {
+    let count = form
+        .get("NumMedia")
+        .and_then(|n| n.trim().parse::<usize>().ok())
+        .unwrap_or(0)
+        .min(MAX_MEDIA);
+    (0..count)
+        .filter_map(|i| form.get(&format!("MediaUrl{i}")))
+        .filter(|url| url.starts_with("https://") || url.starts_with("http://"))
+        .map(str::to_owned)
+        .collect()
 }
 
 /// Where an inline reply to this text goes: the customer's thread.

@@ -109,6 +109,77 @@ async fn stop_means_nothing_more_until_start() {
 }
 
 #[actix_web::test]
+async fn an_opt_out_in_the_customers_own_words_is_honoured() {
+    let app = TestApp::spawn().await;
+    app.create_tenant(TenantSpec::default()).await;
+    text(&app, "SM_w1", "how much for a full detail").await;
+    let doc = text(&app, "SM_w2", "pls stop texting me").await;
+    assert!(doc.contains("<Message>") && doc.contains("START"), "{doc}");
+    assert_eq!(
+        app.count("customers WHERE phone = '+14155550777' AND sms_opted_out")
+            .await,
+        1
+    );
+    let doc = text(&app, "SM_w3", "how much is a wash").await;
+    assert!(!doc.contains("<Message>"), "opted out: {doc}");
+    text(&app, "SM_w4", "START").await;
+    let doc = text(&app, "SM_w5", "can you stop by at 3 tomorrow").await;
+    assert_eq!(
+        app.count("customers WHERE phone = '+14155550777' AND sms_opted_out")
+            .await,
+        0,
+        "'stop by' is not an opt-out: {doc}"
+    );
+}
+
+#[actix_web::test]
+async fn a_picture_is_kept_for_the_owner_and_acknowledged() {
+    let app = TestApp::spawn().await;
+    app.create_tenant(TenantSpec::default()).await;
+    text(&app, "SM_p1", "need an interior detail pls").await;
+    let photo = "https://api.twilio.com/2010-04-01/Accounts/AC1/Messages/MM1/Media/ME1";
+    let res = app
+        .twilio_post(
+            "/twilio/sms/incoming",
+            &[
+                ("AccountSid", ACCOUNT_SID),
+                ("MessageSid", "MM_p2"),
+                ("From", CUSTOMER),
+                ("To", NUMBER),
+                ("Body", ""),
+                ("NumMedia", "1"),
+                ("MediaContentType0", "image/jpeg"),
+                ("MediaUrl0", photo),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let doc = res.text().await.unwrap();
+    assert!(
+        doc.contains("got what you sent") && doc.contains("year, make and model"),
+        "acknowledged, and the pending question asked again: {doc}"
+    );
+    let res = app
+        .admin(
+            reqwest::Method::GET,
+            &format!("/api/admin/tenants/acme/conversations/{CUSTOMER}"),
+        )
+        .send()
+        .await
+        .unwrap();
+    let body: serde_json::Value = res.json().await.unwrap();
+    let picture = body["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["twilio_sid"] == "MM_p2")
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(picture["media_urls"], serde_json::json!([photo]), "{body}");
+    assert_eq!(picture["body"], "");
+}
+
+#[actix_web::test]
 async fn help_names_the_business() {
     let app = TestApp::spawn().await;
     app.create_tenant(TenantSpec::default()).await;

@@ -195,6 +195,8 @@ pub struct Inbound<'a> {
     pub body: &'a str,
     /// Twilio's `MessageSid` (the dedupe key).
     pub sid: &'a str,
+    /// The carrier's URLs of the pictures or files sent with it (MMS), in order.
+    pub media: &'a [String],
 }
 
 /// What storing an inbound text found: its thread, whether it was new, the
@@ -239,8 +241,8 @@ WITH c AS (
     ON CONFLICT (tenant_id, customer_id, channel) DO UPDATE SET updated_at = now()
     RETURNING id, customer_id, state
 ), m AS (
-    INSERT INTO messages (tenant_id, conversation_id, customer_id, direction, from_number, to_number, body, twilio_sid, status, purpose)
-    SELECT current_setting('app.tenant_id', true), conv.id, conv.customer_id, 'inbound', $1, $3, $4, $5, 'received', 'customer'
+    INSERT INTO messages (tenant_id, conversation_id, customer_id, direction, from_number, to_number, body, twilio_sid, status, purpose, media_urls)
+    SELECT current_setting('app.tenant_id', true), conv.id, conv.customer_id, 'inbound', $1, $3, $4, $5, 'received', 'customer', $6
     FROM conv
     ON CONFLICT (tenant_id, twilio_sid) DO NOTHING
     RETURNING id
@@ -257,12 +259,13 @@ FROM conv, c";
 /// contact), meters it once, and reads the opt-out flag and brain state, all in one
 /// statement: the webhook's only round trip before the agent runs.
 pub async fn receive(db: &TenantDb, channel: &str, m: Inbound<'_>) -> Result<Received, DbError> {
-    let (from, to, body, sid, channel) = (
+    let (from, to, body, sid, channel, media) = (
         m.from.to_owned(),
         m.to.to_owned(),
         m.body.to_owned(),
         m.sid.to_owned(),
         channel.to_owned(),
+        m.media.to_vec(),
     );
     db.transaction(move |tx| {
         Box::pin(async move {
@@ -272,6 +275,7 @@ pub async fn receive(db: &TenantDb, channel: &str, m: Inbound<'_>) -> Result<Rec
                 .bind::<Text, _>(&to)
                 .bind::<Text, _>(&body)
                 .bind::<Text, _>(&sid)
+                .bind::<diesel::sql_types::Array<Text>, _>(&media)
                 .get_result(tx.conn())
                 .await?)
         })

@@ -49,6 +49,8 @@ pub struct MessageRow {
     pub sent_at: Option<DateTime<Utc>>,
     /// Last change.
     pub updated_at: DateTime<Utc>,
+    /// The carrier's URLs of the pictures or files sent with it (MMS).
+    pub media_urls: Vec<String>,
 }
 
 /// A text to store.

@@ -53,6 +53,11 @@ pub(super) async fn run(
     }
     if ctx.catalog.main_services().next().is_none() {
         trouble(state, &ctx, &mut reply, "looking up our services");
+    } else if text.trim().is_empty() {
+        // A picture or file with no words (an MMS): the channel kept it for the
+        // owner; acknowledge it and carry on where the conversation was.
+        reply.lead("Thanks, we got what you sent and the team will see it.");
+        reprompt(state, &ctx, &mut reply);
     } else {
         let understood = dispatch(state, &ctx, &mut reply).await;
         if understood && !reply.is_empty() {

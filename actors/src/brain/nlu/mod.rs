@@ -24,7 +24,7 @@ use chrono::{DateTime, Datelike, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
-pub use carrier::{carrier_keyword, CarrierKeyword};
+pub use carrier::{carrier_keyword, opt_out_request, CarrierKeyword};
 pub use datetime::{resolve_when, DateSpec, TimeSpec, WhenPreference};
 pub use entities::{
     Address, Ambiguity, Candidate, LotSize, PersonName, Pet, PetKind, PetSize, PropertyDetails,
