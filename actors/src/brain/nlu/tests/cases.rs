@@ -465,6 +465,7 @@ fn cases() -> Vec<(&'static str, Vec<E>)> {
         ("single-story ranch", vec![Stories(1)]),
         ("half acre lot", vec![Lot(LotSize::Acres(0.5))]),
         ("1/2 acre", vec![Lot(LotSize::Acres(0.5)), NoDate]),
+        ("ITS A 2K SQ FT CORNER LOT", vec![Lot(LotSize::SquareFeet(2000)), NoDate]),
         ("pretty big yard in the back", vec![Lot(LotSize::Large)]),
         (
             "backyard is about 5,000 sq ft",
