@@ -18,6 +18,8 @@ pub enum SlotChoice {
     Index(u32),
     /// The last one offered.
     Last,
+    /// The soonest one offered ("whichever is earliest").
+    Earliest,
     /// By start time ("the 10am").
     ByTime(NaiveTime),
     /// By weekday ("saturday one").
@@ -48,6 +50,11 @@ impl SlotChoice {
                 (i < offered.len()).then_some(i)
             }
             SlotChoice::Last => offered.len().checked_sub(1),
+            SlotChoice::Earliest => offered
+                .iter()
+                .enumerate()
+                .min_by_key(|(_, s)| **s)
+                .map(|(i, _)| i),
             SlotChoice::ByTime(t) => unique(&|s| s.time() == t),
             SlotChoice::ByDay(w) => unique(&|s| s.weekday() == w),
             SlotChoice::ByDate(d) => unique(&|s| s.date() == d),
@@ -73,7 +80,37 @@ const PICK_NOUNS: &[&str] = &["one", "option", "slot", "choice", "opening", "tim
 /// The slot pick in `text`, if any. `today` resolves "the tomorrow one".
 pub fn slot_choice(text: &Normalized, today: NaiveDate) -> Option<SlotChoice> {
     let words = text.words();
-    whole_message_pick(text, &words, today).or_else(|| phrase_pick(text, &words, today))
+    whole_message_pick(text, &words, today)
+        .or_else(|| earliest_pick(&words))
+        .or_else(|| phrase_pick(text, &words, today))
+}
+
+/// "whichever is earliest", "the soonest one", "earliest you have": a
+/// message that only asks for the soonest of the times offered.
+fn earliest_pick(words: &[&str]) -> Option<SlotChoice> {
+    const SOONEST: &[&str] = &["earliest", "soonest"];
+    const AROUND: &[&str] = &[
+        "whichever",
+        "whatever",
+        "which",
+        "ever",
+        "of",
+        "those",
+        "them",
+        "you",
+        "have",
+        "can",
+        "get",
+        "available",
+        "just",
+        "give",
+        "is",
+    ];
+    let named = words.iter().any(|w| SOONEST.contains(w));
+    let only = words
+        .iter()
+        .all(|w| SOONEST.contains(w) || AROUND.contains(w) || FILLER.contains(w));
+    (named && only).then_some(SlotChoice::Earliest)
 }
 
 /// A message that is nothing but a pick plus filler ("2", "2nd please",
