@@ -12,7 +12,7 @@ use super::catalog::Catalog;
 use super::context::Ctx;
 use super::details;
 use super::state::{Awaiting, ConversationState};
-use super::when::merge;
+use super::when::{beyond_offered, merge};
 
 /// What changed in the state this turn.
 #[derive(Debug, Clone, Copy, Default)]
@@ -68,6 +68,11 @@ pub(super) fn absorb(state: &mut ConversationState, ctx: &Ctx<'_>) -> Changes {
         let merged = merge(state.when, when);
         ch.when = state.when != Some(merged);
         state.when = Some(merged);
+    } else if state.awaiting == Awaiting::Slot {
+        if let Some(shifted) = beyond_offered(state.when, u, &state.offered, ctx.tz()) {
+            ch.when = state.when != Some(shifted);
+            state.when = Some(shifted);
+        }
     }
     let pending = match &state.awaiting {
         Awaiting::Detail(key) => Some(key.clone()),

@@ -277,6 +277,8 @@ fn cases() -> Vec<(&'static str, Vec<E>)> {
         ("I'll be home after 3:30pm tomorrow", vec![On(d(2026, 3, 5)), Time(TimeSpec::Window { start: t(15, 30), end })]),
         ("I want the 9am on the 15th", vec![On(d(2026, 3, 15)), At(t(9, 0))]),
         ("MOVE OUT CLEAN ON THE 15TH FIRST THING IN THE MORNING", vec![On(d(2026, 3, 15)), Time(TimeSpec::FirstThing)]),
+        ("can u do 3 instead", vec![At(t(15, 0)), NoSlot]),
+        ("2 instead of 3 windows", vec![Windows(3), NoSlot]),
         ("how much to clean 25 windows on a 2-story home", vec![Best(Intent::PriceQuestion), Windows(25), Stories(2)]),
         ("my goldendoodle needs a haircut, she's about 45 lbs", vec![Breed("Goldendoodle"), PetSize(PetSize::Medium), PetWeight(45)]),
         ("can you mow my lawn this friday? its about a quarter acre", vec![On(d(2026, 3, 6)), Lot(LotSize::Acres(0.25))]),
