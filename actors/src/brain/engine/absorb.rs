@@ -33,6 +33,9 @@ pub(super) struct Changes {
     pub(super) address: bool,
     /// The customer gave their name.
     pub(super) name: bool,
+    /// An add-on already on the job was asked for again ("ok add the
+    /// screens" after saying yes to them).
+    pub(super) addon_again: Option<i64>,
 }
 
 impl Changes {
@@ -46,6 +49,7 @@ impl Changes {
             || self.details
             || self.address
             || self.name
+            || self.addon_again.is_some()
     }
 
     /// Whether slots offered before no longer fit what was asked.
@@ -61,7 +65,7 @@ pub(super) fn absorb(state: &mut ConversationState, ctx: &Ctx<'_>) -> Changes {
     let before = ctx.catalog.job_minutes(state);
     upsell_answer(state, ctx, &mut ch);
     service(state, ctx, &mut ch);
-    addons(state, ctx);
+    ch.addon_again = addons(state, ctx);
     ch.duration = ctx.catalog.job_minutes(state) != before && before.is_some();
     let when = without_house_number_time(u);
     if when.is_specified() {
@@ -259,12 +263,17 @@ fn set_service(state: &mut ConversationState, catalog: &Catalog, id: i64, ch: &m
 }
 
 /// Add-ons named: taken, or removed when said with "no"/"without".
-fn addons(state: &mut ConversationState, ctx: &Ctx<'_>) {
+/// Returns an add-on asked for that was already on the job.
+fn addons(state: &mut ConversationState, ctx: &Ctx<'_>) -> Option<i64> {
     let u = &ctx.u;
     if question_only(u) {
-        return;
+        return None;
     }
+    let mut again = None;
     for addon in named_addons(u) {
+        if !addon.negated && state.addons.contains(&addon.id) {
+            again = Some(addon.id);
+        }
         if addon.negated {
             state.addons.retain(|a| *a != addon.id);
             if !state.declined_addons.contains(&addon.id) {
@@ -275,6 +284,7 @@ fn addons(state: &mut ConversationState, ctx: &Ctx<'_>) {
             state.declined_addons.retain(|a| *a != addon.id);
         }
     }
+    again
 }
 
 /// The job address, completed with a ZIP or city given separately.
