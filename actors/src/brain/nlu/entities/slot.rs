@@ -47,7 +47,18 @@ impl SlotChoice {
         match *self {
             SlotChoice::Index(n) => {
                 let i = usize::try_from(n).ok()?.checked_sub(1)?;
-                (i < offered.len()).then_some(i)
+                if i < offered.len() {
+                    return Some(i);
+                }
+                // Past the list, a bare number is an hour ("11 works"
+                // with 9:00 and 11:00 offered), read by the bare-hour rule.
+                let hour = match n {
+                    1..=6 => n + 12,
+                    7..=12 => n,
+                    _ => return None,
+                };
+                let time = NaiveTime::from_hms_opt(hour, 0, 0)?;
+                unique(&|s| s.time() == time)
             }
             SlotChoice::Last => offered.len().checked_sub(1),
             SlotChoice::Earliest => offered
@@ -127,8 +138,9 @@ fn whole_message_pick(text: &Normalized, words: &[&str], today: NaiveDate) -> Op
             Some(SlotChoice::Index(1))
         }
         [(_, w)] => single_pick(w, today).or_else(|| {
+            // Up to 12: past the list, a lone number is an hour.
             let n = parse_count(w)?;
-            (1..=MAX_INDEX).contains(&n).then_some(SlotChoice::Index(n))
+            (1..=12).contains(&n).then_some(SlotChoice::Index(n))
         }),
         [(i, a), (_, b)] => {
             let time = clock_time(a, b).or_else(|| clock_time(b, ""));
