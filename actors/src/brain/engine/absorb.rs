@@ -36,6 +36,9 @@ pub(super) struct Changes {
     /// An add-on already on the job was asked for again ("ok add the
     /// screens" after saying yes to them).
     pub(super) addon_again: Option<i64>,
+    /// An add-on the customer asked whether we do ("do u bag the
+    /// clippings"): offered, not added.
+    pub(super) addon_asked: Option<i64>,
 }
 
 impl Changes {
@@ -50,6 +53,7 @@ impl Changes {
             || self.address
             || self.name
             || self.addon_again.is_some()
+            || self.addon_asked.is_some()
     }
 
     /// Whether slots offered before no longer fit what was asked.
@@ -65,7 +69,15 @@ pub(super) fn absorb(state: &mut ConversationState, ctx: &Ctx<'_>) -> Changes {
     let before = ctx.catalog.job_minutes(state);
     upsell_answer(state, ctx, &mut ch);
     service(state, ctx, &mut ch);
-    ch.addon_again = addons(state, ctx);
+    if asks_whether_offered(u) {
+        ch.addon_asked = offer_asked_addon(state, u);
+        ch.addon_again = named_addons(u)
+            .find(|a| state.addons.contains(&a.id))
+            .map(|a| a.id)
+            .filter(|_| ch.addon_asked.is_none());
+    } else {
+        ch.addon_again = addons(state, ctx);
+    }
     ch.duration = ctx.catalog.job_minutes(state) != before && before.is_some();
     let when = without_house_number_time(u);
     if when.is_specified() {
@@ -173,6 +185,9 @@ fn upsell_answer(state: &mut ConversationState, ctx: &Ctx<'_>, ch: &mut Changes)
         return;
     };
     let u = &ctx.u;
+    if asks_whether_offered(u) {
+        return;
+    }
     let named = named_addons(u).find(|a| a.id == id);
     let yes = u.signals.has(Intent::Affirm) || named.is_some_and(|a| !a.negated);
     let no = u.signals.has(Intent::Deny) || named.is_some_and(|a| a.negated);
@@ -285,6 +300,29 @@ fn addons(state: &mut ConversationState, ctx: &Ctx<'_>) -> Option<i64> {
         }
     }
     again
+}
+
+/// "do u bag the clippings", "do you do screens?": asking whether an add-on
+/// is offered, not ordering it ("can you also bag them" orders it).
+fn asks_whether_offered(u: &Understanding) -> bool {
+    let n = &u.normalized;
+    let asks = ["do you ", "does ", "is there ", "are there ", "do your "]
+        .iter()
+        .any(|p| n.starts_with(p));
+    let orders = ["add", "also", "too", "want", "please", "need", "like"];
+    asks && !n.split(' ').any(|w| orders.contains(&w)) && !u.addons.is_empty()
+}
+
+/// Puts the add-on asked about up as the pending offer (a "yes" next adds
+/// it); returns it, unless it is already on the job.
+fn offer_asked_addon(state: &mut ConversationState, u: &Understanding) -> Option<i64> {
+    let addon = named_addons(u).find(|a| !a.negated)?;
+    if state.addons.contains(&addon.id) {
+        return None;
+    }
+    state.upsell_offered = Some(addon.id);
+    state.upsell_pending = true;
+    Some(addon.id)
 }
 
 /// The job address, completed with a ZIP or city given separately.

@@ -103,6 +103,12 @@ async fn advance(
         }
     } else if let Some(addon) = ch.addon_again.and_then(|id| ctx.catalog.get(id)) {
         reply.lead(format!("{} is already on your booking.", addon.name));
+    } else if let Some(addon) = ch.addon_asked.and_then(|id| ctx.catalog.get(id)) {
+        reply.lead(format!(
+            "Yes, we do! {} is +{}. Want me to add it?",
+            addon.name,
+            usd(addon.price_cents)
+        ));
     }
     if let Some(q) = details::next_question(ctx.pack, state, &service.name) {
         if ch.service {
