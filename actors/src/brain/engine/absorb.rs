@@ -12,7 +12,7 @@ use super::catalog::Catalog;
 use super::context::Ctx;
 use super::details;
 use super::state::{Awaiting, ConversationState};
-use super::when::merge;
+use super::when::{beyond_offered, merge};
 
 /// What changed in the state this turn.
 #[derive(Debug, Clone, Copy, Default)]
@@ -33,6 +33,12 @@ pub(super) struct Changes {
     pub(super) address: bool,
     /// The customer gave their name.
     pub(super) name: bool,
+    /// An add-on already on the job was asked for again ("ok add the
+    /// screens" after saying yes to them).
+    pub(super) addon_again: Option<i64>,
+    /// An add-on the customer asked whether we do ("do u bag the
+    /// clippings"): offered, not added.
+    pub(super) addon_asked: Option<i64>,
 }
 
 impl Changes {
@@ -46,6 +52,8 @@ impl Changes {
             || self.details
             || self.address
             || self.name
+            || self.addon_again.is_some()
+            || self.addon_asked.is_some()
     }
 
     /// Whether slots offered before no longer fit what was asked.
@@ -61,13 +69,26 @@ pub(super) fn absorb(state: &mut ConversationState, ctx: &Ctx<'_>) -> Changes {
     let before = ctx.catalog.job_minutes(state);
     upsell_answer(state, ctx, &mut ch);
     service(state, ctx, &mut ch);
-    addons(state, ctx);
+    if asks_whether_offered(u) {
+        ch.addon_asked = offer_asked_addon(state, u);
+        ch.addon_again = named_addons(u)
+            .find(|a| state.addons.contains(&a.id))
+            .map(|a| a.id)
+            .filter(|_| ch.addon_asked.is_none());
+    } else {
+        ch.addon_again = addons(state, ctx);
+    }
     ch.duration = ctx.catalog.job_minutes(state) != before && before.is_some();
     let when = without_house_number_time(u);
     if when.is_specified() {
         let merged = merge(state.when, when);
         ch.when = state.when != Some(merged);
         state.when = Some(merged);
+    } else if state.awaiting == Awaiting::Slot {
+        if let Some(shifted) = beyond_offered(state.when, u, &state.offered, ctx.tz()) {
+            ch.when = state.when != Some(shifted);
+            state.when = Some(shifted);
+        }
     }
     let pending = match &state.awaiting {
         Awaiting::Detail(key) => Some(key.clone()),
@@ -164,6 +185,9 @@ fn upsell_answer(state: &mut ConversationState, ctx: &Ctx<'_>, ch: &mut Changes)
         return;
     };
     let u = &ctx.u;
+    if asks_whether_offered(u) {
+        return;
+    }
     let named = named_addons(u).find(|a| a.id == id);
     let yes = u.signals.has(Intent::Affirm) || named.is_some_and(|a| !a.negated);
     let no = u.signals.has(Intent::Deny) || named.is_some_and(|a| a.negated);
@@ -254,12 +278,17 @@ fn set_service(state: &mut ConversationState, catalog: &Catalog, id: i64, ch: &m
 }
 
 /// Add-ons named: taken, or removed when said with "no"/"without".
-fn addons(state: &mut ConversationState, ctx: &Ctx<'_>) {
+/// Returns an add-on asked for that was already on the job.
+fn addons(state: &mut ConversationState, ctx: &Ctx<'_>) -> Option<i64> {
     let u = &ctx.u;
     if question_only(u) {
-        return;
+        return None;
     }
+    let mut again = None;
     for addon in named_addons(u) {
+        if !addon.negated && state.addons.contains(&addon.id) {
+            again = Some(addon.id);
+        }
         if addon.negated {
             state.addons.retain(|a| *a != addon.id);
             if !state.declined_addons.contains(&addon.id) {
@@ -270,6 +299,30 @@ fn addons(state: &mut ConversationState, ctx: &Ctx<'_>) {
             state.declined_addons.retain(|a| *a != addon.id);
         }
     }
+    again
+}
+
+/// "do u bag the clippings", "do you do screens?": asking whether an add-on
+/// is offered, not ordering it ("can you also bag them" orders it).
+fn asks_whether_offered(u: &Understanding) -> bool {
+    let n = &u.normalized;
+    let asks = ["do you ", "does ", "is there ", "are there ", "do your "]
+        .iter()
+        .any(|p| n.starts_with(p));
+    let orders = ["add", "also", "too", "want", "please", "need", "like"];
+    asks && !n.split(' ').any(|w| orders.contains(&w)) && !u.addons.is_empty()
+}
+
+/// Puts the add-on asked about up as the pending offer (a "yes" next adds
+/// it); returns it, unless it is already on the job.
+fn offer_asked_addon(state: &mut ConversationState, u: &Understanding) -> Option<i64> {
+    let addon = named_addons(u).find(|a| !a.negated)?;
+    if state.addons.contains(&addon.id) {
+        return None;
+    }
+    state.upsell_offered = Some(addon.id);
+    state.upsell_pending = true;
+    Some(addon.id)
 }
 
 /// The job address, completed with a ZIP or city given separately.

@@ -16,7 +16,7 @@ use super::offer::{book, offer_times, picked, repeat_offer};
 use super::questions::answer_questions;
 use super::reply::Reply;
 use super::state::{AreaVerdict, Awaiting, ConversationState, Task};
-use super::text::{price_phrase, with_article};
+use super::text::{price_phrase, usd, with_article};
 use super::upsell;
 
 /// Runs one booking turn; false when the text meant nothing the engine
@@ -88,14 +88,27 @@ async fn advance(
         service.name,
         price_phrase(&service)
     );
+    let upsold = state
+        .upsell_offered
+        .filter(|id| state.addons.contains(id))
+        .and_then(|id| ctx.catalog.get(id));
     if ch.upsell_answered {
-        reply.lead(
-            if state.addons.contains(&state.upsell_offered.unwrap_or(-1)) {
-                "Added!"
-            } else {
-                "No problem."
-            },
-        );
+        match upsold {
+            Some(addon) => reply.lead(format!(
+                "Added {} (+{})!",
+                addon.name,
+                usd(addon.price_cents)
+            )),
+            None => reply.lead("No problem."),
+        }
+    } else if let Some(addon) = ch.addon_again.and_then(|id| ctx.catalog.get(id)) {
+        reply.lead(format!("{} is already on your booking.", addon.name));
+    } else if let Some(addon) = ch.addon_asked.and_then(|id| ctx.catalog.get(id)) {
+        reply.lead(format!(
+            "Yes, we do! {} is +{}. Want me to add it?",
+            addon.name,
+            usd(addon.price_cents)
+        ));
     }
     if let Some(q) = details::next_question(ctx.pack, state, &service.name) {
         if ch.service {

@@ -13,7 +13,7 @@ use super::offer::{offer_times, picked, present_alternatives, repeat_offer};
 use super::reply::Reply;
 use super::state::{Awaiting, ConversationState, TargetAppointment, Task};
 use super::text::{choice_words, clock, day_label, local, with_article};
-use super::when::merge;
+use super::when::{beyond_offered, merge};
 
 /// What looking up the customer's appointments found.
 pub(super) enum Lookup {
@@ -162,8 +162,9 @@ pub(super) async fn reschedule_turn(
         }
         return true;
     }
-    if ctx.u.when.is_specified() {
-        state.when = Some(merge(state.when, ctx.u.when));
+    let shifted = beyond_offered(state.when, &ctx.u, &state.offered, ctx.tz());
+    if ctx.u.when.is_specified() || shifted.is_some() {
+        state.when = Some(shifted.unwrap_or_else(|| merge(state.when, ctx.u.when)));
         let intro = String::from("the new time");
         offer_times(state, ctx, reply, target.duration_minutes, &intro).await;
         return true;

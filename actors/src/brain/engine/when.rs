@@ -2,10 +2,13 @@
 //! engine's [`SlotPreference`], and combining corrections with what was
 //! said before.
 
-use chrono::{Days, NaiveTime};
+use chrono::{Days, Duration, NaiveTime};
+use chrono_tz::Tz;
 
-use crate::booking::availability::{DayFilter, SlotPreference, TimeWindow};
-use crate::brain::nlu::{DateSpec, TimeSpec, WhenPreference};
+use crate::booking::availability::{DayFilter, Slot, SlotPreference, TimeWindow};
+use crate::brain::nlu::{DateSpec, TimeSpec, Understanding, WhenPreference};
+
+use super::text::local;
 
 /// The most days a range ("next week") expands to.
 const MAX_RANGE_DAYS: u64 = 31;
@@ -27,6 +30,49 @@ pub(super) fn merge(old: Option<WhenPreference>, new: WhenPreference) -> WhenPre
             new.time
         },
     }
+}
+
+/// Words that make "later" about the conversation, not the time ("text
+/// you later", "i'll decide later").
+const DEFERRAL_WORDS: &[&str] = &[
+    "talk", "text", "call", "back", "decide", "check", "think", "confirm", "week",
+];
+
+/// "anything later?" / "do you have something earlier" while times are on
+/// offer and no day or time is named: the same wish, with the time of day
+/// moved past the latest (or before the earliest) time offered.
+pub(super) fn beyond_offered(
+    old: Option<WhenPreference>,
+    u: &Understanding,
+    offered: &[Slot],
+    tz: Tz,
+) -> Option<WhenPreference> {
+    if u.when.is_specified() || offered.is_empty() {
+        return None;
+    }
+    let words: Vec<&str> = u.normalized.split(' ').collect();
+    if words.iter().any(|w| DEFERRAL_WORDS.contains(w)) {
+        return None;
+    }
+    let times = offered.iter().map(|s| local(s.start, tz).time());
+    let time = if words.contains(&"later") {
+        let latest = times.max()?;
+        let end = NaiveTime::from_hms_opt(23, 59, 59)?;
+        let start = latest + Duration::minutes(1);
+        (start < end && start > latest).then_some(TimeSpec::Window { start, end })?
+    } else if words.contains(&"earlier") {
+        let earliest = times.min()?;
+        (earliest > NaiveTime::MIN).then_some(TimeSpec::Window {
+            start: NaiveTime::MIN,
+            end: earliest,
+        })?
+    } else {
+        return None;
+    };
+    Some(WhenPreference {
+        date: old.unwrap_or_default().date,
+        time,
+    })
 }
 
 /// The availability preference for a customer's wish.

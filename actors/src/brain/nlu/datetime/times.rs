@@ -310,6 +310,7 @@ fn mention_at(words: &[&str], i: usize, text: &Normalized) -> (Option<Mention>, 
         || CUES.contains(&prev)
         || text.tokens.get(i).is_some_and(|t| t.starts_with('@'))
         || matches!(after, "oclock" | "ish" | "o")
+        || (after == "instead" && at(i + used + 1) != "of")
         || is_day_word(prev);
     if !cued {
         return (None, 1);

@@ -164,7 +164,12 @@ fn split_number_unit(part: &str, out: &mut Vec<String>) {
         return;
     }
     let (number, unit) = part.split_at(digits_end);
-    if number.bytes().any(|b| b.is_ascii_digit()) && !unit.chars().any(|c| c.is_ascii_digit()) {
+    if unit == "k" {
+        // "2k" (sq ft) is one amount, not 2 of something called "k".
+        out.push(part.to_owned());
+    } else if number.bytes().any(|b| b.is_ascii_digit())
+        && !unit.chars().any(|c| c.is_ascii_digit())
+    {
         out.push(number.to_owned());
         out.push(unit.to_owned());
     } else {

@@ -18,6 +18,8 @@ pub enum SlotChoice {
     Index(u32),
     /// The last one offered.
     Last,
+    /// The soonest one offered ("whichever is earliest").
+    Earliest,
     /// By start time ("the 10am").
     ByTime(NaiveTime),
     /// By weekday ("saturday one").
@@ -45,9 +47,25 @@ impl SlotChoice {
         match *self {
             SlotChoice::Index(n) => {
                 let i = usize::try_from(n).ok()?.checked_sub(1)?;
-                (i < offered.len()).then_some(i)
+                if i < offered.len() {
+                    return Some(i);
+                }
+                // Past the list, a bare number is an hour ("11 works"
+                // with 9:00 and 11:00 offered), read by the bare-hour rule.
+                let hour = match n {
+                    1..=6 => n + 12,
+                    7..=12 => n,
+                    _ => return None,
+                };
+                let time = NaiveTime::from_hms_opt(hour, 0, 0)?;
+                unique(&|s| s.time() == time)
             }
             SlotChoice::Last => offered.len().checked_sub(1),
+            SlotChoice::Earliest => offered
+                .iter()
+                .enumerate()
+                .min_by_key(|(_, s)| **s)
+                .map(|(i, _)| i),
             SlotChoice::ByTime(t) => unique(&|s| s.time() == t),
             SlotChoice::ByDay(w) => unique(&|s| s.weekday() == w),
             SlotChoice::ByDate(d) => unique(&|s| s.date() == d),
@@ -73,7 +91,37 @@ const PICK_NOUNS: &[&str] = &["one", "option", "slot", "choice", "opening", "tim
 /// The slot pick in `text`, if any. `today` resolves "the tomorrow one".
 pub fn slot_choice(text: &Normalized, today: NaiveDate) -> Option<SlotChoice> {
     let words = text.words();
-    whole_message_pick(text, &words, today).or_else(|| phrase_pick(text, &words, today))
+    whole_message_pick(text, &words, today)
+        .or_else(|| earliest_pick(&words))
+        .or_else(|| phrase_pick(text, &words, today))
+}
+
+/// "whichever is earliest", "the soonest one", "earliest you have": a
+/// message that only asks for the soonest of the times offered.
+fn earliest_pick(words: &[&str]) -> Option<SlotChoice> {
+    const SOONEST: &[&str] = &["earliest", "soonest"];
+    const AROUND: &[&str] = &[
+        "whichever",
+        "whatever",
+        "which",
+        "ever",
+        "of",
+        "those",
+        "them",
+        "you",
+        "have",
+        "can",
+        "get",
+        "available",
+        "just",
+        "give",
+        "is",
+    ];
+    let named = words.iter().any(|w| SOONEST.contains(w));
+    let only = words
+        .iter()
+        .all(|w| SOONEST.contains(w) || AROUND.contains(w) || FILLER.contains(w));
+    (named && only).then_some(SlotChoice::Earliest)
 }
 
 /// A message that is nothing but a pick plus filler ("2", "2nd please",
@@ -90,8 +138,9 @@ fn whole_message_pick(text: &Normalized, words: &[&str], today: NaiveDate) -> Op
             Some(SlotChoice::Index(1))
         }
         [(_, w)] => single_pick(w, today).or_else(|| {
+            // Up to 12: past the list, a lone number is an hour.
             let n = parse_count(w)?;
-            (1..=MAX_INDEX).contains(&n).then_some(SlotChoice::Index(n))
+            (1..=12).contains(&n).then_some(SlotChoice::Index(n))
         }),
         [(i, a), (_, b)] => {
             let time = clock_time(a, b).or_else(|| clock_time(b, ""));

@@ -146,6 +146,13 @@ const TOO_COMMON: &[&str] = &[
     "great",
     "thanks",
     "hello",
+    // Timing words: "any time after 1" is not "after renovation".
+    "after",
+    "before",
+    "around",
+    "works",
+    "later",
+    "earlier",
     // The customer's own place, not a service: "a 2 story house" is neither
     // House Soft Wash nor (one letter off) the Storefront service.
     "house",
