@@ -518,6 +518,10 @@ fn cases() -> Vec<(&'static str, Vec<E>)> {
             "2020 ford edge",
             vec![vehicle(Some(2020), "Ford", "Edge", VehicleType::Suv)],
         ),
+        (
+            "its a jeep wrangler 2020",
+            vec![vehicle(Some(2020), "Jeep", "Wrangler", VehicleType::Suv)],
+        ),
         // Names and emails.
         ("this is Sarah", vec![Name("Sarah")]),
         (
