@@ -2,16 +2,17 @@
 //! (including a change of mind), add-ons and the upsell answer, timing,
 //! job details, address and name. Nothing here talks to the customer.
 
-use chrono::Timelike;
+use chrono::{Duration, NaiveTime, Timelike};
 
 use crate::brain::nlu::{
-    Intent, SlotChoice, TermKind, TermMatch, TimeSpec, Understanding, WhenPreference,
+    DateSpec, Intent, SlotChoice, TermKind, TermMatch, TimeSpec, Understanding, WhenPreference,
 };
 
 use super::catalog::Catalog;
 use super::context::Ctx;
 use super::details;
 use super::state::{Awaiting, ConversationState};
+use super::text::local;
 use super::when::merge;
 
 /// What changed in the state this turn.
@@ -63,7 +64,7 @@ pub(super) fn absorb(state: &mut ConversationState, ctx: &Ctx<'_>) -> Changes {
     service(state, ctx, &mut ch);
     addons(state, ctx);
     ch.duration = ctx.catalog.job_minutes(state) != before && before.is_some();
-    let when = without_house_number_time(u);
+    let when = later_or_earlier(state, ctx, without_house_number_time(u));
     if when.is_specified() {
         let merged = merge(state.when, when);
         ch.when = state.when != Some(merged);
@@ -151,6 +152,39 @@ fn without_house_number_time(u: &Understanding) -> WhenPreference {
     };
     if mentions == 1 && time.minute() == 0 && same_hour {
         when.time = TimeSpec::Any;
+    }
+    when
+}
+
+/// "anything later?" ("earlier?") while times are offered, with no day or
+/// time named: the times after the latest (before the earliest) one offered.
+fn later_or_earlier(
+    state: &ConversationState,
+    ctx: &Ctx<'_>,
+    mut when: WhenPreference,
+) -> WhenPreference {
+    if state.awaiting != Awaiting::Slot || when.time != TimeSpec::Any || when.date != DateSpec::Any
+    {
+        return when;
+    }
+    let said = |word: &str| ctx.u.normalized.split(' ').any(|w| w == word);
+    let times = state
+        .offered
+        .iter()
+        .map(|s| local(s.start, ctx.tz()).time());
+    let window = match (said("later"), said("earlier")) {
+        (true, false) => times.max().map(|last| TimeSpec::Window {
+            start: last + Duration::minutes(1),
+            end: NaiveTime::from_hms_opt(23, 59, 59).unwrap_or(last),
+        }),
+        (false, true) => times.min().map(|first| TimeSpec::Window {
+            start: NaiveTime::MIN,
+            end: first,
+        }),
+        _ => None,
+    };
+    if let Some(window) = window {
+        when.time = window;
     }
     when
 }

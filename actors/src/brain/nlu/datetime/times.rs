@@ -309,7 +309,7 @@ fn mention_at(words: &[&str], i: usize, text: &Normalized) -> (Option<Mention>, 
     let cued = clock.explicit
         || CUES.contains(&prev)
         || text.tokens.get(i).is_some_and(|t| t.starts_with('@'))
-        || matches!(after, "oclock" | "ish" | "o")
+        || matches!(after, "oclock" | "ish" | "o" | "instead")
         || is_day_word(prev);
     if !cued {
         return (None, 1);

@@ -313,6 +313,7 @@ fn cases() -> Vec<(&'static str, Vec<E>)> {
             vec![NoSlot, Time(TimeSpec::FirstThing)],
         ),
         ("3 bed 2 bath", vec![NoSlot, Beds(3), Baths(2.0)]),
+        ("can u do 3 instead", vec![NoSlot, Time(TimeSpec::Exact(t(15, 0)))]),
         // Relative and explicit dates.
         ("Wednesday", vec![On(d(2026, 3, 4))]),
         ("next wednesday", vec![On(d(2026, 3, 11))]),
