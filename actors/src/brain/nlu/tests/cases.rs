@@ -313,6 +313,9 @@ fn cases() -> Vec<(&'static str, Vec<E>)> {
             vec![NoSlot, Time(TimeSpec::FirstThing)],
         ),
         ("3 bed 2 bath", vec![NoSlot, Beds(3), Baths(2.0)]),
+        ("whichever is earliest", vec![Slot(SlotChoice::Earliest)]),
+        ("the soonest one", vec![Slot(SlotChoice::Earliest)]),
+        ("latest one pls", vec![Slot(SlotChoice::Latest)]),
         ("can u do 3 instead", vec![NoSlot, Time(TimeSpec::Exact(t(15, 0)))]),
         // Relative and explicit dates.
         ("Wednesday", vec![On(d(2026, 3, 4))]),
