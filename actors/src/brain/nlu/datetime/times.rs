@@ -68,6 +68,18 @@ const COUNTED: &[&str] = &[
     "weeks",
     "dollars",
     "bucks",
+    // A pet's weight or age: "shes about 12 lbs", "around 8 months old".
+    "lb",
+    "lbs",
+    "pound",
+    "pounds",
+    "kg",
+    "kgs",
+    "week",
+    "month",
+    "months",
+    "year",
+    "years",
 ];
 
 /// am or pm, when the customer wrote it.

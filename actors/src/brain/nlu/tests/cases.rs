@@ -317,6 +317,8 @@ fn cases() -> Vec<(&'static str, Vec<E>)> {
         ("the soonest one", vec![Slot(SlotChoice::Earliest)]),
         ("latest one pls", vec![Slot(SlotChoice::Latest)]),
         ("can u do 3 instead", vec![NoSlot, Time(TimeSpec::Exact(t(15, 0)))]),
+        ("shes about 12 lbs", vec![Time(TimeSpec::Any), PetWeight(12), PetSize(PetSize::Small)]),
+        ("the trailer is about 900 lbs", vec![NoPet]),
         // Relative and explicit dates.
         ("Wednesday", vec![On(d(2026, 3, 4))]),
         ("next wednesday", vec![On(d(2026, 3, 11))]),
