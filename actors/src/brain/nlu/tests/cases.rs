@@ -319,6 +319,7 @@ fn cases() -> Vec<(&'static str, Vec<E>)> {
         ("can u do 3 instead", vec![NoSlot, Time(TimeSpec::Exact(t(15, 0)))]),
         ("shes about 12 lbs", vec![Time(TimeSpec::Any), PetWeight(12), PetSize(PetSize::Small)]),
         ("the trailer is about 900 lbs", vec![NoPet]),
+        ("tomorrow after work", vec![On(d(2026, 3, 5)), Time(TimeSpec::Window { start: t(17, 0), end: t(20, 0) })]),
         // Relative and explicit dates.
         ("Wednesday", vec![On(d(2026, 3, 4))]),
         ("next wednesday", vec![On(d(2026, 3, 11))]),
