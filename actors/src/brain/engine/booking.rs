@@ -49,9 +49,10 @@ pub(super) async fn turn(state: &mut ConversationState, ctx: &Ctx<'_>, reply: &m
 /// "never mind", "forget it": the customer drops the booking altogether
 /// (with no new fact in the same text, which would be a correction).
 fn drops_request(ctx: &Ctx<'_>) -> bool {
+    let padded = format!(" {} ", ctx.u.normalized);
     ["never mind", "nevermind", "forget it", "forget about it"]
         .iter()
-        .any(|p| ctx.u.normalized.contains(p))
+        .any(|p| padded.contains(&format!(" {p} ")))
 }
 
 /// Replies when no booking is in progress.
