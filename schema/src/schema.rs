@@ -129,7 +129,7 @@ diesel::table! {
         created_at -> Timestamptz,
         sent_at -> Nullable<Timestamptz>,
         updated_at -> Timestamptz,
-        media_urls -> Array<Text>,
+        media_urls -> Array<Nullable<Text>>,
     }
 }
 

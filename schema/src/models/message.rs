@@ -49,8 +49,9 @@ pub struct MessageRow {
     pub sent_at: Option<DateTime<Utc>>,
     /// Last change.
     pub updated_at: DateTime<Utc>,
-    /// The carrier's URLs of the pictures or files sent with it (MMS).
-    pub media_urls: Vec<String>,
+    /// The carrier's URLs of the pictures or files sent with it (MMS); PostgreSQL
+    /// arrays admit NULL elements, though the webhook never stores one.
+    pub media_urls: Vec<Option<String>>,
 }
 
 /// A text to store.

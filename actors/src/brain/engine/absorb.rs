@@ -189,6 +189,14 @@ fn upsell_answer(state: &mut ConversationState, ctx: &Ctx<'_>, ch: &mut Changes)
         return;
     }
     let named = named_addons(u).find(|a| a.id == id);
+    // "sure the 1st one": the yes goes with the pick, not with the add-on.
+    let picking = state.awaiting == Awaiting::Slot
+        && u.slot_choice.is_some()
+        && named.is_none()
+        && !u.normalized.split(' ').any(|w| w == "add");
+    if picking {
+        return;
+    }
     let yes = u.signals.has(Intent::Affirm) || named.is_some_and(|a| !a.negated);
     let no = u.signals.has(Intent::Deny) || named.is_some_and(|a| a.negated);
     if yes && !no {

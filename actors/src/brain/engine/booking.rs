@@ -31,7 +31,28 @@ pub(super) async fn turn(state: &mut ConversationState, ctx: &Ctx<'_>, reply: &m
     if state.task != Task::Booking {
         return idle(state, ctx, reply, answered);
     }
+    let new_facts = Changes {
+        upsell_answered: false,
+        ..ch
+    };
+    if drops_request(ctx) && !new_facts.any() && !answered {
+        let business = ctx.business().to_owned();
+        state.reset_booking();
+        reply.main(format!(
+            "No problem, I won't book anything. Text {business} anytime!"
+        ));
+        return true;
+    }
     advance(state, ctx, reply, ch, answered).await
+}
+
+/// "never mind", "forget it": the customer drops the booking altogether
+/// (with no new fact in the same text, which would be a correction).
+fn drops_request(ctx: &Ctx<'_>) -> bool {
+    let padded = format!(" {} ", ctx.u.normalized);
+    ["never mind", "nevermind", "forget it", "forget about it"]
+        .iter()
+        .any(|p| padded.contains(&format!(" {p} ")))
 }
 
 /// Replies when no booking is in progress.
@@ -46,6 +67,11 @@ fn idle(state: &mut ConversationState, ctx: &Ctx<'_>, reply: &mut Reply, answere
             reply.main(question);
             state.awaiting = Awaiting::Service;
         }
+        return true;
+    }
+    if ctx.has(Intent::Thanks) && ctx.no() && state.awaiting == Awaiting::Service {
+        reply.main("No problem! Text us anytime if you change your mind.");
+        state.awaiting = Awaiting::Nothing;
         return true;
     }
     if ctx.has(Intent::Thanks) {

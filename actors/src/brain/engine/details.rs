@@ -40,8 +40,9 @@ pub(super) fn next_question<'a>(
     })
 }
 
-/// Fills every detail the text carries; returns whether any was new or
-/// changed. `pending` is the question just asked: a bare answer ("3",
+/// Fills every detail the text carries; returns whether it carried any the
+/// pack asks about (new, changed, or restated: "shes about 12 lbs" after a
+/// shih tzu, already small, is still an answer). `pending` is the question just asked: a bare answer ("3",
 /// "medium", "a mutt") is read against its answer kind.
 pub(super) fn absorb(
     pack: Option<&IndustryPack>,
@@ -55,6 +56,7 @@ pub(super) fn absorb(
     for (key, value) in from_entities(u) {
         filled.push(key);
         changed |= put(pack, state, key, value);
+        changed |= pack.agent.question(key).is_some();
     }
     let pending = pending.filter(|key| !filled.contains(key));
     if let Some(q) = pending.and_then(|key| pack.agent.question(key)) {

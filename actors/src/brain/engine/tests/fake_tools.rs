@@ -14,7 +14,8 @@ use crate::brain::tools::{
     AppointmentInfo, AreaCheck, BookOutcome, BookingRequest, KbAnswer, ServiceInfo, TenantProfile,
     ToolError,
 };
-use crate::packs::{pack, Faq};
+use crate::knowledge::{global_entries, KnowledgeBase};
+use crate::packs::pack;
 
 /// Ids of add-ons start here, so they never collide with services.
 const ADDON_IDS: i64 = 100;
@@ -50,7 +51,7 @@ pub(super) struct Inner {
 pub(crate) struct FakeTools {
     profile: TenantProfile,
     services: Vec<ServiceInfo>,
-    faqs: Vec<Faq>,
+    kb: KnowledgeBase,
     rules: AvailabilityRules,
     inner: Mutex<Inner>,
 }
@@ -97,7 +98,7 @@ impl FakeTools {
                 owner_phone: Some(String::from("+19185550000")),
             },
             services,
-            faqs: p.faqs.clone(),
+            kb: KnowledgeBase::layered(global_entries(), p, Vec::new()),
             rules: AvailabilityRules::from_pack_defaults(&p.defaults),
             inner: Mutex::new(Inner {
                 now: Some(now),
@@ -343,19 +344,10 @@ impl FakeTools {
     }
 
     pub(super) fn kb(&self, question: &str) -> Option<KbAnswer> {
-        let q = question.to_lowercase();
-        self.faqs
-            .iter()
-            .map(|f| {
-                let hits = f.keywords.iter().filter(|k| q.contains(k.as_str())).count();
-                (hits, f)
-            })
-            .filter(|(hits, _)| *hits > 0)
-            .max_by_key(|(hits, _)| *hits)
-            .map(|(_, f)| KbAnswer {
-                question: f.question.clone(),
-                answer: f.answer.clone(),
-            })
+        self.kb.best_answer(question).map(|e| KbAnswer {
+            question: e.question.clone(),
+            answer: e.answer.clone(),
+        })
     }
 }
 

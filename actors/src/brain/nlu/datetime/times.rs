@@ -68,6 +68,18 @@ const COUNTED: &[&str] = &[
     "weeks",
     "dollars",
     "bucks",
+    // A pet's weight or age: "shes about 12 lbs", "around 8 months old".
+    "lb",
+    "lbs",
+    "pound",
+    "pounds",
+    "kg",
+    "kgs",
+    "week",
+    "month",
+    "months",
+    "year",
+    "years",
 ];
 
 /// am or pm, when the customer wrote it.
@@ -404,6 +416,8 @@ fn part_of_day(word: &str, prev: &str) -> Option<Mention> {
         "afternoon" | "afternoons" => (Part::Afternoon, hm(12, 0), hm(17, 0)),
         "evening" | "evenings" | "tonight" | "night" => (Part::Evening, hm(17, 0), hm(20, 0)),
         "lunch" | "lunchtime" => (Part::Afternoon, hm(11, 0), hm(13, 0)),
+        // "after work": the end of a working day.
+        "work" if prev == "after" => (Part::Evening, hm(17, 0), hm(20, 0)),
         "am" if is_day_word(prev) => (Part::Morning, hm(8, 0), hm(12, 0)),
         "pm" if is_day_word(prev) => (Part::Afternoon, hm(12, 0), hm(17, 0)),
         _ => return None,

@@ -184,7 +184,15 @@ pub fn pet(text: &Normalized) -> Option<Pet> {
         }
         i += 1;
     }
-    if pet.kind.is_none() && pet.breed.is_none() {
+    // "shes about 12 lbs": a weight said of him or her is the pet's.
+    let weighed = pet.weight_lbs.is_some()
+        && words.iter().any(|w| {
+            matches!(
+                *w,
+                "he" | "she" | "hes" | "shes" | "his" | "her" | "weighs" | "weight"
+            )
+        });
+    if pet.kind.is_none() && pet.breed.is_none() && !weighed {
         return None;
     }
     let stated = size_word

@@ -18,8 +18,10 @@ pub enum SlotChoice {
     Index(u32),
     /// The last one offered.
     Last,
-    /// The soonest one offered ("whichever is earliest").
+    /// The one that starts first ("whichever is earliest", "the soonest").
     Earliest,
+    /// The one that starts last ("the latest one").
+    Latest,
     /// By start time ("the 10am").
     ByTime(NaiveTime),
     /// By weekday ("saturday one").
@@ -61,11 +63,8 @@ impl SlotChoice {
                 unique(&|s| s.time() == time)
             }
             SlotChoice::Last => offered.len().checked_sub(1),
-            SlotChoice::Earliest => offered
-                .iter()
-                .enumerate()
-                .min_by_key(|(_, s)| **s)
-                .map(|(i, _)| i),
+            SlotChoice::Earliest => (0..offered.len()).min_by_key(|i| offered.get(*i)),
+            SlotChoice::Latest => (0..offered.len()).max_by_key(|i| offered.get(*i)),
             SlotChoice::ByTime(t) => unique(&|s| s.time() == t),
             SlotChoice::ByDay(w) => unique(&|s| s.weekday() == w),
             SlotChoice::ByDate(d) => unique(&|s| s.date() == d),
@@ -84,6 +83,9 @@ const FILLER: &[&str] = &[
     "choice", "time", "yes", "sure", "great", "perfect", "sounds", "good", "for", "me", "will",
     "is", "fine", "best", "im", "ready", "oh", "hmm", "um", "opt", "thanks", "a", "be",
 ];
+
+/// Words that leave the pick to a rule ("whichever is earliest").
+const WHICHEVER: &[&str] = &["whichever", "whatever", "ever"];
 
 /// Nouns that make the word before them a pick ("second one", "10am slot").
 const PICK_NOUNS: &[&str] = &["one", "option", "slot", "choice", "opening", "time"];
@@ -131,7 +133,7 @@ fn whole_message_pick(text: &Normalized, words: &[&str], today: NaiveDate) -> Op
         .iter()
         .copied()
         .enumerate()
-        .filter(|(_, w)| !FILLER.contains(w))
+        .filter(|(_, w)| !FILLER.contains(w) && !WHICHEVER.contains(w))
         .collect();
     match rest.as_slice() {
         [] if text.is_exactly("one") || text.is_exactly("the first one") => {
@@ -166,6 +168,9 @@ fn single_pick(word: &str, today: NaiveDate) -> Option<SlotChoice> {
     }
     if matches!(word, "last" | "latter") {
         return Some(SlotChoice::Last);
+    }
+    if let Some(choice) = by_order(word) {
+        return Some(choice);
     }
     if word == "former" {
         return Some(SlotChoice::Index(1));
@@ -225,6 +230,9 @@ fn noun_pick(words: &[&str], i: usize, today: NaiveDate) -> Option<SlotChoice> {
     if matches!(w, "last" | "latter") {
         return Some(SlotChoice::Last);
     }
+    if let Some(choice) = by_order(w) {
+        return Some(choice);
+    }
     if let Some(t) = clock_time(w, "") {
         return match weekday_of(prev) {
             Some((day, _)) => Some(SlotChoice::ByDayAndTime(day, t)),
@@ -239,6 +247,16 @@ fn noun_pick(words: &[&str], i: usize, today: NaiveDate) -> Option<SlotChoice> {
         return Some(SlotChoice::ByDay(day));
     }
     relative_day(w, today).map(SlotChoice::ByDate)
+}
+
+/// "earliest", "soonest", "latest": a pick by start time, whatever the
+/// order the times were listed in.
+fn by_order(word: &str) -> Option<SlotChoice> {
+    match word {
+        "earliest" | "soonest" => Some(SlotChoice::Earliest),
+        "latest" => Some(SlotChoice::Latest),
+        _ => None,
+    }
 }
 
 /// "the one on saturday", "the one at 10am", "the one for tomorrow".

@@ -155,6 +155,17 @@ fn group(labels: &[(usize, Label)]) -> Vec<Vehicle> {
         let year_near = pending_year.is_some_and(|(_, at)| pos.saturating_sub(at) <= 2);
         let part = match label {
             Label::Year(y) => {
+                // "jeep wrangler 2020": a year right after the vehicle, not
+                // before another one, is its model year.
+                let vehicle_next = next.is_some_and(|(p, l)| {
+                    p == pos + 1 && matches!(l, Label::Make(_) | Label::Model(_))
+                });
+                if let Some((v, at)) = current.as_mut() {
+                    if pos == *at + 1 && v.year.is_none() && !vehicle_next {
+                        v.year = Some(y);
+                        continue;
+                    }
+                }
                 pending_year = Some((y, pos));
                 continue;
             }

@@ -159,6 +159,10 @@ const TOO_COMMON: &[&str] = &[
     "home",
     "story",
     "stories",
+    // "10:30 works", "none of those work", "after work": not "the works".
+    "work",
+    "works",
+    "working",
 ];
 
 const NEGATIONS: &[&str] = &[
@@ -190,7 +194,7 @@ pub fn match_terms(text: &Normalized, vocab: &Vocabulary) -> TermMatches {
         })
         .collect();
     let words = content_words(text);
-    let mut spans = whole_matches(&words, &terms);
+    let mut spans = whole_matches(&words, &terms, text);
     let mut out = TermMatches::default();
     let covered = |spans: &[Span], i: usize| spans.iter().any(|s| s.start <= i && i < s.end);
     let mut partial_ambiguous = Vec::new();
@@ -357,12 +361,16 @@ fn split_words(text: &Normalized) -> Vec<Word> {
 
 /// Whole names/aliases found in the words, best first, non-overlapping;
 /// equal matches of one span by several terms are kept together.
-fn whole_matches(words: &[Word], terms: &[Term]) -> Vec<Span> {
+fn whole_matches(words: &[Word], terms: &[Term], text: &Normalized) -> Vec<Span> {
     let mut found: Vec<Span> = Vec::new();
     for (t, term) in terms.iter().enumerate() {
         for phrase in &term.phrases {
             let k = phrase.len();
+            let everyday = everyday_alias(phrase, term);
             for start in 0..words.len() {
+                if everyday && !after_the(words, start, text) {
+                    continue;
+                }
                 if let Some(avg) = window_similarity(words, start, phrase) {
                     let score = 0.6 + 0.4 * avg + 0.02 * k as f32;
                     found.push(Span {
@@ -413,6 +421,23 @@ fn whole_matches(words: &[Word], terms: &[Term]) -> Vec<Span> {
         accepted.push(span);
     }
     accepted
+}
+
+/// An alias that is one everyday word outside the term's name ("the works"
+/// for Full Detail): it names the term only when said with "the" before it,
+/// so "10:30 works" and "none of those work" name no service.
+fn everyday_alias(phrase: &[String], term: &Term) -> bool {
+    let [only] = phrase else { return false };
+    let in_name = term.phrases.first().is_some_and(|name| name.contains(only));
+    TOO_COMMON.contains(&only.as_str()) && !in_name
+}
+
+/// Whether the word at `start` comes right after "the".
+fn after_the(words: &[Word], start: usize, text: &Normalized) -> bool {
+    words
+        .get(start)
+        .and_then(|w| w.token.checked_sub(1))
+        .is_some_and(|k| text.word(k) == "the")
 }
 
 /// Average similarity when `phrase` matches the words starting at `start`.

@@ -319,6 +319,13 @@ fn cases() -> Vec<(&'static str, Vec<E>)> {
             vec![NoSlot, Time(TimeSpec::FirstThing)],
         ),
         ("3 bed 2 bath", vec![NoSlot, Beds(3), Baths(2.0)]),
+        ("whichever is earliest", vec![Slot(SlotChoice::Earliest)]),
+        ("the soonest one", vec![Slot(SlotChoice::Earliest)]),
+        ("latest one pls", vec![Slot(SlotChoice::Latest)]),
+        ("can u do 3 instead", vec![NoSlot, Time(TimeSpec::Exact(t(15, 0)))]),
+        ("shes about 12 lbs", vec![Time(TimeSpec::Any), PetWeight(12), PetSize(PetSize::Small)]),
+        ("the trailer is about 900 lbs", vec![NoPet]),
+        ("tomorrow after work", vec![On(d(2026, 3, 5)), Time(TimeSpec::Window { start: t(17, 0), end: t(20, 0) })]),
         // Relative and explicit dates.
         ("Wednesday", vec![On(d(2026, 3, 4))]),
         ("next wednesday", vec![On(d(2026, 3, 11))]),
@@ -524,6 +531,10 @@ fn cases() -> Vec<(&'static str, Vec<E>)> {
         (
             "2020 ford edge",
             vec![vehicle(Some(2020), "Ford", "Edge", VehicleType::Suv)],
+        ),
+        (
+            "its a jeep wrangler 2020",
+            vec![vehicle(Some(2020), "Jeep", "Wrangler", VehicleType::Suv)],
         ),
         // Names and emails.
         ("this is Sarah", vec![Name("Sarah")]),

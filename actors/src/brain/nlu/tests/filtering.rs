@@ -62,3 +62,11 @@ fn preferences_filter_local_slots() {
         None
     );
 }
+
+#[test]
+fn earliest_and_latest_go_by_start_not_by_list_order() {
+    let offered = [at(7, 15), at(7, 11), at(6, 13)];
+    assert_eq!(SlotChoice::Earliest.pick(&offered), Some(2));
+    assert_eq!(SlotChoice::Latest.pick(&offered), Some(0));
+    assert_eq!(SlotChoice::Earliest.pick(&[]), None);
+}

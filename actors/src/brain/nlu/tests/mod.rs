@@ -61,3 +61,22 @@ pub(super) fn detailer() -> Vocabulary {
         ],
     }
 }
+
+#[test]
+fn an_everyday_word_alias_needs_its_the() {
+    use crate::brain::nlu::understand;
+    let vocab = Vocabulary {
+        services: vec![term(1, "Full Detail", &["the works", "full"])],
+        addons: Vec::new(),
+    };
+    let named = |text: &str| {
+        !understand(text, &vocab, wednesday_morning(), CHICAGO)
+            .services
+            .is_empty()
+    };
+    assert!(named("give me the works"));
+    assert!(named("full please"));
+    assert!(!named("10:30 works"));
+    assert!(!named("none of those work"));
+    assert!(!named("after work"));
+}

@@ -1,9 +1,8 @@
 //! No input may panic or take long: random bytes, hostile Unicode, huge
 //! texts, pathological repetitions.
 
-use std::time::{Duration, Instant};
-
 use super::{detailer, wednesday_morning, CHICAGO};
+use crate::brain::nlu::normalize::{normalize, MAX_ANALYSED_CHARS};
 use crate::brain::nlu::{understand, understand_in, Context, Intent, Vocabulary};
 
 /// A tiny deterministic generator, so failures reproduce.
@@ -163,8 +162,7 @@ fn hostile_unicode_and_edge_texts() {
 }
 
 #[test]
-fn huge_texts_are_fast_and_safe() {
-    let started = Instant::now();
+fn huge_texts_are_safe_and_cut_to_the_analysed_length() {
     for text in [
         "a".repeat(10_000),
         "1 ".repeat(5_000),
@@ -177,12 +175,13 @@ fn huge_texts_are_fast_and_safe() {
         "x".repeat(100_000),
     ] {
         run(&text);
+        let analysed = normalize(&text);
+        assert!(
+            analysed.tokens.len() <= MAX_ANALYSED_CHARS,
+            "{} tokens",
+            analysed.tokens.len()
+        );
     }
-    assert!(
-        started.elapsed() < Duration::from_secs(4),
-        "took {:?}",
-        started.elapsed()
-    );
 }
 
 #[test]
