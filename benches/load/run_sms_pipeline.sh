@@ -23,6 +23,11 @@ psql -qh 127.0.0.1 -U postgres -d $db -c "CREATE TABLE bench_insert (id bigseria
 script=$(mktemp)
 echo "INSERT INTO bench_insert (tenant_id, body) VALUES ('load', 'hi how much is a full detail');" > "$script"
 pgbench -h 127.0.0.1 -U postgres -n -c"$connections" -j2 -T"${duration%s}" -f "$script" $db | tee /tmp/sms_pgbench.txt
+echo "== pgbench replay of the pipeline's own statements (no server), same connections"
+PGOPTIONS='-c role=servicepro_app' pgbench -h 127.0.0.1 -U postgres -n -c"$connections" -j2 -T"${duration%s}" \
+  -f benches/load/sms_pipeline_statements.sql $db | tee /tmp/sms_pgbench_statements.txt
 sms=$(awk '/Requests\/sec/ {print $2}' /tmp/sms_wrk.txt)
 pg=$(awk '/^tps/ {print $3}' /tmp/sms_pgbench.txt)
 python3 -c "print(f'SMS pipeline {float(\"$sms\"):.0f} texts/s vs pgbench {float(\"$pg\"):.0f} inserts/s: ratio {float(\"$sms\")/float(\"$pg\"):.1%}')"
+floor=$(awk '/^tps/ {print $3}' /tmp/sms_pgbench_statements.txt)
+python3 -c "print(f'the pipeline statements alone: {float(\"$floor\"):.0f} texts/s, {float(\"$floor\")/float(\"$pg\"):.1%} of pgbench; the whole pipeline reaches {float(\"$sms\")/float(\"$floor\"):.0%} of that')"

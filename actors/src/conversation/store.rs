@@ -230,30 +230,10 @@ impl Received {
     }
 }
 
-const RECEIVE: &str = "
-WITH c AS (
-    INSERT INTO customers (tenant_id, phone) VALUES (current_setting('app.tenant_id', true), $1)
-    ON CONFLICT (tenant_id, phone) DO UPDATE SET phone = EXCLUDED.phone
-    RETURNING id, sms_opted_out
-), conv AS (
-    INSERT INTO conversations (tenant_id, customer_id, channel)
-    SELECT current_setting('app.tenant_id', true), id, $2 FROM c
-    ON CONFLICT (tenant_id, customer_id, channel) DO UPDATE SET updated_at = now()
-    RETURNING id, customer_id, state
-), m AS (
-    INSERT INTO messages (tenant_id, conversation_id, customer_id, direction, from_number, to_number, body, twilio_sid, status, purpose, media_urls)
-    SELECT current_setting('app.tenant_id', true), conv.id, conv.customer_id, 'inbound', $1, $3, $4, $5, 'received', 'customer', $6
-    FROM conv
-    ON CONFLICT (tenant_id, twilio_sid) DO NOTHING
-    RETURNING id
-), u AS (
-    INSERT INTO usage_events (tenant_id, kind, quantity, source_key)
-    SELECT current_setting('app.tenant_id', true), 'sms_in', 1, $5 FROM m
-    ON CONFLICT DO NOTHING
-)
-SELECT conv.customer_id, conv.id AS conversation_id, (SELECT id FROM m) AS message_id,
-       c.sms_opted_out AS opted_out, conv.state
-FROM conv, c";
+/// `servicepro_receive_text` (migration 0009): PL/pgSQL, so each connection plans its
+/// statement once.
+const RECEIVE: &str = "SELECT customer_id, conversation_id, message_id, opted_out, state \
+     FROM servicepro_receive_text($1, $2, $3, $4, $5, $6)";
 
 /// Stores an inbound text on its thread (creating the customer and thread on first
 /// contact), meters it once, and reads the opt-out flag and brain state, all in one
@@ -283,15 +263,9 @@ pub async fn receive(db: &TenantDb, channel: &str, m: Inbound<'_>) -> Result<Rec
     .await
 }
 
-const SAVE_AND_REPLY: &str = "
-WITH saved AS (
-    UPDATE conversations SET state = $2, updated_at = now(),
-        handed_off_at = CASE WHEN $3 THEN COALESCE(handed_off_at, now()) ELSE handed_off_at END
-    WHERE tenant_id = current_setting('app.tenant_id', true) AND id = $1
-)
-INSERT INTO messages (tenant_id, conversation_id, customer_id, direction, from_number, to_number, body, status, purpose)
-VALUES (current_setting('app.tenant_id', true), $1, $4, 'outbound', $5, $6, $7, 'sent', 'reply')
-RETURNING id";
+/// `servicepro_save_state_and_reply` (migration 0009).
+const SAVE_AND_REPLY: &str =
+    "SELECT servicepro_save_state_and_reply($1, $2, $3, $4, $5, $6, $7) AS id";
 
 /// An agent reply about to go back inline (TwiML `<Message>`), recorded with the state.
 #[derive(Debug, Clone, Copy)]

@@ -1,0 +1,2 @@
+DROP FUNCTION IF EXISTS servicepro_save_state_and_reply(BIGINT, JSONB, BOOLEAN, BIGINT, TEXT, TEXT, TEXT);
+DROP FUNCTION IF EXISTS servicepro_receive_text(TEXT, TEXT, TEXT, TEXT, TEXT, TEXT[]);
