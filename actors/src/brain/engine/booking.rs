@@ -16,7 +16,7 @@ use super::offer::{book, offer_times, picked, repeat_offer};
 use super::questions::answer_questions;
 use super::reply::Reply;
 use super::state::{AreaVerdict, Awaiting, ConversationState, Task};
-use super::text::{price_phrase, usd, with_article};
+use super::text::{choice_words, price_phrase, usd, with_article};
 use super::upsell;
 
 /// Runs one booking turn; false when the text meant nothing the engine
@@ -189,6 +189,19 @@ async fn advance(
         }
         if ctx.no() && !ch.upsell_answered {
             reply.main("No problem. What day or time would work better?");
+            return true;
+        }
+        if ctx.yes() && !ch.any() && !answered {
+            // A bare "yep" to a list: one time is booked, several are
+            // asked about briefly rather than listed again.
+            if let [only] = state.offered[..] {
+                book(state, ctx, reply, only).await;
+            } else {
+                reply.main(format!(
+                    "Which time works best: {}?",
+                    choice_words(state.offered.len())
+                ));
+            }
             return true;
         }
         if ch.any() || answered || ctx.yes() {
