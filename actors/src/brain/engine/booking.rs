@@ -12,7 +12,7 @@ use super::catalog::Catalog;
 use super::context::Ctx;
 use super::details;
 use super::handoff::trouble;
-use super::offer::{book, offer_times, picked, repeat_offer};
+use super::offer::{book, offer_times, picked, repeat_offer, which_on_day};
 use super::questions::answer_questions;
 use super::reply::Reply;
 use super::state::{AreaVerdict, Awaiting, ConversationState, Task};
@@ -179,6 +179,10 @@ async fn advance(
     if offer_open && same_job {
         if let Some(slot) = picked(state, ctx) {
             book(state, ctx, reply, slot).await;
+            return true;
+        }
+        if let Some(question) = which_on_day(state, ctx) {
+            reply.main(question);
             return true;
         }
     }

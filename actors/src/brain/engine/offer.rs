@@ -1,6 +1,6 @@
 //! Offering concrete times and booking the one the customer picks.
 
-use chrono::{Duration, NaiveDateTime, NaiveTime, Timelike};
+use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 
 use crate::booking::availability::{DayFilter, OfferNote, Slot, TimeWindow};
 use crate::brain::agent::NextAction;
@@ -12,7 +12,7 @@ use super::context::Ctx;
 use super::handoff::trouble;
 use super::reply::Reply;
 use super::state::{Awaiting, ConversationState, Task};
-use super::text::{choice_words, day_label, local, slot_label, slot_list, usd};
+use super::text::{choice_words, clock, day_label, local, slot_label, slot_list, usd};
 use super::upsell;
 use super::when::slot_preference;
 
@@ -193,6 +193,50 @@ pub(super) fn picked(state: &ConversationState, ctx: &Ctx<'_>) -> Option<Slot> {
         (Some((slot, _)), None) => Some(*slot),
         _ => None,
     }
+}
+
+/// "the friday one" when several offered times are on Friday: asks which
+/// of them, by number ("Which of the Friday times works best: 1, 2 or 3?").
+pub(super) fn which_on_day(state: &ConversationState, ctx: &Ctx<'_>) -> Option<String> {
+    let tz = ctx.tz();
+    let days: Vec<NaiveDate> = state
+        .offered
+        .iter()
+        .map(|s| local(s.start, tz).date_naive())
+        .collect();
+    let (hits, label): (Vec<usize>, String) = match ctx.u.slot_choice? {
+        SlotChoice::ByDay(w) => (
+            (0..days.len())
+                .filter(|i| days.get(*i).is_some_and(|d| d.weekday() == w))
+                .collect(),
+            days.iter()
+                .find(|d| d.weekday() == w)?
+                .format("%A")
+                .to_string(),
+        ),
+        SlotChoice::ByDate(date) => (
+            (0..days.len())
+                .filter(|i| days.get(*i) == Some(&date))
+                .collect(),
+            day_label(date),
+        ),
+        _ => return None,
+    };
+    if hits.len() < 2 {
+        return None;
+    }
+    let numbers: Vec<String> = hits
+        .iter()
+        .filter_map(|i| {
+            let slot = state.offered.get(*i)?;
+            Some(format!("{}) {}", i + 1, clock(slot.start, tz)))
+        })
+        .collect();
+    let numbers = match numbers.split_last() {
+        Some((last, head)) if !head.is_empty() => format!("{} or {last}", head.join(", ")),
+        _ => numbers.join(""),
+    };
+    Some(format!("Which of the {label} times works best: {numbers}?"))
 }
 
 /// Books `slot` for the job in the state and confirms it.
