@@ -104,6 +104,17 @@ async fn advance(
     let Some(service) = state.service_id.and_then(|id| ctx.catalog.get(id)).cloned() else {
         if !state.service_choices.is_empty() {
             ask_which(state, ctx, reply);
+        } else if ctx.has(Intent::Book) && !ch.any() && !answered && !reply.has_main() {
+            // "need my car cleaned": a clear wish with no service named.
+            state.awaiting = Awaiting::Service;
+            reply.lead("Happy to help!");
+            reply.main(format!(
+                "Which service would you like? We offer {}.",
+                ctx.catalog.menu()
+            ));
+            reply.action(NextAction::CollectInfo {
+                field: String::from("service"),
+            });
         } else {
             ask_service(state, ctx, reply);
         }
