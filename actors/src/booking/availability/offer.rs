@@ -16,8 +16,8 @@ use super::spread::spread;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Offer {
     /// The offered slots: an exact time asked for and free first, then the
-    /// slots on a day and in the window asked for, then the rest — each
-    /// group in time order (so "the first one" is what the customer asked for).
+    /// slots on a day and in the window asked for, then those in a window
+    /// range on other days, then the rest — each group in time order (so "the first one" is what the customer asked for).
     pub slots: Vec<Slot>,
     /// Whether the first slot matches both the days and the time asked for.
     pub matched_preference: bool,
@@ -28,11 +28,12 @@ pub struct Offer {
 /// Picks up to `count` free slots within the horizon for a job of
 /// `duration`, honouring `preference`.
 ///
-/// Slots are ranked in three tiers: (1) on a day asked for and in the
-/// time window, soonest first; (2) on a day asked for but outside the
-/// window, nearest the window first; (3) on other days, the nearest days
-/// on or after the first day asked for first (then the nearest before
-/// it), nearest the window within a day. An exact time asked for is
+/// Slots are ranked in four tiers: (1) on a day asked for and in the
+/// time window, soonest first; (2) when the window is a range ("after
+/// 3", "mornings"), in it on other days, ranked as in (4); (3) on a day
+/// asked for but outside the window, nearest the window first; (4) on
+/// other days, the nearest days on or after the first day asked for
+/// first (then the nearest before it), nearest the window within a day. An exact time asked for is
 /// checked even when it is off the slot grid. The picks are spread out
 /// (see [`MIN_SPREAD`](super::MIN_SPREAD)): different days first
 /// unless `earliest`, then at least two hours apart, closer only when
@@ -89,16 +90,35 @@ pub fn offer(
         .filter(|slot| !wanted_day(slot))
         .collect();
     other.sort_by_key(|slot| (day_rank(anchor, date_of(slot)), distance(slot), slot.start));
+    // A window ("after 3", "mornings") is kept on other days before the
+    // day asked for is filled with times outside it.
+    let (window_elsewhere, other): (Vec<Slot>, Vec<Slot>) =
+        if matches!(preference.window, TimeWindow::Between(..)) {
+            other
+                .into_iter()
+                .partition(|slot| preference.window.matches(local_time(tz, slot.start).time()))
+        } else {
+            (Vec::new(), other)
+        };
 
     let matched_preference = !best.is_empty();
     let exact_first = matched_preference && matches!(preference.window, TimeWindow::Exact(_));
-    let mut slots = spread(&[best, near, other], count, preference.earliest, tz);
+    let mut slots = spread(
+        &[best, window_elsewhere, near, other],
+        count,
+        preference.earliest,
+        tz,
+    );
     let skip = usize::from(exact_first).min(slots.len());
     let asked_for = |slot: &Slot| {
         wanted_day(slot) && preference.window.matches(local_time(tz, slot.start).time())
     };
+    let in_range = |slot: &Slot| {
+        matches!(preference.window, TimeWindow::Between(..))
+            && preference.window.matches(local_time(tz, slot.start).time())
+    };
     if let Some(rest) = slots.get_mut(skip..) {
-        rest.sort_by_key(|slot| (!asked_for(slot), slot.start));
+        rest.sort_by_key(|slot| (!asked_for(slot), !in_range(slot), slot.start));
     }
     let note = (!matched_preference).then(|| {
         Miss {

@@ -12,11 +12,11 @@ use super::catalog::Catalog;
 use super::context::Ctx;
 use super::details;
 use super::handoff::trouble;
-use super::offer::{book, offer_times, picked, repeat_offer};
+use super::offer::{book, offer_times, picked, repeat_offer, which_on_day};
 use super::questions::answer_questions;
 use super::reply::Reply;
 use super::state::{AreaVerdict, Awaiting, ConversationState, Task};
-use super::text::{price_phrase, usd, with_article};
+use super::text::{choice_words, price_phrase, usd, with_article};
 use super::upsell;
 
 /// Runs one booking turn; false when the text meant nothing the engine
@@ -104,6 +104,17 @@ async fn advance(
     let Some(service) = state.service_id.and_then(|id| ctx.catalog.get(id)).cloned() else {
         if !state.service_choices.is_empty() {
             ask_which(state, ctx, reply);
+        } else if ctx.has(Intent::Book) && !ch.any() && !answered && !reply.has_main() {
+            // "need my car cleaned": a clear wish with no service named.
+            state.awaiting = Awaiting::Service;
+            reply.lead("Happy to help!");
+            reply.main(format!(
+                "Which service would you like? We offer {}.",
+                ctx.catalog.menu()
+            ));
+            reply.action(NextAction::CollectInfo {
+                field: String::from("service"),
+            });
         } else {
             ask_service(state, ctx, reply);
         }
@@ -181,6 +192,10 @@ async fn advance(
             book(state, ctx, reply, slot).await;
             return true;
         }
+        if let Some(question) = which_on_day(state, ctx) {
+            reply.main(question);
+            return true;
+        }
     }
     if offer_open && !ch.invalidates_offer() {
         if let Some(slot) = state.proposed.filter(|_| ctx.yes() && !ch.upsell_answered) {
@@ -189,6 +204,19 @@ async fn advance(
         }
         if ctx.no() && !ch.upsell_answered {
             reply.main("No problem. What day or time would work better?");
+            return true;
+        }
+        if ctx.yes() && !ch.any() && !answered {
+            // A bare "yep" to a list: one time is booked, several are
+            // asked about briefly rather than listed again.
+            if let [only] = state.offered[..] {
+                book(state, ctx, reply, only).await;
+            } else {
+                reply.main(format!(
+                    "Which time works best: {}?",
+                    choice_words(state.offered.len())
+                ));
+            }
             return true;
         }
         if ch.any() || answered || ctx.yes() {

@@ -60,11 +60,41 @@ pub(super) fn absorb(
     }
     let pending = pending.filter(|key| !filled.contains(key));
     if let Some(q) = pending.and_then(|key| pack.agent.question(key)) {
-        if let Some(value) = parse_pending(q, u) {
+        let value = parse_pending(q, u).filter(|_| !unknown(u));
+        // Asked for the year, make and model of a vehicle whose type is
+        // known: "idk" (or anything else) moves on with the type.
+        let value = match (value, state.details.get("vehicle_type")) {
+            (None, Some(kind)) if q.key == "vehicle" && !asked_back(u) => Some(kind.clone()),
+            (value, _) => value,
+        };
+        if let Some(value) = value {
             changed |= put(pack, state, &q.key, value);
         }
     }
     changed
+}
+
+/// "idk", "not sure", "no idea": the customer does not know the answer.
+fn unknown(u: &Understanding) -> bool {
+    let padded = format!(" {} ", u.normalized);
+    [
+        "idk",
+        "not sure",
+        "no idea",
+        "dunno",
+        "dont know",
+        "do not know",
+        "no clue",
+        "unsure",
+        "not certain",
+    ]
+    .iter()
+    .any(|p| padded.contains(&format!(" {p} ")))
+}
+
+/// A question back rather than an answer.
+fn asked_back(u: &Understanding) -> bool {
+    u.raw.contains('?') || u.signals.has(crate::brain::nlu::Intent::FaqQuestion)
 }
 
 /// Stores one detail the pack asks about; true when it is new or changed.
@@ -82,7 +112,13 @@ fn put(pack: &IndustryPack, state: &mut ConversationState, key: &str, value: Str
 /// Details the understanding layer recognised, by question key.
 fn from_entities(u: &Understanding) -> Vec<(&'static str, String)> {
     let mut out = Vec::new();
-    if let Some(v) = u.vehicle() {
+    // "on a minivan? its a 2019 honda odyssey": the vehicle that is named
+    // (year, make or model) over a bare body type said before it.
+    let named = u
+        .vehicles
+        .iter()
+        .find(|v| v.year.is_some() || v.make.is_some() || v.model.is_some());
+    if let Some(v) = named.or_else(|| u.vehicle()) {
         let words: Vec<String> = [
             v.year.map(|y| y.to_string()),
             v.color.clone(),
@@ -92,11 +128,14 @@ fn from_entities(u: &Understanding) -> Vec<(&'static str, String)> {
         .into_iter()
         .flatten()
         .collect();
-        let kind = v.kind.and_then(vehicle_type);
+        let kind = v
+            .kind
+            .or_else(|| u.vehicles.iter().find_map(|o| o.kind))
+            .and_then(vehicle_type);
+        // A bare body type ("our minivan") is no year, make and model:
+        // that is still asked, once.
         if !words.is_empty() {
             out.push(("vehicle", words.join(" ")));
-        } else if let Some(kind) = kind {
-            out.push(("vehicle", kind.to_owned()));
         }
         if let Some(kind) = kind {
             out.push(("vehicle_type", kind.to_owned()));
@@ -134,8 +173,7 @@ fn from_entities(u: &Understanding) -> Vec<(&'static str, String)> {
 /// A bare answer to the question just asked, in the shape it expects.
 fn parse_pending(q: &BookingQuestion, u: &Understanding) -> Option<String> {
     // "do you need my cats vaccine records" is a question even without a "?".
-    let asked_back = u.raw.contains('?') || u.signals.has(crate::brain::nlu::Intent::FaqQuestion);
-    if asked_back {
+    if asked_back(u) {
         return None;
     }
     let raw = if q.key == "lot_size" {

@@ -1,9 +1,10 @@
 //! Offering concrete times and booking the one the customer picks.
 
-use chrono::{Duration, NaiveDateTime};
+use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 
-use crate::booking::availability::{OfferNote, Slot, TimeWindow};
+use crate::booking::availability::{DayFilter, OfferNote, Slot, TimeWindow};
 use crate::brain::agent::NextAction;
+use crate::brain::nlu::SlotChoice;
 use crate::brain::tools::{BookOutcome, BookingRequest};
 
 use super::confirm_text::Confirmation;
@@ -11,7 +12,7 @@ use super::context::Ctx;
 use super::handoff::trouble;
 use super::reply::Reply;
 use super::state::{Awaiting, ConversationState, Task};
-use super::text::{choice_words, day_label, local, slot_label, slot_list, usd};
+use super::text::{choice_words, clock, day_label, local, slot_label, slot_list, usd};
 use super::upsell;
 use super::when::slot_preference;
 
@@ -43,9 +44,44 @@ pub(super) async fn offer_times(
         reply.lead("Sorry, we're fully booked for the next couple of weeks.");
         return trouble_free_fallback(state, ctx, reply);
     }
-    if let Some(note) = offer.note {
-        reply.lead(note_text(note, state.when.is_some()));
-    }
+    let tz = ctx.tz();
+    let in_range = |slot: &Slot| match preference.window {
+        TimeWindow::Between(from, to) => (from..to).contains(&local(slot.start, tz).time()),
+        _ => false,
+    };
+    let none_in_range = match preference.window {
+        TimeWindow::Between(from, to) if !offer.slots.iter().any(in_range) => {
+            // The engine offers every free time in the window first, so
+            // none offered means none within the booking horizon.
+            reply.lead(format!(
+                "Sorry, I don't have anything {} in the next couple of weeks.",
+                window_phrase(from, to)
+            ));
+            true
+        }
+        TimeWindow::Between(from, to)
+            if matches!(
+                offer.note,
+                Some(OfferNote::TimeTaken | OfferNote::OutsideHours)
+            ) =>
+        {
+            let day = match preference.days {
+                DayFilter::Date(d) => format!("on {}", day_label(d)),
+                _ => String::from("then"),
+            };
+            reply.lead(format!(
+                "Sorry, I don't have anything {} {day}.",
+                window_phrase(from, to)
+            ));
+            false
+        }
+        _ => {
+            if let Some(note) = offer.note {
+                reply.lead(note_text(note, state.when.is_some()));
+            }
+            false
+        }
+    };
     state.offered = offer.slots.clone();
     state.awaiting = Awaiting::Slot;
     let exact = matches!(preference.window, TimeWindow::Exact(_));
@@ -60,8 +96,13 @@ pub(super) async fn offer_times(
         upsell::maybe_offer(state, ctx, reply, upsell::Place::AfterList);
     }
     let n = state.offered.len();
+    let what = if none_in_range {
+        "Here are the closest times I have"
+    } else {
+        "Here's what I have"
+    };
     reply.main(format!(
-        "Here's what I have for {intro}:\n{}\nReply {} to book.",
+        "{what} for {intro}:\n{}\nReply {} to book.",
         slot_list(&state.offered, ctx.tz()),
         choice_words(n)
     ));
@@ -131,9 +172,71 @@ pub(super) fn picked(state: &ConversationState, ctx: &Ctx<'_>) -> Option<Slot> {
         .iter()
         .map(|s| local(s.start, tz).naive_local())
         .collect();
-    choice
-        .pick(&starts)
-        .and_then(|i| state.offered.get(i).copied())
+    if let Some(i) = choice.pick(&starts) {
+        return state.offered.get(i).copied();
+    }
+    // "the 5pm one" with 5 PM offered on several days: the one on the day
+    // the customer asked for, if exactly one is.
+    let SlotChoice::ByTime(time) = choice else {
+        return None;
+    };
+    let days = slot_preference(state.when).days;
+    if days == DayFilter::Any {
+        return None;
+    }
+    let mut hits = state
+        .offered
+        .iter()
+        .zip(&starts)
+        .filter(|(_, start)| start.time() == time && days.matches(start.date()));
+    match (hits.next(), hits.next()) {
+        (Some((slot, _)), None) => Some(*slot),
+        _ => None,
+    }
+}
+
+/// "the friday one" when several offered times are on Friday: asks which
+/// of them, by number ("Which of the Friday times works best: 1, 2 or 3?").
+pub(super) fn which_on_day(state: &ConversationState, ctx: &Ctx<'_>) -> Option<String> {
+    let tz = ctx.tz();
+    let days: Vec<NaiveDate> = state
+        .offered
+        .iter()
+        .map(|s| local(s.start, tz).date_naive())
+        .collect();
+    let (hits, label): (Vec<usize>, String) = match ctx.u.slot_choice? {
+        SlotChoice::ByDay(w) => (
+            (0..days.len())
+                .filter(|i| days.get(*i).is_some_and(|d| d.weekday() == w))
+                .collect(),
+            days.iter()
+                .find(|d| d.weekday() == w)?
+                .format("%A")
+                .to_string(),
+        ),
+        SlotChoice::ByDate(date) => (
+            (0..days.len())
+                .filter(|i| days.get(*i) == Some(&date))
+                .collect(),
+            day_label(date),
+        ),
+        _ => return None,
+    };
+    if hits.len() < 2 {
+        return None;
+    }
+    let numbers: Vec<String> = hits
+        .iter()
+        .filter_map(|i| {
+            let slot = state.offered.get(*i)?;
+            Some(format!("{}) {}", i + 1, clock(slot.start, tz)))
+        })
+        .collect();
+    let numbers = match numbers.split_last() {
+        Some((last, head)) if !head.is_empty() => format!("{} or {last}", head.join(", ")),
+        _ => numbers.join(""),
+    };
+    Some(format!("Which of the {label} times works best: {numbers}?"))
 }
 
 /// Books `slot` for the job in the state and confirms it.
@@ -249,5 +352,39 @@ fn note_text(note: OfferNote, asked: bool) -> String {
         OfferNote::DayFull(d) => format!("Sorry, {} is fully booked.", day_label(d)),
         OfferNote::TimeTaken if asked => String::from("That exact time is taken."),
         OfferNote::TimeTaken => String::new(),
+    }
+}
+
+/// A time range as a customer would say it: "after 3 PM", "before noon",
+/// "in the morning", "between 11 AM and 1 PM".
+fn window_phrase(from: NaiveTime, to: NaiveTime) -> String {
+    let hm = |h: u32| NaiveTime::from_hms_opt(h, 0, 0).unwrap_or(NaiveTime::MIN);
+    if to >= hm(23) {
+        return format!("after {}", hour_words(from));
+    }
+    if from == NaiveTime::MIN {
+        return format!("before {}", hour_words(to));
+    }
+    if (hm(7)..=hm(8)).contains(&from) && to == hm(12) {
+        return String::from("in the morning");
+    }
+    if from == hm(12) && to == hm(17) {
+        return String::from("in the afternoon");
+    }
+    if from == hm(17) && to == hm(20) {
+        return String::from("in the evening");
+    }
+    format!("between {} and {}", hour_words(from), hour_words(to))
+}
+
+/// "3 PM", "3:30 PM", "noon".
+fn hour_words(t: NaiveTime) -> String {
+    if t.hour() == 12 && t.minute() == 0 {
+        return String::from("noon");
+    }
+    if t.minute() == 0 {
+        t.format("%-I %p").to_string()
+    } else {
+        t.format("%-I:%M %p").to_string()
     }
 }

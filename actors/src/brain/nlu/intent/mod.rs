@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 mod phrases;
 
 use phrases::{
-    AFFIRM_ANYWHERE, AFFIRM_START, BOOKING_NOUNS, BOOK_STRONG, BOOK_WEAK, DENY_ANYWHERE,
+    AFFIRM_ANYWHERE, AFFIRM_START, BOOKING_NOUNS, BOOK_STRONG, BOOK_WEAK, BOOK_WISH, DENY_ANYWHERE,
     DENY_START, DURATION, GREETINGS, OPT_OUT_REQUESTS, PRICE, RESCHEDULE, THANKS,
 };
 
@@ -181,7 +181,7 @@ fn conversational(t: &Normalized, hints: &IntentHints, s: &mut Signals) {
     let moving = s.has(Intent::Reschedule) || s.has(Intent::Cancel);
     if !moving && any(BOOK_STRONG) {
         s.add(Intent::Book, 0.85);
-    } else if !moving && any(BOOK_WEAK) {
+    } else if !moving && (any(BOOK_WEAK) || (any(BOOK_WISH) && !is_question(t))) {
         s.add(Intent::Book, 0.6);
     }
     if !moving

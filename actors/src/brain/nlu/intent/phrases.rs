@@ -99,6 +99,20 @@ pub(super) const BOOK_STRONG: &[&str] = &[
     "squeeze me in",
 ];
 
+/// A wish about the customer's own thing ("need my car cleaned", "want our
+/// windows done"): a booking when it is not a question ("do you need my
+/// water hookup").
+pub(super) const BOOK_WISH: &[&str] = &[
+    "need my",
+    "need our",
+    "want my",
+    "want our",
+    "needs cleaning",
+    "needs a",
+    "needs done",
+    "needs to be",
+];
+
 pub(super) const BOOK_WEAK: &[&str] = &[
     "available",
     "availability",
