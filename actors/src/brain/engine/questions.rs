@@ -88,6 +88,17 @@ fn asked_about(state: &ConversationState, ctx: &Ctx<'_>) -> Vec<ServiceInfo> {
         ids.extend(state.service_id.or(state.suggested_service));
         ids.extend(state.addons.iter().copied());
     }
+    if ids.is_empty() {
+        // Moving an appointment: the question is about that job.
+        if let Some(target) = &state.target {
+            ids.extend(
+                ctx.catalog
+                    .main_services()
+                    .filter(|s| s.name == target.service_name)
+                    .map(|s| s.id),
+            );
+        }
+    }
     ids.dedup();
     ids.iter()
         .filter_map(|id| ctx.catalog.get(*id))
