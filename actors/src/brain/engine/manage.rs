@@ -204,6 +204,15 @@ async fn proceed(state: &mut ConversationState, ctx: &Ctx<'_>, reply: &mut Reply
         reply.action(NextAction::Confirm { summary });
         return;
     }
+    // "can we push it an hour", "move it up 30 minutes": the same day,
+    // that much later (or earlier).
+    if let Some(minutes) = shift_minutes(&ctx.u.normalized) {
+        let moved = local(target.starts_at, ctx.tz()).naive_local() + Duration::minutes(minutes);
+        state.when = Some(crate::brain::nlu::WhenPreference {
+            date: crate::brain::nlu::DateSpec::ExactDate(moved.date()),
+            time: crate::brain::nlu::TimeSpec::Exact(moved.time()),
+        });
+    }
     // "move it to the afternoon", "can you come at 11 instead": a time
     // with no day keeps the appointment's day.
     if let Some(w) = state.when.as_mut() {
@@ -346,6 +355,35 @@ fn finish(state: &mut ConversationState) {
     state.offered.clear();
     state.proposed = None;
     state.when = None;
+}
+
+/// How far "push it an hour", "back 2 hours", "up 30 minutes", "half an
+/// hour earlier" moves an appointment, in minutes (negative for earlier).
+fn shift_minutes(text: &str) -> Option<i64> {
+    let words: Vec<&str> = text.split(' ').collect();
+    let mut total = None;
+    for (i, w) in words.iter().enumerate() {
+        let unit = match *w {
+            "hour" | "hours" => 60,
+            "minutes" | "minute" => 1,
+            _ => continue,
+        };
+        let before = i.checked_sub(1).and_then(|j| words.get(j)).copied();
+        let half = i >= 2 && words.get(i - 2) == Some(&"half");
+        let count: i64 = match before {
+            Some("an") if half => 30,
+            Some("a" | "an" | "one") => unit,
+            Some(n) => n.parse::<i64>().ok().filter(|n| (1..=600).contains(n))? * unit,
+            None => return None,
+        };
+        total = Some(count);
+        break;
+    }
+    let total = total.filter(|t| *t < 24 * 60)?;
+    let earlier = words
+        .iter()
+        .any(|w| matches!(*w, "earlier" | "sooner" | "up"));
+    Some(if earlier { -total } else { total })
 }
 
 /// "Saturday Dec 5 at 8:00 AM".
