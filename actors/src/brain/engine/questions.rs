@@ -46,7 +46,8 @@ pub(super) async fn answer_questions(
         return true;
     }
     let faq = ctx.u.signals.confidence(Intent::FaqQuestion);
-    if faq < FAQ_CONFIDENCE || facts {
+    let advice = ctx.u.normalized.starts_with("how often ");
+    if faq < FAQ_CONFIDENCE || (facts && !advice) {
         return false;
     }
     match ctx.tools.search_kb(&ctx.u.raw).await {
