@@ -24,7 +24,8 @@ use super::upsell;
 pub(super) async fn turn(state: &mut ConversationState, ctx: &Ctx<'_>, reply: &mut Reply) -> bool {
     let ch = absorb(state, ctx);
     let answered = answer_questions(state, ctx, reply, ch.any()).await;
-    let wants_booking = ctx.has(Intent::Book) || ch.service || ch.service_ambiguous;
+    let wants_booking =
+        ctx.has(Intent::Book) || ((ch.service || ch.service_ambiguous) && !answered);
     if state.task == Task::Idle && (wants_booking || (ch.any() && !answered)) {
         state.task = Task::Booking;
     }

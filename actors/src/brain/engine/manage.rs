@@ -38,16 +38,9 @@ pub(super) async fn start(
         state.person_offered = true;
         return Lookup::Started;
     };
-    let mut list: Vec<AppointmentInfo> = match ctx.tools.upcoming_appointments(phone).await {
-        Ok(list) => list,
-        Err(_) => {
-            trouble(state, ctx, reply, "looking up your appointment");
-            return Lookup::Started;
-        }
+    let Some(targets) = upcoming(state, ctx, reply, phone).await else {
+        return Lookup::Started;
     };
-    list.retain(|a| a.status == "booked" && a.starts_at > ctx.now);
-    list.sort_by_key(|a| a.starts_at);
-    let targets: Vec<TargetAppointment> = list.into_iter().map(target_of).collect();
     state.when = ctx.u.when.is_specified().then_some(ctx.u.when);
     state.upsell_pending = false;
     match targets.as_slice() {
@@ -61,10 +54,78 @@ pub(super) async fn start(
         _ => {
             state.task = task;
             state.appointment_choices = targets;
-            ask_which(state, ctx, reply);
+            // "cancel the 2nd one", "move the gutter one to sat": the
+            // same text already says which.
+            if !pick_appointment(state, ctx, reply).await {
+                ask_which(state, ctx, reply);
+            }
             Lookup::Started
         }
     }
+}
+
+/// The customer's upcoming booked appointments, soonest first; None when
+/// the lookup failed (the reply says so).
+async fn upcoming(
+    state: &mut ConversationState,
+    ctx: &Ctx<'_>,
+    reply: &mut Reply,
+    phone: &str,
+) -> Option<Vec<TargetAppointment>> {
+    let mut list: Vec<AppointmentInfo> = match ctx.tools.upcoming_appointments(phone).await {
+        Ok(list) => list,
+        Err(_) => {
+            trouble(state, ctx, reply, "looking up your appointment");
+            return None;
+        }
+    };
+    list.retain(|a| a.status == "booked" && a.starts_at > ctx.now);
+    list.sort_by_key(|a| a.starts_at);
+    Some(list.into_iter().map(target_of).collect())
+}
+
+/// "whats my appt time", "when are you coming", "is my appt still on for
+/// sat": tells the customer's upcoming appointments and changes nothing.
+/// Lookup::NoneFound when there are none.
+pub(super) async fn tell(
+    state: &mut ConversationState,
+    ctx: &Ctx<'_>,
+    reply: &mut Reply,
+) -> Lookup {
+    let Some(phone) = ctx.phone else {
+        return Lookup::NoneFound;
+    };
+    let Some(targets) = upcoming(state, ctx, reply, phone).await else {
+        return Lookup::Started;
+    };
+    let tz = ctx.tz();
+    let asked_day = ctx.u.when.date;
+    let lines: Vec<String> = targets
+        .iter()
+        .map(|a| format!("{} on {}", a.service_name, describe(a, ctx)))
+        .collect();
+    let text = match lines.as_slice() {
+        [] => return Lookup::NoneFound,
+        [one] => {
+            let day = targets.first().map(|a| local(a.starts_at, tz).date_naive());
+            let still = ctx.u.normalized.split(' ').any(|w| w == "still");
+            let asked_that_day = asked_day != crate::brain::nlu::DateSpec::Any
+                && day.is_some_and(|d| asked_day.contains(d));
+            if asked_that_day || (still && asked_day == crate::brain::nlu::DateSpec::Any) {
+                format!("Yes, you're all set: your {one}.")
+            } else {
+                format!("Your upcoming appointment is your {one}.")
+            }
+        }
+        many => format!("Your upcoming appointments:\n{}", many.join("\n")),
+    };
+    reply.main(format!(
+        "{text} Let me know if you need to change anything."
+    ));
+    if state.task == Task::Idle {
+        state.awaiting = Awaiting::Nothing;
+    }
+    Lookup::Started
 }
 
 /// Says there is nothing to move or cancel.
@@ -90,7 +151,11 @@ pub(super) async fn pick_appointment(
         .iter()
         .map(|a| local(a.starts_at, tz).naive_local())
         .collect();
-    let index = ctx.u.slot_choice.and_then(|c| c.pick(&starts));
+    let index = ctx
+        .u
+        .slot_choice
+        .and_then(|c| c.pick(&starts))
+        .or_else(|| named_choice(state, ctx));
     let Some(chosen) = index
         .and_then(|i| state.appointment_choices.get(i))
         .cloned()
@@ -101,6 +166,26 @@ pub(super) async fn pick_appointment(
     state.target = Some(chosen);
     proceed(state, ctx, reply).await;
     true
+}
+
+/// The one appointment whose service the text names ("the gutter one").
+fn named_choice(state: &ConversationState, ctx: &Ctx<'_>) -> Option<usize> {
+    let names: Vec<String> = super::absorb::named_services(&ctx.u)
+        .filter(|t| !t.negated)
+        .filter_map(|t| ctx.catalog.get(t.id))
+        .map(|s| s.name.to_lowercase())
+        .collect();
+    let hits: Vec<usize> = state
+        .appointment_choices
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| names.contains(&a.service_name.to_lowercase()))
+        .map(|(i, _)| i)
+        .collect();
+    match hits.as_slice() {
+        [only] => Some(*only),
+        _ => None,
+    }
 }
 
 /// With the target known: offer new times, or ask to confirm the cancel.
@@ -118,6 +203,25 @@ async fn proceed(state: &mut ConversationState, ctx: &Ctx<'_>, reply: &mut Reply
         ));
         reply.action(NextAction::Confirm { summary });
         return;
+    }
+    // "can we push it an hour", "move it up 30 minutes": the same day,
+    // that much later (or earlier).
+    if let Some(minutes) = shift_minutes(&ctx.u.normalized) {
+        let moved = local(target.starts_at, ctx.tz()).naive_local() + Duration::minutes(minutes);
+        state.when = Some(crate::brain::nlu::WhenPreference {
+            date: crate::brain::nlu::DateSpec::ExactDate(moved.date()),
+            time: crate::brain::nlu::TimeSpec::Exact(moved.time()),
+        });
+    }
+    // "move it to the afternoon", "can you come at 11 instead": a time
+    // with no day keeps the appointment's day.
+    if let Some(w) = state.when.as_mut() {
+        if w.date == crate::brain::nlu::DateSpec::Any && w.time != crate::brain::nlu::TimeSpec::Any
+        {
+            w.date = crate::brain::nlu::DateSpec::ExactDate(
+                local(target.starts_at, ctx.tz()).date_naive(),
+            );
+        }
     }
     reply.lead(format!("Sure! Your {} is {when}.", target.service_name));
     let intro = String::from("the new time");
@@ -184,6 +288,12 @@ pub(super) async fn reschedule_turn(
         repeat_offer(state, ctx, reply);
         return true;
     }
+    // "how long does it take?" while new times are on offer: answer, then
+    // show the times again.
+    if super::questions::answer_questions(state, ctx, reply, false).await {
+        repeat_offer(state, ctx, reply);
+        return true;
+    }
     false
 }
 
@@ -245,6 +355,35 @@ fn finish(state: &mut ConversationState) {
     state.offered.clear();
     state.proposed = None;
     state.when = None;
+}
+
+/// How far "push it an hour", "back 2 hours", "up 30 minutes", "half an
+/// hour earlier" moves an appointment, in minutes (negative for earlier).
+fn shift_minutes(text: &str) -> Option<i64> {
+    let words: Vec<&str> = text.split(' ').collect();
+    let mut total = None;
+    for (i, w) in words.iter().enumerate() {
+        let unit = match *w {
+            "hour" | "hours" => 60,
+            "minutes" | "minute" => 1,
+            _ => continue,
+        };
+        let before = i.checked_sub(1).and_then(|j| words.get(j)).copied();
+        let half = i >= 2 && words.get(i - 2) == Some(&"half");
+        let count: i64 = match before {
+            Some("an") if half => 30,
+            Some("a" | "an" | "one") => unit,
+            Some(n) => n.parse::<i64>().ok().filter(|n| (1..=600).contains(n))? * unit,
+            None => return None,
+        };
+        total = Some(count);
+        break;
+    }
+    let total = total.filter(|t| *t < 24 * 60)?;
+    let earlier = words
+        .iter()
+        .any(|w| matches!(*w, "earlier" | "sooner" | "up"));
+    Some(if earlier { -total } else { total })
 }
 
 /// "Saturday Dec 5 at 8:00 AM".

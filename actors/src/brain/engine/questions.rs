@@ -46,7 +46,8 @@ pub(super) async fn answer_questions(
         return true;
     }
     let faq = ctx.u.signals.confidence(Intent::FaqQuestion);
-    if faq < FAQ_CONFIDENCE || facts {
+    let advice = ctx.u.normalized.starts_with("how often ");
+    if faq < FAQ_CONFIDENCE || (facts && !advice) {
         return false;
     }
     match ctx.tools.search_kb(&ctx.u.raw).await {
@@ -87,6 +88,17 @@ fn asked_about(state: &ConversationState, ctx: &Ctx<'_>) -> Vec<ServiceInfo> {
     if ids.is_empty() {
         ids.extend(state.service_id.or(state.suggested_service));
         ids.extend(state.addons.iter().copied());
+    }
+    if ids.is_empty() {
+        // Moving an appointment: the question is about that job.
+        if let Some(target) = &state.target {
+            ids.extend(
+                ctx.catalog
+                    .main_services()
+                    .filter(|s| s.name == target.service_name)
+                    .map(|s| s.id),
+            );
+        }
     }
     ids.dedup();
     ids.iter()

@@ -62,6 +62,12 @@ pub(super) async fn run(
         let understood = dispatch(state, &ctx, &mut reply).await;
         if understood && !reply.is_empty() {
             state.unclear_turns = 0;
+        } else if filler(&ctx) {
+            // "lol", "haha", an emoji: nothing to act on, and nothing wrong
+            // either; carry on where the conversation was.
+            let mut fresh = Reply::default();
+            reprompt(state, &ctx, &mut fresh);
+            reply = fresh;
         } else {
             unclear(state, &ctx, &mut reply);
         }
@@ -115,6 +121,17 @@ async fn dispatch(state: &mut ConversationState, ctx: &Ctx<'_>, reply: &mut Repl
     {
         return true;
     }
+    if state.task == Task::Idle && status_request(ctx) {
+        if let Lookup::NoneFound = manage::tell(state, ctx, reply).await {
+            manage::none_found(state, ctx, reply);
+        }
+        return true;
+    }
+    if state.task == Task::Idle && implied_move(ctx) {
+        if let Lookup::Started = manage::start(state, ctx, reply, Task::Rescheduling).await {
+            return true;
+        }
+    }
     if let Some(task) = management_request(ctx, state.task == Task::Booking) {
         match manage::start(state, ctx, reply, task).await {
             Lookup::Started => return true,
@@ -162,13 +179,57 @@ fn management_request(ctx: &Ctx<'_>, booking_in_progress: bool) -> Option<Task> 
     if policy_question || (booking_in_progress && ctx.has(Intent::ChangeOfMind)) {
         return None;
     }
+    // "actually cancel that" with no booking under way: the appointment.
+    let cancel_that = !booking_in_progress && words.contains(&"cancel");
     if ctx.has(Intent::Reschedule) {
         Some(Task::Rescheduling)
-    } else if ctx.has(Intent::Cancel) {
+    } else if ctx.has(Intent::Cancel) || cancel_that {
         Some(Task::Cancelling)
     } else {
         None
     }
+}
+
+/// "whats my appt time", "when are you coming", "is my appt still on for
+/// sat": asks about an appointment already booked, moving nothing.
+fn status_request(ctx: &Ctx<'_>) -> bool {
+    if ctx.has(Intent::Reschedule) || ctx.has(Intent::Cancel) {
+        return false;
+    }
+    const ASKS: &[&str] = &[
+        "when is my",
+        "when is our",
+        "what time is my",
+        "what time is our",
+        "what day is my",
+        "what is my appointment",
+        "what is our appointment",
+        "my appointment time",
+        "is my appointment",
+        "is our appointment",
+        "do i have an appointment",
+        "do i still have",
+        "when are you coming",
+        "when are you guys coming",
+        "what time are you coming",
+        "what time are you guys coming",
+        "when will you be here",
+        "what time will you be here",
+        "when do you come",
+        "when are you all coming",
+    ];
+    let padded = format!(" {} ", ctx.u.normalized);
+    ASKS.iter().any(|p| padded.contains(&format!(" {p} ")))
+}
+
+/// "can we do next week instead", "can you come at 11 instead" with no
+/// booking under way and no service named: a move of their appointment
+/// (when they have one).
+fn implied_move(ctx: &Ctx<'_>) -> bool {
+    ctx.has(Intent::ChangeOfMind)
+        && ctx.u.when.is_specified()
+        && ctx.u.services.is_empty()
+        && !ctx.has(Intent::Cancel)
 }
 
 /// After a handoff, only a new request brings the bot back.
@@ -177,6 +238,19 @@ fn restarts(ctx: &Ctx<'_>) -> bool {
         || ctx.has(Intent::Reschedule)
         || ctx.has(Intent::Cancel)
         || !ctx.u.services.is_empty()
+}
+
+/// A text with no words to act on: laughter, "hmm", emoji.
+fn filler(ctx: &Ctx<'_>) -> bool {
+    const FILLER: &[&str] = &[
+        "lol", "lolol", "haha", "hahaha", "hah", "ha", "lmao", "lmfao", "rofl", "hmm", "hm", "oh",
+        "ah", "omg", "wow", "oops", "welp", "heh", "hehe",
+    ];
+    let words: Vec<&str> = ctx.u.normalized.split_whitespace().collect();
+    !ctx.u.raw.contains('?')
+        && words
+            .iter()
+            .all(|w| FILLER.contains(w) || !w.chars().any(char::is_alphanumeric))
 }
 
 /// Nothing usable: ask again helpfully, and offer a person when stuck.

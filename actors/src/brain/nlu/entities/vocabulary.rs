@@ -463,11 +463,16 @@ fn partial_hits(word: &str, terms: &[Term]) -> Vec<(usize, f32)> {
         .iter()
         .enumerate()
         .filter_map(|(i, term)| {
+            // A misspelt word that is only one word of a longer name
+            // ("leave" for "end of lease") is too weak a hint on its own.
             term.phrases
                 .iter()
-                .flat_map(|phrase| phrase.iter())
-                .filter(|known| known.chars().count() >= 4)
-                .filter_map(|known| similarity(word, known))
+                .flat_map(|phrase| phrase.iter().map(move |known| (known, phrase.len())))
+                .filter(|(known, _)| known.chars().count() >= 4)
+                .filter_map(|(known, len)| {
+                    let inflected = word.starts_with(known.as_str()) || known.starts_with(word);
+                    similarity(word, known).filter(|sim| len == 1 || *sim >= 1.0 || inflected)
+                })
                 .reduce(f32::max)
                 .map(|sim| (i, sim))
         })

@@ -184,7 +184,10 @@ fn conversational(t: &Normalized, hints: &IntentHints, s: &mut Signals) {
     } else if !moving && (any(BOOK_WEAK) || (any(BOOK_WISH) && !is_question(t))) {
         s.add(Intent::Book, 0.6);
     }
+    // "how often should i mow": advice about a service, not a request for it.
+    let advice = t.starts_with_phrase("how often");
     if !moving
+        && !advice
         && hints.service_mentioned
         && !s.has(Intent::PriceQuestion)
         && !s.has(Intent::DurationQuestion)
