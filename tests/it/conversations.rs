@@ -284,7 +284,8 @@ async fn check(app: &TestApp, fx: &Fixture) -> Vec<String> {
         )
         .await;
         let expected = (want.date.to_string(), want.time.format("%H:%M").to_string());
-        if found != vec![expected.clone()] {
+        // "A setup appointment now starts then" (a customer with two may move one).
+        if !found.contains(&expected) {
             failures.push(format!("rescheduled to {found:?}, expected {expected:?}"));
         }
     }
