@@ -1,6 +1,7 @@
 //! Offering concrete times and booking the one the customer picks.
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
+use chrono_tz::Tz;
 
 use crate::booking::availability::{DayFilter, OfferNote, Slot, TimeWindow};
 use crate::brain::agent::NextAction;
@@ -166,12 +167,7 @@ pub(super) fn present_alternatives(
 /// The offered slot the text picks, if exactly one fits.
 pub(super) fn picked(state: &ConversationState, ctx: &Ctx<'_>) -> Option<Slot> {
     let choice = ctx.u.slot_choice?;
-    let tz = ctx.tz();
-    let starts: Vec<NaiveDateTime> = state
-        .offered
-        .iter()
-        .map(|s| local(s.start, tz).naive_local())
-        .collect();
+    let starts = offered_starts(state, ctx.tz());
     if let Some(i) = choice.pick(&starts) {
         return state.offered.get(i).copied();
     }
@@ -195,31 +191,39 @@ pub(super) fn picked(state: &ConversationState, ctx: &Ctx<'_>) -> Option<Slot> {
     }
 }
 
+/// The offered slots' starts on the tenant's wall clock, in offer order.
+fn offered_starts(state: &ConversationState, tz: Tz) -> Vec<NaiveDateTime> {
+    state
+        .offered
+        .iter()
+        .map(|s| local(s.start, tz).naive_local())
+        .collect()
+}
+
 /// "the friday one" when several offered times are on Friday: asks which
 /// of them, by number ("Which of the Friday times works best: 1, 2 or 3?").
 pub(super) fn which_on_day(state: &ConversationState, ctx: &Ctx<'_>) -> Option<String> {
     let tz = ctx.tz();
-    let days: Vec<NaiveDate> = state
-        .offered
+    let days: Vec<NaiveDate> = offered_starts(state, tz)
         .iter()
-        .map(|s| local(s.start, tz).date_naive())
+        .map(NaiveDateTime::date)
         .collect();
+    let on = |fits: &dyn Fn(&NaiveDate) -> bool| -> Vec<usize> {
+        days.iter()
+            .enumerate()
+            .filter(|(_, d)| fits(d))
+            .map(|(i, _)| i)
+            .collect()
+    };
     let (hits, label): (Vec<usize>, String) = match ctx.u.slot_choice? {
         SlotChoice::ByDay(w) => (
-            (0..days.len())
-                .filter(|i| days.get(*i).is_some_and(|d| d.weekday() == w))
-                .collect(),
+            on(&|d| d.weekday() == w),
             days.iter()
                 .find(|d| d.weekday() == w)?
                 .format("%A")
                 .to_string(),
         ),
-        SlotChoice::ByDate(date) => (
-            (0..days.len())
-                .filter(|i| days.get(*i) == Some(&date))
-                .collect(),
-            day_label(date),
-        ),
+        SlotChoice::ByDate(date) => (on(&|d| *d == date), day_label(date)),
         _ => return None,
     };
     if hits.len() < 2 {
