@@ -9,6 +9,7 @@ use servicepro_actors::brain::llm::{ChatClient, LlmBrain};
 use servicepro_actors::call::CallMetrics;
 use servicepro_actors::clock::{system_clock, Clock};
 use servicepro_actors::conversation::actor::ConversationDeps;
+use servicepro_actors::conversation::text_writer::{TextWriterHandle, DEFAULT_LANES};
 use servicepro_actors::conversation::Conversations;
 use servicepro_actors::messaging::SendSms;
 use servicepro_actors::messaging::{
@@ -51,6 +52,8 @@ pub struct AppState {
     pub desk: BookingDesk,
     /// Conversation actors: the agent brain's single entry point.
     pub conversations: Conversations,
+    /// The SMS pipeline's group-commit writer (stored texts, turns with their replies).
+    pub text_writer: TextWriterHandle,
     /// The engine's clock (fixed in tests).
     pub clock: Clock,
     /// Per-tenant tool snapshots, shared by every channel.
@@ -138,6 +141,7 @@ impl AppState {
         };
         let desk = BookingDesk::new(pool.clone());
         let snapshots = SnapshotCache::default();
+        let text_writer = TextWriterHandle::start(pool.clone(), DEFAULT_LANES, metrics.clone());
         let conversations = Conversations::new(ConversationDeps {
             pool: pool.clone(),
             desk: desk.clone(),
@@ -145,6 +149,7 @@ impl AppState {
             clock: clock.clone(),
             snapshots: snapshots.clone(),
             llm: llm_brain(&config),
+            writer: text_writer.clone(),
         });
         let realtime: Option<Arc<dyn RealtimeConnector>> =
             config.openai.api_key.clone().map(|key| {
@@ -158,6 +163,7 @@ impl AppState {
             call_metrics: Arc::new(CallMetrics::default()),
             desk,
             conversations,
+            text_writer,
             clock,
             root_db: RootDb::new(pool.clone()),
             config: Arc::new(config),

@@ -67,6 +67,10 @@ pub struct Metrics {
     pub sms_failed: Counter,
     /// Media-stream frames dropped at the websocket edge (the call's mailbox was full).
     pub media_frames_dropped: Counter,
+    /// Batches the SMS group-commit writer wrote (one transaction per tenant in each).
+    pub sms_write_batches: Counter,
+    /// Writes (stored texts and recorded replies) in those batches.
+    pub sms_writes: Counter,
 }
 
 impl Metrics {
@@ -82,7 +86,17 @@ impl Metrics {
     /// Renders the Prometheus text exposition, with extra gauges supplied by the caller.
     pub fn render(&self, extra_gauges: &[(&str, &str, i64)]) -> String {
         let mut out = String::with_capacity(1024);
-        let counters: [(&str, &str, &Counter); 2] = [
+        let counters: [(&str, &str, &Counter); 4] = [
+            (
+                "servicepro_sms_write_batches_total",
+                "Batches written by the SMS group-commit writer",
+                &self.sms_write_batches,
+            ),
+            (
+                "servicepro_sms_writes_total",
+                "Stored texts and recorded replies in those batches",
+                &self.sms_writes,
+            ),
             (
                 "servicepro_auth_rejected_total",
                 "Requests refused for a bad signature or token",

@@ -15,7 +15,8 @@ use crate::twilio_webhook::{verify, TenantFrom};
 use actix_web::{web, HttpRequest, HttpResponse};
 use servicepro_actors::brain::agent::{AgentRequest, Channel, UserRole};
 use servicepro_actors::brain::nlu::{carrier_keyword, normalize, opt_out_request, CarrierKeyword};
-use servicepro_actors::conversation::store::{self, Inbound, Thread};
+use servicepro_actors::conversation::batch_store::ReceiveText;
+use servicepro_actors::conversation::store::{self, Thread};
 use servicepro_actors::conversation::{Prepared, Turn};
 use servicepro_actors::packs::{self, SmsTemplateKey};
 use servicepro_actors::tenant_context::TenantContext;
@@ -64,18 +65,18 @@ pub async fn incoming(
     let db = state.tenant_db(tenant.clone());
     let our_number = ctx.phone_number().unwrap_or_default().to_owned();
     let read_at = Instant::now();
-    let received = store::receive(
-        &db,
-        Channel::Sms.as_str(),
-        Inbound {
-            from: &from_raw,
-            to: &our_number,
-            body: &text,
-            sid: &sid,
-            media: &media,
-        },
-    )
-    .await?;
+    let received = state
+        .text_writer
+        .receive(ReceiveText {
+            tenant: tenant.clone(),
+            channel: Channel::Sms.as_str().to_owned(),
+            from: from_raw.clone(),
+            to: our_number.clone(),
+            body: text.clone(),
+            sid: sid.clone(),
+            media,
+        })
+        .await?;
     if received.message_id.is_none() {
         tracing::info!(tenant_id = %tenant, sid = %sid, "duplicate inbound text ignored");
         return Ok(empty());

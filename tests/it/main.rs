@@ -13,6 +13,7 @@ mod ephemeral_db;
 mod health;
 mod knowledge;
 mod media_stream;
+mod sms_group_commit;
 mod sms_inbound;
 mod sms_outbound;
 mod tenant_isolation;

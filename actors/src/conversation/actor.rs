@@ -7,7 +7,9 @@
 //! the reply; if the channel stopped waiting, the actor sends the reply
 //! itself through the outbox — a reply is never lost.
 
-use super::store::{self, InlineReply, Recorded, Thread};
+use super::batch_store::SaveTurn;
+use super::store::{self, Recorded, Thread};
+use super::text_writer::TextWriterHandle;
 use crate::appointments::BookingDesk;
 use crate::brain::agent::{AgentRequest, AgentResponse, Channel, NextAction};
 use crate::brain::db_tools::{DbTools, SnapshotCache};
@@ -75,6 +77,8 @@ pub struct ConversationDeps {
     /// The LLM brain, when an OpenAI key is configured (the offline brain
     /// answers whenever it fails).
     pub llm: Option<Arc<LlmBrain>>,
+    /// The group-commit writer that records a turn's state with its inline reply.
+    pub writer: TextWriterHandle,
 }
 
 /// The actor of one conversation.
@@ -164,12 +168,16 @@ async fn run_turn(
     let inline_to = request.phone.as_ref().map(E164::as_str);
     let recorded = match (inline_from.as_deref(), inline_to) {
         (Some(from), Some(to)) if !response.reply.is_empty() => {
-            let reply = InlineReply {
-                from,
-                to,
-                body: &response.reply,
+            let turn = SaveTurn {
+                tenant: tenant.clone(),
+                thread,
+                state: saved,
+                handed_off,
+                from: from.to_owned(),
+                to: to.to_owned(),
+                body: response.reply.clone(),
             };
-            Some(store::save_state_and_reply(&db, thread, saved, handed_off, reply).await?)
+            Some(deps.writer.save_turn(turn).await?)
         }
         _ => {
             store::save_state(&db, thread.conversation_id, saved, handed_off).await?;

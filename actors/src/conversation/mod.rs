@@ -5,6 +5,8 @@
 //! channel calls.
 
 pub mod actor;
+pub mod batch_store;
 pub mod store;
+pub mod text_writer;
 
 pub use actor::{ConversationActor, Conversations, Prepared, Turn};

@@ -1,0 +1,254 @@
+//! The SMS pipeline's two writes for many texts at once: one transaction (one
+//! commit) per tenant in a batch, through the array functions of migration 0010,
+//! instead of one per text. The group-commit writer ([`super::text_writer`]) hands
+//! its batches here.
+//!
+//! A batch that fails as a whole is written again one item at a time through the
+//! single-text functions ([`store::receive`], [`store::save_state_and_reply`]), so
+//! one bad item fails alone and the rest of its batch is stored. A database that
+//! cannot be reached fails the whole batch at once, without those retries.
+
+use super::store::{self, InlineReply, Received, Thread};
+use diesel::sql_types::{BigInt, Integer, Jsonb, Nullable};
+use diesel_async::RunQueryDsl;
+use futures_util::future::join_all;
+use servicepro_schema::{DbError, DbPool, TenantDb, TenantId};
+
+/// An inbound text to store (see [`store::receive`]).
+#[derive(Debug, Clone)]
+pub struct ReceiveText {
+    /// The tenant it was sent to.
+    pub tenant: TenantId,
+    /// `sms` (the thread's channel).
+    pub channel: String,
+    /// The customer's number.
+    pub from: String,
+    /// The tenant's number.
+    pub to: String,
+    /// The text.
+    pub body: String,
+    /// Twilio's `MessageSid`, the dedupe key.
+    pub sid: String,
+    /// MMS attachment URLs, in order.
+    pub media: Vec<String>,
+}
+
+/// A finished turn to save: the brain state and the reply going back inline (see
+/// [`store::save_state_and_reply`]).
+#[derive(Debug, Clone)]
+pub struct SaveTurn {
+    /// The tenant.
+    pub tenant: TenantId,
+    /// The customer and thread.
+    pub thread: Thread,
+    /// The brain state after the turn.
+    pub state: serde_json::Value,
+    /// The turn handed the thread to a person.
+    pub handed_off: bool,
+    /// The tenant's number the reply goes out from.
+    pub from: String,
+    /// The customer.
+    pub to: String,
+    /// The reply.
+    pub body: String,
+}
+
+/// One write of the pipeline.
+#[derive(Debug, Clone)]
+pub enum TextWrite {
+    /// Store an inbound text.
+    Receive(ReceiveText),
+    /// Save a turn and its inline reply.
+    Save(SaveTurn),
+}
+
+impl TextWrite {
+    fn tenant(&self) -> &TenantId {
+        match self {
+            TextWrite::Receive(r) => &r.tenant,
+            TextWrite::Save(s) => &s.tenant,
+        }
+    }
+}
+
+/// What a write produced.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Written {
+    /// The stored text's thread, new-message id, opt-out flag and state.
+    Received(Received),
+    /// The recorded reply's `messages.id`.
+    Saved(i64),
+}
+
+#[derive(diesel::QueryableByName)]
+struct ReceivedRow {
+    #[diesel(sql_type = Integer)]
+    ord: i32,
+    #[diesel(sql_type = BigInt)]
+    customer_id: i64,
+    #[diesel(sql_type = BigInt)]
+    conversation_id: i64,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    message_id: Option<i64>,
+    #[diesel(sql_type = diesel::sql_types::Bool)]
+    opted_out: bool,
+    #[diesel(sql_type = Jsonb)]
+    state: serde_json::Value,
+}
+
+#[derive(diesel::QueryableByName)]
+struct SavedRow {
+    #[diesel(sql_type = Integer)]
+    ord: i32,
+    #[diesel(sql_type = BigInt)]
+    message_id: i64,
+}
+
+const RECEIVE_MANY: &str =
+    "SELECT ord, customer_id, conversation_id, message_id, opted_out, state \
+     FROM servicepro_receive_texts($1)";
+const SAVE_MANY: &str = "SELECT ord, message_id FROM servicepro_save_states_and_replies($1)";
+
+/// Writes `batch`: one transaction per tenant in it, the tenants' transactions side
+/// by side. Returns one result per item, in the batch's order.
+pub async fn write_batch(pool: &DbPool, batch: &[TextWrite]) -> Vec<Result<Written, DbError>> {
+    let mut tenants: Vec<(&TenantId, Vec<usize>)> = Vec::new();
+    for (i, write) in batch.iter().enumerate() {
+        match tenants.iter_mut().find(|(t, _)| *t == write.tenant()) {
+            Some((_, items)) => items.push(i),
+            None => tenants.push((write.tenant(), vec![i])),
+        }
+    }
+    let groups = tenants.into_iter().map(|(tenant, items)| async move {
+        let writes: Vec<&TextWrite> = items.iter().map(|&i| &batch[i]).collect();
+        let results = write_tenant_batch(pool, tenant, &writes).await;
+        items.into_iter().zip(results).collect::<Vec<_>>()
+    });
+    let mut out: Vec<Option<Result<Written, DbError>>> = batch.iter().map(|_| None).collect();
+    for (i, result) in join_all(groups).await.into_iter().flatten() {
+        out[i] = Some(result);
+    }
+    out.into_iter()
+        .map(|r| r.unwrap_or_else(|| Err(DbError::Query("write lost in its batch".to_owned()))))
+        .collect()
+}
+
+/// One tenant's part of a batch: every save, then every receive, in one transaction.
+async fn write_tenant_batch(
+    pool: &DbPool,
+    tenant: &TenantId,
+    writes: &[&TextWrite],
+) -> Vec<Result<Written, DbError>> {
+    let db = TenantDb::new(pool.clone(), tenant.clone());
+    if writes.len() == 1 {
+        return vec![write_one(&db, writes[0]).await];
+    }
+    let (mut receives, mut saves) = (Vec::new(), Vec::new());
+    for (ord, write) in writes.iter().enumerate() {
+        match write {
+            TextWrite::Receive(r) => receives.push(serde_json::json!({
+                "ord": ord, "from": r.from, "channel": r.channel, "to": r.to,
+                "body": r.body, "sid": r.sid, "media": r.media,
+            })),
+            TextWrite::Save(s) => saves.push(serde_json::json!({
+                "ord": ord, "conversation": s.thread.conversation_id, "state": s.state,
+                "handed_off": s.handed_off, "customer": s.thread.customer_id,
+                "from": s.from, "to": s.to, "body": s.body,
+            })),
+        }
+    }
+    let outcome = db
+        .transaction(move |tx| {
+            Box::pin(async move {
+                let saved: Vec<SavedRow> = call_many(tx.conn(), SAVE_MANY, saves).await?;
+                let received: Vec<ReceivedRow> =
+                    call_many(tx.conn(), RECEIVE_MANY, receives).await?;
+                Ok((saved, received))
+            })
+        })
+        .await;
+    match outcome {
+        Ok((saved, received)) => {
+            let mut out: Vec<Option<Written>> = writes.iter().map(|_| None).collect();
+            for row in saved {
+                if let Some(slot) = usize::try_from(row.ord).ok().and_then(|i| out.get_mut(i)) {
+                    *slot = Some(Written::Saved(row.message_id));
+                }
+            }
+            for row in received {
+                if let Some(slot) = usize::try_from(row.ord).ok().and_then(|i| out.get_mut(i)) {
+                    *slot = Some(Written::Received(Received {
+                        customer_id: row.customer_id,
+                        conversation_id: row.conversation_id,
+                        message_id: row.message_id,
+                        opted_out: row.opted_out,
+                        state: row.state,
+                    }));
+                }
+            }
+            out.into_iter()
+                .map(|w| {
+                    w.ok_or_else(|| DbError::Query("batch returned no row for a write".to_owned()))
+                })
+                .collect()
+        }
+        Err(DbError::Unavailable(reason)) => writes
+            .iter()
+            .map(|_| Err(DbError::Unavailable(reason.clone())))
+            .collect(),
+        Err(e) => {
+            tracing::warn!(tenant_id = %tenant, error = %e, writes = writes.len(), "batch refused; writing its texts one at a time");
+            let mut out = Vec::with_capacity(writes.len());
+            for write in writes {
+                out.push(write_one(&db, write).await);
+            }
+            out
+        }
+    }
+}
+
+/// Runs one of the array functions over `items` (none: no round trip).
+async fn call_many<T>(
+    conn: &mut diesel_async::AsyncPgConnection,
+    sql: &'static str,
+    items: Vec<serde_json::Value>,
+) -> Result<Vec<T>, DbError>
+where
+    T: diesel::QueryableByName<diesel::pg::Pg> + Send + 'static,
+{
+    if items.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(diesel::sql_query(sql)
+        .bind::<Jsonb, _>(serde_json::Value::Array(items))
+        .load(conn)
+        .await?)
+}
+
+/// One write on its own, through the single-text function.
+async fn write_one(db: &TenantDb, write: &TextWrite) -> Result<Written, DbError> {
+    match write {
+        TextWrite::Receive(r) => {
+            let inbound = store::Inbound {
+                from: &r.from,
+                to: &r.to,
+                body: &r.body,
+                sid: &r.sid,
+                media: &r.media,
+            };
+            store::receive(db, &r.channel, inbound)
+                .await
+                .map(Written::Received)
+        }
+        TextWrite::Save(s) => {
+            let reply = InlineReply {
+                from: &s.from,
+                to: &s.to,
+                body: &s.body,
+            };
+            store::save_state_and_reply(db, s.thread, s.state.clone(), s.handed_off, reply)
+                .await
+                .map(Written::Saved)
+        }
+    }
+}
