@@ -1,4 +1,4 @@
-//! The SMS pipeline's group-commit writer: a batch stores and records exactly what
+//! The SMS pipeline's writes and their group-commit writer: a batch stores and records exactly what
 //! the same writes one after another would, keeps tenants apart, fails a bad write
 //! alone, and writes that arrive while the lanes are busy share a commit.
 
@@ -218,4 +218,72 @@ async fn writes_that_arrive_while_the_lane_is_busy_share_one_commit() {
         (2..10).contains(&batches),
         "ten writes queued together on one lane take fewer than ten commits: {batches}"
     );
+}
+
+/// A customer's next text arrives while the previous turn is being saved: the save
+/// holds the thread and, recording the reply, needs a key-share lock on the customer;
+/// the text must not hold the customer in a mode that blocks that while it waits for
+/// the thread (the two used to deadlock, and PostgreSQL killed the text).
+#[actix_web::test]
+async fn a_text_arriving_while_its_threads_turn_is_saved_waits_instead_of_deadlocking() {
+    use diesel_async::{RunQueryDsl, SimpleAsyncConnection};
+    let app = two_tenants().await;
+    let first = write_batch(
+        &app.state.pool,
+        &[text("acme", ACME_NUMBER, "+14155550001", "SM_d1", "hi")],
+    )
+    .await;
+    let thread = received(&first[0]).thread();
+    let scope =
+        "SET deadlock_timeout = '200ms'; BEGIN; SELECT set_config('app.tenant_id', 'acme', true);";
+    let mut save = app.db.superuser().await;
+    save.batch_execute(&format!(
+        "{scope} UPDATE conversations SET state = '{{\"stage\":\"offered\"}}' WHERE id = {}",
+        thread.conversation_id
+    ))
+    .await
+    .unwrap();
+    let mut next = app.db.superuser().await;
+    let next_text = actix_web::rt::spawn(async move {
+        next.batch_execute(&format!(
+            "{scope} SELECT * FROM servicepro_receive_text('+14155550001', 'sms', '{ACME_NUMBER}', 'and sat?', 'SM_d2', '{{}}'); COMMIT"
+        ))
+        .await
+    });
+    #[derive(diesel::QueryableByName)]
+    struct Waiting {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    let mut watcher = app.db.superuser().await;
+    let mut waiting = 0;
+    for _ in 0..100 {
+        let row: Waiting = diesel::sql_query(
+            "SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
+        )
+        .get_result(&mut watcher)
+        .await
+        .unwrap();
+        waiting = row.n;
+        if waiting == 1 {
+            break;
+        }
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert_eq!(
+        waiting, 1,
+        "the next text waits for the thread the save holds"
+    );
+    save.batch_execute(&format!(
+        "INSERT INTO messages (tenant_id, conversation_id, customer_id, direction, from_number, to_number, body, status, purpose) \
+         VALUES ('acme', {}, {}, 'outbound', '{ACME_NUMBER}', '+14155550001', 'Saturday 10:00?', 'sent', 'reply'); COMMIT",
+        thread.conversation_id, thread.customer_id
+    ))
+    .await
+    .expect("the reply is recorded: the waiting text does not block its key share on the customer");
+    next_text
+        .await
+        .unwrap()
+        .expect("the next text is stored once the save commits");
+    assert_eq!(app.count("messages WHERE twilio_sid = 'SM_d2'").await, 1);
 }

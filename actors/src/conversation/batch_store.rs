@@ -1,7 +1,12 @@
 //! The SMS pipeline's two writes for many texts at once: one transaction (one
-//! commit) per tenant in a batch, through the array functions of migration 0010,
+//! commit) per tenant in a batch, through `servicepro_write_texts` (migration 0010),
 //! instead of one per text. The group-commit writer ([`super::text_writer`]) hands
 //! its batches here.
+//!
+//! A tenant's writes go in order of the customer's number (a thread's save before a
+//! text on it, so that text reads the saved state): every lock a write takes is its
+//! customer's, so concurrent batches, in this process or another, lock in one order
+//! and cannot deadlock.
 //!
 //! A batch that fails as a whole is written again one item at a time through the
 //! single-text functions ([`store::receive`], [`store::save_state_and_reply`]), so
@@ -69,6 +74,29 @@ impl TextWrite {
             TextWrite::Save(s) => &s.tenant,
         }
     }
+
+    /// Where the write goes in its batch: by customer number, a save before a text.
+    fn lock_order(&self) -> (&str, u8) {
+        match self {
+            TextWrite::Save(s) => (&s.to, 0),
+            TextWrite::Receive(r) => (&r.from, 1),
+        }
+    }
+
+    /// The write as an element of `servicepro_write_texts`'s array.
+    fn to_json(&self, ord: usize) -> serde_json::Value {
+        match self {
+            TextWrite::Receive(r) => serde_json::json!({
+                "ord": ord, "kind": "receive", "from": r.from, "channel": r.channel,
+                "to": r.to, "body": r.body, "sid": r.sid, "media": r.media,
+            }),
+            TextWrite::Save(s) => serde_json::json!({
+                "ord": ord, "kind": "save", "conversation": s.thread.conversation_id,
+                "state": s.state, "handed_off": s.handed_off,
+                "customer": s.thread.customer_id, "from": s.from, "to": s.to, "body": s.body,
+            }),
+        }
+    }
 }
 
 /// What a write produced.
@@ -80,34 +108,42 @@ pub enum Written {
     Saved(i64),
 }
 
+/// One row of `servicepro_write_texts`: a stored text's thread, or (the rest `NULL`)
+/// a recorded reply's id.
 #[derive(diesel::QueryableByName)]
-struct ReceivedRow {
+struct WrittenRow {
     #[diesel(sql_type = Integer)]
     ord: i32,
-    #[diesel(sql_type = BigInt)]
-    customer_id: i64,
-    #[diesel(sql_type = BigInt)]
-    conversation_id: i64,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    customer_id: Option<i64>,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    conversation_id: Option<i64>,
     #[diesel(sql_type = Nullable<BigInt>)]
     message_id: Option<i64>,
-    #[diesel(sql_type = diesel::sql_types::Bool)]
-    opted_out: bool,
-    #[diesel(sql_type = Jsonb)]
-    state: serde_json::Value,
+    #[diesel(sql_type = Nullable<diesel::sql_types::Bool>)]
+    opted_out: Option<bool>,
+    #[diesel(sql_type = Nullable<Jsonb>)]
+    state: Option<serde_json::Value>,
 }
 
-#[derive(diesel::QueryableByName)]
-struct SavedRow {
-    #[diesel(sql_type = Integer)]
-    ord: i32,
-    #[diesel(sql_type = BigInt)]
-    message_id: i64,
+impl WrittenRow {
+    /// What the row says about `write`.
+    fn written(self, write: &TextWrite) -> Option<Written> {
+        match write {
+            TextWrite::Save(_) => self.message_id.map(Written::Saved),
+            TextWrite::Receive(_) => Some(Written::Received(Received {
+                customer_id: self.customer_id?,
+                conversation_id: self.conversation_id?,
+                message_id: self.message_id,
+                opted_out: self.opted_out?,
+                state: self.state?,
+            })),
+        }
+    }
 }
 
-const RECEIVE_MANY: &str =
-    "SELECT ord, customer_id, conversation_id, message_id, opted_out, state \
-     FROM servicepro_receive_texts($1)";
-const SAVE_MANY: &str = "SELECT ord, message_id FROM servicepro_save_states_and_replies($1)";
+const WRITE_MANY: &str = "SELECT ord, customer_id, conversation_id, message_id, opted_out, state \
+     FROM servicepro_write_texts($1)";
 
 /// Writes `batch`: one transaction per tenant in it, the tenants' transactions side
 /// by side. Returns one result per item, in the batch's order.
@@ -133,7 +169,7 @@ pub async fn write_batch(pool: &DbPool, batch: &[TextWrite]) -> Vec<Result<Writt
         .collect()
 }
 
-/// One tenant's part of a batch: every save, then every receive, in one transaction.
+/// One tenant's part of a batch, in lock order, in one transaction.
 async fn write_tenant_batch(
     pool: &DbPool,
     tenant: &TenantId,
@@ -143,48 +179,28 @@ async fn write_tenant_batch(
     if writes.len() == 1 {
         return vec![write_one(&db, writes[0]).await];
     }
-    let (mut receives, mut saves) = (Vec::new(), Vec::new());
-    for (ord, write) in writes.iter().enumerate() {
-        match write {
-            TextWrite::Receive(r) => receives.push(serde_json::json!({
-                "ord": ord, "from": r.from, "channel": r.channel, "to": r.to,
-                "body": r.body, "sid": r.sid, "media": r.media,
-            })),
-            TextWrite::Save(s) => saves.push(serde_json::json!({
-                "ord": ord, "conversation": s.thread.conversation_id, "state": s.state,
-                "handed_off": s.handed_off, "customer": s.thread.customer_id,
-                "from": s.from, "to": s.to, "body": s.body,
-            })),
-        }
-    }
+    let mut order: Vec<usize> = (0..writes.len()).collect();
+    order.sort_by(|&a, &b| writes[a].lock_order().cmp(&writes[b].lock_order()));
+    let elements: Vec<serde_json::Value> = order.iter().map(|&i| writes[i].to_json(i)).collect();
     let outcome = db
         .transaction(move |tx| {
             Box::pin(async move {
-                let saved: Vec<SavedRow> = call_many(tx.conn(), SAVE_MANY, saves).await?;
-                let received: Vec<ReceivedRow> =
-                    call_many(tx.conn(), RECEIVE_MANY, receives).await?;
-                Ok((saved, received))
+                let rows: Vec<WrittenRow> = diesel::sql_query(WRITE_MANY)
+                    .bind::<Jsonb, _>(serde_json::Value::Array(elements))
+                    .load(tx.conn())
+                    .await?;
+                Ok(rows)
             })
         })
         .await;
     match outcome {
-        Ok((saved, received)) => {
+        Ok(rows) => {
             let mut out: Vec<Option<Written>> = writes.iter().map(|_| None).collect();
-            for row in saved {
-                if let Some(slot) = usize::try_from(row.ord).ok().and_then(|i| out.get_mut(i)) {
-                    *slot = Some(Written::Saved(row.message_id));
-                }
-            }
-            for row in received {
-                if let Some(slot) = usize::try_from(row.ord).ok().and_then(|i| out.get_mut(i)) {
-                    *slot = Some(Written::Received(Received {
-                        customer_id: row.customer_id,
-                        conversation_id: row.conversation_id,
-                        message_id: row.message_id,
-                        opted_out: row.opted_out,
-                        state: row.state,
-                    }));
-                }
+            for row in rows {
+                let Some(i) = usize::try_from(row.ord).ok().filter(|&i| i < writes.len()) else {
+                    continue;
+                };
+                out[i] = row.written(writes[i]);
             }
             out.into_iter()
                 .map(|w| {
@@ -205,24 +221,6 @@ async fn write_tenant_batch(
             out
         }
     }
-}
-
-/// Runs one of the array functions over `items` (none: no round trip).
-async fn call_many<T>(
-    conn: &mut diesel_async::AsyncPgConnection,
-    sql: &'static str,
-    items: Vec<serde_json::Value>,
-) -> Result<Vec<T>, DbError>
-where
-    T: diesel::QueryableByName<diesel::pg::Pg> + Send + 'static,
-{
-    if items.is_empty() {
-        return Ok(Vec::new());
-    }
-    Ok(diesel::sql_query(sql)
-        .bind::<Jsonb, _>(serde_json::Value::Array(items))
-        .load(conn)
-        .await?)
 }
 
 /// One write on its own, through the single-text function.

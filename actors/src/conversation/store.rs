@@ -19,7 +19,7 @@ pub struct Thread {
 const THREAD: &str = "
 WITH c AS (
     INSERT INTO customers (tenant_id, phone) VALUES (current_setting('app.tenant_id', true), $1)
-    ON CONFLICT (tenant_id, phone) DO UPDATE SET phone = EXCLUDED.phone
+    ON CONFLICT (tenant_id, phone) DO UPDATE SET sms_opted_out = customers.sms_opted_out
     RETURNING id
 ), conv AS (
     INSERT INTO conversations (tenant_id, customer_id, channel)
