@@ -388,6 +388,7 @@ impl DbTools {
             days: DayFilter::Date(date),
             window: TimeWindow::Any,
             earliest: false,
+            moving: except,
         };
         self.offer_for(slot.end - slot.start, &preference, 3, except)
             .await
@@ -503,7 +504,7 @@ impl AgentTools for DbTools {
                 Duration::minutes(i64::from(duration_minutes.max(1))),
                 preference,
                 count,
-                None,
+                preference.moving,
             )
             .await
         })

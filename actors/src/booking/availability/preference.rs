@@ -15,6 +15,10 @@ pub struct SlotPreference {
     /// stay in time order and may share a day, rather than being spread
     /// over several days.
     pub earliest: bool,
+    /// The appointment being moved, if any: its own time counts as free, so "push it
+    /// an hour" can overlap where it is now.
+    #[serde(default)]
+    pub moving: Option<i64>,
 }
 
 /// Which local days the customer asked for.

@@ -29,15 +29,33 @@ pub(super) async fn offer_times(
     minutes: i32,
     intro: &str,
 ) {
-    let preference = slot_preference(state.when);
-    let offer = match ctx
+    let mut preference = slot_preference(state.when);
+    let moving = state
+        .target
+        .as_ref()
+        .filter(|_| state.task == Task::Rescheduling);
+    preference.moving = moving.map(|t| t.id);
+    let wanted = OFFER_COUNT + usize::from(moving.is_some());
+    let mut offer = match ctx
         .tools
-        .check_availability(minutes, &preference, OFFER_COUNT)
+        .check_availability(minutes, &preference, wanted)
         .await
     {
         Ok(offer) => offer,
         Err(_) => return trouble(state, ctx, reply, "checking the schedule"),
     };
+    if let Some(target) = moving {
+        // The appointment's own time is free to it, but not a new time to offer
+        // (unless it is exactly what the customer asked for).
+        let asked_first = offer.matched_preference;
+        let mut index = 0;
+        offer.slots.retain(|slot| {
+            let keep = slot.start != target.starts_at || (index == 0 && asked_first);
+            index += 1;
+            keep
+        });
+        offer.slots.truncate(OFFER_COUNT);
+    }
     state.proposed = None;
     if offer.slots.is_empty() {
         state.offered.clear();

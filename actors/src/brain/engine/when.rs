@@ -104,5 +104,6 @@ pub(super) fn slot_preference(when: Option<WhenPreference>) -> SlotPreference {
         days,
         window,
         earliest,
+        moving: None,
     }
 }

@@ -183,5 +183,6 @@ fn slot_preference(when: WhenPreference, earliest: bool) -> SlotPreference {
         days,
         window,
         earliest: earliest || when.date == DateSpec::Asap || when.time == TimeSpec::FirstThing,
+        moving: None,
     }
 }

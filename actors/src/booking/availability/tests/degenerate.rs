@@ -113,6 +113,7 @@ fn extreme_instants_durations_and_ranges_do_not_panic() {
         days: DayFilter::Dates(vec![NaiveDate::MIN, NaiveDate::MAX]),
         window: TimeWindow::Between(t(23, 0), t(1, 0)),
         earliest: true,
+        moving: None,
     };
     for rules in [rules(), huge] {
         for now in instants {

@@ -29,6 +29,7 @@ fn pref(days: DayFilter, window: TimeWindow) -> SlotPreference {
         days,
         window,
         earliest: false,
+        moving: None,
     }
 }
 

@@ -65,7 +65,7 @@ impl AgentTools for FakeTools {
         } else {
             Ok(offer(
                 self.rules(),
-                &self.busy(None),
+                &self.busy(preference.moving),
                 Duration::minutes(i64::from(duration_minutes)),
                 self.now(),
                 preference,

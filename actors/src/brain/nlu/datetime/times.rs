@@ -13,6 +13,21 @@ const CUES: [&str; 11] = [
     "at", "around", "about", "by", "after", "before", "til", "till", "until", "say", "than",
 ];
 
+/// Words before "to" that make the bare number after it a time: a booking being
+/// moved ("push it to 11", "can we move that to 3", "change my appt to 10").
+const MOVED_TO: &[&str] = &[
+    "it",
+    "that",
+    "this",
+    "appt",
+    "appointment",
+    "push",
+    "move",
+    "bump",
+    "change",
+    "switch",
+];
+
 /// Things customers count in a booking text. A bare number before one of them is a
 /// quantity ("about 20 windows", "at 2 bedrooms"), never a time of day.
 const COUNTED: &[&str] = &[
@@ -318,8 +333,10 @@ fn mention_at(words: &[&str], i: usize, text: &Normalized) -> (Option<Mention>, 
     if !clock.explicit && (COUNTED.contains(&after) || starts_address(&text.tokens, i)) {
         return (None, used);
     }
+    let before_prev = if i >= 2 { at(i - 2) } else { "" };
     let cued = clock.explicit
         || CUES.contains(&prev)
+        || (prev == "to" && MOVED_TO.contains(&before_prev))
         || text.tokens.get(i).is_some_and(|t| t.starts_with('@'))
         || matches!(after, "oclock" | "ish" | "o")
         || (after == "instead" && at(i + used + 1) != "of")
@@ -333,7 +350,6 @@ fn mention_at(words: &[&str], i: usize, text: &Normalized) -> (Option<Mention>, 
     let Some(time) = clock.time() else {
         return (None, used);
     };
-    let before_prev = if i >= 2 { at(i - 2) } else { "" };
     let bound = match (before_prev, prev) {
         ("not", "before") | ("earlier" | "sooner", "than") => Some(Bound::From),
         ("not", "after") | ("later", "than") => Some(Bound::Until),
