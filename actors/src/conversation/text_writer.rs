@@ -73,7 +73,7 @@ impl TextWriter {
                 }
             };
             ctx.spawn(batch.into_actor(self).map(|(), act, ctx| {
-                act.in_flight -= 1;
+                act.in_flight = act.in_flight.saturating_sub(1);
                 act.flush(ctx);
             }));
         }
