@@ -372,11 +372,10 @@ impl DbTools {
         duration: Duration,
         preference: &SlotPreference,
         count: usize,
-        except: Option<i64>,
     ) -> Result<Offer, ToolError> {
         let now = self.now();
         let until = now + Duration::days(i64::from(self.rules.horizon_days) + 2);
-        let busy = store::busy_between(&self.db, now - Duration::days(1), until, except)
+        let busy = store::busy_between(&self.db, now - Duration::days(1), until, preference.moving)
             .await
             .map_err(unavailable)?;
         Ok(offer(&self.rules, &busy, duration, now, preference, count))
@@ -390,7 +389,7 @@ impl DbTools {
             earliest: false,
             moving: except,
         };
-        self.offer_for(slot.end - slot.start, &preference, 3, except)
+        self.offer_for(slot.end - slot.start, &preference, 3)
             .await
             .map(|o| o.slots)
             .unwrap_or_default()
@@ -504,7 +503,6 @@ impl AgentTools for DbTools {
                 Duration::minutes(i64::from(duration_minutes.max(1))),
                 preference,
                 count,
-                preference.moving,
             )
             .await
         })
