@@ -16,8 +16,8 @@ use std::sync::Arc;
 const ACME_NUMBER: &str = "+19185550100";
 const BRAVO_NUMBER: &str = "+19185550200";
 
-fn text(tenant: &str, to: &str, from: &str, sid: &str, body: &str) -> TextWrite {
-    TextWrite::Receive(ReceiveText {
+fn inbound(tenant: &str, to: &str, from: &str, sid: &str, body: &str) -> ReceiveText {
+    ReceiveText {
         tenant: TenantId::parse(tenant).unwrap(),
         channel: "sms".to_owned(),
         from: from.to_owned(),
@@ -25,7 +25,11 @@ fn text(tenant: &str, to: &str, from: &str, sid: &str, body: &str) -> TextWrite 
         body: body.to_owned(),
         sid: sid.to_owned(),
         media: Vec::new(),
-    })
+    }
+}
+
+fn text(tenant: &str, to: &str, from: &str, sid: &str, body: &str) -> TextWrite {
+    TextWrite::Receive(inbound(tenant, to, from, sid, body))
 }
 
 fn save(tenant: &str, thread: Thread, stage: &str, body: &str) -> TextWrite {
@@ -188,15 +192,8 @@ async fn writes_that_arrive_while_the_lane_is_busy_share_one_commit() {
     let texts: Vec<_> = (0..10)
         .map(|i| {
             let writer = writer.clone();
-            let write = ReceiveText {
-                tenant: TenantId::parse("acme").unwrap(),
-                channel: "sms".to_owned(),
-                from: format!("+1415555{:04}", 100 + i),
-                to: ACME_NUMBER.to_owned(),
-                body: "hi".to_owned(),
-                sid: format!("SM_g{i}"),
-                media: Vec::new(),
-            };
+            let from = format!("+1415555{:04}", 100 + i);
+            let write = inbound("acme", ACME_NUMBER, &from, &format!("SM_g{i}"), "hi");
             async move { writer.receive(write).await }
         })
         .collect();
