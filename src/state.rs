@@ -11,14 +11,16 @@ use servicepro_actors::clock::{system_clock, Clock};
 use servicepro_actors::conversation::actor::ConversationDeps;
 use servicepro_actors::conversation::text_writer::{TextWriterHandle, DEFAULT_LANES};
 use servicepro_actors::conversation::Conversations;
-use servicepro_actors::messaging::SendSms;
+use servicepro_actors::messaging::notify;
 use servicepro_actors::messaging::{
     OutboxConfig, RateLimitActor, RateLimits, SmsOutbox, TwilioCredentials, TwilioError, TwilioRest,
 };
 use servicepro_actors::metrics::Metrics;
-use servicepro_actors::realtime::provider::{OpenAiRealtime, RealtimeConnector};
+use servicepro_actors::realtime::provider::OpenAiRealtime;
 use servicepro_actors::tenant_context::{ContextCache, TenantContext};
 use servicepro_actors::voice::callback_urls::CallbackUrls;
+use servicepro_actors::voice::receptionist::Receptionist;
+use servicepro_actors::voice::switchboard::Switchboard;
 use servicepro_schema::{DbPool, RootDb, SecretBox, TenantDb, TenantId, E164};
 use std::sync::Arc;
 
@@ -60,8 +62,10 @@ pub struct AppState {
     pub snapshots: SnapshotCache,
     /// Tenant contexts of webhooks, reused while their database version is unchanged.
     pub contexts: ContextCache,
-    /// The realtime voice provider, when `OPENAI_API_KEY` is set.
-    pub realtime: Option<Arc<dyn RealtimeConnector>>,
+    /// The AI voice receptionist, when `OPENAI_API_KEY` sets up its realtime provider.
+    pub receptionist: Option<Receptionist>,
+    /// The voice webhooks' engine.
+    pub switchboard: Switchboard,
     /// Live-call metrics of the AI receptionist.
     pub call_metrics: Arc<CallMetrics>,
 }
@@ -116,7 +120,7 @@ impl AppState {
         };
         let outbox_config = OutboxConfig {
             urls: urls.clone(),
-            platform_credentials,
+            platform_credentials: platform_credentials.clone(),
             queue_per_number: OUTBOX_QUEUE_PER_NUMBER,
             max_send_attempts: OUTBOX_SEND_ATTEMPTS,
         };
@@ -151,16 +155,33 @@ impl AppState {
             llm: llm_brain(&config),
             writer: text_writer.clone(),
         });
-        let realtime: Option<Arc<dyn RealtimeConnector>> =
-            config.openai.api_key.clone().map(|key| {
-                Arc::new(OpenAiRealtime::new(config.openai.realtime_url.clone(), key))
-                    as Arc<dyn RealtimeConnector>
-            });
+        let call_metrics = Arc::new(CallMetrics::default());
+        let receptionist = config.openai.api_key.clone().map(|key| Receptionist {
+            connector: Arc::new(OpenAiRealtime::new(config.openai.realtime_url.clone(), key)),
+            pool: pool.clone(),
+            desk: desk.clone(),
+            outbox: outbox.clone(),
+            clock: clock.clone(),
+            twilio: twilio.clone(),
+            secrets: secrets.clone(),
+            platform: platform_credentials.clone(),
+            urls: urls.clone(),
+            metrics: call_metrics.clone(),
+            transcode_by_default: config.voice_transcode,
+            recordings_dir: config.recordings_dir.clone(),
+        });
+        let switchboard = Switchboard::new(
+            pool.clone(),
+            urls.clone(),
+            outbox.clone(),
+            config.openai.api_key.is_some(),
+        );
         Ok(AppState {
             snapshots,
             contexts: ContextCache::default(),
-            realtime,
-            call_metrics: Arc::new(CallMetrics::default()),
+            receptionist,
+            switchboard,
+            call_metrics,
             desk,
             conversations,
             text_writer,
@@ -180,28 +201,7 @@ impl AppState {
     /// Hands a text to the outbox; `true` when it was stored (sent or
     /// refused with a reason), `false` (logged) when the outbox failed.
     pub async fn text(&self, tenant: &TenantId, to: E164, body: String, purpose: &str) -> bool {
-        let send = SendSms {
-            tenant: tenant.clone(),
-            to,
-            body,
-            purpose: purpose.to_owned(),
-            conversation_id: None,
-            customer_id: None,
-        };
-        match self.outbox.send(send).await {
-            Ok(Ok(queued)) => {
-                tracing::info!(tenant_id = %tenant, message_id = queued.message_id, status = %queued.status, purpose, "text queued");
-                true
-            }
-            Ok(Err(e)) => {
-                tracing::error!(tenant_id = %tenant, error = %e, purpose, "text not stored");
-                false
-            }
-            Err(e) => {
-                tracing::error!(tenant_id = %tenant, error = %e, purpose, "outbox unavailable");
-                false
-            }
-        }
+        notify::queue_text(&self.outbox, tenant, to, body, purpose).await
     }
 
     /// Texts the tenant's owner (their `owner_phone`), if one is set.
@@ -212,18 +212,7 @@ impl AppState {
         body: String,
         purpose: &str,
     ) -> bool {
-        match ctx
-            .config
-            .as_ref()
-            .and_then(|c| c.owner_phone.as_deref())
-            .and_then(|p| E164::parse(p).ok())
-        {
-            Some(owner) => self.text(tenant, owner, body, purpose).await,
-            None => {
-                tracing::warn!(tenant_id = %tenant, purpose, "no owner phone: notice not sent");
-                false
-            }
-        }
+        notify::text_owner(&self.outbox, ctx, tenant, body, purpose).await
     }
 
     /// Tenant-scoped access for `tenant`.

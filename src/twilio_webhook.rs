@@ -1,9 +1,20 @@
-//! Verification of Twilio webhooks, done before any other work: the
+//! Verification of Twilio requests, done before any other work: the
 //! `X-Twilio-Signature` is checked against the public URL Twilio called
-//! (`SERVICEPRO_PUBLIC_URL` + path + query, never the Host header) and the
-//! form body, with the tenant's own auth token when it brought its own
-//! Twilio account, else the platform's. A bad or missing signature is a 403
-//! and nothing is stored.
+//! (`SERVICEPRO_PUBLIC_URL` + path + query, never the Host header; for the
+//! media-stream handshake, the tenant's stream URL) and the form body, with
+//! the tenant's own auth token when it brought its own Twilio account, else
+//! the platform's. A bad or missing signature is a 403 and nothing is stored.
+//!
+//! Routes take the [`Twilio`] extractor (`extractor`), which reads the body
+//! with a size limit and calls [`verify`]; where the tenant comes from is
+//! declared by its type parameter ([`ByNumber`], [`ByCallback`], [`ByPath`]).
+
+mod extractor;
+
+pub use extractor::{
+    ByCallback, ByNumber, ByPath, CallParties, NumberFields, TenantSource, To, Twilio,
+    MAX_WEBHOOK_BODY,
+};
 
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -12,13 +23,15 @@ use actix_web::HttpRequest;
 use servicepro_actors::tenant_context::TenantContext;
 use servicepro_actors::twilio::{validate, Form, MissingField};
 use servicepro_schema::lookup::tenant_version_by_phone;
-use servicepro_schema::{TenantId, E164};
+use servicepro_schema::{DbError, TenantId, E164};
 use std::sync::Arc;
 
 /// The header Twilio signs requests with.
 pub const SIGNATURE_HEADER: &str = "X-Twilio-Signature";
+/// The path segment naming the tenant of a media stream (`/twilio/media-stream/{tenant}`).
+pub const TENANT_SEGMENT: &str = "tenant";
 
-/// How the tenant of a webhook is found.
+/// How the tenant of a request is found.
 #[derive(Debug, Clone, Copy)]
 pub enum TenantFrom {
     /// From the number in the first of these form fields that names a
@@ -26,6 +39,9 @@ pub enum TenantFrom {
     NumberFields(&'static [&'static str]),
     /// From the `tenant_id` query parameter of a callback URL we gave Twilio.
     Query,
+    /// From the [`TENANT_SEGMENT`] of the media-stream URL, signed over that tenant's
+    /// stream URL; a tenant that is not known is refused.
+    Path,
 }
 
 /// A verified webhook: its form and, when known, its tenant.
@@ -40,10 +56,19 @@ pub struct TwilioWebhook {
 impl TwilioWebhook {
     /// A required field, or a 400 naming it.
     pub fn require(&self, name: &str) -> Result<&str, ApiError> {
-        self.form
-            .require(name)
-            .map_err(|MissingField { name }| ApiError::bad_request(format!("missing {name}")))
+        Ok(self.form.require(name)?)
     }
+}
+
+impl From<MissingField> for ApiError {
+    fn from(MissingField { name }: MissingField) -> Self {
+        ApiError::bad_request(format!("missing {name}"))
+    }
+}
+
+/// The id of a verified tenant (valid by construction; a 400 if a stored one is not).
+pub fn tenant_id_of(ctx: &TenantContext) -> Result<TenantId, ApiError> {
+    TenantId::parse(&ctx.tenant.id).map_err(|_| ApiError::bad_request("invalid tenant"))
 }
 
 /// The URL Twilio called, as it signed it.
@@ -57,22 +82,75 @@ pub fn public_url_of(state: &AppState, req: &HttpRequest) -> String {
 
 /// A query parameter of the callback URL (signed with it, so trustworthy).
 pub fn query_param(req: &HttpRequest, name: &str) -> Option<String> {
-    url::form_urlencoded::parse(req.uri().query()?.as_bytes())
+    query_value(req.uri().query(), name)
+}
+
+/// The value of `name` in the query string `query`.
+pub(crate) fn query_value(query: Option<&str>, name: &str) -> Option<String> {
+    url::form_urlencoded::parse(query?.as_bytes())
         .find(|(k, _)| k == name)
         .map(|(_, v)| v.into_owned())
 }
 
-fn query_tenant(req: &HttpRequest) -> Option<TenantId> {
-    TenantId::parse(&query_param(req, "tenant_id")?).ok()
-}
-
 fn forbidden(state: &AppState, req: &HttpRequest, reason: &str) -> ApiError {
     state.metrics.auth_rejected.inc();
-    tracing::warn!(path = req.path(), reason, "twilio webhook rejected");
+    tracing::warn!(path = req.path(), reason, "twilio request rejected");
     ApiError::new(StatusCode::FORBIDDEN, "invalid_signature", reason)
 }
 
-/// Verifies a webhook and resolves its tenant. Call first in every handler.
+/// The context of tenant `id`: the cached one at `version` (a number lookup's), else
+/// read now. The one place the edge reads a tenant's context.
+async fn tenant_context(
+    state: &AppState,
+    id: TenantId,
+    version: Option<&str>,
+) -> Result<Arc<TenantContext>, DbError> {
+    let db = state.tenant_db(id);
+    match version {
+        Some(version) => state.contexts.get(&db, version).await,
+        None => Ok(Arc::new(TenantContext::load(&db).await?)),
+    }
+}
+
+/// The tenant owning the number in the first of `fields` that names one.
+async fn tenant_by_number(
+    state: &AppState,
+    form: &Form,
+    fields: &[&str],
+) -> Result<Option<Arc<TenantContext>>, DbError> {
+    for field in fields {
+        if let Some(Ok(number)) = form.get(field).map(E164::parse) {
+            if let Some((id, version)) =
+                tenant_version_by_phone(&state.pool, number.as_str()).await?
+            {
+                return Ok(Some(tenant_context(state, id, Some(&version)).await?));
+            }
+        }
+    }
+    Ok(None)
+}
+
+/// The tenant named by the stream URL's path, and that URL; a 403 when unknown.
+async fn tenant_by_path(
+    state: &AppState,
+    req: &HttpRequest,
+) -> Result<(Arc<TenantContext>, String), ApiError> {
+    let unknown = || forbidden(state, req, "the stream names no known tenant");
+    let id = req
+        .match_info()
+        .get(TENANT_SEGMENT)
+        .and_then(|raw| TenantId::parse(raw).ok())
+        .ok_or_else(unknown)?;
+    let url = state.urls.media_stream(id.as_str());
+    match tenant_context(state, id, None).await {
+        Ok(ctx) => Ok((ctx, url)),
+        Err(DbError::NotFound) => Err(unknown()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Verifies a request and resolves its tenant. Call first in every handler (the
+/// [`Twilio`] extractor does).
 pub async fn verify(
     state: &AppState,
     req: &HttpRequest,
@@ -87,27 +165,17 @@ pub async fn verify(
         .ok_or_else(|| forbidden(state, req, "missing X-Twilio-Signature"))?
         .to_owned();
     let form = Form::parse(body);
-    let tenant = match tenant_from {
-        TenantFrom::Query => match query_tenant(req) {
-            Some(id) => Some(Arc::new(TenantContext::load(&state.tenant_db(id)).await?)),
-            None => None,
-        },
-        TenantFrom::NumberFields(fields) => {
-            let mut found = None;
-            for field in fields {
-                if let Some(Ok(number)) = form.get(field).map(E164::parse) {
-                    found = tenant_version_by_phone(&state.pool, number.as_str()).await?;
-                    if found.is_some() {
-                        break;
-                    }
-                }
+    let (tenant, url) = match tenant_from {
+        TenantFrom::Query => {
+            match query_param(req, "tenant_id").and_then(|t| TenantId::parse(&t).ok()) {
+                Some(id) => (Some(tenant_context(state, id, None).await?), None),
+                None => (None, None),
             }
-            match found {
-                Some((id, version)) => {
-                    Some(state.contexts.get(&state.tenant_db(id), &version).await?)
-                }
-                None => None,
-            }
+        }
+        TenantFrom::NumberFields(fields) => (tenant_by_number(state, &form, fields).await?, None),
+        TenantFrom::Path => {
+            let (ctx, url) = tenant_by_path(state, req).await?;
+            (Some(ctx), Some(url))
         }
     };
     let platform = state.config.twilio.auth_token.as_deref();
@@ -122,7 +190,7 @@ pub async fn verify(
             "no Twilio auth token is configured to verify this request",
         )
     })?;
-    let url = public_url_of(state, req);
+    let url = url.unwrap_or_else(|| public_url_of(state, req));
     if !validate(&token, &url, form.pairs(), &signature) {
         return Err(forbidden(state, req, "X-Twilio-Signature does not match"));
     }

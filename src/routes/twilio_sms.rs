@@ -3,39 +3,19 @@
 use crate::error::ApiError;
 use crate::routes::twiml_response::empty;
 use crate::state::AppState;
-use crate::twilio_webhook::{query_param, verify, TenantFrom};
-use actix_web::{web, HttpRequest, HttpResponse};
-use servicepro_actors::messaging::delivery_status::{
-    apply_delivery_report, DeliveryOutcome, DeliveryReport,
-};
-use servicepro_schema::TenantId;
+use crate::twilio_webhook::{tenant_id_of, ByCallback, Twilio};
+use actix_web::{web, HttpResponse};
+use servicepro_actors::messaging::delivery_status::{apply_delivery_report, DeliveryReport};
 
-/// `POST /twilio/sms/status`: a delivery report; may repeat or arrive out of order.
+/// `POST /twilio/sms/status?message_id=…`: a delivery report; may repeat or arrive out
+/// of order.
 pub async fn status(
     state: web::Data<AppState>,
-    req: HttpRequest,
-    body: web::Bytes,
+    hook: Twilio<ByCallback>,
 ) -> Result<HttpResponse, ApiError> {
-    let hook = verify(&state, &req, &body, TenantFrom::Query).await?;
-    let Some(ctx) = &hook.tenant else {
-        return Err(ApiError::bad_request("the callback names no known tenant"));
-    };
-    let tenant =
-        TenantId::parse(&ctx.tenant.id).map_err(|_| ApiError::bad_request("invalid tenant"))?;
-    let message_id = query_param(&req, "message_id").and_then(|v| v.parse().ok());
-    let report = DeliveryReport {
-        message_id,
-        message_sid: hook.require("MessageSid")?.to_owned(),
-        status: hook.require("MessageStatus")?.to_owned(),
-        error_code: hook
-            .form
-            .get("ErrorCode")
-            .filter(|c| !c.is_empty())
-            .map(str::to_owned),
-    };
-    let outcome = apply_delivery_report(&state.tenant_db(tenant.clone()), report.clone()).await?;
-    if outcome == DeliveryOutcome::Unknown {
-        tracing::warn!(tenant_id = %tenant, sid = %report.message_sid, "status for an unknown message");
-    }
+    let tenant = tenant_id_of(&hook.tenant)?;
+    let message_id = hook.query("message_id").and_then(|v| v.parse().ok());
+    let report = DeliveryReport::parse(&hook.form, message_id)?;
+    apply_delivery_report(&state.tenant_db(tenant), report).await?;
     Ok(empty())
 }

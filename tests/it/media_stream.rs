@@ -627,3 +627,67 @@ async fn a_recording_that_cannot_be_written_does_not_disturb_the_call() {
     );
     assert_eq!(app.state.call_metrics.live_calls.get(), 0);
 }
+
+/// Creates tenant `id`, which brought its own Twilio account signing with `token`.
+async fn byo_tenant(app: &TestApp, id: &str, phone: &str, token: &str) {
+    let created = app
+        .admin(reqwest::Method::POST, "/api/admin/tenants")
+        .json(&serde_json::json!({
+            "id": id, "name": format!("{id} Detailing"), "industry": "mobile-detailing",
+            "plan_tier": "elite", "status": "active", "phone_number": phone,
+            "ivr_mode": "ai-voice", "forward_to": "+19185550199",
+            "twilio_account_sid": "AC0123456789abcdef0123456789abcdef",
+            "twilio_auth_token": token
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), 201);
+}
+
+/// The status a handshake for `tenant` signed `signature` is answered with (101 opens).
+async fn handshake_status(app: &TestApp, tenant: &str, signature: &str) -> u16 {
+    match tokio_tungstenite::connect_async(ws_request_for(app, tenant, signature)).await {
+        Ok((_, response)) => response.status().as_u16(),
+        Err(tokio_tungstenite::tungstenite::Error::Http(response)) => response.status().as_u16(),
+        Err(other) => panic!("handshake failed without an answer: {other}"),
+    }
+}
+
+#[actix_web::test]
+async fn a_handshake_for_one_tenants_stream_signed_with_anothers_token_is_refused() {
+    let app = TestApp::builder()
+        .var("OPENAI_API_KEY", "sk-test")
+        .spawn()
+        .await;
+    byo_tenant(&app, "alpha", "+19185550141", "alpha-auth-token").await;
+    byo_tenant(&app, "bravo", "+19185550142", "bravo-auth-token").await;
+    let alpha_url = "wss://sp.example.test/twilio/media-stream/alpha";
+    let rejected_before = app.state.metrics.auth_rejected.get();
+
+    let bravo_signs_alpha = expected_signature("bravo-auth-token", alpha_url, &[]);
+    assert_eq!(
+        handshake_status(&app, "alpha", &bravo_signs_alpha).await,
+        403,
+        "tenant B's token does not open tenant A's stream"
+    );
+    assert_eq!(
+        handshake_status(
+            &app,
+            "nobody",
+            &expected_signature(AUTH_TOKEN, STREAM_URL, &[])
+        )
+        .await,
+        403,
+        "a stream of no known tenant is refused"
+    );
+    assert_eq!(handshake_status(&app, "alpha", "").await, 403, "unsigned");
+    assert_eq!(app.state.metrics.auth_rejected.get(), rejected_before + 3);
+
+    let alpha_signs_alpha = expected_signature("alpha-auth-token", alpha_url, &[]);
+    assert_eq!(
+        handshake_status(&app, "alpha", &alpha_signs_alpha).await,
+        101,
+        "its own token opens it"
+    );
+}

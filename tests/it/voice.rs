@@ -588,3 +588,30 @@ async fn the_speech_receptionist_books_turn_by_turn_without_a_provider() {
         .unwrap();
     assert!(voicemail.contains("<Record"), "{voicemail}");
 }
+
+#[actix_web::test]
+async fn an_oversized_webhook_body_is_refused_and_nothing_is_written() {
+    let app = TestApp::spawn().await;
+    app.create_tenant(TenantSpec::default()).await;
+    let padding = "x".repeat(servicepro::twilio_webhook::MAX_WEBHOOK_BODY);
+    let res = app
+        .twilio_post(
+            "/twilio/voice/incoming",
+            &[
+                ("CallSid", "CA_big"),
+                ("From", CALLER),
+                ("To", NUMBER),
+                ("Padding", &padding),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 413);
+    assert_eq!(app.count("calls").await, 0);
+    let fits = app
+        .twilio_post(
+            "/twilio/voice/incoming",
+            &[("CallSid", "CA_fits"), ("From", CALLER), ("To", NUMBER)],
+        )
+        .await;
+    assert_eq!(fits.status(), 200);
+}

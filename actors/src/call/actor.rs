@@ -14,6 +14,7 @@ use super::inbound::CallerAudio;
 use super::link::ProviderLink;
 use super::messages::{CallPhase, CallStats, CallerHungUp, GetCallStats, TwilioFrame};
 use super::outbound::AiSpeech;
+use super::start::StartFrame;
 use super::summary::{CallEnd, TokenUsage};
 use super::transcript::Transcript;
 
@@ -78,11 +79,14 @@ pub struct CallActor {
     pub(super) last_twilio: Instant,
     pub(super) pump_scheduled: bool,
     pub(super) finalized: bool,
+    /// The checked `start` frame, until the actor has started with it.
+    pub(super) start: Option<StartFrame>,
 }
 
 impl CallActor {
-    /// A call actor for `deps`, not yet started. Counts as a live call from here on.
-    pub fn new(deps: CallDeps) -> Result<Self, CallError> {
+    /// A call actor for `deps` and the stream's checked `start`, not yet started. Counts
+    /// as a live call from here on.
+    pub fn new(deps: CallDeps, start: StartFrame) -> Result<Self, CallError> {
         let (env, outbound) = deps.split();
         let mode = env.profile.audio_mode;
         let caller = CallerAudio::new(mode, env.tuning.early_audio)?;
@@ -104,14 +108,15 @@ impl CallActor {
             last_twilio: Instant::now(),
             pump_scheduled: false,
             finalized: false,
+            start: Some(start),
         })
     }
 
     /// Starts a supervised call actor on the current arbiter, with a mailbox of
     /// [`MAILBOX_CAPACITY`] messages (the edge forwards frames with `Addr::try_send`
     /// and drops what does not fit).
-    pub fn start(deps: CallDeps) -> Result<Addr<Self>, CallError> {
-        let actor = Self::new(deps)?;
+    pub fn start(deps: CallDeps, start: StartFrame) -> Result<Addr<Self>, CallError> {
+        let actor = Self::new(deps, start)?;
         Ok(Supervisor::start(move |ctx: &mut Context<Self>| {
             ctx.set_mailbox_capacity(MAILBOX_CAPACITY);
             actor
@@ -156,6 +161,9 @@ impl Actor for CallActor {
             return;
         }
         self.last_twilio = Instant::now();
+        if let Some(start) = self.start.take() {
+            self.begin(start, ctx);
+        }
         ctx.run_interval(self.env.tuning.heartbeat, |act, ctx| {
             if act.last_twilio.elapsed() >= act.env.tuning.twilio_idle_timeout {
                 tracing::info!(call_sid = ?act.call_sid, "no Twilio frame in time: caller gone");

@@ -24,9 +24,10 @@
 //!   abnormal end) closes the provider session at once and hands a [`CallSummary`] to the
 //!   [`CallFinalizer`] exactly once.
 //!
-//! The websocket edge's part, in order: build [`CallDeps`] (with a bounded
-//! `tokio::sync::mpsc` channel for outbound frames), [`CallActor::start`] it, forward
-//! every text frame as [`TwilioFrame`] (with `Addr::try_send`; a full mailbox drops the
+//! The websocket edge's part, in order: parse Twilio's `start` frame and check it once
+//! ([`StartFrame::check`]), build [`CallDeps`] (with a bounded `tokio::sync::mpsc`
+//! channel for outbound frames), [`CallActor::start`] it with the [`StartFrame`], forward
+//! every later text frame as [`TwilioFrame`] (with `Addr::try_send`; a full mailbox drops the
 //! frame), write every `String` from the channel's receiver to the websocket as a text
 //! frame, send [`CallerHungUp`] when the socket closes, and close the socket when the
 //! receiver ends (the actor drops its sender when the call is over).
@@ -43,6 +44,7 @@ mod outbound;
 mod ports;
 mod provider_in;
 mod recording;
+mod start;
 mod summary;
 #[cfg(test)]
 mod tests;
@@ -61,4 +63,5 @@ pub use ports::{CallControl, CallControlError, CallFinalizer, ToolExecutor};
 pub use recording::{
     safe_call_sid, RecordingError, SavedRecording, RECORDING_COMPLEXITY, RECORDING_QUEUE,
 };
+pub use start::{StartFrame, StartRefused, CALLER_PARAMETER, TENANT_PARAMETER};
 pub use summary::{CallEnd, CallSummary, FallbackCause, Speaker, TokenUsage};

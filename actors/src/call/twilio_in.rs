@@ -1,5 +1,6 @@
 //! Frames from Twilio: parsed here (malformed ones counted and skipped), then the
-//! caller's audio, mark echoes, key presses, and the stream's start and stop.
+//! caller's audio, mark echoes, key presses and the stream's stop; and the call's
+//! beginning from the `start` frame the edge checked ([`StartFrame`]).
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -8,11 +9,9 @@ use actix::Context;
 
 use super::actor::{CallActor, Phase};
 use super::recording::Recorder;
+use super::start::StartFrame;
 use super::summary::CallEnd;
-use crate::realtime::twilio_stream::{parse_twilio_frame, Dtmf, Start, Track, TwilioEvent};
-
-/// The `<Parameter>` carrying the tenant id on the `<Stream>`.
-const TENANT_PARAMETER: &str = "tenant_id";
+use crate::realtime::twilio_stream::{parse_twilio_frame, Dtmf, Track, TwilioEvent};
 
 impl CallActor {
     /// Handles one raw text frame from the media-stream websocket.
@@ -55,7 +54,11 @@ impl CallActor {
                 self.pump(ctx);
             }
             TwilioEvent::Mark(mark) => self.speech.frames().mark_echoed(&mark.name),
-            TwilioEvent::Start(start) => self.on_start(start, ctx),
+            TwilioEvent::Start(_) => {
+                // The edge checked the stream's one `start` and began the call with it.
+                self.tally.malformed += 1;
+                tracing::debug!(call_sid = ?self.call_sid, "second `start` frame skipped");
+            }
             TwilioEvent::Dtmf(dtmf) => self.on_dtmf(&dtmf, ctx),
             TwilioEvent::Stop(_) => {
                 let end = match self.phase {
@@ -71,28 +74,9 @@ impl CallActor {
         }
     }
 
-    fn on_start(&mut self, start: Start, ctx: &mut Context<Self>) {
-        if self.phase != Phase::AwaitingStart {
-            self.tally.malformed += 1;
-            tracing::debug!(call_sid = ?self.call_sid, "second `start` frame skipped");
-            return;
-        }
-        if !start.media_format.is_mulaw_8k_mono() {
-            tracing::warn!(
-                call_sid = %start.call_sid,
-                format = ?start.media_format,
-                "unexpected media format; treating it as 8 kHz μ-law"
-            );
-        }
-        let tenant = start.custom_parameters.get(TENANT_PARAMETER);
-        if tenant.is_some_and(|t| t != self.env.profile.tenant_id.as_str()) {
-            tracing::warn!(
-                call_sid = %start.call_sid,
-                parameter = ?tenant,
-                tenant = %self.env.profile.tenant_id,
-                "stream's tenant parameter differs from the call's tenant"
-            );
-        }
+    /// Begins the call with the stream's checked `start`: addresses outbound frames to
+    /// its stream, starts the recorder when the tenant records calls, opens the session.
+    pub(super) fn begin(&mut self, start: StartFrame, ctx: &mut Context<Self>) {
         self.speech.frames().set_stream(&start.stream_sid);
         if let Some(dir) = &self.env.profile.recordings_dir {
             if let Some(recorder) = Recorder::start(

@@ -8,6 +8,8 @@ use servicepro_schema::models::message::status_rank;
 use servicepro_schema::schema::messages;
 use servicepro_schema::{DbError, TenantDb};
 
+use crate::twilio::{Form, MissingField};
+
 /// A status callback for one message.
 #[derive(Debug, Clone)]
 pub struct DeliveryReport {
@@ -21,6 +23,21 @@ pub struct DeliveryReport {
     pub error_code: Option<String>,
 }
 
+impl DeliveryReport {
+    /// Reads a status callback; `message_id` comes from the callback URL we gave Twilio.
+    pub fn parse(form: &Form, message_id: Option<i64>) -> Result<Self, MissingField> {
+        Ok(DeliveryReport {
+            message_id,
+            message_sid: form.require("MessageSid")?.to_owned(),
+            status: form.require("MessageStatus")?.to_owned(),
+            error_code: form
+                .get("ErrorCode")
+                .filter(|c| !c.is_empty())
+                .map(str::to_owned),
+        })
+    }
+}
+
 /// What the report did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DeliveryOutcome {
@@ -32,11 +49,20 @@ pub enum DeliveryOutcome {
     Unknown,
 }
 
-/// Applies a delivery report.
+/// Applies a delivery report (a report of no stored message is logged).
 pub async fn apply_delivery_report(
     db: &TenantDb,
     report: DeliveryReport,
 ) -> Result<DeliveryOutcome, DbError> {
+    let sid = report.message_sid.clone();
+    let outcome = apply(db, report).await?;
+    if outcome == DeliveryOutcome::Unknown {
+        tracing::warn!(tenant_id = %db.tenant(), %sid, "status for an unknown message");
+    }
+    Ok(outcome)
+}
+
+async fn apply(db: &TenantDb, report: DeliveryReport) -> Result<DeliveryOutcome, DbError> {
     db.transaction(move |tx| {
         Box::pin(async move {
             let by_id = report.message_id.unwrap_or(-1);

@@ -2,6 +2,7 @@
 //! every outbound text passes, and the outbox that stores, paces and sends.
 
 pub mod delivery_status;
+pub mod notify;
 pub mod outbox;
 pub mod rate_limit;
 pub mod twilio_rest;

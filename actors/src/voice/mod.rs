@@ -1,8 +1,11 @@
-//! Voice: answering calls by tenant status and mode, call records and voicemail.
+//! Voice: answering calls by tenant status and mode (`call_flow`, pure TwiML), the
+//! webhooks' engine (`switchboard`), call records and voicemail, and the AI
+//! receptionist's wiring (`receptionist`, with its instructions in `call_instructions`).
 
 pub mod call_flow;
 pub mod call_instructions;
 pub mod call_records;
 pub mod callback_urls;
 pub mod receptionist;
+pub mod switchboard;
 pub mod voicemail;

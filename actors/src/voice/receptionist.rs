@@ -1,7 +1,12 @@
 //! Wiring the AI voice receptionist (`call::CallActor`) to this tenant's
 //! world: its instructions from the tenant and pack, the agent brain's
 //! tools as Realtime function calls, live-call redirects through Twilio's
-//! REST API, and the call record written when the call ends.
+//! REST API, and the call record written when the call ends; [`Receptionist`] builds a
+//! call's dependencies from the tenant and starts its actor (`answer`).
+
+mod answer;
+
+pub use answer::{Receptionist, OUTBOUND_CAPACITY, PCM16_AUDIO, VOICE};
 
 use crate::brain::db_tools::DbTools;
 use crate::brain::llm::{execute_tool, realtime_tool_definitions, ToolContext, ToolEffect};

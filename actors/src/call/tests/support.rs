@@ -14,8 +14,8 @@ use tokio::sync::mpsc;
 
 use crate::call::{
     AudioMode, CallActor, CallControl, CallControlError, CallDeps, CallFinalizer, CallMetrics,
-    CallProfile, CallStats, CallSummary, CallTuning, GetCallStats, SavedRecording, ToolExecutor,
-    TwilioFrame,
+    CallProfile, CallStats, CallSummary, CallTuning, GetCallStats, SavedRecording, StartFrame,
+    ToolExecutor, TwilioFrame,
 };
 use crate::realtime::fake_server::{
     FakeRealtimeServer, FakeScript, FakeServerHandle, FakeSessionLog,
@@ -24,6 +24,7 @@ use crate::realtime::openai_events::{SessionConfig, Tool};
 use crate::realtime::provider::{
     OpenAiRealtime, ProviderError, RealtimeConnector, RealtimeSession,
 };
+use crate::realtime::twilio_stream::{parse_twilio_frame, TwilioEvent};
 
 /// Longest any test waits for something.
 pub(super) const WAIT: Duration = Duration::from_secs(5);
@@ -256,20 +257,44 @@ impl Rig {
             metrics: Arc::clone(&self.metrics),
             tuning: self.tuning.clone(),
         };
-        let addr = CallActor::start(deps).unwrap();
+        let call_sid = format!("CA{n:032}");
+        let stream_sid = format!("MZ{n:032}");
+        let start = start_frame(&stream_sid, &call_sid);
+        let start = match parse_twilio_frame(&start).unwrap() {
+            TwilioEvent::Start(start) => StartFrame::check(start, &TenantId::root()).unwrap(),
+            other => panic!("not a start frame: {other:?}"),
+        };
+        let addr = CallActor::start(deps, start).unwrap();
         let call = Call {
             addr,
             rx,
             frames: Vec::new(),
             echoed: 0,
-            call_sid: format!("CA{n:032}"),
-            stream_sid: format!("MZ{n:032}"),
+            call_sid,
+            stream_sid,
             seq: 0,
         };
         call.send(r#"{"event":"connected","protocol":"Call","version":"1.0.0"}"#.to_owned());
-        call.send(call.start_frame());
         call
     }
+}
+
+/// The `start` frame Twilio sends for stream `stream_sid` of call `call_sid`.
+fn start_frame(stream_sid: &str, call_sid: &str) -> String {
+    json!({
+        "event": "start",
+        "sequenceNumber": "1",
+        "start": {
+            "accountSid": "AC00000000000000000000000000000000",
+            "streamSid": stream_sid,
+            "callSid": call_sid,
+            "tracks": ["inbound"],
+            "mediaFormat": {"encoding": "audio/x-mulaw", "sampleRate": 8000, "channels": 1},
+            "customParameters": {"tenant_id": "root"}
+        },
+        "streamSid": stream_sid
+    })
+    .to_string()
 }
 
 /// A frame we sent to Twilio, decoded.
@@ -294,23 +319,6 @@ pub(super) struct Call {
 impl Call {
     pub(super) fn send(&self, frame: String) {
         self.addr.do_send(TwilioFrame(frame));
-    }
-
-    fn start_frame(&self) -> String {
-        json!({
-            "event": "start",
-            "sequenceNumber": "1",
-            "start": {
-                "accountSid": "AC00000000000000000000000000000000",
-                "streamSid": self.stream_sid,
-                "callSid": self.call_sid,
-                "tracks": ["inbound"],
-                "mediaFormat": {"encoding": "audio/x-mulaw", "sampleRate": 8000, "channels": 1},
-                "customParameters": {"tenant_id": "root"}
-            },
-            "streamSid": self.stream_sid
-        })
-        .to_string()
     }
 
     /// Sends caller audio (base64 μ-law payload).

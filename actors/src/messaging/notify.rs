@@ -1,0 +1,64 @@
+//! Texts the engine sends on its own account (a booking link, an owner's notice):
+//! handed to the outbox, which stores every one; a failure is logged, never raised,
+//! because the caller's answer must not wait on it.
+
+use actix::Addr;
+use servicepro_schema::{TenantId, E164};
+
+use super::{SendSms, SmsOutbox};
+use crate::tenant_context::TenantContext;
+
+/// Hands a text to the outbox; `true` when it was stored (sent or refused with a
+/// reason), `false` (logged) when the outbox failed.
+pub async fn queue_text(
+    outbox: &Addr<SmsOutbox>,
+    tenant: &TenantId,
+    to: E164,
+    body: String,
+    purpose: &str,
+) -> bool {
+    let send = SendSms {
+        tenant: tenant.clone(),
+        to,
+        body,
+        purpose: purpose.to_owned(),
+        conversation_id: None,
+        customer_id: None,
+    };
+    match outbox.send(send).await {
+        Ok(Ok(queued)) => {
+            tracing::info!(tenant_id = %tenant, message_id = queued.message_id, status = %queued.status, purpose, "text queued");
+            true
+        }
+        Ok(Err(e)) => {
+            tracing::error!(tenant_id = %tenant, error = %e, purpose, "text not stored");
+            false
+        }
+        Err(e) => {
+            tracing::error!(tenant_id = %tenant, error = %e, purpose, "outbox unavailable");
+            false
+        }
+    }
+}
+
+/// Texts the tenant's owner (their `owner_phone`), if one is set.
+pub async fn text_owner(
+    outbox: &Addr<SmsOutbox>,
+    ctx: &TenantContext,
+    tenant: &TenantId,
+    body: String,
+    purpose: &str,
+) -> bool {
+    match ctx
+        .config
+        .as_ref()
+        .and_then(|c| c.owner_phone.as_deref())
+        .and_then(|p| E164::parse(p).ok())
+    {
+        Some(owner) => queue_text(outbox, tenant, owner, body, purpose).await,
+        None => {
+            tracing::warn!(tenant_id = %tenant, purpose, "no owner phone: notice not sent");
+            false
+        }
+    }
+}
