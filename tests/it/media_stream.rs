@@ -262,19 +262,7 @@ async fn a_byo_tenants_stream_is_verified_with_its_own_token_and_cannot_speak_fo
         .await
         .unwrap();
     let app = app_with_provider(&provider).await;
-    let created = app
-        .admin(reqwest::Method::POST, "/api/admin/tenants")
-        .json(&serde_json::json!({
-            "id": "byo", "name": "Own Account Detailing", "industry": "mobile-detailing",
-            "plan_tier": "elite", "status": "active", "phone_number": "+19185550142",
-            "ivr_mode": "ai-voice", "forward_to": "+19185550199",
-            "twilio_account_sid": "AC0123456789abcdef0123456789abcdef",
-            "twilio_auth_token": "byo-auth-token-xyz"
-        }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(created.status(), 201);
+    byo_tenant(&app, "byo", "+19185550142", "byo-auth-token-xyz").await;
     let url = "wss://sp.example.test/twilio/media-stream/byo";
 
     let platform_signed = expected_signature(AUTH_TOKEN, url, &[]);
