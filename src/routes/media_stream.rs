@@ -51,11 +51,11 @@ pub async fn media_stream(
         None => None,
     };
     let token = context.as_ref().and_then(|ctx| {
-        ctx.webhook_auth_token(&state.secrets, state.config.twilio.auth_token.as_deref())
+        ctx.webhook_auth_token(&state.secrets, state.config.twilio.auth_token.as_ref())
     });
     let valid = match (&tenant, token) {
         (Some(id), Some(token)) => servicepro_actors::twilio::validate(
-            &token,
+            token.expose_secret(),
             &state.urls.media_stream(id.as_str()),
             &[],
             signature,
@@ -151,18 +151,7 @@ impl MediaStreamSocket {
                 from: from.clone(),
                 to: tenant_ctx.phone_number().unwrap_or_default().to_owned(),
             };
-            let platform = state
-                .config
-                .twilio
-                .account_sid
-                .clone()
-                .zip(state.config.twilio.auth_token.clone())
-                .map(
-                    |(account_sid, auth_token)| servicepro_actors::messaging::TwilioCredentials {
-                        account_sid,
-                        auth_token,
-                    },
-                );
+            let platform = state.config.twilio.platform_credentials();
             let credentials = tenant_ctx.twilio_credentials(&state.secrets, platform.as_ref());
             let (tx, rx) = tokio::sync::mpsc::channel(OUTBOUND_CAPACITY);
             let deps = CallDeps {
