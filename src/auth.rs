@@ -37,15 +37,19 @@ impl FromRequest for RootAdmin {
                 "state missing",
             )));
         };
-        let Some(expected) = state.config.root_token.as_deref() else {
+        let Some(expected) = state.config.root_token.as_ref() else {
             return ready(Err(ApiError::new(
                 StatusCode::NOT_FOUND,
                 "admin_disabled",
                 "the admin API is off (SERVICEPRO_ROOT_TOKEN is not set)",
             )));
         };
-        let ok =
-            bearer(req).is_some_and(|given| given.as_bytes().ct_eq(expected.as_bytes()).into());
+        let ok = bearer(req).is_some_and(|given| {
+            given
+                .as_bytes()
+                .ct_eq(expected.expose_secret().as_bytes())
+                .into()
+        });
         if ok {
             ready(Ok(RootAdmin))
         } else {

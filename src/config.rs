@@ -3,9 +3,15 @@
 //! start-up, so a bad value stops the server with a message naming the
 //! variable instead of failing later on a call.
 
+use servicepro_actors::brain::llm::{
+    ChatClient, ChatError, DEFAULT_BASE_URL, DEFAULT_MODEL, DEFAULT_TIMEOUT,
+};
+use servicepro_actors::messaging::TwilioCredentials;
+use servicepro_schema::SecretString;
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 use url::Url;
 
 /// The default database on a developer machine.
@@ -37,27 +43,57 @@ pub struct TwilioConfig {
     /// Account SID (`AC…`), when the platform account is configured.
     pub account_sid: Option<String>,
     /// Auth token: signs webhooks and authenticates REST calls.
-    pub auth_token: Option<String>,
+    pub auth_token: Option<SecretString>,
     /// REST API base (a loopback fake in tests).
     pub api_base: Url,
+}
+
+impl TwilioConfig {
+    /// The platform account's REST credentials, when both SID and token are set.
+    pub fn platform_credentials(&self) -> Option<TwilioCredentials> {
+        Some(TwilioCredentials {
+            account_sid: self.account_sid.clone()?,
+            auth_token: self.auth_token.clone()?,
+        })
+    }
 }
 
 /// OpenAI access for the AI voice and text brains.
 #[derive(Debug, Clone)]
 pub struct OpenAiConfig {
     /// API key; none means the offline brain.
-    pub api_key: Option<String>,
+    pub api_key: Option<SecretString>,
     /// Realtime websocket URL.
     pub realtime_url: Url,
+    /// Chat Completions API base of the SMS/web-chat LLM brain (`OPENAI_BASE_URL`).
+    pub chat_base_url: Url,
+    /// The chat model (`OPENAI_CHAT_MODEL`).
+    pub chat_model: String,
+    /// Bound on one chat request (`OPENAI_CHAT_TIMEOUT_MS`).
+    pub chat_timeout: Duration,
+}
+
+impl OpenAiConfig {
+    /// The Chat Completions client of the LLM brain; `None` without an API key.
+    pub fn chat_client(&self) -> Option<Result<ChatClient, ChatError>> {
+        let key = self.api_key.clone()?;
+        Some(
+            ChatClient::new(self.chat_base_url.as_str(), key).map(|client| {
+                client
+                    .with_model(self.chat_model.clone())
+                    .with_timeout(self.chat_timeout)
+            }),
+        )
+    }
 }
 
 /// Stripe billing.
 #[derive(Debug, Clone)]
 pub struct StripeConfig {
     /// Secret API key; none means billing is off.
-    pub secret_key: Option<String>,
+    pub secret_key: Option<SecretString>,
     /// Webhook signing secret (`whsec_…`).
-    pub webhook_secret: Option<String>,
+    pub webhook_secret: Option<SecretString>,
     /// REST API base.
     pub api_base: Url,
 }
@@ -72,9 +108,9 @@ pub struct Config {
     /// The public URL Twilio and Stripe call: used for signatures and stream URLs.
     pub public_url: Url,
     /// Bearer token of the root admin; `None` turns the admin API off.
-    pub root_token: Option<String>,
+    pub root_token: Option<SecretString>,
     /// Key for secrets at rest and signed links.
-    pub secret_key: String,
+    pub secret_key: SecretString,
     /// Whether the secret key was generated for this run (development only).
     pub secret_key_generated: bool,
     /// Platform Twilio.
@@ -110,6 +146,10 @@ impl Source {
             .filter(|v| !v.is_empty())
     }
 
+    fn secret(&self, key: &str) -> Option<SecretString> {
+        self.get(key).map(SecretString::from)
+    }
+
     fn url(&self, key: &'static str, default: &str) -> Result<Url, ConfigError> {
         let raw = self.get(key).unwrap_or_else(|| default.to_owned());
         let url = Url::parse(&raw).map_err(|e| invalid(key, format!("not a URL ({e}): {raw}")))?;
@@ -117,6 +157,29 @@ impl Source {
             return Err(invalid(key, format!("URL has no host: {raw}")));
         }
         Ok(url)
+    }
+
+    /// [`Source::url`] that must be `http://` or `https://`.
+    fn http_url(&self, key: &'static str, default: &str) -> Result<Url, ConfigError> {
+        let url = self.url(key, default)?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(invalid(key, "expected http:// or https://"));
+        }
+        Ok(url)
+    }
+
+    /// A positive number of milliseconds.
+    fn millis(&self, key: &'static str, default: Duration) -> Result<Duration, ConfigError> {
+        let Some(raw) = self.get(key) else {
+            return Ok(default);
+        };
+        match raw.parse::<u64>() {
+            Ok(ms) if ms > 0 => Ok(Duration::from_millis(ms)),
+            _ => Err(invalid(
+                key,
+                format!("expected a positive number of milliseconds, got {raw}"),
+            )),
+        }
     }
 }
 
@@ -194,16 +257,10 @@ impl Config {
                 format!("expected host:port, got {bind_raw}"),
             )
         })?;
-        let public_url = src.url("SERVICEPRO_PUBLIC_URL", "http://127.0.0.1:8080")?;
-        if !matches!(public_url.scheme(), "http" | "https") {
-            return Err(invalid(
-                "SERVICEPRO_PUBLIC_URL",
-                "expected http:// or https://",
-            ));
-        }
-        let root_token = src.get("SERVICEPRO_ROOT_TOKEN");
+        let public_url = src.http_url("SERVICEPRO_PUBLIC_URL", "http://127.0.0.1:8080")?;
+        let root_token = src.secret("SERVICEPRO_ROOT_TOKEN");
         if let Some(token) = &root_token {
-            if token.len() < 16 {
+            if token.expose_secret().len() < 16 {
                 return Err(invalid(
                     "SERVICEPRO_ROOT_TOKEN",
                     "must be at least 16 characters",
@@ -211,7 +268,7 @@ impl Config {
             }
         }
         let (secret_key, secret_key_generated) = match src.get("SERVICEPRO_SECRET_KEY") {
-            Some(k) if k.len() >= 32 => (k, false),
+            Some(k) if k.len() >= 32 => (SecretString::from(k), false),
             Some(_) => {
                 return Err(invalid(
                     "SERVICEPRO_SECRET_KEY",
@@ -221,11 +278,11 @@ impl Config {
             None if production => {
                 return Err(invalid("SERVICEPRO_SECRET_KEY", "required in production"))
             }
-            None => (generate_dev_key(), true),
+            None => (SecretString::from(generate_dev_key()), true),
         };
         let twilio = TwilioConfig {
             account_sid: src.get("TWILIO_ACCOUNT_SID"),
-            auth_token: src.get("TWILIO_AUTH_TOKEN"),
+            auth_token: src.secret("TWILIO_AUTH_TOKEN"),
             api_base: src.url("TWILIO_API_BASE", "https://api.twilio.com")?,
         };
         if production && twilio.auth_token.is_none() {
@@ -235,15 +292,20 @@ impl Config {
             ));
         }
         let openai = OpenAiConfig {
-            api_key: src.get("OPENAI_API_KEY"),
+            api_key: src.secret("OPENAI_API_KEY"),
             realtime_url: src.url(
                 "OPENAI_REALTIME_URL",
                 "wss://api.openai.com/v1/realtime?model=gpt-realtime",
             )?,
+            chat_base_url: src.http_url("OPENAI_BASE_URL", DEFAULT_BASE_URL)?,
+            chat_model: src
+                .get("OPENAI_CHAT_MODEL")
+                .unwrap_or_else(|| DEFAULT_MODEL.to_owned()),
+            chat_timeout: src.millis("OPENAI_CHAT_TIMEOUT_MS", DEFAULT_TIMEOUT)?,
         };
         let stripe = StripeConfig {
-            secret_key: src.get("STRIPE_SECRET_KEY"),
-            webhook_secret: src.get("STRIPE_WEBHOOK_SECRET"),
+            secret_key: src.secret("STRIPE_SECRET_KEY"),
+            webhook_secret: src.secret("STRIPE_WEBHOOK_SECRET"),
             api_base: src.url("STRIPE_API_BASE", "https://api.stripe.com")?,
         };
         if stripe.secret_key.is_some() && stripe.webhook_secret.is_none() {
@@ -424,6 +486,76 @@ mod tests {
             let err = Config::from_map(vars(&pairs)).unwrap_err();
             assert_eq!(err.variable, variable, "{pairs:?}");
         }
+        for (variable, value) in [
+            ("OPENAI_BASE_URL", "ftp://x.example"),
+            ("OPENAI_BASE_URL", "api.openai.com"),
+            ("OPENAI_CHAT_TIMEOUT_MS", "soon"),
+            ("OPENAI_CHAT_TIMEOUT_MS", "0"),
+        ] {
+            let err = Config::from_map(vars(&[(variable, value)])).unwrap_err();
+            assert_eq!(err.variable, variable, "{value}");
+        }
+    }
+
+    #[test]
+    fn the_chat_settings_reach_the_llm_client() {
+        let off = Config::from_map(vars(&[("OPENAI_CHAT_MODEL", "gpt-x")])).unwrap();
+        assert!(off.openai.chat_client().is_none(), "no key, no LLM brain");
+        assert_eq!(off.openai.chat_timeout, DEFAULT_TIMEOUT);
+        let default = Config::from_map(vars(&[("OPENAI_API_KEY", "sk-1")])).unwrap();
+        let client = default.openai.chat_client().unwrap().unwrap();
+        assert_eq!(
+            (client.endpoint(), client.model()),
+            ("https://api.openai.com/v1/chat/completions", DEFAULT_MODEL)
+        );
+        let tuned = Config::from_map(vars(&[
+            ("OPENAI_API_KEY", "sk-1"),
+            ("OPENAI_BASE_URL", "http://127.0.0.1:1/v1"),
+            ("OPENAI_CHAT_MODEL", "gpt-x"),
+            ("OPENAI_CHAT_TIMEOUT_MS", "1500"),
+        ]))
+        .unwrap();
+        assert_eq!(tuned.openai.chat_timeout, Duration::from_millis(1500));
+        let client = tuned.openai.chat_client().unwrap().unwrap();
+        assert_eq!(
+            (client.endpoint(), client.model()),
+            ("http://127.0.0.1:1/v1/chat/completions", "gpt-x")
+        );
+    }
+
+    #[test]
+    fn secrets_never_print() {
+        let secrets = [
+            ("SERVICEPRO_ROOT_TOKEN", "root-token-0123456789-secret"),
+            (
+                "SERVICEPRO_SECRET_KEY",
+                "secret-key-0123456789abcdef0123456789",
+            ),
+            ("TWILIO_AUTH_TOKEN", "twilio-auth-token-secret"),
+            ("OPENAI_API_KEY", "sk-openai-secret"),
+            ("STRIPE_SECRET_KEY", "sk_live_stripe_secret"),
+            ("STRIPE_WEBHOOK_SECRET", "whsec_stripe_secret"),
+        ];
+        let mut pairs = secrets.to_vec();
+        pairs.push(("TWILIO_ACCOUNT_SID", "AC0123"));
+        let config = Config::from_map(vars(&pairs)).unwrap();
+        let credentials = config.twilio.platform_credentials().unwrap();
+        assert_eq!(
+            credentials.auth_token.expose_secret(),
+            "twilio-auth-token-secret"
+        );
+        let client = config.openai.chat_client().unwrap().unwrap();
+        for shown in [
+            format!("{config:?}"),
+            format!("{config:#?}"),
+            format!("{credentials:?}"),
+            format!("{client:?}"),
+        ] {
+            for (variable, value) in secrets {
+                assert!(!shown.contains(value), "{variable} printed in {shown}");
+            }
+        }
+        assert!(format!("{credentials:?}").contains("AC0123"));
     }
 
     #[test]

@@ -7,6 +7,7 @@ pub mod config;
 pub mod demo;
 pub mod ephemeral_pg;
 pub mod error;
+#[cfg(any(test, feature = "testkit"))]
 pub mod loadtest;
 pub mod routes;
 pub mod startup;

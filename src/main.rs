@@ -40,7 +40,9 @@ enum Command {
     /// Load test of the AI voice receptionist: N simulated calls at real-time
     /// pace through the media-stream websocket of a server this command
     /// starts, against a loopback Realtime provider; reports the server's
-    /// own CPU per call-second and memory per call.
+    /// own CPU per call-second and memory per call. Only in a build with the
+    /// `testkit` feature (the provider is a test double).
+    #[cfg(feature = "testkit")]
     Loadtest {
         /// Concurrent calls.
         #[arg(long, default_value_t = 100)]
@@ -145,6 +147,7 @@ async fn main() -> anyhow::Result<()> {
                 println!("  skipped row {}: {}", skipped.row, skipped.reason);
             }
         }
+        #[cfg(feature = "testkit")]
         Command::Loadtest {
             calls,
             seconds,

@@ -5,7 +5,7 @@ use crate::config::Config;
 use actix::{Addr, Supervisor};
 use servicepro_actors::appointments::BookingDesk;
 use servicepro_actors::brain::db_tools::SnapshotCache;
-use servicepro_actors::brain::llm::{ChatClient, LlmBrain};
+use servicepro_actors::brain::llm::LlmBrain;
 use servicepro_actors::call::CallMetrics;
 use servicepro_actors::clock::{system_clock, Clock};
 use servicepro_actors::conversation::actor::ConversationDeps;
@@ -13,7 +13,7 @@ use servicepro_actors::conversation::text_writer::{TextWriterHandle, DEFAULT_LAN
 use servicepro_actors::conversation::Conversations;
 use servicepro_actors::messaging::notify;
 use servicepro_actors::messaging::{
-    OutboxConfig, RateLimitActor, RateLimits, SmsOutbox, TwilioCredentials, TwilioError, TwilioRest,
+    OutboxConfig, RateLimitActor, RateLimits, SmsOutbox, TwilioError, TwilioRest,
 };
 use servicepro_actors::metrics::Metrics;
 use servicepro_actors::realtime::provider::OpenAiRealtime;
@@ -70,22 +70,16 @@ pub struct AppState {
     pub call_metrics: Arc<CallMetrics>,
 }
 
-/// The LLM brain when `OPENAI_API_KEY` is set (`OPENAI_BASE_URL`,
-/// `OPENAI_CHAT_MODEL` and `OPENAI_CHAT_TIMEOUT_MS` tune it); the offline
-/// brain answers whenever it fails, and alone when no key is set.
+/// The LLM brain when `OPENAI_API_KEY` is set (with the chat settings of
+/// [`OpenAiConfig`](crate::config::OpenAiConfig)); the offline brain answers
+/// whenever it fails, and alone when no key is set.
 fn llm_brain(config: &Config) -> Option<Arc<LlmBrain>> {
-    let key = config.openai.api_key.clone()?;
-    let lookup = |name: &str| match name {
-        "OPENAI_API_KEY" => Some(key.clone()),
-        other => std::env::var(other).ok(),
-    };
-    match ChatClient::from_lookup(lookup) {
-        Some(Ok(client)) => Some(Arc::new(LlmBrain::new(client))),
-        Some(Err(e)) => {
-            tracing::error!(error = %e, "LLM brain misconfigured; the offline brain answers alone");
+    match config.openai.chat_client()? {
+        Ok(client) => Some(Arc::new(LlmBrain::new(client))),
+        Err(e) => {
+            tracing::error!(error = %e, "LLM client cannot be built; the offline brain answers alone");
             None
         }
-        None => None,
     }
 }
 
@@ -111,13 +105,7 @@ impl AppState {
             ..RateLimits::default()
         };
         let rate_limiter = Supervisor::start(move |_| RateLimitActor::new(limits.clone()));
-        let platform_credentials = match (&config.twilio.account_sid, &config.twilio.auth_token) {
-            (Some(account_sid), Some(auth_token)) => Some(TwilioCredentials {
-                account_sid: account_sid.clone(),
-                auth_token: auth_token.clone(),
-            }),
-            _ => None,
-        };
+        let platform_credentials = config.twilio.platform_credentials();
         let outbox_config = OutboxConfig {
             urls: urls.clone(),
             platform_credentials: platform_credentials.clone(),

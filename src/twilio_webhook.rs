@@ -178,10 +178,10 @@ pub async fn verify(
             (Some(ctx), Some(url))
         }
     };
-    let platform = state.config.twilio.auth_token.as_deref();
+    let platform = state.config.twilio.auth_token.as_ref();
     let token = match &tenant {
         Some(ctx) => ctx.webhook_auth_token(&state.secrets, platform),
-        None => platform.map(str::to_owned),
+        None => platform.cloned(),
     }
     .ok_or_else(|| {
         forbidden(
@@ -191,7 +191,7 @@ pub async fn verify(
         )
     })?;
     let url = url.unwrap_or_else(|| public_url_of(state, req));
-    if !validate(&token, &url, form.pairs(), &signature) {
+    if !validate(token.expose_secret(), &url, form.pairs(), &signature) {
         return Err(forbidden(state, req, "X-Twilio-Signature does not match"));
     }
     Ok(TwilioWebhook { form, tenant })

@@ -10,7 +10,7 @@ use servicepro_schema::models::{NewPhoneConfig, NewTenant, PhoneConfig, Tenant};
 use servicepro_schema::root_db::{AuditEntry, RootTx};
 use servicepro_schema::schema::{tenant_billing, tenant_config, tenant_phone_config, tenants};
 use servicepro_schema::{
-    DbError, IvrMode, PlanTier, RootDb, SecretBox, TenantId, TenantStatus, E164,
+    DbError, IvrMode, PlanTier, RootDb, SecretBox, SecretString, TenantId, TenantStatus, E164,
 };
 
 /// How long a new trial lasts.
@@ -48,7 +48,7 @@ pub struct CreateTenant {
     /// Where calls are forwarded.
     pub forward: ForwardTarget,
     /// BYO Twilio account: SID and auth token (sealed before storing).
-    pub byo_twilio: Option<(String, String)>,
+    pub byo_twilio: Option<(String, SecretString)>,
     /// IANA time zone.
     pub time_zone: chrono_tz::Tz,
     /// AI receptionist audio to the provider: `pcmu` or `pcm16`.
@@ -110,7 +110,11 @@ pub async fn create_tenant(
     let (twilio_account_sid, twilio_auth_token_encrypted) = match &req.byo_twilio {
         Some((sid, token)) => (
             Some(sid.clone()),
-            Some(secrets.seal(token).map_err(|_| TenantAdminError::Secret)?),
+            Some(
+                secrets
+                    .seal(token.expose_secret())
+                    .map_err(|_| TenantAdminError::Secret)?,
+            ),
         ),
         None => (None, None),
     };

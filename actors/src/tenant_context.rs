@@ -7,7 +7,7 @@ use diesel::{OptionalExtension, QueryDsl, SelectableHelper};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use servicepro_schema::models::{PhoneConfig, Tenant, TenantConfig};
 use servicepro_schema::schema::{tenant_config, tenant_phone_config, tenants};
-use servicepro_schema::{DbError, SecretBox, TenantDb};
+use servicepro_schema::{DbError, SecretBox, SecretString, TenantDb};
 
 /// A tenant with its number and settings.
 #[derive(Debug, Clone)]
@@ -75,14 +75,14 @@ impl TenantContext {
     pub fn webhook_auth_token(
         &self,
         secrets: &SecretBox,
-        platform: Option<&str>,
-    ) -> Option<String> {
+        platform: Option<&SecretString>,
+    ) -> Option<SecretString> {
         let own = self.phone.as_ref().and_then(|p| {
             p.twilio_auth_token_encrypted
                 .as_ref()
                 .and_then(|sealed| secrets.open(sealed).ok())
         });
-        own.or_else(|| platform.map(str::to_owned))
+        own.or_else(|| platform.cloned())
     }
 
     /// Where this tenant's texts are sent from.

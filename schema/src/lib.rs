@@ -17,6 +17,7 @@ pub mod pool;
 pub mod root_db;
 #[allow(missing_docs)]
 pub mod schema;
+pub mod secret_string;
 pub mod secrets;
 pub mod tenant_db;
 pub mod types;
@@ -26,6 +27,7 @@ pub use features::{has_feature, Feature, TIER_FEATURES};
 pub use ids::{IdError, TenantId, E164};
 pub use pool::{DbPool, PoolSettings};
 pub use root_db::RootDb;
+pub use secret_string::SecretString;
 pub use secrets::SecretBox;
 pub use tenant_db::{TenantDb, TenantScoped, TenantTx};
 pub use types::{IvrMode, PlanTier, TenantStatus};

@@ -7,6 +7,8 @@ use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
+use crate::secret_string::SecretString;
+
 const NONCE_LEN: usize = 24;
 
 /// Why a secret could not be opened.
@@ -34,8 +36,8 @@ impl std::fmt::Debug for SecretBox {
 
 impl SecretBox {
     /// A box keyed by SHA-256 of the configured secret key string.
-    pub fn new(secret_key: &str) -> Self {
-        let key = Sha256::digest(secret_key.as_bytes());
+    pub fn new(secret_key: &SecretString) -> Self {
+        let key = Sha256::digest(secret_key.expose_secret().as_bytes());
         SecretBox {
             cipher: XChaCha20Poly1305::new(&key),
         }
@@ -56,7 +58,7 @@ impl SecretBox {
     }
 
     /// Decrypts what [`SecretBox::seal`] produced.
-    pub fn open(&self, sealed: &[u8]) -> Result<String, SecretError> {
+    pub fn open(&self, sealed: &[u8]) -> Result<SecretString, SecretError> {
         if sealed.len() < NONCE_LEN {
             return Err(SecretError::Undecryptable);
         }
@@ -65,7 +67,9 @@ impl SecretBox {
             .cipher
             .decrypt(XNonce::from_slice(nonce), body)
             .map_err(|_| SecretError::Undecryptable)?;
-        String::from_utf8(plain).map_err(|_| SecretError::Undecryptable)
+        String::from_utf8(plain)
+            .map(SecretString::from)
+            .map_err(|_| SecretError::Undecryptable)
     }
 }
 
@@ -75,19 +79,23 @@ mod tests {
 
     #[test]
     fn seals_and_opens() {
-        let b = SecretBox::new("k1");
+        let b = SecretBox::new(&SecretString::from("k1"));
         let sealed = b.seal("auth-token-123").unwrap();
         assert!(!sealed.windows(5).any(|w| w == b"auth-"));
-        assert_eq!(b.open(&sealed).as_deref(), Ok("auth-token-123"));
+        let opened = b.open(&sealed).unwrap();
+        assert_eq!(opened.expose_secret(), "auth-token-123");
+        assert!(!format!("{opened:?}").contains("auth-token"));
         assert_ne!(
             b.seal("x").unwrap(),
             b.seal("x").unwrap(),
             "fresh nonce per value"
         );
         assert_eq!(
-            SecretBox::new("k2").open(&sealed),
-            Err(SecretError::Undecryptable)
+            SecretBox::new(&SecretString::from("k2"))
+                .open(&sealed)
+                .unwrap_err(),
+            SecretError::Undecryptable
         );
-        assert_eq!(b.open(&[1, 2, 3]), Err(SecretError::Undecryptable));
+        assert_eq!(b.open(&[1, 2, 3]).unwrap_err(), SecretError::Undecryptable);
     }
 }

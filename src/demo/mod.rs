@@ -15,7 +15,7 @@ use diesel::{ExpressionMethods, QueryDsl};
 use diesel_async::RunQueryDsl;
 use servicepro_schema::root_db::AuditEntry;
 use servicepro_schema::schema::{tenant_config, tenant_phone_config};
-use servicepro_schema::{IvrMode, TenantId};
+use servicepro_schema::{IvrMode, SecretString, TenantId};
 use twilio_sink::TwilioSink;
 
 const DEMO_ACCOUNT_SID: &str = "ACdemo0000000000000000000000000000";
@@ -76,11 +76,13 @@ pub async fn run(mut config: Config, database_url: &str, exit_after: bool) -> an
     let sink = TwilioSink::start().context("starting the demo Twilio sink")?;
     config.twilio.api_base = url::Url::parse(&sink.base)?;
     config.twilio.account_sid = Some(DEMO_ACCOUNT_SID.to_owned());
-    config.twilio.auth_token = Some(DEMO_AUTH_TOKEN.to_owned());
-    if config.root_token.is_none() {
-        config.root_token = Some(DEMO_ROOT_TOKEN.to_owned());
-    }
-    let root_token = config.root_token.clone().unwrap_or_default();
+    config.twilio.auth_token = Some(SecretString::from(DEMO_AUTH_TOKEN));
+    // The demo prints the root token on purpose: the tour ends with a curl to try.
+    let root_token = config
+        .root_token
+        .get_or_insert_with(|| SecretString::from(DEMO_ROOT_TOKEN))
+        .expose_secret()
+        .to_owned();
     let bind = config.bind;
     let app = Application::build(config.clone(), database_url)
         .await

@@ -8,7 +8,7 @@ use actix_web::{web, HttpResponse};
 use servicepro_actors::tenant_admin::{
     self, CreateTenant, ForwardTarget, TenantAdminError, INDUSTRIES,
 };
-use servicepro_schema::{IvrMode, PlanTier, TenantId, TenantStatus, E164};
+use servicepro_schema::{IvrMode, PlanTier, SecretString, TenantId, TenantStatus, E164};
 
 fn parse_create(fields: &Fields, default_voice_audio: &str) -> Result<CreateTenant, ApiError> {
     let id = fields.required("id", TenantId::parse)?;
@@ -45,7 +45,7 @@ fn parse_create(fields: &Fields, default_voice_audio: &str) -> Result<CreateTena
     let twilio_auth_token = fields.optional_str("twilio_auth_token")?;
     let twilio_account_sid = fields.optional("twilio_account_sid", parse_account_sid)?;
     let byo_twilio = match (twilio_account_sid, twilio_auth_token) {
-        (Some(sid), Some(token)) => Some((sid, token)),
+        (Some(sid), Some(token)) => Some((sid, SecretString::from(token))),
         (None, None) => None,
         (None, Some(_)) => {
             return Err(ApiError::invalid_field(

@@ -163,7 +163,7 @@ async fn creates_lists_and_gets_tenants() {
     let opened = SecretBox::new(&app.state.config.secret_key)
         .open(&sealed)
         .unwrap();
-    assert_eq!(opened, "byo-auth-token-xyz");
+    assert_eq!(opened.expose_secret(), "byo-auth-token-xyz");
 
     // Every root action left an audit row.
     let actions: Vec<(String, Option<String>)> = audit_log::table

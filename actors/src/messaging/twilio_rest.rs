@@ -2,24 +2,17 @@
 //! redirect a live call. The base URL is configuration (a loopback fake in
 //! tests); credentials are per call so BYO-Twilio tenants use their own.
 
+use servicepro_schema::SecretString;
 use std::time::Duration;
 use url::Url;
 
 /// Account credentials for one request (platform or the tenant's own).
-#[derive(Clone)]
+#[derive(Debug, Clone)]
 pub struct TwilioCredentials {
     /// Account SID (`AC…`).
     pub account_sid: String,
-    /// Auth token.
-    pub auth_token: String,
-}
-
-impl std::fmt::Debug for TwilioCredentials {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TwilioCredentials")
-            .field("account_sid", &self.account_sid)
-            .finish_non_exhaustive()
-    }
+    /// Auth token (never printed).
+    pub auth_token: SecretString,
 }
 
 /// Where a text is sent from.
@@ -114,7 +107,7 @@ impl TwilioRest {
         let res = self
             .http
             .post(url)
-            .basic_auth(&creds.account_sid, Some(&creds.auth_token))
+            .basic_auth(&creds.account_sid, Some(creds.auth_token.expose_secret()))
             .form(form)
             .send()
             .await

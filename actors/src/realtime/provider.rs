@@ -17,6 +17,7 @@ use futures_util::future::BoxFuture;
 
 pub use error::ProviderError;
 pub use openai::OpenAiRealtime;
+#[cfg(any(test, feature = "testkit"))]
 pub(crate) use openai::READ_BUFFER_BYTES;
 pub use session::{
     RealtimeSession, SessionGuard, SessionOptions, SessionSender, SessionStats, TrySendError,

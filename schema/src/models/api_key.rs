@@ -4,6 +4,7 @@
 
 use crate::ids::TenantId;
 use crate::schema::api_keys;
+use crate::secret_string::SecretString;
 use base64::Engine;
 use chrono::{DateTime, Utc};
 use diesel::{Insertable, Queryable, Selectable};
@@ -37,8 +38,8 @@ pub struct ApiKey {
 /// A freshly issued key: the plaintext (show once) and the row to store.
 #[derive(Debug, Clone)]
 pub struct IssuedApiKey {
-    /// The key to hand to the user, once.
-    pub plaintext: String,
+    /// The key to hand to the user, once (never printed by `Debug`).
+    pub plaintext: SecretString,
     /// What is stored.
     pub row: NewApiKey,
 }
@@ -75,7 +76,7 @@ impl IssuedApiKey {
                 key_prefix,
                 key_hash: hash_key(&plaintext),
             },
-            plaintext,
+            plaintext: SecretString::from(plaintext),
         }
     }
 }
@@ -103,9 +104,15 @@ mod tests {
     fn keys_name_their_tenant_and_hash_stably() {
         let t = TenantId::parse("acme-lawn").unwrap();
         let k = IssuedApiKey::generate(&t, "default");
-        assert_eq!(tenant_of_key(&k.plaintext), Some(t));
-        assert_eq!(k.row.key_hash, hash_key(&k.plaintext));
-        assert!(k.plaintext.starts_with(&k.row.key_prefix));
+        let plaintext = k.plaintext.expose_secret();
+        assert_eq!(tenant_of_key(plaintext), Some(t));
+        assert_eq!(k.row.key_hash, hash_key(plaintext));
+        assert!(plaintext.starts_with(&k.row.key_prefix));
+        let secret_part = &plaintext[k.row.key_prefix.len()..];
+        assert!(
+            !format!("{k:?}").contains(secret_part),
+            "Debug of an issued key shows its prefix at most"
+        );
         assert_eq!(tenant_of_key("spk_acme_short"), None);
         assert_eq!(tenant_of_key("bearer nonsense"), None);
     }

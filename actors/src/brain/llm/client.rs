@@ -4,6 +4,8 @@
 use std::fmt;
 use std::time::Duration;
 
+use servicepro_schema::SecretString;
+
 use super::wire::{ChatMessage, ChatReply, CompletionBody, CompletionRequest, ToolChoice};
 
 /// The model used unless configured otherwise.
@@ -46,7 +48,7 @@ pub enum ChatError {
 pub struct ChatClient {
     http: reqwest::Client,
     endpoint: String,
-    api_key: String,
+    api_key: SecretString,
     model: String,
     timeout: Duration,
 }
@@ -64,7 +66,7 @@ impl fmt::Debug for ChatClient {
 impl ChatClient {
     /// A client of the API at `base_url` (e.g. `https://api.openai.com`;
     /// a trailing `/v1` is accepted), with the default model and timeout.
-    pub fn new(base_url: &str, api_key: impl Into<String>) -> Result<Self, ChatError> {
+    pub fn new(base_url: &str, api_key: impl Into<SecretString>) -> Result<Self, ChatError> {
         crate::tls::install_crypto_provider();
         let http = reqwest::Client::builder()
             .connect_timeout(DEFAULT_TIMEOUT)
@@ -146,7 +148,7 @@ impl ChatClient {
         let response = self
             .http
             .post(&self.endpoint)
-            .bearer_auth(&self.api_key)
+            .bearer_auth(self.api_key.expose_secret())
             .timeout(self.timeout)
             .json(request)
             .send()

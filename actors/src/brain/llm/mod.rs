@@ -3,9 +3,8 @@
 //! Completions with tool calling, and the offline engine behind it.
 //!
 //! * [`ChatClient`] calls `POST {base}/v1/chat/completions` (base URL,
-//!   model and timeout configurable; [`ChatClient::from_env`] reads
-//!   `OPENAI_API_KEY`, `OPENAI_BASE_URL`, `OPENAI_CHAT_MODEL`,
-//!   `OPENAI_CHAT_TIMEOUT_MS`).
+//!   model and timeout configurable; the server reads them into its
+//!   configuration and builds the client, this crate reads no environment).
 //! * [`tool_definitions`] are the agent's tools as JSON-schema functions
 //!   ([`realtime_tool_definitions`] in the Realtime API's flat shape, for
 //!   the voice receptionist); [`execute_tool`] runs one call against
@@ -19,16 +18,17 @@
 //!   offered slots.
 //! * [`llm_turn_or_fallback`] answers with the offline brain on any
 //!   provider failure, without repeating tool side effects.
-//! * [`fake::FakeChatServer`] is a loopback fake of the endpoint for tests.
+//! * `fake::FakeChatServer` is a loopback fake of the endpoint for tests (only with
+//!   the `testkit` feature, or in this crate's tests).
 
 mod args;
 mod brain;
 mod client;
-mod config;
 mod confirm;
 mod exec_booking;
 mod exec_lookup;
 mod execute;
+#[cfg(any(test, feature = "testkit"))]
 pub mod fake;
 mod fallback;
 mod prompt;
@@ -43,7 +43,6 @@ mod tests;
 
 pub use brain::{LlmBrain, LlmError, TurnOutcome, MAX_TOOL_ROUNDS};
 pub use client::{ChatClient, ChatError, DEFAULT_BASE_URL, DEFAULT_MODEL, DEFAULT_TIMEOUT};
-pub use config::{ENV_API_KEY, ENV_BASE_URL, ENV_MODEL, ENV_TIMEOUT_MS};
 pub use execute::{execute_tool, ToolContext, ToolEffect};
 pub use fallback::llm_turn_or_fallback;
 pub use state::{LlmState, OfferedSlot, HISTORY_MESSAGES, LLM_STATE_VERSION, OFFERED_SLOTS};

@@ -4,6 +4,7 @@ use std::fmt;
 use std::time::Duration;
 
 use futures_util::future::BoxFuture;
+use servicepro_schema::SecretString;
 use tokio::time::timeout;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::http::header::{HeaderName, HeaderValue, AUTHORIZATION};
@@ -31,7 +32,7 @@ pub(crate) const READ_BUFFER_BYTES: usize = 8 << 10;
 #[derive(Clone)]
 pub struct OpenAiRealtime {
     url: Url,
-    api_key: String,
+    api_key: SecretString,
     connect_timeout: Duration,
     options: SessionOptions,
 }
@@ -40,7 +41,7 @@ impl fmt::Debug for OpenAiRealtime {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("OpenAiRealtime")
             .field("url", &self.url.as_str())
-            .field("api_key", &"<redacted>")
+            .field("api_key", &self.api_key)
             .field("connect_timeout", &self.connect_timeout)
             .field("options", &self.options)
             .finish()
@@ -50,7 +51,7 @@ impl fmt::Debug for OpenAiRealtime {
 impl OpenAiRealtime {
     /// A connector for `url` (e.g. `wss://api.openai.com/v1/realtime?model=gpt-realtime`,
     /// or a loopback fake's `ws://` URL) speaking the GA protocol.
-    pub fn new(url: Url, api_key: impl Into<String>) -> Self {
+    pub fn new(url: Url, api_key: impl Into<SecretString>) -> Self {
         Self {
             url,
             api_key: api_key.into(),
@@ -112,7 +113,7 @@ impl OpenAiRealtime {
             .as_str()
             .into_client_request()
             .map_err(|err| ProviderError::Connect(format!("bad realtime URL: {err}")))?;
-        let mut bearer = HeaderValue::from_str(&format!("Bearer {}", self.api_key))
+        let mut bearer = HeaderValue::from_str(&format!("Bearer {}", self.api_key.expose_secret()))
             .map_err(|_| ProviderError::Connect("API key is not a valid header value".into()))?;
         bearer.set_sensitive(true);
         let headers = request.headers_mut();

@@ -124,38 +124,3 @@ fn base_url_forms() {
     ));
     assert!(!format!("{bare:?}").contains("sk-secret"));
 }
-
-#[test]
-fn configured_from_the_environment() {
-    let env = |vars: &'static [(&'static str, &'static str)]| {
-        move |name: &str| {
-            vars.iter()
-                .find(|(n, _)| *n == name)
-                .map(|(_, v)| (*v).to_owned())
-        }
-    };
-    assert!(ChatClient::from_lookup(env(&[("OPENAI_API_KEY", " ")])).is_none());
-    let client = ChatClient::from_lookup(env(&[
-        ("OPENAI_API_KEY", "sk-1"),
-        ("OPENAI_BASE_URL", "http://127.0.0.1:1/v1"),
-        ("OPENAI_CHAT_MODEL", "gpt-x"),
-    ]))
-    .expect("on")
-    .expect("valid");
-    assert_eq!(
-        (client.endpoint(), client.model()),
-        ("http://127.0.0.1:1/v1/chat/completions", "gpt-x")
-    );
-    let default = ChatClient::from_lookup(env(&[("OPENAI_API_KEY", "sk-1")]))
-        .expect("on")
-        .expect("valid");
-    assert_eq!(
-        (default.endpoint(), default.model()),
-        ("https://api.openai.com/v1/chat/completions", DEFAULT_MODEL)
-    );
-    let bad = ChatClient::from_lookup(env(&[
-        ("OPENAI_API_KEY", "sk-1"),
-        ("OPENAI_CHAT_TIMEOUT_MS", "soon"),
-    ]));
-    assert!(matches!(bad, Some(Err(ChatError::Config(_)))));
-}
