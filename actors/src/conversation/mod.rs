@@ -6,6 +6,7 @@
 
 pub mod actor;
 pub mod batch_store;
+pub mod registry;
 pub mod store;
 pub mod text_writer;
 
