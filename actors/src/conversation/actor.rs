@@ -154,11 +154,11 @@ async fn run_turn(
                 phone,
                 &tools,
                 now,
-                || handle_turn(&mut state, &request.text, phone, &tools, now),
+                || handle_turn(&mut state, &request.text, phone, channel, &tools, now),
             )
             .await
         }
-        None => handle_turn(&mut state, &request.text, phone, &tools, now).await,
+        None => handle_turn(&mut state, &request.text, phone, channel, &tools, now).await,
     };
     response.conversation_id = Some(thread.conversation_id);
     let handed_off = response

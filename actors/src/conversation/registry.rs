@@ -67,12 +67,7 @@ impl<K: Hash + Eq + Clone, A: Actor> ActorMap<K, A> {
     pub fn live(&self) -> usize {
         self.shards
             .iter()
-            .map(|shard| {
-                lock(shard)
-                    .values()
-                    .filter(|addr| addr.connected())
-                    .count()
-            })
+            .map(|shard| lock(shard).values().filter(|addr| addr.connected()).count())
             .sum()
     }
 
@@ -124,8 +119,14 @@ mod tests {
         let alice = start(&map, ("+14155550001", 1));
         let bob = start(&map, ("+14155550002", 1));
         assert!(alice != bob, "two customers, two actors");
-        assert!(start(&map, ("+14155550001", 1)) == alice, "same key, same actor");
-        assert!(start(&map, ("+14155550001", 2)) != alice, "same customer, other channel");
+        assert!(
+            start(&map, ("+14155550001", 1)) == alice,
+            "same key, same actor"
+        );
+        assert!(
+            start(&map, ("+14155550001", 2)) != alice,
+            "same customer, other channel"
+        );
         assert_eq!(map.live(), 3);
 
         alice.send(Stop).await.ok();
@@ -137,7 +138,10 @@ mod tests {
         }
         assert!(!alice.connected(), "the actor stopped");
         let again = start(&map, ("+14155550001", 1));
-        assert!(again != alice && again.connected(), "a stopped actor is replaced");
+        assert!(
+            again != alice && again.connected(),
+            "a stopped actor is replaced"
+        );
         assert_eq!(map.live(), 3);
     }
 
@@ -149,6 +153,9 @@ mod tests {
         assert!(!map.remove(&("+14155550003".to_owned(), 1), &other));
         assert!(start(&map, ("+14155550003", 1)) == first, "kept");
         assert!(map.remove(&("+14155550003".to_owned(), 1), &first));
-        assert!(start(&map, ("+14155550003", 1)) != first, "forgotten, so a new one");
+        assert!(
+            start(&map, ("+14155550003", 1)) != first,
+            "forgotten, so a new one"
+        );
     }
 }
