@@ -11,7 +11,6 @@ use servicepro_actors::clock::{system_clock, Clock};
 use servicepro_actors::conversation::actor::ConversationDeps;
 use servicepro_actors::conversation::text_writer::{TextWriterHandle, DEFAULT_LANES};
 use servicepro_actors::conversation::Conversations;
-use servicepro_actors::messaging::SendSms;
 use servicepro_actors::messaging::{
     OutboxConfig, RateLimitActor, RateLimits, SmsOutbox, TwilioCredentials, TwilioError, TwilioRest,
 };
@@ -177,34 +176,15 @@ impl AppState {
         })
     }
 
-    /// Hands a text to the outbox; `true` when it was stored (sent or
-    /// refused with a reason), `false` (logged) when the outbox failed.
+    /// Hands a text to the outbox (`messaging::Notices::text`).
     pub async fn text(&self, tenant: &TenantId, to: E164, body: String, purpose: &str) -> bool {
-        let send = SendSms {
-            tenant: tenant.clone(),
-            to,
-            body,
-            purpose: purpose.to_owned(),
-            conversation_id: None,
-            customer_id: None,
-        };
-        match self.outbox.send(send).await {
-            Ok(Ok(queued)) => {
-                tracing::info!(tenant_id = %tenant, message_id = queued.message_id, status = %queued.status, purpose, "text queued");
-                true
-            }
-            Ok(Err(e)) => {
-                tracing::error!(tenant_id = %tenant, error = %e, purpose, "text not stored");
-                false
-            }
-            Err(e) => {
-                tracing::error!(tenant_id = %tenant, error = %e, purpose, "outbox unavailable");
-                false
-            }
-        }
+        self.conversations
+            .notices()
+            .text(tenant, to, body, purpose)
+            .await
     }
 
-    /// Texts the tenant's owner (their `owner_phone`), if one is set.
+    /// Texts the tenant's owner, if one is set (`messaging::Notices::text_owner`).
     pub async fn text_owner(
         &self,
         ctx: &TenantContext,
@@ -212,18 +192,10 @@ impl AppState {
         body: String,
         purpose: &str,
     ) -> bool {
-        match ctx
-            .config
-            .as_ref()
-            .and_then(|c| c.owner_phone.as_deref())
-            .and_then(|p| E164::parse(p).ok())
-        {
-            Some(owner) => self.text(tenant, owner, body, purpose).await,
-            None => {
-                tracing::warn!(tenant_id = %tenant, purpose, "no owner phone: notice not sent");
-                false
-            }
-        }
+        self.conversations
+            .notices()
+            .text_owner(ctx, tenant, body, purpose)
+            .await
     }
 
     /// Tenant-scoped access for `tenant`.

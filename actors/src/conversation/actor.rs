@@ -19,7 +19,7 @@ use crate::brain::engine::{handle_turn, ConversationState};
 use crate::brain::llm::{llm_turn_or_fallback, LlmBrain, LlmState};
 use crate::brain::tools::ToolError;
 use crate::clock::Clock;
-use crate::messaging::{SendSms, SmsOutbox};
+use crate::messaging::{Notices, SendSms, SmsOutbox};
 use actix::{
     Actor, ActorContext, ActorFutureExt, Addr, AsyncContext, AtomicResponse, Context, Handler,
     Message, Supervised, Supervisor, WrapFuture,
@@ -309,6 +309,21 @@ impl Conversations {
                 last_turn_done: None,
             })
         })
+    }
+
+    /// Tenant-scoped database access for `tenant`.
+    pub fn tenant_db(&self, tenant: &TenantId) -> TenantDb {
+        TenantDb::new(self.deps.pool.clone(), tenant.clone())
+    }
+
+    /// The engine's own texts (to customers and owners), through the outbox.
+    pub fn notices(&self) -> Notices {
+        Notices::new(self.deps.outbox.clone())
+    }
+
+    /// The shared services (for the channel entry points beside this module).
+    pub(super) fn deps(&self) -> &ConversationDeps {
+        &self.deps
     }
 
     /// Live conversation actors (for `/metrics`).
