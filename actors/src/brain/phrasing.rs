@@ -22,6 +22,15 @@ impl Phrasing {
         self.channel == Channel::Voice
     }
 
+    /// `written` for a text or chat, `spoken` for a call.
+    fn pick(self, written: &'static str, spoken: &'static str) -> &'static str {
+        if self.spoken() {
+            spoken
+        } else {
+            written
+        }
+    }
+
     /// After a list of `n` times: "Reply 1, 2 or 3 to book." / "Say one, two
     /// or three." (one time: "Reply 1 to book." / "Say yes to book it.").
     pub fn pick_time(self, n: usize) -> String {
@@ -46,59 +55,41 @@ impl Phrasing {
 
     /// After a numbered list: "Reply with a number." / "Just say its number."
     pub fn with_a_number(self) -> &'static str {
-        if self.spoken() {
-            "Just say its number."
-        } else {
-            "Reply with a number."
-        }
+        self.pick("Reply with a number.", "Just say its number.")
     }
 
     /// "Which appointment do you mean?" with how to answer.
     pub fn which_appointment(self) -> &'static str {
-        if self.spoken() {
-            "Which appointment do you mean? Just say its number."
-        } else {
-            "Which appointment do you mean? Reply with its number."
-        }
+        self.pick(
+            "Which appointment do you mean? Reply with its number.",
+            "Which appointment do you mean? Just say its number.",
+        )
     }
 
     /// A yes to a proposed time: "Reply YES to book it" / "Say yes to book it"
     /// (no full stop: the caller may add more).
     pub fn yes_to_book(self) -> &'static str {
-        if self.spoken() {
-            "Say yes to book it"
-        } else {
-            "Reply YES to book it"
-        }
+        self.pick("Reply YES to book it", "Say yes to book it")
     }
 
     /// A confirmation question's answers: "Reply YES to cancel or NO to keep
     /// it." / "Say yes to cancel, or no to keep it."
     pub fn yes_to_cancel(self) -> &'static str {
-        if self.spoken() {
-            "Say yes to cancel, or no to keep it."
-        } else {
-            "Reply YES to cancel or NO to keep it."
-        }
+        self.pick(
+            "Reply YES to cancel or NO to keep it.",
+            "Say yes to cancel, or no to keep it.",
+        )
     }
 
     /// How to ask for a person, at the start of a sentence: "Reply YES" /
     /// "Say yes".
     pub fn yes(self) -> &'static str {
-        if self.spoken() {
-            "Say yes"
-        } else {
-            "Reply YES"
-        }
+        self.pick("Reply YES", "Say yes")
     }
 
     /// [`Phrasing::yes`] inside a sentence: "reply YES" / "say yes".
     pub fn yes_within(self) -> &'static str {
-        if self.spoken() {
-            "say yes"
-        } else {
-            "reply YES"
-        }
+        self.pick("reply YES", "say yes")
     }
 
     /// A pack question's choices: "(Reply sedan, SUV, truck.)" / "(Say
@@ -113,29 +104,17 @@ impl Phrasing {
 
     /// How an address is given: "send" / "tell me".
     pub fn send(self) -> &'static str {
-        if self.spoken() {
-            "tell me"
-        } else {
-            "send"
-        }
+        self.pick("send", "tell me")
     }
 
     /// How someone gets back to the customer: "text you" / "call you back".
     pub fn reach_you(self) -> &'static str {
-        if self.spoken() {
-            "call you back"
-        } else {
-            "text you"
-        }
+        self.pick("text you", "call you back")
     }
 
     /// Where the customer is talking from, for "I can't ... from this chat".
     pub fn here(self) -> &'static str {
-        if self.spoken() {
-            "this call"
-        } else {
-            "this chat"
-        }
+        self.pick("this chat", "this call")
     }
 
     /// Whether a confirmation is spoken (then the channel also texts the
@@ -144,13 +123,13 @@ impl Phrasing {
         self.spoken()
     }
 
-    /// A booking said aloud: "You're booked for a Full Detail on Saturday,
-    /// December 5 at 9 AM."
+    /// A booking said aloud: "You're booked for a Full Detail on Saturday
+    /// Dec 5 at 9:00 AM."
     pub fn booked(self, service: &str, date: &str, time: &str) -> String {
         format!("You're booked for {service} on {date} at {time}.")
     }
 
-    /// A move said aloud: "Done, your Full Detail is now Monday, December 7 at 10 AM."
+    /// A move said aloud: "Done, your Full Detail is now Monday Dec 7 at 10:00 AM."
     pub fn moved(self, service: &str, date: &str, time: &str) -> String {
         format!("Done, your {service} is now {date} at {time}.")
     }

@@ -15,9 +15,12 @@ use std::sync::{Arc, Mutex, MutexGuard};
 /// How many independently locked parts the map has.
 pub const SHARDS: usize = 32;
 
+/// One shard: part of the keys, behind its own lock.
+type Shard<K, A> = Mutex<HashMap<K, Addr<A>>>;
+
 /// Live actors of type `A` by key `K` (cheap to clone; clones share the map).
 pub struct ActorMap<K, A: Actor> {
-    shards: Arc<[Mutex<HashMap<K, Addr<A>>>; SHARDS]>,
+    shards: Arc<[Shard<K, A>; SHARDS]>,
     hasher: RandomState,
 }
 
