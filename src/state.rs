@@ -11,17 +11,16 @@ use servicepro_actors::clock::{system_clock, Clock};
 use servicepro_actors::conversation::actor::ConversationDeps;
 use servicepro_actors::conversation::text_writer::{TextWriterHandle, DEFAULT_LANES};
 use servicepro_actors::conversation::Conversations;
-use servicepro_actors::messaging::notify;
 use servicepro_actors::messaging::{
     OutboxConfig, RateLimitActor, RateLimits, SmsOutbox, TwilioError, TwilioRest,
 };
 use servicepro_actors::metrics::Metrics;
 use servicepro_actors::realtime::provider::OpenAiRealtime;
-use servicepro_actors::tenant_context::{ContextCache, TenantContext};
+use servicepro_actors::tenant_context::ContextCache;
 use servicepro_actors::voice::callback_urls::CallbackUrls;
 use servicepro_actors::voice::receptionist::Receptionist;
 use servicepro_actors::voice::switchboard::Switchboard;
-use servicepro_schema::{DbPool, RootDb, SecretBox, TenantDb, TenantId, E164};
+use servicepro_schema::{DbPool, RootDb, SecretBox, TenantDb, TenantId};
 use std::sync::Arc;
 
 /// Texts one sending number may have waiting in the outbox.
@@ -184,23 +183,6 @@ impl AppState {
             outbox,
             rate_limiter,
         })
-    }
-
-    /// Hands a text to the outbox; `true` when it was stored (sent or
-    /// refused with a reason), `false` (logged) when the outbox failed.
-    pub async fn text(&self, tenant: &TenantId, to: E164, body: String, purpose: &str) -> bool {
-        notify::queue_text(&self.outbox, tenant, to, body, purpose).await
-    }
-
-    /// Texts the tenant's owner (their `owner_phone`), if one is set.
-    pub async fn text_owner(
-        &self,
-        ctx: &TenantContext,
-        tenant: &TenantId,
-        body: String,
-        purpose: &str,
-    ) -> bool {
-        notify::text_owner(&self.outbox, ctx, tenant, body, purpose).await
     }
 
     /// Tenant-scoped access for `tenant`.

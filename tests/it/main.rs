@@ -7,6 +7,7 @@ mod support;
 
 mod admin_api;
 mod booking_race;
+mod conversation_actors;
 mod conversations;
 mod demo;
 mod ephemeral_db;

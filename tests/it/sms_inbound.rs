@@ -368,3 +368,66 @@ async fn a_reply_the_webhook_stopped_waiting_for_is_marked_and_texted_instead() 
         "the inline record of a reply nobody took says it was not sent inline"
     );
 }
+
+#[actix_web::test]
+async fn the_engine_says_what_became_of_each_text() {
+    use servicepro_actors::conversation::{inbound_text, InboundOutcome, InboundText, NoReply};
+    use servicepro_actors::tenant_context::TenantContext;
+    use servicepro_schema::{TenantId, E164};
+    use std::sync::Arc;
+    let app = TestApp::spawn().await;
+    app.create_tenant(TenantSpec::default()).await;
+    let tenant = TenantId::parse("acme").unwrap();
+    let ctx = Arc::new(
+        TenantContext::load(&app.state.tenant_db(tenant.clone()))
+            .await
+            .unwrap(),
+    );
+    let text = |sid: &str, body: &str| InboundText {
+        sid: sid.to_owned(),
+        from: CUSTOMER.to_owned(),
+        sender: Some(E164::parse(CUSTOMER).unwrap()),
+        to: NUMBER.to_owned(),
+        body: body.to_owned(),
+        media: Vec::new(),
+    };
+    let conversations = &app.state.conversations;
+    let to_acme = || Some((tenant.clone(), ctx.clone()));
+    let outcome = |o: Result<InboundOutcome, _>| o.unwrap();
+    assert_eq!(
+        outcome(inbound_text(conversations, None, text("SM_e0", "hi")).await),
+        InboundOutcome::NoTenant
+    );
+    let answered = outcome(inbound_text(conversations, to_acme(), text("SM_e1", "hi")).await);
+    assert!(
+        matches!(answered, InboundOutcome::Reply(ref r) if !r.is_empty()),
+        "{answered:?}"
+    );
+    assert_eq!(
+        outcome(inbound_text(conversations, to_acme(), text("SM_e1", "hi")).await),
+        InboundOutcome::Duplicate
+    );
+    let stop = outcome(inbound_text(conversations, to_acme(), text("SM_e2", "STOP")).await);
+    assert!(
+        matches!(stop, InboundOutcome::Reply(ref r) if r.contains("START")),
+        "{stop:?}"
+    );
+    assert_eq!(
+        outcome(inbound_text(conversations, to_acme(), text("SM_e3", "how much?")).await),
+        InboundOutcome::NoReply(NoReply::OptedOut)
+    );
+    let mut not_a_number = text("SM_e4", "START");
+    not_a_number.sender = None;
+    let resubscribed = outcome(inbound_text(conversations, to_acme(), not_a_number).await);
+    assert!(
+        matches!(resubscribed, InboundOutcome::Reply(_)),
+        "{resubscribed:?}"
+    );
+    let mut not_a_number = text("SM_e5", "how much is a full detail?");
+    not_a_number.sender = None;
+    assert_eq!(
+        outcome(inbound_text(conversations, to_acme(), not_a_number).await),
+        InboundOutcome::NoReply(NoReply::NotAPhoneNumber)
+    );
+    assert_eq!(app.count("messages WHERE direction = 'inbound'").await, 5);
+}

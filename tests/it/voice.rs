@@ -542,6 +542,10 @@ async fn the_speech_receptionist_books_turn_by_turn_without_a_provider() {
         first.contains("<Gather input=\"speech\"") && first.contains("Saturday"),
         "{first}"
     );
+    assert!(
+        !first.contains("Reply") && !first.contains("YES") && first.contains("Say "),
+        "a caller is asked to say, not to reply: {first}"
+    );
     let second = app
         .twilio_post(path, &refs(&say("the first one")))
         .await
@@ -549,6 +553,10 @@ async fn the_speech_receptionist_books_turn_by_turn_without_a_provider() {
         .await
         .unwrap();
     assert!(second.contains("texted you the details"), "{second}");
+    assert!(
+        second.contains("You&apos;re booked for") && !second.contains("Reply"),
+        "the booking is spoken, not read out as a text: {second}"
+    );
     assert_eq!(
         app.count("appointments WHERE status = 'booked' AND channel = 'voice'")
             .await,
@@ -561,6 +569,11 @@ async fn the_speech_receptionist_books_turn_by_turn_without_a_provider() {
         .await;
     assert_eq!(sent.len(), 1, "the same SMS confirmation as an SMS booking");
     assert_eq!(sent[0].field("To"), Some(CALLER));
+    let written = sent[0].field("Body").unwrap_or_default();
+    assert!(
+        written.contains("booked") && !written.starts_with("You're booked for"),
+        "the text is the written confirmation, not the spoken line: {written}"
+    );
     assert_eq!(
         app.count("calls WHERE call_sid = 'CA_talk' AND jsonb_array_length(transcript) = 4")
             .await,

@@ -105,4 +105,8 @@ pub struct AgentResponse {
     pub next_actions: Vec<NextAction>,
     /// The conversation the turn belongs to.
     pub conversation_id: Option<i64>,
+    /// On a spoken channel, the written confirmation of a booking or move
+    /// for the channel to text the customer (the reply is the spoken one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confirmation: Option<String>,
 }

@@ -1,6 +1,7 @@
 //! `ConversationActor`: one per (tenant, customer, channel), started on
 //! first use under a supervisor and stopped after [`IDLE_STOP`] without a
-//! message. Turns are handled one at a time (`AtomicResponse`), so two
+//! message (it first removes itself from the [`ActorMap`], so the next
+//! message starts a fresh one). Turns are handled one at a time (`AtomicResponse`), so two
 //! texts sent back to back see each other's state.
 //!
 //! A channel with a deadline (the SMS webhook) hands over a oneshot for
@@ -8,6 +9,7 @@
 //! itself through the outbox — a reply is never lost.
 
 use super::batch_store::SaveTurn;
+use super::registry::ActorMap;
 use super::store::{self, Recorded, Thread};
 use super::text_writer::TextWriterHandle;
 use crate::appointments::BookingDesk;
@@ -17,14 +19,13 @@ use crate::brain::engine::{handle_turn, ConversationState};
 use crate::brain::llm::{llm_turn_or_fallback, LlmBrain, LlmState};
 use crate::brain::tools::ToolError;
 use crate::clock::Clock;
-use crate::messaging::{SendSms, SmsOutbox};
+use crate::messaging::{Notices, SendSms, SmsOutbox};
 use actix::{
     Actor, ActorContext, ActorFutureExt, Addr, AsyncContext, AtomicResponse, Context, Handler,
     Message, Supervised, Supervisor, WrapFuture,
 };
 use servicepro_schema::{DbPool, TenantDb, TenantId, E164};
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::oneshot;
 
@@ -87,6 +88,9 @@ pub struct ConversationActor {
     tenant: TenantId,
     key: String,
     channel: Channel,
+    /// The registry this actor leaves when it stops idle.
+    registry: ActorMap<ConversationKey, ConversationActor>,
+    idle_stop: Duration,
     last_seen: Instant,
     /// When the latest turn finished (its state saved or abandoned).
     last_turn_done: Option<Instant>,
@@ -96,9 +100,11 @@ impl Actor for ConversationActor {
     type Context = Context<Self>;
 
     fn started(&mut self, ctx: &mut Self::Context) {
-        ctx.run_interval(IDLE_STOP / 4, |act, ctx| {
-            if act.last_seen.elapsed() >= IDLE_STOP {
+        ctx.run_interval(self.idle_stop / 4, |act, ctx| {
+            if act.last_seen.elapsed() >= act.idle_stop {
                 tracing::debug!(tenant_id = %act.tenant, "conversation idle; stopping");
+                let id = (act.tenant.clone(), act.key.clone(), act.channel);
+                act.registry.remove(&id, &ctx.address());
                 ctx.stop();
             }
         });
@@ -148,11 +154,11 @@ async fn run_turn(
                 phone,
                 &tools,
                 now,
-                || handle_turn(&mut state, &request.text, phone, &tools, now),
+                || handle_turn(&mut state, &request.text, phone, channel, &tools, now),
             )
             .await
         }
-        None => handle_turn(&mut state, &request.text, phone, &tools, now).await,
+        None => handle_turn(&mut state, &request.text, phone, channel, &tools, now).await,
     };
     response.conversation_id = Some(thread.conversation_id);
     let handed_off = response
@@ -265,48 +271,64 @@ type ConversationKey = (TenantId, String, Channel);
 #[derive(Clone)]
 pub struct Conversations {
     deps: ConversationDeps,
-    actors: Arc<Mutex<HashMap<ConversationKey, Addr<ConversationActor>>>>,
+    actors: ActorMap<ConversationKey, ConversationActor>,
+    idle_stop: Duration,
 }
 
 impl Conversations {
-    /// The registry.
+    /// The registry; its actors stop after [`IDLE_STOP`] without a message.
     pub fn new(deps: ConversationDeps) -> Self {
+        Self::with_idle_stop(deps, IDLE_STOP)
+    }
+
+    /// The registry with another idle timeout (tests).
+    pub fn with_idle_stop(deps: ConversationDeps, idle_stop: Duration) -> Self {
         Conversations {
             deps,
-            actors: Arc::new(Mutex::new(HashMap::new())),
+            actors: ActorMap::default(),
+            idle_stop,
         }
     }
 
-    /// The actor for a conversation (must run inside the actix system).
+    /// The actor for a conversation (must run inside the actix system): the
+    /// live one, or a new one under a supervisor. One shard lock, no scan.
     pub fn actor(&self, tenant: &TenantId, key: &str, channel: Channel) -> Addr<ConversationActor> {
-        let mut actors = match self.actors.lock() {
-            Ok(guard) => guard,
-            Err(poisoned) => poisoned.into_inner(),
-        };
-        actors.retain(|_, addr| addr.connected());
         let id = (tenant.clone(), key.to_owned(), channel);
-        if let Some(addr) = actors.get(&id) {
-            return addr.clone();
-        }
-        let (deps, tenant, key) = (self.deps.clone(), tenant.clone(), key.to_owned());
-        let addr = Supervisor::start(move |_| ConversationActor {
-            deps: deps.clone(),
-            tenant: tenant.clone(),
-            key: key.clone(),
-            channel,
-            last_seen: Instant::now(),
-            last_turn_done: None,
-        });
-        actors.insert(id, addr.clone());
-        addr
+        self.actors.get_or_start(&id, || {
+            let (deps, registry, idle_stop) =
+                (self.deps.clone(), self.actors.clone(), self.idle_stop);
+            let (tenant, key) = (tenant.clone(), key.to_owned());
+            Supervisor::start(move |_| ConversationActor {
+                deps: deps.clone(),
+                tenant: tenant.clone(),
+                key: key.clone(),
+                channel,
+                registry: registry.clone(),
+                idle_stop,
+                last_seen: Instant::now(),
+                last_turn_done: None,
+            })
+        })
+    }
+
+    /// Tenant-scoped database access for `tenant`.
+    pub fn tenant_db(&self, tenant: &TenantId) -> TenantDb {
+        TenantDb::new(self.deps.pool.clone(), tenant.clone())
+    }
+
+    /// The engine's own texts (to customers and owners), through the outbox.
+    pub fn notices(&self) -> Notices {
+        Notices::new(self.deps.outbox.clone())
+    }
+
+    /// The shared services (for the channel entry points beside this module).
+    pub(super) fn deps(&self) -> &ConversationDeps {
+        &self.deps
     }
 
     /// Live conversation actors (for `/metrics`).
     pub fn live(&self) -> usize {
-        self.actors
-            .lock()
-            .map(|a| a.values().filter(|addr| addr.connected()).count())
-            .unwrap_or(0)
+        self.actors.live()
     }
 
     /// The single entry point: answers `request` (waiting as long as it takes).

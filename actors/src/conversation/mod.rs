@@ -2,11 +2,25 @@
 //! channel) runs the agent brain turn by turn — one turn at a time, with
 //! its state persisted in `conversations.state` so a restart loses nothing.
 //! [`Conversations::handle_agent_message`] is the single entry point every
-//! channel calls.
+//! channel's turn goes through.
+//!
+//! * channels: [`inbound_text`] (SMS: store, carrier [`keywords`], tier gate,
+//!   owner notice, the turn with its inline-reply deadline) and [`web_chat`];
+//!   the voice channel's is `voice::speech_turn`.
+//! * actors: [`actor`] (the `ConversationActor` and the [`Conversations`]
+//!   front), found through the sharded [`registry`].
+//! * storage: [`store`] (single statements), [`batch_store`] and the
+//!   group-commit [`text_writer`].
 
 pub mod actor;
 pub mod batch_store;
+pub mod inbound;
+pub mod keywords;
+pub mod registry;
 pub mod store;
 pub mod text_writer;
+pub mod web_chat;
 
 pub use actor::{ConversationActor, Conversations, Prepared, Turn};
+pub use inbound::{inbound_text, InboundOutcome, InboundText, NoReply, REPLY_DEADLINE};
+pub use web_chat::{web_chat, ChatError, ChatMessage};

@@ -15,7 +15,7 @@ use chrono::{DateTime, Utc};
 use servicepro_schema::{DbError, DbPool, IdError, TenantDb, TenantId, E164};
 use thiserror::Error;
 
-use crate::messaging::notify::{queue_text, text_owner};
+use crate::messaging::Notices;
 use crate::messaging::SmsOutbox;
 use crate::packs::{self, SmsTemplateKey};
 use crate::tenant_context::TenantContext;
@@ -97,7 +97,7 @@ impl CallEvent {
 pub struct Switchboard {
     pool: DbPool,
     urls: CallbackUrls,
-    outbox: Addr<SmsOutbox>,
+    notices: Notices,
     realtime: bool,
 }
 
@@ -112,7 +112,7 @@ impl Switchboard {
         Switchboard {
             pool,
             urls,
-            outbox,
+            notices: Notices::new(outbox),
             realtime,
         }
     }
@@ -153,7 +153,9 @@ impl Switchboard {
         if let Some(IvrAction::TextBookingLink { body }) = outcome.action {
             match E164::parse(&call.from) {
                 Ok(to) => {
-                    queue_text(&self.outbox, &tenant_id(ctx)?, to, body, "booking_link").await;
+                    self.notices
+                        .text(&tenant_id(ctx)?, to, body, "booking_link")
+                        .await;
                 }
                 Err(_) => {
                     tracing::warn!(tenant_id = %ctx.tenant.id, call_sid = %call.call_sid, "caller number cannot receive texts")
@@ -206,7 +208,11 @@ impl Switchboard {
         };
         tracing::info!(tenant_id = %tenant, call_sid = %report.call_sid, voicemail_id = stored.id, "voicemail stored");
         let notice = voicemail_notice(ctx, &report);
-        if text_owner(&self.outbox, ctx, &tenant, notice, "voicemail_notice").await {
+        if self
+            .notices
+            .text_owner(ctx, &tenant, notice, "voicemail_notice")
+            .await
+        {
             if let Err(e) = mark_owner_notified(&db, stored.id).await {
                 tracing::error!(tenant_id = %tenant, error = %e, "could not mark voicemail notified");
             }

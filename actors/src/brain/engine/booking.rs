@@ -16,7 +16,7 @@ use super::offer::{book, offer_times, picked, repeat_offer, which_on_day};
 use super::questions::answer_questions;
 use super::reply::Reply;
 use super::state::{AreaVerdict, Awaiting, ConversationState, Task};
-use super::text::{choice_words, price_phrase, usd, with_article};
+use super::text::{price_phrase, usd, with_article};
 use super::upsell;
 
 /// Runs one booking turn; false when the text meant nothing the engine
@@ -213,10 +213,7 @@ async fn advance(
             if let [only] = state.offered[..] {
                 book(state, ctx, reply, only).await;
             } else {
-                reply.main(format!(
-                    "Which time works best: {}?",
-                    choice_words(state.offered.len())
-                ));
+                reply.main(ctx.say.which_time(state.offered.len()));
             }
             return true;
         }
@@ -297,8 +294,9 @@ fn ask_which(state: &mut ConversationState, ctx: &Ctx<'_>, reply: &mut Reply) {
         .map(|(i, s)| format!("{}) {}", i + 1, Catalog::label(s)))
         .collect();
     reply.main(format!(
-        "Which one would you like?\n{}\nReply with a number.",
-        options.join("\n")
+        "Which one would you like?\n{}\n{}",
+        options.join("\n"),
+        ctx.say.with_a_number()
     ));
     reply.action(NextAction::CollectInfo {
         field: String::from("service"),

@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
 use crate::brain::nlu::{Intent, Understanding};
+use crate::brain::phrasing::Phrasing;
 use crate::brain::tools::{AgentTools, TenantProfile};
 use crate::packs::IndustryPack;
 
@@ -24,6 +25,8 @@ pub(super) struct Ctx<'a> {
     pub(super) now: DateTime<Utc>,
     /// What the text means.
     pub(super) u: Understanding,
+    /// How to ask for answers on the customer's channel.
+    pub(super) say: Phrasing,
 }
 
 impl Ctx<'_> {

@@ -66,9 +66,13 @@ pub(super) fn trouble(
     reply.lead(format!("Sorry, I'm having trouble {doing} right now."));
     let main = match ctx.profile().booking_url.as_deref() {
         Some(url) => format!(
-            "You can book online at {url}, or reply YES and someone from {business} will reach out."
+            "You can book online at {url}, or {} and someone from {business} will reach out.",
+            ctx.say.yes_within()
         ),
-        None => format!("Reply YES and someone from {business} will reach out to help."),
+        None => format!(
+            "{} and someone from {business} will reach out to help.",
+            ctx.say.yes()
+        ),
     };
     reply.main(main);
     state.person_offered = true;
@@ -79,7 +83,9 @@ pub(super) fn trouble(
 pub(super) fn offer_person(state: &mut ConversationState, ctx: &Ctx<'_>, reply: &mut Reply) {
     let business = ctx.business().to_owned();
     reply.lead(format!(
-        "If it's easier, reply YES and someone from {business} will text you."
+        "If it's easier, {} and someone from {business} will {}.",
+        ctx.say.yes_within(),
+        ctx.say.reach_you()
     ));
     state.person_offered = true;
 }

@@ -11,8 +11,9 @@ use super::context::Ctx;
 use super::handoff::trouble;
 use super::offer::{offer_times, picked, present_alternatives, repeat_offer};
 use super::reply::Reply;
+use super::spoken::{confirm, when};
 use super::state::{Awaiting, ConversationState, TargetAppointment, Task};
-use super::text::{choice_words, clock, day_label, local, with_article};
+use super::text::{clock, day_label, local, with_article};
 use super::when::{beyond_offered, merge};
 
 /// What looking up the customer's appointments found.
@@ -33,7 +34,9 @@ pub(super) async fn start(
     let Some(phone) = ctx.phone else {
         let business = ctx.business().to_owned();
         reply.main(format!(
-            "I can't look up appointments from this chat. Reply YES and someone from {business} will help."
+            "I can't look up appointments from {}. {} and someone from {business} will help.",
+            ctx.say.here(),
+            ctx.say.yes()
         ));
         state.person_offered = true;
         return Lookup::Started;
@@ -198,8 +201,9 @@ async fn proceed(state: &mut ConversationState, ctx: &Ctx<'_>, reply: &mut Reply
         state.awaiting = Awaiting::ConfirmCancel;
         let summary = format!("Cancel {} on {when}", target.service_name);
         reply.main(format!(
-            "Just to confirm: cancel your {} on {when}? Reply YES to cancel or NO to keep it.",
-            target.service_name
+            "Just to confirm: cancel your {} on {when}? {}",
+            target.service_name,
+            ctx.say.yes_to_cancel()
         ));
         reply.action(NextAction::Confirm { summary });
         return;
@@ -245,7 +249,10 @@ pub(super) async fn reschedule_turn(
         };
         match ctx.tools.reschedule_appointment(target.id, slot).await {
             Ok(BookOutcome::Booked(info)) => {
-                reply.main(moved_text(state, ctx, &info, &target));
+                confirm(ctx, reply, moved_text(state, ctx, &info, &target), |say| {
+                    let (date, time) = when(info.starts_at, ctx);
+                    say.moved(&info.service_name, &date, &time)
+                });
                 reply.action(NextAction::Reschedule {
                     appointment_id: info.id,
                 });
@@ -341,9 +348,9 @@ fn ask_which(state: &mut ConversationState, ctx: &Ctx<'_>, reply: &mut Reply) {
         .map(|(i, a)| format!("{}) {} {}", i + 1, a.service_name, describe(a, ctx)))
         .collect();
     reply.main(format!(
-        "Which appointment?\n{}\nReply {}.",
+        "Which appointment?\n{}\n{}",
         lines.join("\n"),
-        choice_words(lines.len())
+        ctx.say.pick_one(lines.len())
     ));
 }
 

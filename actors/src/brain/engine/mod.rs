@@ -40,6 +40,7 @@ mod offer;
 mod prompt;
 mod questions;
 mod reply;
+mod spoken;
 pub mod state;
 mod text;
 mod turn;
@@ -51,7 +52,7 @@ mod tests;
 
 use chrono::{DateTime, Utc};
 
-use crate::brain::agent::AgentResponse;
+use crate::brain::agent::{AgentResponse, Channel};
 use crate::brain::tools::AgentTools;
 
 pub use state::{
@@ -64,13 +65,15 @@ pub use state::{
 /// Never panics and always returns a reply, except for the carrier
 /// keywords (STOP, START, HELP) that the SMS channel answers itself, for
 /// which the reply is empty. `customer_phone` is needed to book under the
-/// customer's number and to find their appointments.
+/// customer's number and to find their appointments. How the customer is
+/// asked to answer follows `channel` ([`Phrasing`](crate::brain::phrasing::Phrasing)).
 pub async fn handle_turn(
     state: &mut ConversationState,
     text: &str,
     customer_phone: Option<&str>,
+    channel: Channel,
     tools: &dyn AgentTools,
     now: DateTime<Utc>,
 ) -> AgentResponse {
-    turn::run(state, text, customer_phone, tools, now).await
+    turn::run(state, text, customer_phone, channel, tools, now).await
 }

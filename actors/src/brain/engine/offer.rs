@@ -12,8 +12,9 @@ use super::confirm_text::Confirmation;
 use super::context::Ctx;
 use super::handoff::trouble;
 use super::reply::Reply;
+use super::spoken::{confirm, when};
 use super::state::{Awaiting, ConversationState, Task};
-use super::text::{choice_words, clock, day_label, local, slot_label, slot_list, usd};
+use super::text::{clock, day_label, local, slot_label, slot_list, usd, with_article};
 use super::upsell;
 use super::when::slot_preference;
 
@@ -121,9 +122,9 @@ pub(super) async fn offer_times(
         "Here's what I have"
     };
     reply.main(format!(
-        "{what} for {intro}:\n{}\nReply {} to book.",
+        "{what} for {intro}:\n{}\n{}",
         slot_list(&state.offered, ctx.tz()),
-        choice_words(n)
+        ctx.say.pick_time(n)
     ));
     reply.action(NextAction::CollectInfo {
         field: String::from("slot"),
@@ -147,7 +148,10 @@ fn propose(
         .map(|(i, s)| format!("{}) {}", i + 1, slot_label(s, tz)))
         .collect();
     let label = slot_label(&slot, tz);
-    let mut text = format!("Good news, {label} is open for {intro}! Reply YES to book it");
+    let mut text = format!(
+        "Good news, {label} is open for {intro}! {}",
+        ctx.say.yes_to_book()
+    );
     if others.is_empty() {
         text.push('.');
     } else {
@@ -163,9 +167,9 @@ fn propose(
 pub(super) fn repeat_offer(state: &ConversationState, ctx: &Ctx<'_>, reply: &mut Reply) {
     let n = state.offered.len();
     reply.main(format!(
-        "Which time works?\n{}\nReply {} to book.",
+        "Which time works?\n{}\n{}",
         slot_list(&state.offered, ctx.tz()),
-        choice_words(n)
+        ctx.say.pick_time(n)
     ));
 }
 
@@ -297,7 +301,10 @@ pub(super) async fn book(
                 address: info.address.clone().or_else(|| state.address.clone()),
                 price: usd(info.price_cents),
             };
-            reply.main(values.render(ctx));
+            confirm(ctx, reply, values.render(ctx), |say| {
+                let (date, time) = when(slot.start, ctx);
+                say.booked(&with_article(&values.service), &date, &time)
+            });
             reply.action(NextAction::Book {
                 appointment_id: info.id,
             });
@@ -354,7 +361,8 @@ fn service_names(state: &ConversationState, ctx: &Ctx<'_>) -> String {
 fn trouble_free_fallback(state: &mut ConversationState, ctx: &Ctx<'_>, reply: &mut Reply) {
     let business = ctx.business().to_owned();
     reply.main(format!(
-        "Reply YES and someone from {business} will reach out to find a time, or try again in a few days."
+        "{} and someone from {business} will reach out to find a time, or try again in a few days.",
+        ctx.say.yes()
     ));
     state.person_offered = true;
 }

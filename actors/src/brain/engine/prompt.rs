@@ -34,20 +34,18 @@ pub(super) fn reprompt(state: &ConversationState, ctx: &Ctx<'_>, reply: &mut Rep
             format!("What's the street address for the {noun}, with the city or ZIP?")
         }
         Awaiting::AreaZip => String::from("What's the ZIP code for that address?"),
-        Awaiting::OutOfArea => {
-            String::from("Reply YES and I'll have someone reach out, or send a different address.")
-        }
+        Awaiting::OutOfArea => format!(
+            "{} and I'll have someone reach out, or {} a different address.",
+            ctx.say.yes(),
+            ctx.say.send()
+        ),
         Awaiting::Slot if !state.offered.is_empty() => {
             repeat_offer(state, ctx, reply);
             return;
         }
         Awaiting::Slot => String::from("What day and time would work for you?"),
-        Awaiting::PickAppointment => {
-            String::from("Which appointment do you mean? Reply with its number.")
-        }
-        Awaiting::ConfirmCancel => {
-            String::from("Should I cancel it? Reply YES to cancel or NO to keep it.")
-        }
+        Awaiting::PickAppointment => ctx.say.which_appointment().to_owned(),
+        Awaiting::ConfirmCancel => format!("Should I cancel it? {}", ctx.say.yes_to_cancel()),
     };
     reply.main(main);
 }
@@ -59,7 +57,7 @@ fn detail_hint(ctx: &Ctx<'_>, key: &str) -> String {
     };
     match &q.answer {
         crate::packs::AnswerKind::Choice { choices } => {
-            format!("{} (Reply {}.)", q.question, choices.join(", "))
+            format!("{} {}", q.question, ctx.say.options(choices))
         }
         crate::packs::AnswerKind::Integer { .. } => {
             format!("{} (Just the number is fine.)", q.question)

@@ -26,6 +26,8 @@ pub(super) struct Reply {
     tail: Option<String>,
     /// What happened or is awaited.
     pub(super) actions: Vec<NextAction>,
+    /// On a spoken channel, the written confirmation to text the customer.
+    confirmation: Option<String>,
 }
 
 impl Reply {
@@ -45,6 +47,11 @@ impl Reply {
     /// Sets the side offer said last.
     pub(super) fn tail(&mut self, text: impl Into<String>) {
         self.tail = Some(text.into());
+    }
+
+    /// Sets the written confirmation a spoken channel texts.
+    pub(super) fn confirmation(&mut self, text: String) {
+        self.confirmation = Some(ascii(&text));
     }
 
     /// Sets the main part, replacing any earlier one.
@@ -102,6 +109,7 @@ impl Reply {
             reply: self.text(),
             next_actions: self.actions,
             conversation_id: None,
+            confirmation: self.confirmation,
         }
     }
 }

@@ -130,15 +130,3 @@ pub(super) fn slot_list(slots: &[Slot], tz: Tz) -> String {
             .join("\n"),
     }
 }
-
-/// "1, 2 or 3" for a list of `n` options.
-pub(super) fn choice_words(n: usize) -> String {
-    match n {
-        0 | 1 => String::from("1"),
-        2 => String::from("1 or 2"),
-        n => {
-            let head: Vec<String> = (1..n).map(|i| i.to_string()).collect();
-            format!("{} or {n}", head.join(", "))
-        }
-    }
-}

@@ -3,8 +3,9 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::brain::agent::AgentResponse;
+use crate::brain::agent::{AgentResponse, Channel};
 use crate::brain::nlu::{understand, CarrierKeyword, Intent};
+use crate::brain::phrasing::Phrasing;
 use crate::brain::tools::AgentTools;
 use crate::packs::pack;
 
@@ -25,6 +26,7 @@ pub(super) async fn run(
     state: &mut ConversationState,
     text: &str,
     phone: Option<&str>,
+    channel: Channel,
     tools: &dyn AgentTools,
     now: DateTime<Utc>,
 ) -> AgentResponse {
@@ -44,6 +46,7 @@ pub(super) async fn run(
         phone,
         now,
         u,
+        say: Phrasing::for_channel(channel),
     };
     if matches!(
         carrier,

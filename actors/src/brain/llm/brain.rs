@@ -133,6 +133,7 @@ impl LlmBrain {
                 .filter_map(ToolEffect::next_action)
                 .collect(),
             conversation_id: state.conversation_id,
+            confirmation: None,
         };
         TurnOutcome::Answered { response, usage }
     }

@@ -1,6 +1,7 @@
 //! The scripted-conversation file format (documented in
 //! `fixtures/conversations/README.md`) and how one file is played.
 
+use crate::brain::agent::Channel;
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
@@ -143,7 +144,8 @@ pub(crate) async fn play(fx: &Fixture) -> (String, Vec<String>) {
     let mut failures = Vec::new();
     for (i, turn) in fx.turns.iter().enumerate() {
         let mut state = ConversationState::from_json(&stored);
-        let response = handle_turn(&mut state, &turn.say, phone, &tools, fx.now).await;
+        let response =
+            handle_turn(&mut state, &turn.say, phone, Channel::Sms, &tools, fx.now).await;
         stored = state.to_json();
         let reply = response.reply;
         transcript.push_str(&format!(

@@ -1,6 +1,7 @@
 //! Focused checks of the engine's helpers and of turns the fixtures do
 //! not cover (tool failures, no phone, hostile input).
 
+use crate::brain::agent::Channel;
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc, Weekday};
 
 use crate::booking::availability::{DayFilter, TimeWindow};
@@ -94,7 +95,15 @@ async fn every_tool_failing_still_gets_a_polite_reply() {
         "1",
         "talk to a person",
     ] {
-        let r = handle_turn(&mut state, text, Some("+19185550123"), &tools, now()).await;
+        let r = handle_turn(
+            &mut state,
+            text,
+            Some("+19185550123"),
+            Channel::Sms,
+            &tools,
+            now(),
+        )
+        .await;
         assert!(!r.reply.is_empty(), "{text}");
         assert!(r.reply.is_ascii());
         assert!(
@@ -114,6 +123,7 @@ async fn availability_failure_offers_the_booking_link() {
         &mut state,
         "full detail for my 2019 civic at 12 oak st, tulsa",
         Some("+19185550123"),
+        Channel::Sms,
         &tools,
         now(),
     )
@@ -127,6 +137,7 @@ async fn availability_failure_offers_the_booking_link() {
         &mut state,
         "yes please",
         Some("+19185550123"),
+        Channel::Sms,
         &tools,
         now(),
     )
@@ -155,7 +166,7 @@ async fn hostile_input_never_panics() {
         String::from("$$$???!!!"),
     ];
     for text in &inputs {
-        let r = handle_turn(&mut state, text, None, &tools, now()).await;
+        let r = handle_turn(&mut state, text, None, Channel::Sms, &tools, now()).await;
         assert!(r.reply.is_ascii());
         assert!(r.reply.len() <= 480);
     }
@@ -169,9 +180,90 @@ async fn reschedule_without_a_phone_offers_a_person() {
         &mut state,
         "can i move my appointment to friday",
         None,
+        Channel::Sms,
         &tools,
         now(),
     )
     .await;
     assert!(r.reply.contains("YES"), "{}", r.reply);
+}
+
+/// The same conversation on each channel: a text reads "Reply ...", a call
+/// hears "Say ..." and is told its booking in a sentence, with the written
+/// confirmation carried for the channel to text.
+#[tokio::test]
+async fn each_channel_is_asked_to_answer_in_its_own_words() {
+    let cases = [
+        (
+            Channel::Sms,
+            "Reply 1, 2 or 3 to book.",
+            "Reply YES to cancel or NO to keep it.",
+        ),
+        (
+            Channel::Web,
+            "Reply 1, 2 or 3 to book.",
+            "Reply YES to cancel or NO to keep it.",
+        ),
+        (
+            Channel::Voice,
+            "Say one, two or three.",
+            "Say yes to cancel, or no to keep it.",
+        ),
+    ];
+    for (channel, offer, cancel) in cases {
+        let tools = FakeTools::new("mobile-detailing", now());
+        let mut state = ConversationState::default();
+        let phone = Some("+19185550123");
+        let text = "full detail saturday for my 2019 civic at 12 oak st tulsa";
+        let mut r = handle_turn(&mut state, text, phone, channel, &tools, now()).await;
+        if !r.reply.contains(offer) {
+            r = handle_turn(&mut state, "no thanks", phone, channel, &tools, now()).await;
+        }
+        assert!(r.reply.contains(offer), "{channel:?}: {}", r.reply);
+        let booked = handle_turn(&mut state, "2", phone, channel, &tools, now()).await;
+        assert!(
+            booked
+                .next_actions
+                .iter()
+                .any(|a| matches!(a, NextAction::Book { .. })),
+            "{channel:?}: {}",
+            booked.reply
+        );
+        match channel {
+            Channel::Voice => {
+                assert!(
+                    booked
+                        .reply
+                        .starts_with("You're booked for a Full Detail on "),
+                    "{}",
+                    booked.reply
+                );
+                let written = booked.confirmation.clone().unwrap_or_default();
+                assert!(
+                    written.contains("Reply here"),
+                    "the pack's text is texted: {written}"
+                );
+            }
+            _ => {
+                assert!(booked.reply.contains("Reply here"), "{}", booked.reply);
+                assert_eq!(booked.confirmation, None);
+            }
+        }
+        let text = "cancel my appointment";
+        let asked = handle_turn(&mut state, text, phone, channel, &tools, now()).await;
+        assert!(
+            asked.reply.ends_with(cancel),
+            "{channel:?}: {}",
+            asked.reply
+        );
+        if channel == Channel::Voice {
+            for r in [&r, &booked, &asked] {
+                assert!(
+                    !r.reply.contains("Reply") && !r.reply.contains("YES"),
+                    "{}",
+                    r.reply
+                );
+            }
+        }
+    }
 }

@@ -1,6 +1,7 @@
 //! Falling back to the offline brain on provider failures, without
 //! repeating side effects.
 
+use crate::brain::agent::Channel;
 use std::cell::Cell;
 use std::time::Duration;
 
@@ -183,7 +184,7 @@ async fn falls_back_to_the_real_offline_engine() {
         phone,
         &tools,
         now,
-        || handle_turn(&mut state, text, phone, &tools, now),
+        || handle_turn(&mut state, text, phone, Channel::Sms, &tools, now),
     )
     .await;
     assert!(!response.reply.is_empty() && response.reply != "offline answer");

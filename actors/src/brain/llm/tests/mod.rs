@@ -34,6 +34,7 @@ pub(crate) fn offline_answer() -> AgentResponse {
         reply: "offline answer".to_owned(),
         next_actions: Vec::new(),
         conversation_id: None,
+        confirmation: None,
     }
 }
 

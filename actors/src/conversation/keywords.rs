@@ -1,0 +1,71 @@
+//! Carrier keywords on an inbound text, answered before the agent sees it:
+//! STOP (or an opt-out in the customer's own words, "stop texting me",
+//! since the FCC's 2025 rule lets consent be revoked by any reasonable
+//! means), START, YES from an opted-out number (resubscribe) and HELP.
+
+use super::store;
+use crate::brain::nlu::{carrier_keyword, normalize, opt_out_request, CarrierKeyword};
+use crate::packs::{self, SmsTemplateKey};
+use crate::tenant_context::TenantContext;
+use servicepro_schema::{DbError, TenantDb};
+
+/// The compliance answer to `body` from `from`, after recording an opt-out
+/// or opt-in; `None` when the text is for the agent (or, from an opted-out
+/// number, for nobody).
+pub(super) async fn compliance_answer(
+    db: &TenantDb,
+    ctx: &TenantContext,
+    from: &str,
+    body: &str,
+    opted_out: bool,
+) -> Result<Option<String>, DbError> {
+    let words = normalize(body);
+    let keyword = carrier_keyword(&words)
+        .or_else(|| opt_out_request(&words).then_some(CarrierKeyword::OptOut));
+    match keyword {
+        Some(CarrierKeyword::OptOut) => {
+            store::set_opt_out(db, from, true).await?;
+            tracing::info!(tenant_id = %ctx.tenant.id, "number opted out");
+            Ok(Some(compliance_reply(
+                ctx,
+                SmsTemplateKey::OptOutConfirmation,
+            )))
+        }
+        Some(CarrierKeyword::OptIn) => {
+            store::set_opt_out(db, from, false).await?;
+            Ok(Some(resubscribed(ctx)))
+        }
+        Some(CarrierKeyword::Yes) if opted_out => {
+            store::set_opt_out(db, from, false).await?;
+            Ok(Some(resubscribed(ctx)))
+        }
+        Some(CarrierKeyword::Help) if !opted_out => {
+            Ok(Some(compliance_reply(ctx, SmsTemplateKey::HelpReply)))
+        }
+        _ => Ok(None),
+    }
+}
+
+fn resubscribed(ctx: &TenantContext) -> String {
+    format!(
+        "{}: you're subscribed again. Text us any time!",
+        ctx.tenant.name
+    )
+}
+
+/// The tenant pack's opt-out confirmation or HELP reply, else a plain one.
+pub fn compliance_reply(ctx: &TenantContext, key: SmsTemplateKey) -> String {
+    let owner = ctx
+        .config
+        .as_ref()
+        .and_then(|c| c.owner_phone.clone())
+        .unwrap_or_default();
+    let business = ctx.tenant.name.as_str();
+    packs::pack(&ctx.tenant.industry)
+        .ok()
+        .and_then(|p| p.render_sms(key, &[("business_name", business), ("owner_phone", &owner)]).ok())
+        .unwrap_or_else(|| match key {
+            SmsTemplateKey::OptOutConfirmation => format!("{business}: you're unsubscribed and will get no more texts. Reply START to resubscribe."),
+            _ => format!("{business}: reply with your question, or call {owner}. Reply STOP to opt out."),
+        })
+}
