@@ -8,6 +8,7 @@ use crate::appointments::{BookingDesk, Commit};
 use crate::booking::availability::{
     describe, offer, AvailabilityRules, DayFilter, Offer, Slot, SlotPreference, TimeWindow,
 };
+use crate::brain::nlu::entities::street_suffix;
 use crate::brain::tools::{
     AgentTools, AppointmentInfo, AreaCheck, BookOutcome, BookingRequest, KbAnswer, ServiceInfo,
     TenantProfile, ToolError,
@@ -25,12 +26,6 @@ use futures_util::future::BoxFuture;
 use servicepro_schema::models::Service;
 use servicepro_schema::schema::{kb_entries, services};
 use servicepro_schema::{DbError, TenantDb, TenantId, E164};
-
-/// Street suffixes: words after one of these name a city.
-const STREET_SUFFIXES: [&str; 16] = [
-    "st", "street", "ave", "avenue", "rd", "road", "dr", "drive", "ln", "lane", "blvd", "ct",
-    "way", "pl", "pkwy", "cir",
-];
 
 /// Where a tenant works: city names and ZIP codes (empty: everywhere).
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
@@ -70,7 +65,7 @@ impl ServiceArea {
         let names_a_place = zip.is_some()
             || words
                 .iter()
-                .position(|w| STREET_SUFFIXES.contains(w))
+                .position(|w| street_suffix(w).is_some())
                 .is_some_and(|i| i + 1 < words.len());
         if names_a_place {
             AreaCheck::NotServed {
@@ -679,5 +674,30 @@ mod tests {
             ServiceArea::default().check("anywhere at all"),
             AreaCheck::Served
         );
+    }
+
+    /// Spelled-out suffixes the service-area check once lacked ("court",
+    /// "boulevard", "trail"; the address reader always knew them): the
+    /// words after them name a city, so an address elsewhere is not served
+    /// rather than unknown.
+    #[test]
+    fn service_area_knows_every_street_suffix_the_address_reader_knows() {
+        let area = ServiceArea {
+            cities: vec!["Tulsa".into()],
+            zips: vec![],
+        };
+        for address in [
+            "12 Oak Court Dallas",
+            "4501 Harvard Boulevard Plano",
+            "88 Cherry Trail Frisco",
+        ] {
+            assert!(
+                matches!(area.check(address), AreaCheck::NotServed { .. }),
+                "{address}: {:?}",
+                area.check(address)
+            );
+        }
+        assert_eq!(area.check("12 Oak Court Tulsa"), AreaCheck::Served);
+        assert_eq!(area.check("12 oak court"), AreaCheck::Unknown);
     }
 }

@@ -5,4 +5,5 @@ pub mod db_tools;
 pub mod engine;
 pub mod llm;
 pub mod nlu;
+pub mod timing;
 pub mod tools;

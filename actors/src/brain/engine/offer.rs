@@ -6,6 +6,7 @@ use chrono_tz::Tz;
 use crate::booking::availability::{DayFilter, OfferNote, Slot, TimeWindow};
 use crate::brain::agent::NextAction;
 use crate::brain::nlu::SlotChoice;
+use crate::brain::timing::slot_preference;
 use crate::brain::tools::{BookOutcome, BookingRequest};
 
 use super::confirm_text::Confirmation;
@@ -15,7 +16,6 @@ use super::reply::Reply;
 use super::state::{Awaiting, ConversationState, Task};
 use super::text::{choice_words, clock, day_label, local, slot_label, slot_list, usd};
 use super::upsell;
-use super::when::slot_preference;
 
 /// How many times are offered at once.
 pub(super) const OFFER_COUNT: usize = 3;
@@ -29,7 +29,7 @@ pub(super) async fn offer_times(
     minutes: i32,
     intro: &str,
 ) {
-    let mut preference = slot_preference(state.when);
+    let mut preference = slot_preference(&state.when.unwrap_or_default(), false);
     let moving = state
         .target
         .as_ref()
@@ -194,7 +194,7 @@ pub(super) fn picked(state: &ConversationState, ctx: &Ctx<'_>) -> Option<Slot> {
     let SlotChoice::ByTime(time) = choice else {
         return None;
     };
-    let days = slot_preference(state.when).days;
+    let days = slot_preference(&state.when.unwrap_or_default(), false).days;
     if days == DayFilter::Any {
         return None;
     }

@@ -6,9 +6,12 @@ use chrono::{DateTime, NaiveDate, NaiveTime, Utc, Weekday};
 use crate::booking::availability::{DayFilter, TimeWindow};
 use crate::brain::agent::NextAction;
 use crate::brain::engine::text::{ascii, clip, duration_phrase};
-use crate::brain::engine::when::{merge, slot_preference};
-use crate::brain::engine::{handle_turn, ConversationState};
+use crate::brain::engine::when::merge;
+use crate::brain::engine::{booking_confirmation, handle_turn, ConversationState};
 use crate::brain::nlu::{DateSpec, TimeSpec, WhenPreference};
+use crate::brain::timing::slot_preference;
+use crate::brain::tools::AppointmentInfo;
+use crate::packs::TenantTemplates;
 
 use super::fake_tools::FakeTools;
 
@@ -44,10 +47,13 @@ fn corrections_keep_what_was_not_restated() {
 #[test]
 fn when_preferences_become_slot_preferences() {
     let sat = NaiveDate::from_ymd_opt(2026, 12, 5).unwrap();
-    let weekend = slot_preference(Some(WhenPreference {
-        date: DateSpec::Weekend { saturday: sat },
-        time: TimeSpec::Exact(t(10, 0)),
-    }));
+    let weekend = slot_preference(
+        &WhenPreference {
+            date: DateSpec::Weekend { saturday: sat },
+            time: TimeSpec::Exact(t(10, 0)),
+        },
+        false,
+    );
     assert!(weekend.days.matches(sat));
     assert!(weekend
         .days
@@ -56,16 +62,22 @@ fn when_preferences_become_slot_preferences() {
         .days
         .matches(NaiveDate::from_ymd_opt(2026, 12, 7).unwrap()));
     assert_eq!(weekend.window, TimeWindow::Exact(t(10, 0)));
-    let asap = slot_preference(Some(WhenPreference {
-        date: DateSpec::Asap,
-        time: TimeSpec::Any,
-    }));
+    let asap = slot_preference(
+        &WhenPreference {
+            date: DateSpec::Asap,
+            time: TimeSpec::Any,
+        },
+        false,
+    );
     assert!(asap.earliest);
     assert_eq!(asap.days, DayFilter::Any);
-    let tuesdays = slot_preference(Some(WhenPreference {
-        date: DateSpec::Weekday(Weekday::Tue),
-        time: TimeSpec::Any,
-    }));
+    let tuesdays = slot_preference(
+        &WhenPreference {
+            date: DateSpec::Weekday(Weekday::Tue),
+            time: TimeSpec::Any,
+        },
+        false,
+    );
     assert_eq!(tuesdays.days, DayFilter::Weekday(Weekday::Tue));
 }
 
