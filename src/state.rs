@@ -16,6 +16,7 @@ use servicepro_actors::messaging::{
     OutboxConfig, RateLimitActor, RateLimits, SmsOutbox, TwilioCredentials, TwilioError, TwilioRest,
 };
 use servicepro_actors::metrics::Metrics;
+use servicepro_actors::packs::TenantTemplates;
 use servicepro_actors::realtime::provider::{OpenAiRealtime, RealtimeConnector};
 use servicepro_actors::tenant_context::{ContextCache, TenantContext};
 use servicepro_actors::voice::callback_urls::CallbackUrls;
@@ -222,6 +223,20 @@ impl AppState {
             None => {
                 tracing::warn!(tenant_id = %tenant, purpose, "no owner phone: notice not sent");
                 false
+            }
+        }
+    }
+
+    /// The tenant's own SMS templates, read with its snapshot. When the
+    /// snapshot cannot be read the error is logged and no own templates
+    /// are returned, so the text (a HELP reply, an owner's notice) still
+    /// goes out in its pack's words.
+    pub async fn tenant_templates(&self, tenant: &TenantId) -> TenantTemplates {
+        match self.snapshots.get(&self.tenant_db(tenant.clone())).await {
+            Ok(snapshot) => snapshot.profile().templates.clone(),
+            Err(e) => {
+                tracing::error!(tenant_id = %tenant, error = %e, "tenant snapshot unreadable: its own sms templates are not used");
+                TenantTemplates::default()
             }
         }
     }

@@ -29,20 +29,20 @@ use std::time::{Duration, Instant};
 /// no inline reply (Twilio gives up at 15 s).
 pub const REPLY_DEADLINE: Duration = Duration::from_secs(8);
 
-fn compliance_reply(ctx: &TenantContext, key: SmsTemplateKey) -> String {
-    let owner = ctx
-        .config
-        .as_ref()
-        .and_then(|c| c.owner_phone.clone())
-        .unwrap_or_default();
-    let business = ctx.tenant.name.as_str();
-    packs::pack(&ctx.tenant.industry)
-        .ok()
-        .and_then(|p| p.render_sms(key, &[("business_name", business), ("owner_phone", &owner)]).ok())
-        .unwrap_or_else(|| match key {
-            SmsTemplateKey::OptOutConfirmation => format!("{business}: you're unsubscribed and will get no more texts. Reply START to resubscribe."),
-            _ => format!("{business}: reply with your question, or call {owner}. Reply STOP to opt out."),
-        })
+/// The HELP or STOP reply, in the tenant's words.
+async fn compliance_reply(
+    state: &AppState,
+    ctx: &TenantContext,
+    tenant: &TenantId,
+    key: SmsTemplateKey,
+) -> String {
+    packs::carrier_reply(
+        &state.tenant_templates(tenant).await,
+        packs::pack(&ctx.tenant.industry).ok(),
+        key,
+        &ctx.tenant.name,
+        ctx.config.as_ref().and_then(|c| c.owner_phone.as_deref()),
+    )
 }
 
 /// `POST /twilio/sms/incoming`.
@@ -99,7 +99,10 @@ pub async fn incoming(
             store::set_opt_out(&db, &from_raw, true).await?;
             tracing::info!(tenant_id = %tenant, "number opted out");
             return Ok(answer
-                .send(compliance_reply(ctx, SmsTemplateKey::OptOutConfirmation))
+                .send(
+                    compliance_reply(&state, ctx, &tenant, SmsTemplateKey::OptOutConfirmation)
+                        .await,
+                )
                 .await);
         }
         Some(CarrierKeyword::OptIn) => {
@@ -120,7 +123,7 @@ pub async fn incoming(
         }
         Some(CarrierKeyword::Help) if !opted_out => {
             return Ok(answer
-                .send(compliance_reply(ctx, SmsTemplateKey::HelpReply))
+                .send(compliance_reply(&state, ctx, &tenant, SmsTemplateKey::HelpReply).await)
                 .await);
         }
         _ => {}

@@ -8,6 +8,7 @@ use crate::state::AppState;
 use crate::twilio_webhook::{query_param, verify, TenantFrom, TwilioWebhook};
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
+use servicepro_actors::packs::{self, SmsTemplateKey};
 use servicepro_actors::tenant_context::TenantContext;
 use servicepro_actors::voice::call_flow::{self, IncomingCall, IvrAction, Route};
 use servicepro_actors::voice::call_records::{observe_call, CallObservation};
@@ -109,10 +110,17 @@ pub async fn ivr(
     let joke_pick = call.call_sid.bytes().map(usize::from).sum();
     let outcome = call_flow::answer_ivr(ctx, &call, digits, attempt, &state.urls, joke_pick);
     tracing::info!(tenant_id = %ctx.tenant.id, call_sid = %call.call_sid, digits, attempt, "ivr choice");
-    if let Some(IvrAction::TextBookingLink { body }) = outcome.action {
+    if let Some(IvrAction::TextBookingLink { url }) = outcome.action {
         match E164::parse(&call.from) {
             Ok(to) => {
-                state.text(&tenant_id(ctx)?, to, body, "booking_link").await;
+                let tenant = tenant_id(ctx)?;
+                let body = packs::booking_link_text(
+                    &state.tenant_templates(&tenant).await,
+                    packs::pack(&ctx.tenant.industry).ok(),
+                    &ctx.tenant.name,
+                    &url,
+                );
+                state.text(&tenant, to, body, "booking_link").await;
             }
             Err(_) => {
                 tracing::warn!(tenant_id = %ctx.tenant.id, call_sid = %call.call_sid, "caller number cannot receive texts")
@@ -201,25 +209,15 @@ async fn notify_owner(
     } else {
         report.from.as_str()
     };
-    let body = servicepro_actors::packs::pack(&ctx.tenant.industry)
-        .ok()
-        .and_then(|p| {
-            p.render_sms(
-                servicepro_actors::packs::SmsTemplateKey::VoicemailNoticeOwner,
-                &[
-                    ("caller", caller),
-                    ("duration", &duration),
-                    ("recording_url", &report.recording_url),
-                ],
-            )
-            .ok()
-        })
-        .unwrap_or_else(|| {
-            format!(
-                "New voicemail from {caller} ({duration}): {}",
-                report.recording_url
-            )
-        });
+    let body = state.tenant_templates(tenant).await.render(
+        packs::pack(&ctx.tenant.industry).ok(),
+        SmsTemplateKey::VoicemailNoticeOwner,
+        &[
+            ("caller", caller),
+            ("duration", &duration),
+            ("recording_url", &report.recording_url),
+        ],
+    );
     if state
         .text_owner(ctx, tenant, body, "voicemail_notice")
         .await

@@ -16,7 +16,7 @@ use crate::brain::tools::{
 use crate::clock::Clock;
 use crate::knowledge::{global_entries, KbEntry, KbSource, KnowledgeBase};
 use crate::messaging::{SendSms, SmsOutbox};
-use crate::packs::{self, IndustryPack, SmsTemplateKey};
+use crate::packs::{self, booking_link_text, IndustryPack, SmsTemplateKey, TenantTemplates};
 use crate::tenant_context::TenantContext;
 use actix::Addr;
 use chrono::{DateTime, Duration, Utc};
@@ -24,7 +24,7 @@ use diesel::{ExpressionMethods, QueryDsl, SelectableHelper};
 use diesel_async::RunQueryDsl;
 use futures_util::future::BoxFuture;
 use servicepro_schema::models::Service;
-use servicepro_schema::schema::{kb_entries, services};
+use servicepro_schema::schema::{kb_entries, services, sms_templates};
 use servicepro_schema::{DbError, TenantDb, TenantId, E164};
 
 /// Where a tenant works: city names and ZIP codes (empty: everywhere).
@@ -89,8 +89,9 @@ impl ServiceArea {
     }
 }
 
-/// What the tools know of a tenant that changes rarely: its profile, pack,
-/// booking rules, service area, active services and built knowledge-base index. Built once
+/// What the tools know of a tenant that changes rarely: its profile (with
+/// its own SMS templates), pack, booking rules, service area, active
+/// services and built knowledge-base index. Built once
 /// and shared through a [`SnapshotCache`], not rebuilt per message.
 pub struct TenantSnapshot {
     tenant: TenantId,
@@ -263,10 +264,10 @@ impl TenantSnapshot {
             .as_ref()
             .and_then(|c| serde_json::from_value(c.service_area.clone()).ok())
             .unwrap_or_default();
-        let tenant_kb: Vec<(String, String, String, Vec<Option<String>>)> = db
+        let (tenant_kb, template_rows) = db
             .transaction(|tx| {
                 Box::pin(async move {
-                    Ok(tx
+                    let kb: Vec<(String, String, String, Vec<Option<String>>)> = tx
                         .scope(kb_entries::table)
                         .select((
                             kb_entries::question,
@@ -275,7 +276,13 @@ impl TenantSnapshot {
                             kb_entries::keywords,
                         ))
                         .load(tx.conn())
-                        .await?)
+                        .await?;
+                    let templates: Vec<(String, String)> = tx
+                        .scope(sms_templates::table)
+                        .select((sms_templates::template_key, sms_templates::body))
+                        .load(tx.conn())
+                        .await?;
+                    Ok((kb, templates))
                 })
             })
             .await
@@ -302,6 +309,7 @@ impl TenantSnapshot {
             time_zone: rules.time_zone,
             booking_url: config.as_ref().and_then(|c| c.booking_url.clone()),
             owner_phone: config.as_ref().and_then(|c| c.owner_phone.clone()),
+            templates: TenantTemplates::from_rows(tenant.as_str(), template_rows),
         };
         Ok(TenantSnapshot {
             tenant,
@@ -444,17 +452,15 @@ impl DbTools {
             return Ok(());
         };
         let phone = customer_phone.unwrap_or("unknown number");
-        let body = self
-            .pack
-            .render_sms(
-                SmsTemplateKey::HandoffNoticeOwner,
-                &[
-                    ("customer_name", "A customer"),
-                    ("customer_phone", phone),
-                    ("summary", summary),
-                ],
-            )
-            .unwrap_or_else(|_| format!("Customer {phone} needs you: {summary}"));
+        let body = self.profile.templates.render(
+            Some(self.pack),
+            SmsTemplateKey::HandoffNoticeOwner,
+            &[
+                ("customer_name", "A customer"),
+                ("customer_phone", phone),
+                ("summary", summary),
+            ],
+        );
         self.text(&owner, body, "owner_notice").await.map(|_| ())
     }
 }
@@ -609,16 +615,12 @@ impl AgentTools for DbTools {
             let Some(url) = self.profile.booking_url.clone() else {
                 return Ok(false);
             };
-            let body = self
-                .pack
-                .render_sms(
-                    SmsTemplateKey::BookingLink,
-                    &[
-                        ("business_name", &self.profile.business_name),
-                        ("booking_url", &url),
-                    ],
-                )
-                .unwrap_or_else(|_| format!("Book with {}: {url}", self.profile.business_name));
+            let body = booking_link_text(
+                &self.profile.templates,
+                Some(self.pack),
+                &self.profile.business_name,
+                &url,
+            );
             self.text(phone, body, "booking_link").await
         })
     }

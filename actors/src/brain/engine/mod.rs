@@ -54,6 +54,7 @@ use chrono::{DateTime, Utc};
 use crate::brain::agent::AgentResponse;
 use crate::brain::tools::AgentTools;
 
+pub use confirm_text::booking_confirmation;
 pub use state::{
     AreaVerdict, Awaiting, ConversationState, TargetAppointment, Task, TurnRecord, HISTORY_TURNS,
     STATE_VERSION,

@@ -293,7 +293,7 @@ pub(super) async fn book(
             let values = Confirmation {
                 name: state.customer_name.clone(),
                 service: names,
-                slot,
+                starts_at: slot.start,
                 address: info.address.clone().or_else(|| state.address.clone()),
                 price: usd(info.price_cents),
             };

@@ -187,3 +187,56 @@ async fn reschedule_without_a_phone_offers_a_person() {
     .await;
     assert!(r.reply.contains("YES"), "{}", r.reply);
 }
+
+fn call_booking() -> (crate::brain::tools::TenantProfile, AppointmentInfo) {
+    let profile = crate::brain::tools::TenantProfile {
+        business_name: "Clean Machine".into(),
+        industry: "mobile-detailing".into(),
+        time_zone: chrono_tz::America::Chicago,
+        booking_url: None,
+        owner_phone: None,
+        templates: TenantTemplates::default(),
+    };
+    let starts_at: DateTime<Utc> = "2026-12-05T14:00:00Z".parse().unwrap();
+    let appointment = AppointmentInfo {
+        id: 7,
+        service_name: "Full Detail".into(),
+        service_id: 1,
+        starts_at,
+        ends_at: starts_at + chrono::Duration::hours(4),
+        price_cents: 27_500,
+        address: Some("123 Main St, Tulsa".into()),
+        status: "booked".into(),
+    };
+    (profile, appointment)
+}
+
+/// A booking made during a call is confirmed by text in the words and
+/// formats of an SMS booking's confirmation.
+#[test]
+fn a_call_booking_is_confirmed_like_an_sms_booking() {
+    let (profile, appointment) = call_booking();
+    let text = booking_confirmation(&profile, &appointment);
+    assert_eq!(
+        text,
+        "Hi there! You're booked with Clean Machine: Full Detail on Saturday Dec 5 at 8:00 AM \
+         at 123 Main St, Tulsa. Total: $275. Please remove personal items before we arrive. \
+         Reply here if anything changes!"
+    );
+}
+
+#[test]
+fn a_booking_confirmation_uses_the_tenants_own_template() {
+    let (mut profile, appointment) = call_booking();
+    profile.templates = TenantTemplates::from_rows(
+        "t",
+        [(
+            "booking_confirmation".to_owned(),
+            "{service} booked: {date}, {time}. {business_name}".to_owned(),
+        )],
+    );
+    assert_eq!(
+        booking_confirmation(&profile, &appointment),
+        "Full Detail booked: Saturday Dec 5, 8:00 AM. Clean Machine"
+    );
+}
