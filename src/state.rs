@@ -161,6 +161,7 @@ impl AppState {
             pool.clone(),
             urls.clone(),
             outbox.clone(),
+            snapshots.clone(),
             config.openai.api_key.is_some(),
         );
         Ok(AppState {

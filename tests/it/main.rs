@@ -17,5 +17,6 @@ mod media_stream;
 mod sms_group_commit;
 mod sms_inbound;
 mod sms_outbound;
+mod sms_templates;
 mod tenant_isolation;
 mod voice;

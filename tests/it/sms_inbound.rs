@@ -10,7 +10,8 @@ use std::time::Duration;
 const CUSTOMER: &str = "+14155550777";
 const NUMBER: &str = "+19185550100";
 
-async fn text(app: &TestApp, sid: &str, body: &str) -> String {
+/// The TwiML answer to a text from the test customer to the test tenant's number.
+pub(crate) async fn text(app: &TestApp, sid: &str, body: &str) -> String {
     let res = app
         .twilio_post(
             "/twilio/sms/incoming",

@@ -8,6 +8,7 @@ use crate::appointments::{BookingDesk, Commit};
 use crate::booking::availability::{
     describe, offer, AvailabilityRules, DayFilter, Offer, Slot, SlotPreference, TimeWindow,
 };
+use crate::brain::nlu::entities::street_suffix;
 use crate::brain::tools::{
     AgentTools, AppointmentInfo, AreaCheck, BookOutcome, BookingRequest, KbAnswer, ServiceInfo,
     TenantProfile, ToolError,
@@ -15,7 +16,7 @@ use crate::brain::tools::{
 use crate::clock::Clock;
 use crate::knowledge::{global_entries, KbEntry, KbSource, KnowledgeBase};
 use crate::messaging::{SendSms, SmsOutbox};
-use crate::packs::{self, IndustryPack, SmsTemplateKey};
+use crate::packs::{self, booking_link_text, IndustryPack, SmsTemplateKey, TenantTemplates};
 use crate::tenant_context::TenantContext;
 use actix::Addr;
 use chrono::{DateTime, Duration, Utc};
@@ -23,14 +24,8 @@ use diesel::{ExpressionMethods, QueryDsl, SelectableHelper};
 use diesel_async::RunQueryDsl;
 use futures_util::future::BoxFuture;
 use servicepro_schema::models::Service;
-use servicepro_schema::schema::{kb_entries, services};
+use servicepro_schema::schema::{kb_entries, services, sms_templates};
 use servicepro_schema::{DbError, TenantDb, TenantId, E164};
-
-/// Street suffixes: words after one of these name a city.
-const STREET_SUFFIXES: [&str; 16] = [
-    "st", "street", "ave", "avenue", "rd", "road", "dr", "drive", "ln", "lane", "blvd", "ct",
-    "way", "pl", "pkwy", "cir",
-];
 
 /// Where a tenant works: city names and ZIP codes (empty: everywhere).
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
@@ -70,7 +65,7 @@ impl ServiceArea {
         let names_a_place = zip.is_some()
             || words
                 .iter()
-                .position(|w| STREET_SUFFIXES.contains(w))
+                .position(|w| street_suffix(w).is_some())
                 .is_some_and(|i| i + 1 < words.len());
         if names_a_place {
             AreaCheck::NotServed {
@@ -94,8 +89,9 @@ impl ServiceArea {
     }
 }
 
-/// What the tools know of a tenant that changes rarely: its profile, pack,
-/// booking rules, service area, active services and built knowledge-base index. Built once
+/// What the tools know of a tenant that changes rarely: its profile (with
+/// its own SMS templates), pack, booking rules, service area, active
+/// services and built knowledge-base index. Built once
 /// and shared through a [`SnapshotCache`], not rebuilt per message.
 pub struct TenantSnapshot {
     tenant: TenantId,
@@ -140,6 +136,19 @@ impl SnapshotCache {
             );
         }
         Ok(snap)
+    }
+
+    /// The tenant's own SMS templates, read with its snapshot. When the snapshot
+    /// cannot be read the error is logged and no own templates are returned, so the
+    /// text (a HELP reply, an owner's notice) still goes out in its pack's words.
+    pub async fn templates(&self, db: &TenantDb) -> crate::packs::TenantTemplates {
+        match self.get(db).await {
+            Ok(snapshot) => snapshot.profile().templates.clone(),
+            Err(e) => {
+                tracing::error!(tenant_id = %db.tenant(), error = %e, "tenant snapshot unreadable: its own sms templates are not used");
+                crate::packs::TenantTemplates::default()
+            }
+        }
     }
 }
 
@@ -268,10 +277,10 @@ impl TenantSnapshot {
             .as_ref()
             .and_then(|c| serde_json::from_value(c.service_area.clone()).ok())
             .unwrap_or_default();
-        let tenant_kb: Vec<(String, String, String, Vec<Option<String>>)> = db
+        let (tenant_kb, template_rows) = db
             .transaction(|tx| {
                 Box::pin(async move {
-                    Ok(tx
+                    let kb: Vec<(String, String, String, Vec<Option<String>>)> = tx
                         .scope(kb_entries::table)
                         .select((
                             kb_entries::question,
@@ -280,7 +289,13 @@ impl TenantSnapshot {
                             kb_entries::keywords,
                         ))
                         .load(tx.conn())
-                        .await?)
+                        .await?;
+                    let templates: Vec<(String, String)> = tx
+                        .scope(sms_templates::table)
+                        .select((sms_templates::template_key, sms_templates::body))
+                        .load(tx.conn())
+                        .await?;
+                    Ok((kb, templates))
                 })
             })
             .await
@@ -307,6 +322,7 @@ impl TenantSnapshot {
             time_zone: rules.time_zone,
             booking_url: config.as_ref().and_then(|c| c.booking_url.clone()),
             owner_phone: config.as_ref().and_then(|c| c.owner_phone.clone()),
+            templates: TenantTemplates::from_rows(tenant.as_str(), template_rows),
         };
         Ok(TenantSnapshot {
             tenant,
@@ -449,17 +465,15 @@ impl DbTools {
             return Ok(());
         };
         let phone = customer_phone.unwrap_or("unknown number");
-        let body = self
-            .pack
-            .render_sms(
-                SmsTemplateKey::HandoffNoticeOwner,
-                &[
-                    ("customer_name", "A customer"),
-                    ("customer_phone", phone),
-                    ("summary", summary),
-                ],
-            )
-            .unwrap_or_else(|_| format!("Customer {phone} needs you: {summary}"));
+        let body = self.profile.templates.render(
+            Some(self.pack),
+            SmsTemplateKey::HandoffNoticeOwner,
+            &[
+                ("customer_name", "A customer"),
+                ("customer_phone", phone),
+                ("summary", summary),
+            ],
+        );
         self.text(&owner, body, "owner_notice").await.map(|_| ())
     }
 }
@@ -614,16 +628,12 @@ impl AgentTools for DbTools {
             let Some(url) = self.profile.booking_url.clone() else {
                 return Ok(false);
             };
-            let body = self
-                .pack
-                .render_sms(
-                    SmsTemplateKey::BookingLink,
-                    &[
-                        ("business_name", &self.profile.business_name),
-                        ("booking_url", &url),
-                    ],
-                )
-                .unwrap_or_else(|_| format!("Book with {}: {url}", self.profile.business_name));
+            let body = booking_link_text(
+                &self.profile.templates,
+                Some(self.pack),
+                &self.profile.business_name,
+                &url,
+            );
             self.text(phone, body, "booking_link").await
         })
     }
@@ -679,5 +689,30 @@ mod tests {
             ServiceArea::default().check("anywhere at all"),
             AreaCheck::Served
         );
+    }
+
+    /// Spelled-out suffixes the service-area check once lacked ("court",
+    /// "boulevard", "trail"; the address reader always knew them): the
+    /// words after them name a city, so an address elsewhere is not served
+    /// rather than unknown.
+    #[test]
+    fn service_area_knows_every_street_suffix_the_address_reader_knows() {
+        let area = ServiceArea {
+            cities: vec!["Tulsa".into()],
+            zips: vec![],
+        };
+        for address in [
+            "12 Oak Court Dallas",
+            "4501 Harvard Boulevard Plano",
+            "88 Cherry Trail Frisco",
+        ] {
+            assert!(
+                matches!(area.check(address), AreaCheck::NotServed { .. }),
+                "{address}: {:?}",
+                area.check(address)
+            );
+        }
+        assert_eq!(area.check("12 Oak Court Tulsa"), AreaCheck::Served);
+        assert_eq!(area.check("12 oak court"), AreaCheck::Unknown);
     }
 }

@@ -6,4 +6,5 @@ pub mod engine;
 pub mod llm;
 pub mod nlu;
 pub mod phrasing;
+pub mod timing;
 pub mod tools;

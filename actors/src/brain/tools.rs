@@ -4,6 +4,7 @@
 //! the database in production and an in-memory double in its own tests.
 
 use crate::booking::availability::{Offer, Slot, SlotPreference};
+use crate::packs::TenantTemplates;
 use chrono::{DateTime, Utc};
 use futures_util::future::BoxFuture;
 use serde::{Deserialize, Serialize};
@@ -141,6 +142,9 @@ pub struct TenantProfile {
     pub booking_url: Option<String>,
     /// The owner's phone, for "talk to a person".
     pub owner_phone: Option<String>,
+    /// The tenant's own wording for its automated texts (its
+    /// `sms_templates` rows), used before its pack's.
+    pub templates: TenantTemplates,
 }
 
 /// The tools, over one tenant's data.

@@ -103,8 +103,16 @@ pub async fn inbound_text(
     tracing::info!(tenant_id = %tenant, sid = %text.sid, "inbound text stored");
     let thread = received.thread();
     let db = conversations.tenant_db(&tenant);
-    if let Some(answer) =
-        compliance_answer(&db, &ctx, &text.from, &text.body, received.opted_out).await?
+    let templates = conversations.deps().snapshots.templates(&db).await;
+    if let Some(answer) = compliance_answer(
+        &db,
+        &ctx,
+        &templates,
+        &text.from,
+        &text.body,
+        received.opted_out,
+    )
+    .await?
     {
         let inline = Inline {
             conversations,

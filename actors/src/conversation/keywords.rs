@@ -5,7 +5,7 @@
 
 use super::store;
 use crate::brain::nlu::{carrier_keyword, normalize, opt_out_request, CarrierKeyword};
-use crate::packs::{self, SmsTemplateKey};
+use crate::packs::{self, SmsTemplateKey, TenantTemplates};
 use crate::tenant_context::TenantContext;
 use servicepro_schema::{DbError, TenantDb};
 
@@ -15,6 +15,7 @@ use servicepro_schema::{DbError, TenantDb};
 pub(super) async fn compliance_answer(
     db: &TenantDb,
     ctx: &TenantContext,
+    templates: &TenantTemplates,
     from: &str,
     body: &str,
     opted_out: bool,
@@ -28,6 +29,7 @@ pub(super) async fn compliance_answer(
             tracing::info!(tenant_id = %ctx.tenant.id, "number opted out");
             Ok(Some(compliance_reply(
                 ctx,
+                templates,
                 SmsTemplateKey::OptOutConfirmation,
             )))
         }
@@ -39,9 +41,11 @@ pub(super) async fn compliance_answer(
             store::set_opt_out(db, from, false).await?;
             Ok(Some(resubscribed(ctx)))
         }
-        Some(CarrierKeyword::Help) if !opted_out => {
-            Ok(Some(compliance_reply(ctx, SmsTemplateKey::HelpReply)))
-        }
+        Some(CarrierKeyword::Help) if !opted_out => Ok(Some(compliance_reply(
+            ctx,
+            templates,
+            SmsTemplateKey::HelpReply,
+        ))),
         _ => Ok(None),
     }
 }
@@ -53,19 +57,18 @@ fn resubscribed(ctx: &TenantContext) -> String {
     )
 }
 
-/// The tenant pack's opt-out confirmation or HELP reply, else a plain one.
-pub fn compliance_reply(ctx: &TenantContext, key: SmsTemplateKey) -> String {
-    let owner = ctx
-        .config
-        .as_ref()
-        .and_then(|c| c.owner_phone.clone())
-        .unwrap_or_default();
-    let business = ctx.tenant.name.as_str();
-    packs::pack(&ctx.tenant.industry)
-        .ok()
-        .and_then(|p| p.render_sms(key, &[("business_name", business), ("owner_phone", &owner)]).ok())
-        .unwrap_or_else(|| match key {
-            SmsTemplateKey::OptOutConfirmation => format!("{business}: you're unsubscribed and will get no more texts. Reply START to resubscribe."),
-            _ => format!("{business}: reply with your question, or call {owner}. Reply STOP to opt out."),
-        })
+/// The opt-out confirmation or HELP reply in the tenant's words (its own template,
+/// else its pack's, else a plain one).
+pub fn compliance_reply(
+    ctx: &TenantContext,
+    templates: &TenantTemplates,
+    key: SmsTemplateKey,
+) -> String {
+    packs::carrier_reply(
+        templates,
+        packs::pack(&ctx.tenant.industry).ok(),
+        key,
+        &ctx.tenant.name,
+        ctx.config.as_ref().and_then(|c| c.owner_phone.as_deref()),
+    )
 }

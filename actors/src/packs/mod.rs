@@ -9,7 +9,9 @@
 //! the binary, parsed and validated once, and shared as `&'static`.
 //!
 //! Every customer-facing text is a `{placeholder}` template; rendering
-//! fails rather than send a half-filled message.
+//! fails rather than send a half-filled message. Which template a text
+//! uses (the tenant's own, the pack's, the built-in) is decided in one
+//! place, [`TenantTemplates::render`].
 
 mod agent;
 mod defaults;
@@ -20,6 +22,7 @@ mod problem;
 mod sms;
 mod template;
 mod validate;
+mod wording;
 
 #[cfg(test)]
 mod invalid_tests;
@@ -37,3 +40,4 @@ pub use problem::{PackError, PackProblem};
 pub use sms::{SmsTemplateKey, SmsTemplates};
 pub use template::{placeholders, render_template, TemplateError};
 pub use validate::{check_sms_template, validate};
+pub use wording::{booking_link_text, carrier_reply, TenantTemplates};

@@ -278,7 +278,10 @@ impl IndustryPack {
         self.faqs.iter().filter(move |f| f.category == category)
     }
 
-    /// The text message `key` with its placeholders filled from `values`.
+    /// This pack's text message `key` with its placeholders filled from
+    /// `values`. Texts that are sent go through
+    /// [`TenantTemplates::render`](super::TenantTemplates::render), which
+    /// prefers the tenant's own wording.
     pub fn render_sms(
         &self,
         key: SmsTemplateKey,

@@ -71,24 +71,19 @@ impl SmsTemplateKey {
     /// The placeholders the engine supplies when it sends this message; a
     /// template may use any of them and nothing else.
     pub fn allowed_placeholders(self) -> &'static [&'static str] {
-        const APPOINTMENT: &[&str] = &[
+        const BOOKING: &[&str] = &[
             "customer_name",
             "service",
             "date",
             "time",
             "address",
             "business_name",
+            "price",
         ];
+        /// A booking's placeholders but the price.
+        const APPOINTMENT: &[&str] = BOOKING.split_at(6).0;
         match self {
-            Self::BookingConfirmation => &[
-                "customer_name",
-                "service",
-                "date",
-                "time",
-                "address",
-                "business_name",
-                "price",
-            ],
+            Self::BookingConfirmation => BOOKING,
             Self::Reminder | Self::RescheduleConfirmation => APPOINTMENT,
             Self::CancellationConfirmation => &[
                 "customer_name",

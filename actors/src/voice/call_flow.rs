@@ -1,13 +1,13 @@
 //! How a tenant's number answers: the TwiML for an incoming call by tenant
 //! status and `ivr_mode`, for each IVR choice, for the end of a forwarded
 //! call and of a voicemail. Pure: it reads the tenant context and the
-//! industry pack and returns documents (and, for "press 2", the text to
-//! send); the HTTP edge stores and sends.
+//! industry pack and returns documents (and, for "press 2", the booking link
+//! to text); the HTTP edge stores and sends.
 //!
 //! Every path ends in something the caller hears — a person, a menu, a
 //! recording prompt or a spoken goodbye — never silence.
 
-use crate::packs::{self, IndustryPack, IvrScript};
+use crate::packs::{self, IvrScript};
 use crate::tenant_context::TenantContext;
 use crate::twilio::twiml::{
     Connect, Dial, Gather, Number, Record, RecordingEvent, Redirect, Response, Say, Sip,
@@ -86,10 +86,11 @@ impl Route {
 /// What the engine must do besides answering.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum IvrAction {
-    /// Text the caller the booking link.
+    /// Text the caller the booking link, in the tenant's words
+    /// ([`packs::booking_link_text`]).
     TextBookingLink {
-        /// The text to send.
-        body: String,
+        /// The tenant's booking page.
+        url: String,
     },
 }
 
@@ -106,7 +107,6 @@ pub struct IvrOutcome {
 /// back to plain lines should a pack line fail to render.
 struct Script<'a> {
     ivr: Option<&'a IvrScript>,
-    pack: Option<&'static IndustryPack>,
     business: &'a str,
 }
 
@@ -118,7 +118,6 @@ impl<'a> Script<'a> {
         }
         Script {
             ivr: pack.map(|p| &p.ivr),
-            pack,
             business: &ctx.tenant.name,
         }
     }
@@ -360,10 +359,10 @@ pub fn answer_ivr(
             Some(dial) => plain(Response::new().say(say(script.connecting())).dial(dial)),
             None => plain(voicemail(ctx, call, urls)),
         },
-        Some("2") => match booking_link_text(ctx, &script) {
-            Some(body) => IvrOutcome {
+        Some("2") => match ctx.config.as_ref().and_then(|c| c.booking_url.clone()) {
+            Some(url) => IvrOutcome {
                 twiml: Response::new().say(say(script.booking_link_said())).hangup(),
-                action: Some(IvrAction::TextBookingLink { body }),
+                action: Some(IvrAction::TextBookingLink { url }),
             },
             None => plain(voicemail_with(
                 ctx,
@@ -378,18 +377,6 @@ pub fn answer_ivr(
         _ if attempt < MENU_ATTEMPTS => plain(menu_gather(&script, tenant, attempt + 1, urls, Some(script.invalid_choice()))),
         _ => plain(voicemail(ctx, call, urls)),
     }
-}
-
-fn booking_link_text(ctx: &TenantContext, script: &Script<'_>) -> Option<String> {
-    let url = ctx.config.as_ref()?.booking_url.as_deref()?;
-    let rendered = script.pack.and_then(|pack| {
-        pack.render_sms(
-            packs::SmsTemplateKey::BookingLink,
-            &[("business_name", script.business), ("booking_url", url)],
-        )
-        .ok()
-    });
-    Some(rendered.unwrap_or_else(|| format!("{}: book online here: {url}", script.business)))
 }
 
 /// Says `lead`, then puts the caller through to a person (or to voicemail

@@ -10,14 +10,13 @@ pub use answer::{Receptionist, OUTBOUND_CAPACITY, PCM16_AUDIO, VOICE};
 
 use crate::brain::db_tools::DbTools;
 use crate::brain::llm::{execute_tool, realtime_tool_definitions, ToolContext, ToolEffect};
-use crate::brain::tools::{AgentTools, AppointmentInfo, TenantProfile};
+use crate::brain::tools::{AgentTools, AppointmentInfo};
 use crate::call::{
     CallControl, CallControlError, CallFinalizer, CallSummary, SavedRecording, Speaker,
     ToolExecutor,
 };
 use crate::messaging::{SendSms, SmsOutbox};
 use crate::messaging::{TwilioCredentials, TwilioRest};
-use crate::packs;
 use crate::realtime::openai_events::Tool;
 use crate::tenant_context::TenantContext;
 use crate::voice::call_flow::{self, IncomingCall};
@@ -64,41 +63,6 @@ impl BrainTools {
     }
 }
 
-/// The booking-confirmation text of `appointment`, in the tenant's words.
-pub fn confirmation_text(profile: &TenantProfile, appointment: &AppointmentInfo) -> String {
-    let local = appointment.starts_at.with_timezone(&profile.time_zone);
-    let date = local.format("%A %b %-d").to_string();
-    let time = local.format("%-I:%M %p").to_string();
-    let price = packs::format_usd(u32::try_from(appointment.price_cents).unwrap_or_default());
-    let address = appointment
-        .address
-        .clone()
-        .unwrap_or_else(|| "your address".to_owned());
-    packs::pack(&profile.industry)
-        .ok()
-        .and_then(|p| {
-            p.render_sms(
-                packs::SmsTemplateKey::BookingConfirmation,
-                &[
-                    ("customer_name", "there"),
-                    ("service", &appointment.service_name),
-                    ("date", &date),
-                    ("time", &time),
-                    ("address", &address),
-                    ("business_name", &profile.business_name),
-                    ("price", &price),
-                ],
-            )
-            .ok()
-        })
-        .unwrap_or_else(|| {
-            format!(
-                "{}: your {} is booked for {date} at {time}.",
-                profile.business_name, appointment.service_name
-            )
-        })
-}
-
 impl ToolExecutor for BrainTools {
     fn tools(&self) -> Vec<Tool> {
         realtime_tool_definitions()
@@ -143,7 +107,10 @@ impl ToolExecutor for BrainTools {
                     let send = SendSms {
                         tenant: confirm.tenant.clone(),
                         to: confirm.caller.clone(),
-                        body: confirmation_text(tools.profile(), &appointment),
+                        body: crate::brain::engine::booking_confirmation(
+                            tools.profile(),
+                            &appointment,
+                        ),
                         purpose: "booking_confirmation".to_owned(),
                         conversation_id: None,
                         customer_id: None,
@@ -364,45 +331,5 @@ impl CallFinalizer for DbCallFinalizer {
             }
         };
         handle.spawn(task);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use chrono::TimeZone;
-
-    #[test]
-    fn a_voice_booking_is_confirmed_in_the_packs_words() {
-        let profile = TenantProfile {
-            business_name: "Clean Machine".into(),
-            industry: "mobile-detailing".into(),
-            time_zone: chrono_tz::America::Chicago,
-            booking_url: None,
-            owner_phone: None,
-        };
-        let starts_at = chrono::Utc.with_ymd_and_hms(2026, 12, 5, 14, 0, 0).unwrap();
-        let appointment = AppointmentInfo {
-            id: 7,
-            service_name: "Full Detail".into(),
-            service_id: 1,
-            starts_at,
-            ends_at: starts_at + chrono::Duration::hours(4),
-            price_cents: 27_500,
-            address: Some("123 Main St, Tulsa".into()),
-            status: "booked".into(),
-        };
-        let text = confirmation_text(&profile, &appointment);
-        for part in [
-            "Full Detail",
-            "Clean Machine",
-            "Saturday Dec 5",
-            "8:00 AM",
-            "123 Main St",
-            "$275",
-        ] {
-            assert!(text.contains(part), "{part} missing from {text}");
-        }
-        assert!(!text.contains('{'), "no placeholder left: {text}");
     }
 }

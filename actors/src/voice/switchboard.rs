@@ -15,9 +15,10 @@ use chrono::{DateTime, Utc};
 use servicepro_schema::{DbError, DbPool, IdError, TenantDb, TenantId, E164};
 use thiserror::Error;
 
+use crate::brain::db_tools::SnapshotCache;
 use crate::messaging::Notices;
 use crate::messaging::SmsOutbox;
-use crate::packs::{self, SmsTemplateKey};
+use crate::packs::{self, SmsTemplateKey, TenantTemplates};
 use crate::tenant_context::TenantContext;
 use crate::twilio::twiml::Response;
 use crate::twilio::{Form, MissingField};
@@ -98,6 +99,7 @@ pub struct Switchboard {
     pool: DbPool,
     urls: CallbackUrls,
     notices: Notices,
+    snapshots: SnapshotCache,
     realtime: bool,
 }
 
@@ -107,12 +109,20 @@ fn tenant_id(ctx: &TenantContext) -> Result<TenantId, SwitchboardError> {
 
 impl Switchboard {
     /// A switchboard storing through `pool`, handing Twilio `urls`, texting through
-    /// `outbox`; `realtime` when the AI receptionist's provider is configured.
-    pub fn new(pool: DbPool, urls: CallbackUrls, outbox: Addr<SmsOutbox>, realtime: bool) -> Self {
+    /// `outbox`, reading the tenant's own wording from `snapshots`; `realtime` when
+    /// the AI receptionist's provider is configured.
+    pub fn new(
+        pool: DbPool,
+        urls: CallbackUrls,
+        outbox: Addr<SmsOutbox>,
+        snapshots: SnapshotCache,
+        realtime: bool,
+    ) -> Self {
         Switchboard {
             pool,
             urls,
             notices: Notices::new(outbox),
+            snapshots,
             realtime,
         }
     }
@@ -150,9 +160,15 @@ impl Switchboard {
         let joke_pick = call.call_sid.bytes().map(usize::from).sum();
         let outcome = call_flow::answer_ivr(ctx, call, digits, attempt, &self.urls, joke_pick);
         tracing::info!(tenant_id = %ctx.tenant.id, call_sid = %call.call_sid, digits, attempt, "ivr choice");
-        if let Some(IvrAction::TextBookingLink { body }) = outcome.action {
+        if let Some(IvrAction::TextBookingLink { url }) = outcome.action {
             match E164::parse(&call.from) {
                 Ok(to) => {
+                    let body = packs::booking_link_text(
+                        &self.snapshots.templates(&self.db(ctx)?).await,
+                        packs::pack(&ctx.tenant.industry).ok(),
+                        &ctx.tenant.name,
+                        &url,
+                    );
                     self.notices
                         .text(&tenant_id(ctx)?, to, body, "booking_link")
                         .await;
@@ -207,7 +223,7 @@ impl Switchboard {
             return Ok(());
         };
         tracing::info!(tenant_id = %tenant, call_sid = %report.call_sid, voicemail_id = stored.id, "voicemail stored");
-        let notice = voicemail_notice(ctx, &report);
+        let notice = voicemail_notice(ctx, &self.snapshots.templates(&db).await, &report);
         if self
             .notices
             .text_owner(ctx, &tenant, notice, "voicemail_notice")
@@ -235,33 +251,27 @@ impl Switchboard {
     }
 }
 
-/// The owner's notice of a new voicemail, in the pack's words.
-fn voicemail_notice(ctx: &TenantContext, report: &RecordingReport) -> String {
+/// The owner's notice of a new voicemail, in the tenant's words.
+fn voicemail_notice(
+    ctx: &TenantContext,
+    templates: &TenantTemplates,
+    report: &RecordingReport,
+) -> String {
     let duration = format!("{}s", report.duration_seconds);
     let caller = if report.from.is_empty() {
         "an unknown caller"
     } else {
         report.from.as_str()
     };
-    packs::pack(&ctx.tenant.industry)
-        .ok()
-        .and_then(|p| {
-            p.render_sms(
-                SmsTemplateKey::VoicemailNoticeOwner,
-                &[
-                    ("caller", caller),
-                    ("duration", &duration),
-                    ("recording_url", &report.recording_url),
-                ],
-            )
-            .ok()
-        })
-        .unwrap_or_else(|| {
-            format!(
-                "New voicemail from {caller} ({duration}): {}",
-                report.recording_url
-            )
-        })
+    templates.render(
+        packs::pack(&ctx.tenant.industry).ok(),
+        SmsTemplateKey::VoicemailNoticeOwner,
+        &[
+            ("caller", caller),
+            ("duration", &duration),
+            ("recording_url", &report.recording_url),
+        ],
+    )
 }
 
 #[cfg(test)]

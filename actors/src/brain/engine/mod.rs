@@ -55,6 +55,7 @@ use chrono::{DateTime, Utc};
 use crate::brain::agent::{AgentResponse, Channel};
 use crate::brain::tools::AgentTools;
 
+pub use confirm_text::booking_confirmation;
 pub use state::{
     AreaVerdict, Awaiting, ConversationState, TargetAppointment, Task, TurnRecord, HISTORY_TURNS,
     STATE_VERSION,

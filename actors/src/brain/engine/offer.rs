@@ -6,6 +6,7 @@ use chrono_tz::Tz;
 use crate::booking::availability::{DayFilter, OfferNote, Slot, TimeWindow};
 use crate::brain::agent::NextAction;
 use crate::brain::nlu::SlotChoice;
+use crate::brain::timing::slot_preference;
 use crate::brain::tools::{BookOutcome, BookingRequest};
 
 use super::confirm_text::Confirmation;
@@ -16,7 +17,6 @@ use super::spoken::{confirm, when};
 use super::state::{Awaiting, ConversationState, Task};
 use super::text::{clock, day_label, local, slot_label, slot_list, usd, with_article};
 use super::upsell;
-use super::when::slot_preference;
 
 /// How many times are offered at once.
 pub(super) const OFFER_COUNT: usize = 3;
@@ -30,7 +30,7 @@ pub(super) async fn offer_times(
     minutes: i32,
     intro: &str,
 ) {
-    let mut preference = slot_preference(state.when);
+    let mut preference = slot_preference(&state.when.unwrap_or_default(), false);
     let moving = state
         .target
         .as_ref()
@@ -198,7 +198,7 @@ pub(super) fn picked(state: &ConversationState, ctx: &Ctx<'_>) -> Option<Slot> {
     let SlotChoice::ByTime(time) = choice else {
         return None;
     };
-    let days = slot_preference(state.when).days;
+    let days = slot_preference(&state.when.unwrap_or_default(), false).days;
     if days == DayFilter::Any {
         return None;
     }
@@ -297,7 +297,7 @@ pub(super) async fn book(
             let values = Confirmation {
                 name: state.customer_name.clone(),
                 service: names,
-                slot,
+                starts_at: slot.start,
                 address: info.address.clone().or_else(|| state.address.clone()),
                 price: usd(info.price_cents),
             };

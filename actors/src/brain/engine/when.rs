@@ -1,17 +1,14 @@
-//! Turning what the customer said about timing into the availability
-//! engine's [`SlotPreference`], and combining corrections with what was
-//! said before.
+//! Combining what the customer says about timing with what was said
+//! before (corrections, "anything later?"); the mapping to the availability
+//! engine's preference is [`crate::brain::timing`].
 
-use chrono::{Days, Duration, NaiveTime};
+use chrono::{Duration, NaiveTime};
 use chrono_tz::Tz;
 
-use crate::booking::availability::{DayFilter, Slot, SlotPreference, TimeWindow};
+use crate::booking::availability::Slot;
 use crate::brain::nlu::{DateSpec, TimeSpec, Understanding, WhenPreference};
 
 use super::text::local;
-
-/// The most days a range ("next week") expands to.
-const MAX_RANGE_DAYS: u64 = 31;
 
 /// Combines a new preference with the old one: a new day replaces the old
 /// day, a new time replaces the old time, and what was not mentioned is
@@ -73,37 +70,4 @@ pub(super) fn beyond_offered(
         date: old.unwrap_or_default().date,
         time,
     })
-}
-
-/// The availability preference for a customer's wish.
-pub(super) fn slot_preference(when: Option<WhenPreference>) -> SlotPreference {
-    let when = when.unwrap_or_default();
-    let days = match when.date {
-        DateSpec::Any | DateSpec::Asap => DayFilter::Any,
-        DateSpec::ExactDate(d) => DayFilter::Date(d),
-        DateSpec::Weekday(w) => DayFilter::Weekday(w),
-        DateSpec::Weekend { saturday } => {
-            DayFilter::Dates(saturday.succ_opt().into_iter().chain([saturday]).collect())
-        }
-        DateSpec::Range { first, last } => DayFilter::Dates(
-            (0..MAX_RANGE_DAYS)
-                .filter_map(|n| first.checked_add_days(Days::new(n)))
-                .take_while(|d| *d <= last)
-                .collect(),
-        ),
-    };
-    let noon = NaiveTime::from_hms_opt(12, 0, 0).unwrap_or(NaiveTime::MIN);
-    let window = match when.time {
-        TimeSpec::Any => TimeWindow::Any,
-        TimeSpec::Exact(t) => TimeWindow::Exact(t),
-        TimeSpec::Window { start, end } => TimeWindow::Between(start, end),
-        TimeSpec::FirstThing => TimeWindow::Between(NaiveTime::MIN, noon),
-    };
-    let earliest = matches!(when.date, DateSpec::Asap) || when.time == TimeSpec::FirstThing;
-    SlotPreference {
-        days,
-        window,
-        earliest,
-        moving: None,
-    }
 }

@@ -2,17 +2,15 @@
 //! numbers or numeric strings, days and times in plain words or ISO form,
 //! and slot starts in ISO-8601.
 
-use chrono::{DateTime, Days, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer};
 
-use crate::booking::availability::{DayFilter, SlotPreference, TimeWindow};
+use crate::booking::availability::SlotPreference;
 use crate::brain::nlu::{normalize, resolve_when, DateSpec, TimeSpec, WhenPreference};
+use crate::brain::timing::slot_preference;
 use crate::brain::tools::ServiceInfo;
-
-/// The most days a range ("next week") expands to.
-const MAX_RANGE_DAYS: u64 = 31;
 
 /// Parses a tool's arguments; an empty text is an empty object.
 pub(super) fn parse<T: DeserializeOwned>(tool: &str, arguments: &str) -> Result<T, String> {
@@ -108,7 +106,7 @@ pub(super) fn preference(
         date: date_spec(day, now, tz)?,
         time: time_spec(time, now, tz)?,
     };
-    Ok(slot_preference(when, earliest))
+    Ok(slot_preference(&when, earliest))
 }
 
 fn blank(value: Option<&str>) -> Option<&str> {
@@ -150,39 +148,5 @@ fn time_spec(time: Option<&str>, now: DateTime<Utc>, tz: Tz) -> Result<TimeSpec,
             "could not read the time {time:?}; use 'morning', 'afternoon', 'evening', HH:MM or HH:MM-HH:MM"
         )),
         spec => Ok(spec),
-    }
-}
-
-/// The availability engine's form of a preference.
-fn slot_preference(when: WhenPreference, earliest: bool) -> SlotPreference {
-    let days = match when.date {
-        DateSpec::Any | DateSpec::Asap => DayFilter::Any,
-        DateSpec::ExactDate(d) => DayFilter::Date(d),
-        DateSpec::Weekday(w) => DayFilter::Weekday(w),
-        DateSpec::Weekend { saturday } => DayFilter::Dates(
-            [Some(saturday), saturday.succ_opt()]
-                .into_iter()
-                .flatten()
-                .collect(),
-        ),
-        DateSpec::Range { first, last } => DayFilter::Dates(
-            (0..MAX_RANGE_DAYS)
-                .filter_map(|n| first.checked_add_days(Days::new(n)))
-                .take_while(|d| *d <= last)
-                .collect(),
-        ),
-    };
-    let noon = NaiveTime::from_hms_opt(12, 0, 0).unwrap_or(NaiveTime::MIN);
-    let window = match when.time {
-        TimeSpec::Any => TimeWindow::Any,
-        TimeSpec::Exact(t) => TimeWindow::Exact(t),
-        TimeSpec::Window { start, end } => TimeWindow::Between(start, end),
-        TimeSpec::FirstThing => TimeWindow::Between(NaiveTime::MIN, noon),
-    };
-    SlotPreference {
-        days,
-        window,
-        earliest: earliest || when.date == DateSpec::Asap || when.time == TimeSpec::FirstThing,
-        moving: None,
     }
 }

@@ -96,6 +96,7 @@ impl FakeTools {
                 time_zone: p.defaults.time_zone,
                 booking_url: Some(String::from("https://book.example.com/test")),
                 owner_phone: Some(String::from("+19185550000")),
+                templates: crate::packs::TenantTemplates::default(),
             },
             services,
             kb: KnowledgeBase::layered(global_entries(), p, Vec::new()),

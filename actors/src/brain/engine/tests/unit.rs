@@ -7,9 +7,12 @@ use chrono::{DateTime, NaiveDate, NaiveTime, Utc, Weekday};
 use crate::booking::availability::{DayFilter, TimeWindow};
 use crate::brain::agent::NextAction;
 use crate::brain::engine::text::{ascii, clip, duration_phrase};
-use crate::brain::engine::when::{merge, slot_preference};
-use crate::brain::engine::{handle_turn, ConversationState};
+use crate::brain::engine::when::merge;
+use crate::brain::engine::{booking_confirmation, handle_turn, ConversationState};
 use crate::brain::nlu::{DateSpec, TimeSpec, WhenPreference};
+use crate::brain::timing::slot_preference;
+use crate::brain::tools::AppointmentInfo;
+use crate::packs::TenantTemplates;
 
 use super::fake_tools::FakeTools;
 
@@ -45,10 +48,13 @@ fn corrections_keep_what_was_not_restated() {
 #[test]
 fn when_preferences_become_slot_preferences() {
     let sat = NaiveDate::from_ymd_opt(2026, 12, 5).unwrap();
-    let weekend = slot_preference(Some(WhenPreference {
-        date: DateSpec::Weekend { saturday: sat },
-        time: TimeSpec::Exact(t(10, 0)),
-    }));
+    let weekend = slot_preference(
+        &WhenPreference {
+            date: DateSpec::Weekend { saturday: sat },
+            time: TimeSpec::Exact(t(10, 0)),
+        },
+        false,
+    );
     assert!(weekend.days.matches(sat));
     assert!(weekend
         .days
@@ -57,16 +63,22 @@ fn when_preferences_become_slot_preferences() {
         .days
         .matches(NaiveDate::from_ymd_opt(2026, 12, 7).unwrap()));
     assert_eq!(weekend.window, TimeWindow::Exact(t(10, 0)));
-    let asap = slot_preference(Some(WhenPreference {
-        date: DateSpec::Asap,
-        time: TimeSpec::Any,
-    }));
+    let asap = slot_preference(
+        &WhenPreference {
+            date: DateSpec::Asap,
+            time: TimeSpec::Any,
+        },
+        false,
+    );
     assert!(asap.earliest);
     assert_eq!(asap.days, DayFilter::Any);
-    let tuesdays = slot_preference(Some(WhenPreference {
-        date: DateSpec::Weekday(Weekday::Tue),
-        time: TimeSpec::Any,
-    }));
+    let tuesdays = slot_preference(
+        &WhenPreference {
+            date: DateSpec::Weekday(Weekday::Tue),
+            time: TimeSpec::Any,
+        },
+        false,
+    );
     assert_eq!(tuesdays.days, DayFilter::Weekday(Weekday::Tue));
 }
 
@@ -266,4 +278,57 @@ async fn each_channel_is_asked_to_answer_in_its_own_words() {
             }
         }
     }
+}
+
+fn call_booking() -> (crate::brain::tools::TenantProfile, AppointmentInfo) {
+    let profile = crate::brain::tools::TenantProfile {
+        business_name: "Clean Machine".into(),
+        industry: "mobile-detailing".into(),
+        time_zone: chrono_tz::America::Chicago,
+        booking_url: None,
+        owner_phone: None,
+        templates: TenantTemplates::default(),
+    };
+    let starts_at: DateTime<Utc> = "2026-12-05T14:00:00Z".parse().unwrap();
+    let appointment = AppointmentInfo {
+        id: 7,
+        service_name: "Full Detail".into(),
+        service_id: 1,
+        starts_at,
+        ends_at: starts_at + chrono::Duration::hours(4),
+        price_cents: 27_500,
+        address: Some("123 Main St, Tulsa".into()),
+        status: "booked".into(),
+    };
+    (profile, appointment)
+}
+
+/// A booking made during a call is confirmed by text in the words and
+/// formats of an SMS booking's confirmation.
+#[test]
+fn a_call_booking_is_confirmed_like_an_sms_booking() {
+    let (profile, appointment) = call_booking();
+    let text = booking_confirmation(&profile, &appointment);
+    assert_eq!(
+        text,
+        "Hi there! You're booked with Clean Machine: Full Detail on Saturday Dec 5 at 8:00 AM \
+         at 123 Main St, Tulsa. Total: $275. Please remove personal items before we arrive. \
+         Reply here if anything changes!"
+    );
+}
+
+#[test]
+fn a_booking_confirmation_uses_the_tenants_own_template() {
+    let (mut profile, appointment) = call_booking();
+    profile.templates = TenantTemplates::from_rows(
+        "t",
+        [(
+            "booking_confirmation".to_owned(),
+            "{service} booked: {date}, {time}. {business_name}".to_owned(),
+        )],
+    );
+    assert_eq!(
+        booking_confirmation(&profile, &appointment),
+        "Full Detail booked: Saturday Dec 5, 8:00 AM. Clean Machine"
+    );
 }

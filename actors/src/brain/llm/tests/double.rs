@@ -83,6 +83,7 @@ impl MemTools {
                 time_zone: chrono_tz::America::Chicago,
                 booking_url: Some("https://book.example/clean".to_owned()),
                 owner_phone: None,
+                templates: crate::packs::TenantTemplates::default(),
             },
             services: vec![
                 service(1, "Full Detail", 19_900, 180, false),

@@ -70,13 +70,13 @@ fn address_at(tokens: &[Token], start: usize) -> Option<Address> {
     let mut i = start + 1;
     let mut parts = vec![number.to_uppercase()];
     if let Some(dir) = direction(word(i)) {
-        if suffix(word(i + 1)).is_none() {
+        if street_suffix(word(i + 1)).is_none() {
             parts.push(dir.to_owned());
             i += 1;
         }
     }
     let name_start = i;
-    while i < name_start + 4 && suffix(word(i)).is_none() {
+    while i < name_start + 4 && street_suffix(word(i)).is_none() {
         let w = word(i);
         let bad_word = w.is_empty()
             || !w.chars().all(|c| c.is_ascii_alphanumeric())
@@ -88,7 +88,7 @@ fn address_at(tokens: &[Token], start: usize) -> Option<Address> {
         parts.push(title(w));
         i += 1;
     }
-    let suffix_name = suffix(word(i))?;
+    let suffix_name = street_suffix(word(i))?;
     if i == name_start {
         return None;
     }
@@ -136,7 +136,11 @@ fn direction(word: &str) -> Option<&'static str> {
     }
 }
 
-fn suffix(word: &str) -> Option<&'static str> {
+/// The canonical form of a street suffix ("street" and "str" are "St",
+/// "court" is "Ct"), or `None` when `word` (lowercase) is not one. The one
+/// list of suffixes: addresses are read with it, and the service-area check
+/// uses it to tell a street from the city after it.
+pub fn street_suffix(word: &str) -> Option<&'static str> {
     let canonical = match word {
         "st" | "street" | "str" => "St",
         "ave" | "avenue" | "av" => "Ave",

@@ -13,7 +13,7 @@ mod vehicle_catalog;
 mod vocabulary;
 
 pub(crate) use address::starts_address;
-pub use address::{address, zip_code, Address};
+pub use address::{address, street_suffix, zip_code, Address};
 pub use email::email;
 pub use name::{person_name, PersonName};
 pub use pet::{pet, Pet, PetKind, PetSize};
