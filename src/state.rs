@@ -17,7 +17,7 @@ use servicepro_actors::messaging::{
 };
 use servicepro_actors::metrics::Metrics;
 use servicepro_actors::realtime::provider::{OpenAiRealtime, RealtimeConnector};
-use servicepro_actors::tenant_context::{ContextCache, TenantContext};
+use servicepro_actors::tenant::context::{ContextCache, TenantContext};
 use servicepro_actors::voice::callback_urls::CallbackUrls;
 use servicepro_schema::{DbPool, RootDb, SecretBox, TenantDb, TenantId, E164};
 use std::sync::Arc;

@@ -9,7 +9,7 @@ use crate::error::ApiError;
 use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::HttpRequest;
-use servicepro_actors::tenant_context::TenantContext;
+use servicepro_actors::tenant::context::TenantContext;
 use servicepro_actors::twilio::{validate, Form, MissingField};
 use servicepro_schema::lookup::tenant_version_by_phone;
 use servicepro_schema::{TenantId, E164};

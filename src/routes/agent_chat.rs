@@ -9,7 +9,7 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use servicepro_actors::brain::agent::{AgentRequest, Channel, UserRole};
 use servicepro_actors::brain::tools::ToolError;
-use servicepro_actors::tenant_context::TenantContext;
+use servicepro_actors::tenant::context::TenantContext;
 use servicepro_schema::{DbError, Feature, TenantId, E164};
 
 /// The longest chat message accepted.

@@ -17,7 +17,7 @@ use servicepro_actors::call::{
     AudioMode, CallActor, CallDeps, CallProfile, CallTuning, CallerHungUp, TwilioFrame,
 };
 use servicepro_actors::realtime::twilio_stream::{parse_twilio_frame, TwilioEvent};
-use servicepro_actors::tenant_context::TenantContext;
+use servicepro_actors::tenant::context::TenantContext;
 use servicepro_actors::voice::call_flow::IncomingCall;
 use servicepro_actors::voice::call_instructions::call_instructions;
 use servicepro_actors::voice::receptionist::{

@@ -19,7 +19,7 @@ use servicepro_actors::conversation::batch_store::ReceiveText;
 use servicepro_actors::conversation::store::{self, Thread};
 use servicepro_actors::conversation::{Prepared, Turn};
 use servicepro_actors::packs::{self, SmsTemplateKey};
-use servicepro_actors::tenant_context::TenantContext;
+use servicepro_actors::tenant::context::TenantContext;
 use servicepro_actors::twilio::form::Form;
 use servicepro_actors::twilio::twiml::{Message, Response};
 use servicepro_schema::{Feature, TenantId, E164};

@@ -8,7 +8,7 @@ use crate::state::AppState;
 use crate::twilio_webhook::{query_param, verify, TenantFrom, TwilioWebhook};
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
-use servicepro_actors::tenant_context::TenantContext;
+use servicepro_actors::tenant::context::TenantContext;
 use servicepro_actors::voice::call_flow::{self, IncomingCall, IvrAction, Route};
 use servicepro_actors::voice::call_records::{observe_call, CallObservation};
 use servicepro_actors::voice::voicemail::{mark_owner_notified, store_voicemail, RecordingReport};

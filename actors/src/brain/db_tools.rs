@@ -16,7 +16,7 @@ use crate::clock::Clock;
 use crate::knowledge::{global_entries, KbEntry, KbSource, KnowledgeBase};
 use crate::messaging::{SendSms, SmsOutbox};
 use crate::packs::{self, IndustryPack, SmsTemplateKey};
-use crate::tenant_context::TenantContext;
+use crate::tenant::context::TenantContext;
 use actix::Addr;
 use chrono::{DateTime, Duration, Utc};
 use diesel::{ExpressionMethods, QueryDsl, SelectableHelper};
