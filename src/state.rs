@@ -4,7 +4,6 @@
 use crate::config::Config;
 use actix::{Addr, Supervisor};
 use servicepro_actors::appointments::BookingDesk;
-use servicepro_actors::brain::db_tools::SnapshotCache;
 use servicepro_actors::brain::llm::{ChatClient, LlmBrain};
 use servicepro_actors::call::CallMetrics;
 use servicepro_actors::clock::{system_clock, Clock};
@@ -17,7 +16,8 @@ use servicepro_actors::messaging::{
 };
 use servicepro_actors::metrics::Metrics;
 use servicepro_actors::realtime::provider::{OpenAiRealtime, RealtimeConnector};
-use servicepro_actors::tenant::context::{ContextCache, TenantContext};
+use servicepro_actors::tenant::context::TenantContext;
+use servicepro_actors::tenant::TenantRegistry;
 use servicepro_actors::voice::callback_urls::CallbackUrls;
 use servicepro_schema::{DbPool, RootDb, SecretBox, TenantDb, TenantId, E164};
 use std::sync::Arc;
@@ -56,10 +56,9 @@ pub struct AppState {
     pub text_writer: TextWriterHandle,
     /// The engine's clock (fixed in tests).
     pub clock: Clock,
-    /// Per-tenant tool snapshots, shared by every channel.
-    pub snapshots: SnapshotCache,
-    /// Tenant contexts of webhooks, reused while their database version is unchanged.
-    pub contexts: ContextCache,
+    /// Tenant actors: every channel's tenant context and brain snapshot, and the one
+    /// place a tenant's status, tier and settings change.
+    pub tenants: TenantRegistry,
     /// The realtime voice provider, when `OPENAI_API_KEY` is set.
     pub realtime: Option<Arc<dyn RealtimeConnector>>,
     /// Live-call metrics of the AI receptionist.
@@ -140,14 +139,14 @@ impl AppState {
             })
         };
         let desk = BookingDesk::new(pool.clone());
-        let snapshots = SnapshotCache::default();
+        let tenants = TenantRegistry::new(pool.clone(), config.tenant_idle_stop);
         let text_writer = TextWriterHandle::start(pool.clone(), DEFAULT_LANES, metrics.clone());
         let conversations = Conversations::new(ConversationDeps {
             pool: pool.clone(),
             desk: desk.clone(),
             outbox: outbox.clone(),
             clock: clock.clone(),
-            snapshots: snapshots.clone(),
+            tenants: tenants.clone(),
             llm: llm_brain(&config),
             writer: text_writer.clone(),
         });
@@ -157,8 +156,7 @@ impl AppState {
                     as Arc<dyn RealtimeConnector>
             });
         Ok(AppState {
-            snapshots,
-            contexts: ContextCache::default(),
+            tenants,
             realtime,
             call_metrics: Arc::new(CallMetrics::default()),
             desk,

@@ -10,8 +10,8 @@ use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::HttpRequest;
 use servicepro_actors::tenant::context::TenantContext;
+use servicepro_actors::tenant::Freshness;
 use servicepro_actors::twilio::{validate, Form, MissingField};
-use servicepro_schema::lookup::tenant_version_by_phone;
 use servicepro_schema::{TenantId, E164};
 use std::sync::Arc;
 
@@ -89,25 +89,20 @@ pub async fn verify(
     let form = Form::parse(body);
     let tenant = match tenant_from {
         TenantFrom::Query => match query_tenant(req) {
-            Some(id) => Some(Arc::new(TenantContext::load(&state.tenant_db(id)).await?)),
+            Some(id) => Some(state.tenants.context(&id, Freshness::Check).await?),
             None => None,
         },
         TenantFrom::NumberFields(fields) => {
             let mut found = None;
             for field in fields {
                 if let Some(Ok(number)) = form.get(field).map(E164::parse) {
-                    found = tenant_version_by_phone(&state.pool, number.as_str()).await?;
+                    found = state.tenants.by_number(&number).await?;
                     if found.is_some() {
                         break;
                     }
                 }
             }
-            match found {
-                Some((id, version)) => {
-                    Some(state.contexts.get(&state.tenant_db(id), &version).await?)
-                }
-                None => None,
-            }
+            found
         }
     };
     let platform = state.config.twilio.auth_token.as_deref();

@@ -9,7 +9,7 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use servicepro_actors::brain::agent::{AgentRequest, Channel, UserRole};
 use servicepro_actors::brain::tools::ToolError;
-use servicepro_actors::tenant::context::TenantContext;
+use servicepro_actors::tenant::{Freshness, TenantError};
 use servicepro_schema::{DbError, Feature, TenantId, E164};
 
 /// The longest chat message accepted.
@@ -37,9 +37,9 @@ pub async fn post_message(
             "visitor_id or phone is required",
         ));
     }
-    let ctx = match TenantContext::load(&state.tenant_db(tenant.clone())).await {
+    let ctx = match state.tenants.context(&tenant, Freshness::Check).await {
         Ok(ctx) => ctx,
-        Err(DbError::NotFound) => return Err(ApiError::not_found("tenant")),
+        Err(TenantError::Db(DbError::NotFound)) => return Err(ApiError::not_found("tenant")),
         Err(e) => return Err(e.into()),
     };
     if !ctx.tenant.has_feature(Feature::AiSmsAgent) {

@@ -18,6 +18,7 @@ use servicepro_actors::call::{
 };
 use servicepro_actors::realtime::twilio_stream::{parse_twilio_frame, TwilioEvent};
 use servicepro_actors::tenant::context::TenantContext;
+use servicepro_actors::tenant::Freshness;
 use servicepro_actors::voice::call_flow::IncomingCall;
 use servicepro_actors::voice::call_instructions::call_instructions;
 use servicepro_actors::voice::receptionist::{
@@ -47,7 +48,7 @@ pub async fn media_stream(
         .unwrap_or_default();
     let tenant = TenantId::parse(&tenant).ok();
     let context = match &tenant {
-        Some(id) => TenantContext::load(&state.tenant_db(id.clone())).await.ok(),
+        Some(id) => state.tenants.context(id, Freshness::Check).await.ok(),
         None => None,
     };
     let token = context.as_ref().and_then(|ctx| {
@@ -76,7 +77,7 @@ pub async fn media_stream(
         MediaStreamSocket {
             state: state.get_ref().clone(),
             tenant,
-            context: Arc::new(context),
+            context,
             call: None,
             pending: Vec::new(),
             starting: false,
@@ -131,7 +132,11 @@ impl MediaStreamSocket {
                 .clone()
                 .ok_or("no realtime provider configured")?;
             let db = state.tenant_db(tenant.clone());
-            let snapshot = state.snapshots.get(&db).await.map_err(|e| e.to_string())?;
+            let snapshot = state
+                .tenants
+                .snapshot(&tenant, Freshness::Seen(tenant_ctx.version))
+                .await
+                .map_err(|e| e.to_string())?;
             let tools = DbTools::with_snapshot(
                 Arc::clone(&snapshot),
                 db,

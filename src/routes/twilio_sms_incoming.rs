@@ -154,6 +154,7 @@ pub async fn incoming(
             thread,
             state: received.state,
             read_at,
+            tenant_version: ctx.version,
         }),
         inline_from: Some(our_number.clone()),
     }) {

@@ -16,5 +16,6 @@ mod media_stream;
 mod sms_group_commit;
 mod sms_inbound;
 mod sms_outbound;
+mod tenant_actor;
 mod tenant_isolation;
 mod voice;
