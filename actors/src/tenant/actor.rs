@@ -15,7 +15,7 @@
 //! stops after its idle timeout without a message; a restart (a supervised stop) starts
 //! from an empty cache — the database is the truth.
 
-use super::changes;
+use super::changes::{self, PlanChange};
 use super::context::TenantContext;
 use super::settings::SettingsUpdate;
 use super::TenantError;
@@ -245,7 +245,8 @@ impl Handler<ChangeStatus> for TenantActor {
     fn handle(&mut self, msg: ChangeStatus, _: &mut Self::Context) -> Self::Result {
         let (root, tenant) = (RootDb::new(self.pool.clone()), self.tenant.clone());
         self.write_then_reload(async move {
-            Ok(changes::set_status(&root, &msg.by, &tenant, msg.status).await?)
+            let change = PlanChange::Status(msg.status);
+            Ok(changes::set_plan(&root, &msg.by, &tenant, change).await?)
         })
     }
 }
@@ -256,7 +257,8 @@ impl Handler<ChangeTier> for TenantActor {
     fn handle(&mut self, msg: ChangeTier, _: &mut Self::Context) -> Self::Result {
         let (root, tenant) = (RootDb::new(self.pool.clone()), self.tenant.clone());
         self.write_then_reload(async move {
-            Ok(changes::set_tier(&root, &msg.by, &tenant, msg.tier).await?)
+            let change = PlanChange::Tier(msg.tier);
+            Ok(changes::set_plan(&root, &msg.by, &tenant, change).await?)
         })
     }
 }

@@ -14,52 +14,45 @@ use servicepro_schema::root_db::AuditEntry;
 use servicepro_schema::schema::tenants;
 use servicepro_schema::{DbError, DbPool, PlanTier, RootDb, TenantDb, TenantId, TenantStatus};
 
-/// Sets `tenant`'s status (audited as `tenant.status`).
-pub(super) async fn set_status(
-    root: &RootDb,
-    by: &str,
-    tenant: &TenantId,
-    status: TenantStatus,
-) -> Result<(), DbError> {
-    let mut audit = AuditEntry::new(by, "tenant.status", Some(tenant));
-    audit.detail = serde_json::json!({ "status": status });
-    let id = tenant.as_str().to_owned();
-    root.transaction(audit, move |tx| {
-        Box::pin(async move {
-            let n = diesel::update(tenants::table)
-                .filter(tenants::id.eq(&id))
-                .set((
-                    tenants::status.eq(status),
-                    tenants::updated_at.eq(Utc::now()),
-                ))
-                .execute(tx.conn())
-                .await?;
-            found(n)
-        })
-    })
-    .await
+/// A change to the tenant row that only an operator makes.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum PlanChange {
+    /// A new billing status (audited as `tenant.status`).
+    Status(TenantStatus),
+    /// A new plan tier (audited as `tenant.tier`).
+    Tier(PlanTier),
 }
 
-/// Sets `tenant`'s plan tier (audited as `tenant.tier`).
-pub(super) async fn set_tier(
+/// Writes `change` to `tenant`'s row through the audited root path.
+pub(super) async fn set_plan(
     root: &RootDb,
     by: &str,
     tenant: &TenantId,
-    tier: PlanTier,
+    change: PlanChange,
 ) -> Result<(), DbError> {
-    let mut audit = AuditEntry::new(by, "tenant.tier", Some(tenant));
-    audit.detail = serde_json::json!({ "plan_tier": tier });
+    let (action, detail) = match change {
+        PlanChange::Status(status) => ("tenant.status", serde_json::json!({ "status": status })),
+        PlanChange::Tier(tier) => ("tenant.tier", serde_json::json!({ "plan_tier": tier })),
+    };
+    let mut audit = AuditEntry::new(by, action, Some(tenant));
+    audit.detail = detail;
     let id = tenant.as_str().to_owned();
     root.transaction(audit, move |tx| {
         Box::pin(async move {
-            let n = diesel::update(tenants::table)
-                .filter(tenants::id.eq(&id))
-                .set((
-                    tenants::plan_tier.eq(tier),
-                    tenants::updated_at.eq(Utc::now()),
-                ))
-                .execute(tx.conn())
-                .await?;
+            let row = diesel::update(tenants::table).filter(tenants::id.eq(&id));
+            let now = tenants::updated_at.eq(Utc::now());
+            let n = match change {
+                PlanChange::Status(status) => {
+                    row.set((tenants::status.eq(status), now))
+                        .execute(tx.conn())
+                        .await?
+                }
+                PlanChange::Tier(tier) => {
+                    row.set((tenants::plan_tier.eq(tier), now))
+                        .execute(tx.conn())
+                        .await?
+                }
+            };
             found(n)
         })
     })
@@ -98,7 +91,7 @@ pub(super) async fn set_settings(
 }
 
 /// `NotFound` when an update matched no tenant.
-fn found(rows: usize) -> Result<(), DbError> {
+pub(super) fn found(rows: usize) -> Result<(), DbError> {
     if rows == 0 {
         Err(DbError::NotFound)
     } else {

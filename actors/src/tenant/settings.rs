@@ -274,9 +274,7 @@ pub(super) async fn write(
             .set(&config)
             .execute(conn)
             .await?;
-        if n == 0 {
-            return Err(DbError::NotFound);
-        }
+        super::changes::found(n)?;
     }
     if let Some(phone) = phone {
         let n = diesel::update(tenant_phone_config::table)
@@ -284,9 +282,7 @@ pub(super) async fn write(
             .set(&phone)
             .execute(conn)
             .await?;
-        if n == 0 {
-            return Err(DbError::NotFound);
-        }
+        super::changes::found(n)?;
     }
     Ok(())
 }
