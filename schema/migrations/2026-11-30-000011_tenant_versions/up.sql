@@ -13,24 +13,17 @@ CREATE TABLE tenant_versions (
     version BIGINT NOT NULL
 );
 
--- Tenant connections may read their own version (it is read with the context);
--- only the trigger below (running as the root role) writes it.
-ALTER TABLE tenant_versions ENABLE ROW LEVEL SECURITY;
-ALTER TABLE tenant_versions FORCE ROW LEVEL SECURITY;
-CREATE POLICY tenant_isolation ON tenant_versions TO servicepro_app
-    USING (tenant_id = current_setting('app.tenant_id', true))
-    WITH CHECK (tenant_id = current_setting('app.tenant_id', true));
-CREATE POLICY root_access ON tenant_versions TO servicepro_root USING (true) WITH CHECK (true);
-GRANT SELECT ON tenant_versions TO servicepro_app;
-GRANT SELECT, INSERT, UPDATE, DELETE ON tenant_versions TO servicepro_root;
+-- Row level security as on every tenant-owned table. The engine only reads its
+-- version (with the context); the trigger below writes it.
+SELECT servicepro_enable_tenant_rls('tenant_versions');
 GRANT USAGE ON SEQUENCE tenant_version_seq TO servicepro_root;
 
 INSERT INTO tenant_versions (tenant_id, version)
 SELECT id, nextval('tenant_version_seq') FROM tenants;
 
 -- The row trigger: a new tenant gets its first version, any other change moves its
--- tenant's version forward. SECURITY DEFINER (owned by the root role) so tenant
--- connections need no write grant on tenant_versions.
+-- tenant's version forward. SECURITY DEFINER (owned by the root role) so it works
+-- the same whoever writes (a tenant connection, the root path, or by hand).
 CREATE FUNCTION servicepro_touch_tenant_version() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public
     AS $$
