@@ -123,6 +123,9 @@ pub struct Config {
     pub production: bool,
     /// Texts per second one sending number may carry (carrier pacing).
     pub sms_per_number_per_second: std::num::NonZeroU32,
+    /// A tenant actor with no message for this long stops
+    /// (`SERVICEPRO_TENANT_IDLE_STOP_SECS`, default 10 minutes).
+    pub tenant_idle_stop: std::time::Duration,
     /// The AI receptionist's audio to the provider: μ-law pass-through
     /// (`pcmu`, default) or PCM16 24 kHz transcoded by the media crate (`pcm16`).
     pub voice_transcode: bool,
@@ -323,6 +326,18 @@ impl Config {
                 format!("expected a positive integer, got {sms_rate_raw}"),
             )
         })?;
+        let tenant_idle_stop = match src.get("SERVICEPRO_TENANT_IDLE_STOP_SECS") {
+            None => servicepro_actors::tenant::DEFAULT_IDLE_STOP,
+            Some(raw) => match raw.parse::<u64>() {
+                Ok(secs) if secs > 0 => std::time::Duration::from_secs(secs),
+                _ => {
+                    return Err(invalid(
+                        "SERVICEPRO_TENANT_IDLE_STOP_SECS",
+                        format!("expected a positive number of seconds, got {raw}"),
+                    ))
+                }
+            },
+        };
         let voice_transcode = match src.get("SERVICEPRO_VOICE_AUDIO").as_deref() {
             None | Some("pcmu") => false,
             Some("pcm16") => true,
@@ -344,6 +359,7 @@ impl Config {
             recordings_dir_configured,
             voice_transcode,
             sms_per_number_per_second,
+            tenant_idle_stop,
             database_url,
             bind,
             public_url,

@@ -3,6 +3,7 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
+use servicepro_actors::tenant::TenantError;
 use servicepro_schema::DbError;
 
 /// An error answered to an API client.
@@ -96,6 +97,23 @@ impl From<DbError> for ApiError {
                     StatusCode::INTERNAL_SERVER_ERROR,
                     "internal",
                     "internal error",
+                )
+            }
+        }
+    }
+}
+
+impl From<TenantError> for ApiError {
+    fn from(err: TenantError) -> Self {
+        match err {
+            TenantError::Db(e) => e.into(),
+            TenantError::Settings(e) => ApiError::invalid_field(e.field, e.reason),
+            other => {
+                tracing::error!(error = %other, "tenant unavailable");
+                ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "unavailable",
+                    "the tenant's settings are unavailable; try again shortly",
                 )
             }
         }

@@ -84,7 +84,7 @@ impl Application {
         })?;
         let state =
             AppState::start(config, pool).map_err(|e| StartupError::Twilio(e.to_string()))?;
-        match servicepro_actors::tenant_seed::seed_root_if_bare(&state.root_db).await {
+        match servicepro_actors::tenant::seed::seed_root_if_bare(&state.root_db).await {
             Ok(Some(report)) => tracing::info!(
                 services = report.services,
                 sms_templates = report.sms_templates,

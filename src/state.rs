@@ -4,7 +4,6 @@
 use crate::config::Config;
 use actix::{Addr, Supervisor};
 use servicepro_actors::appointments::BookingDesk;
-use servicepro_actors::brain::db_tools::SnapshotCache;
 use servicepro_actors::brain::llm::LlmBrain;
 use servicepro_actors::call::CallMetrics;
 use servicepro_actors::clock::{system_clock, Clock};
@@ -16,7 +15,7 @@ use servicepro_actors::messaging::{
 };
 use servicepro_actors::metrics::Metrics;
 use servicepro_actors::realtime::provider::OpenAiRealtime;
-use servicepro_actors::tenant_context::ContextCache;
+use servicepro_actors::tenant::TenantRegistry;
 use servicepro_actors::voice::callback_urls::CallbackUrls;
 use servicepro_actors::voice::receptionist::Receptionist;
 use servicepro_actors::voice::switchboard::Switchboard;
@@ -57,10 +56,9 @@ pub struct AppState {
     pub text_writer: TextWriterHandle,
     /// The engine's clock (fixed in tests).
     pub clock: Clock,
-    /// Per-tenant tool snapshots, shared by every channel.
-    pub snapshots: SnapshotCache,
-    /// Tenant contexts of webhooks, reused while their database version is unchanged.
-    pub contexts: ContextCache,
+    /// Tenant actors: every channel's tenant context and brain snapshot, and the one
+    /// place a tenant's status, tier and settings change.
+    pub tenants: TenantRegistry,
     /// The AI voice receptionist, when `OPENAI_API_KEY` sets up its realtime provider.
     pub receptionist: Option<Receptionist>,
     /// The voice webhooks' engine.
@@ -131,14 +129,14 @@ impl AppState {
             })
         };
         let desk = BookingDesk::new(pool.clone());
-        let snapshots = SnapshotCache::default();
+        let tenants = TenantRegistry::new(pool.clone(), config.tenant_idle_stop);
         let text_writer = TextWriterHandle::start(pool.clone(), DEFAULT_LANES, metrics.clone());
         let conversations = Conversations::new(ConversationDeps {
             pool: pool.clone(),
             desk: desk.clone(),
             outbox: outbox.clone(),
             clock: clock.clone(),
-            snapshots: snapshots.clone(),
+            tenants: tenants.clone(),
             llm: llm_brain(&config),
             writer: text_writer.clone(),
         });
@@ -161,12 +159,11 @@ impl AppState {
             pool.clone(),
             urls.clone(),
             outbox.clone(),
-            snapshots.clone(),
+            tenants.clone(),
             config.openai.api_key.is_some(),
         );
         Ok(AppState {
-            snapshots,
-            contexts: ContextCache::default(),
+            tenants,
             receptionist,
             switchboard,
             call_metrics,

@@ -20,9 +20,9 @@ use crate::error::ApiError;
 use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::HttpRequest;
-use servicepro_actors::tenant_context::TenantContext;
+use servicepro_actors::tenant::context::TenantContext;
+use servicepro_actors::tenant::{Freshness, TenantError};
 use servicepro_actors::twilio::{validate, Form, MissingField};
-use servicepro_schema::lookup::tenant_version_by_phone;
 use servicepro_schema::{DbError, TenantId, E164};
 use std::sync::Arc;
 
@@ -98,32 +98,25 @@ fn forbidden(state: &AppState, req: &HttpRequest, reason: &str) -> ApiError {
     ApiError::new(StatusCode::FORBIDDEN, "invalid_signature", reason)
 }
 
-/// The context of tenant `id`: the cached one at `version` (a number lookup's), else
-/// read now. The one place the edge reads a tenant's context.
+/// `id`'s context from its `TenantActor`, at the version in the database now.
 async fn tenant_context(
     state: &AppState,
-    id: TenantId,
-    version: Option<&str>,
-) -> Result<Arc<TenantContext>, DbError> {
-    let db = state.tenant_db(id);
-    match version {
-        Some(version) => state.contexts.get(&db, version).await,
-        None => Ok(Arc::new(TenantContext::load(&db).await?)),
-    }
+    id: &TenantId,
+) -> Result<Arc<TenantContext>, TenantError> {
+    state.tenants.context(id, Freshness::Check).await
 }
 
-/// The tenant owning the number in the first of `fields` that names one.
+/// The tenant owning the number in the first of `fields` that names one (the number
+/// lookup returns the tenant's version, so a cached context costs no second trip).
 async fn tenant_by_number(
     state: &AppState,
     form: &Form,
     fields: &[&str],
-) -> Result<Option<Arc<TenantContext>>, DbError> {
+) -> Result<Option<Arc<TenantContext>>, TenantError> {
     for field in fields {
         if let Some(Ok(number)) = form.get(field).map(E164::parse) {
-            if let Some((id, version)) =
-                tenant_version_by_phone(&state.pool, number.as_str()).await?
-            {
-                return Ok(Some(tenant_context(state, id, Some(&version)).await?));
+            if let Some(ctx) = state.tenants.by_number(&number).await? {
+                return Ok(Some(ctx));
             }
         }
     }
@@ -142,9 +135,9 @@ async fn tenant_by_path(
         .and_then(|raw| TenantId::parse(raw).ok())
         .ok_or_else(unknown)?;
     let url = state.urls.media_stream(id.as_str());
-    match tenant_context(state, id, None).await {
+    match tenant_context(state, &id).await {
         Ok(ctx) => Ok((ctx, url)),
-        Err(DbError::NotFound) => Err(unknown()),
+        Err(TenantError::Db(DbError::NotFound)) => Err(unknown()),
         Err(e) => Err(e.into()),
     }
 }
@@ -168,7 +161,7 @@ pub async fn verify(
     let (tenant, url) = match tenant_from {
         TenantFrom::Query => {
             match query_param(req, "tenant_id").and_then(|t| TenantId::parse(&t).ok()) {
-                Some(id) => (Some(tenant_context(state, id, None).await?), None),
+                Some(id) => (Some(tenant_context(state, &id).await?), None),
                 None => (None, None),
             }
         }

@@ -25,6 +25,7 @@ pub mod types;
 pub use error::DbError;
 pub use features::{has_feature, Feature, TIER_FEATURES};
 pub use ids::{IdError, TenantId, E164};
+pub use lookup::TenantVersion;
 pub use pool::{DbPool, PoolSettings};
 pub use root_db::RootDb;
 pub use secret_string::SecretString;

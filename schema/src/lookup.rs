@@ -1,27 +1,56 @@
 //! Lookups that must run before the tenant is known — which tenant owns a
 //! dialled number — through the narrow `SECURITY DEFINER` functions the
-//! migrations define. They reveal a tenant id and the row versions of its
-//! settings (for cache validation), nothing else.
+//! migrations define. They reveal a tenant id and its version (for cache
+//! validation), nothing else.
 
 use crate::error::DbError;
 use crate::ids::TenantId;
 use crate::pool::DbPool;
 use diesel_async::RunQueryDsl;
 
+/// The version of everything cached about a tenant (`tenant_versions.version`, migration
+/// 0011): it changes with every write to the tenant's row, numbers, settings, services,
+/// knowledge base or templates, by any path (a row trigger moves it), and is never reused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TenantVersion(i64);
+
+impl TenantVersion {
+    /// The version with this stored value.
+    pub fn new(value: i64) -> Self {
+        TenantVersion(value)
+    }
+
+    /// The stored value.
+    pub fn get(self) -> i64 {
+        self.0
+    }
+}
+
+impl std::fmt::Display for TenantVersion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
 #[derive(diesel::QueryableByName)]
 struct OwnerVersion {
     #[diesel(sql_type = diesel::sql_types::Text)]
     tenant_id: String,
-    #[diesel(sql_type = diesel::sql_types::Text)]
-    version: String,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    version: i64,
 }
 
-/// The tenant whose number is `e164`, if any, with the version of its cached settings
-/// (it changes whenever its tenant row, phone configuration or settings change).
+#[derive(diesel::QueryableByName)]
+struct Version {
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::BigInt>)]
+    version: Option<i64>,
+}
+
+/// The tenant whose number is `e164`, if any, with its current version.
 pub async fn tenant_version_by_phone(
     pool: &DbPool,
     e164: &str,
-) -> Result<Option<(TenantId, String)>, DbError> {
+) -> Result<Option<(TenantId, TenantVersion)>, DbError> {
     let mut conn = pool.get().await?;
     let found: Option<OwnerVersion> = diesel::OptionalExtension::optional(
         diesel::sql_query("SELECT tenant_id, version FROM resolve_tenant_version_by_phone($1)")
@@ -29,5 +58,23 @@ pub async fn tenant_version_by_phone(
             .get_result(&mut *conn)
             .await,
     )?;
-    Ok(found.and_then(|o| Some((TenantId::parse(&o.tenant_id).ok()?, o.version))))
+    Ok(found.and_then(|o| {
+        Some((
+            TenantId::parse(&o.tenant_id).ok()?,
+            TenantVersion::new(o.version),
+        ))
+    }))
+}
+
+/// `tenant`'s current version, or `None` when no such tenant exists. One round trip.
+pub async fn tenant_version(
+    pool: &DbPool,
+    tenant: &TenantId,
+) -> Result<Option<TenantVersion>, DbError> {
+    let mut conn = pool.get().await?;
+    let found: Version = diesel::sql_query("SELECT resolve_tenant_version($1) AS version")
+        .bind::<diesel::sql_types::Text, _>(tenant.as_str())
+        .get_result(&mut *conn)
+        .await?;
+    Ok(found.version.map(TenantVersion::new))
 }

@@ -205,6 +205,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    tenant_versions (tenant_id) {
+        tenant_id -> Text,
+        version -> Int8,
+    }
+}
+
+diesel::table! {
     tenants (id) {
         id -> Text,
         name -> Text,
@@ -256,6 +263,7 @@ diesel::joinable!(sms_templates -> tenants (tenant_id));
 diesel::joinable!(tenant_billing -> tenants (tenant_id));
 diesel::joinable!(tenant_config -> tenants (tenant_id));
 diesel::joinable!(tenant_phone_config -> tenants (tenant_id));
+diesel::joinable!(tenant_versions -> tenants (tenant_id));
 diesel::joinable!(usage_events -> tenants (tenant_id));
 diesel::joinable!(voicemails -> tenants (tenant_id));
 
@@ -273,6 +281,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     tenant_billing,
     tenant_config,
     tenant_phone_config,
+    tenant_versions,
     tenants,
     usage_events,
     voicemails,

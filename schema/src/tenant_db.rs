@@ -61,6 +61,7 @@ tenant_scoped!(
     usage_events => tenant_id,
     appointments => tenant_id,
     kb_entries => tenant_id,
+    tenant_versions => tenant_id,
 );
 
 /// Opens tenant-scoped transactions for one tenant.

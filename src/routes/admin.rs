@@ -5,8 +5,8 @@ use crate::error::ApiError;
 use crate::routes::json_fields::Fields;
 use crate::state::AppState;
 use actix_web::{web, HttpResponse};
-use servicepro_actors::tenant_admin::{
-    self, CreateTenant, ForwardTarget, TenantAdminError, INDUSTRIES,
+use servicepro_actors::tenant::admin::{
+    self as tenant_admin, CreateTenant, ForwardTarget, TenantAdminError, INDUSTRIES,
 };
 use servicepro_schema::{IvrMode, PlanTier, SecretString, TenantId, TenantStatus, E164};
 

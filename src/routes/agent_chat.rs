@@ -11,7 +11,7 @@ use actix_web::{web, HttpResponse};
 use servicepro_actors::brain::tools::ToolError;
 use servicepro_actors::conversation::web_chat::MAX_MESSAGE_CHARS;
 use servicepro_actors::conversation::{web_chat, ChatError, ChatMessage};
-use servicepro_actors::tenant_context::TenantContext;
+use servicepro_actors::tenant::{Freshness, TenantError};
 use servicepro_schema::{DbError, TenantId, E164};
 
 /// `POST /api/agent/messages` with `{tenant_id, message, visitor_id?, phone?}`.
@@ -20,9 +20,13 @@ pub async fn post_message(
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     let message = parse(&body)?;
-    let ctx = match TenantContext::load(&state.tenant_db(message.tenant.clone())).await {
+    let ctx = match state
+        .tenants
+        .context(&message.tenant, Freshness::Check)
+        .await
+    {
         Ok(ctx) => ctx,
-        Err(DbError::NotFound) => return Err(ApiError::not_found("tenant")),
+        Err(TenantError::Db(DbError::NotFound)) => return Err(ApiError::not_found("tenant")),
         Err(e) => return Err(e.into()),
     };
     match web_chat(&state.conversations, &ctx, message).await {

@@ -12,10 +12,10 @@ use actix::{Actor, ActorContext, ActorFutureExt, Addr, AsyncContext, StreamHandl
 use actix_web::{web, HttpRequest, HttpResponse};
 use actix_web_actors::ws;
 use servicepro_actors::brain::db_tools::TenantSnapshot;
-use servicepro_actors::brain::tools::ToolError;
 use servicepro_actors::call::{CallActor, CallerHungUp, StartFrame, TwilioFrame};
 use servicepro_actors::realtime::twilio_stream::{parse_twilio_frame, TwilioEvent};
-use servicepro_actors::tenant_context::TenantContext;
+use servicepro_actors::tenant::context::TenantContext;
+use servicepro_actors::tenant::{Freshness, TenantError};
 use servicepro_schema::TenantId;
 use std::sync::Arc;
 
@@ -47,8 +47,12 @@ pub async fn media_stream(
 async fn tenant_snapshot(
     state: &AppState,
     tenant: &TenantId,
-) -> Result<Arc<TenantSnapshot>, ToolError> {
-    state.snapshots.get(&state.tenant_db(tenant.clone())).await
+    context: &TenantContext,
+) -> Result<Arc<TenantSnapshot>, TenantError> {
+    state
+        .tenants
+        .snapshot(tenant, Freshness::Seen(context.version))
+        .await
 }
 
 /// One Twilio media stream.
@@ -89,7 +93,7 @@ impl MediaStreamSocket {
                 .receptionist
                 .clone()
                 .ok_or_else(|| "no realtime provider configured".to_owned())?;
-            let snapshot = tenant_snapshot(&state, &tenant)
+            let snapshot = tenant_snapshot(&state, &tenant, &context)
                 .await
                 .map_err(|e| e.to_string())?;
             receptionist

@@ -19,7 +19,7 @@ use actix_web::web::{BytesMut, Data};
 use actix_web::{FromRequest, HttpRequest};
 use futures_util::future::LocalBoxFuture;
 use futures_util::StreamExt;
-use servicepro_actors::tenant_context::TenantContext;
+use servicepro_actors::tenant::context::TenantContext;
 use servicepro_actors::twilio::Form;
 use std::marker::PhantomData;
 use std::sync::Arc;

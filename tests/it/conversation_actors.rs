@@ -18,7 +18,7 @@ async fn each_customer_has_one_actor_and_an_idle_one_is_replaced() {
         desk: s.desk.clone(),
         outbox: s.outbox.clone(),
         clock: s.clock.clone(),
-        snapshots: s.snapshots.clone(),
+        tenants: s.tenants.clone(),
         llm: None,
         writer: s.text_writer.clone(),
     };

@@ -18,5 +18,6 @@ mod sms_group_commit;
 mod sms_inbound;
 mod sms_outbound;
 mod sms_templates;
+mod tenant_actor;
 mod tenant_isolation;
 mod voice;

@@ -373,7 +373,7 @@ async fn a_reply_the_webhook_stopped_waiting_for_is_marked_and_texted_instead() 
 #[actix_web::test]
 async fn the_engine_says_what_became_of_each_text() {
     use servicepro_actors::conversation::{inbound_text, InboundOutcome, InboundText, NoReply};
-    use servicepro_actors::tenant_context::TenantContext;
+    use servicepro_actors::tenant::context::TenantContext;
     use servicepro_schema::{TenantId, E164};
     use std::sync::Arc;
     let app = TestApp::spawn().await;

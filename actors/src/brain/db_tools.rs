@@ -17,7 +17,7 @@ use crate::clock::Clock;
 use crate::knowledge::{global_entries, KbEntry, KbSource, KnowledgeBase};
 use crate::messaging::{SendSms, SmsOutbox};
 use crate::packs::{self, booking_link_text, IndustryPack, SmsTemplateKey, TenantTemplates};
-use crate::tenant_context::TenantContext;
+use crate::tenant::context::TenantContext;
 use actix::Addr;
 use chrono::{DateTime, Duration, Utc};
 use diesel::{ExpressionMethods, QueryDsl, SelectableHelper};
@@ -28,7 +28,7 @@ use servicepro_schema::schema::{kb_entries, services, sms_templates};
 use servicepro_schema::{DbError, TenantDb, TenantId, E164};
 
 /// Where a tenant works: city names and ZIP codes (empty: everywhere).
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ServiceArea {
     /// Cities served.
     #[serde(default)]
@@ -90,9 +90,9 @@ impl ServiceArea {
 }
 
 /// What the tools know of a tenant that changes rarely: its profile (with
-/// its own SMS templates), pack, booking rules, service area, active
-/// services and built knowledge-base index. Built once
-/// and shared through a [`SnapshotCache`], not rebuilt per message.
+/// its own SMS templates), pack, booking rules, service area, active services
+/// and built knowledge-base index. Built once per tenant version and kept by
+/// the tenant's `TenantActor` (`crate::tenant`), not rebuilt per message.
 pub struct TenantSnapshot {
     tenant: TenantId,
     profile: TenantProfile,
@@ -101,55 +101,6 @@ pub struct TenantSnapshot {
     area: ServiceArea,
     kb: KnowledgeBase,
     services: Vec<ServiceInfo>,
-}
-
-/// How long a tenant snapshot is reused before it is read again (settings
-/// and knowledge-base edits take effect within this time).
-pub const SNAPSHOT_TTL: std::time::Duration = std::time::Duration::from_secs(10);
-
-/// A snapshot and when it was read.
-type Cached = (std::time::Instant, std::sync::Arc<TenantSnapshot>);
-
-/// Per-tenant snapshots, reused for [`SNAPSHOT_TTL`].
-#[derive(Clone, Default)]
-pub struct SnapshotCache {
-    entries: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<TenantId, Cached>>>,
-}
-
-impl SnapshotCache {
-    /// The tenant's snapshot, read from the database when missing or stale.
-    pub async fn get(&self, db: &TenantDb) -> Result<std::sync::Arc<TenantSnapshot>, ToolError> {
-        let fresh = |entries: &std::collections::HashMap<TenantId, Cached>| {
-            entries
-                .get(db.tenant())
-                .filter(|(at, _)| at.elapsed() < SNAPSHOT_TTL)
-                .map(|(_, snap)| snap.clone())
-        };
-        if let Some(snap) = self.entries.lock().ok().and_then(|e| fresh(&e)) {
-            return Ok(snap);
-        }
-        let snap = std::sync::Arc::new(TenantSnapshot::load(db).await?);
-        if let Ok(mut entries) = self.entries.lock() {
-            entries.insert(
-                db.tenant().clone(),
-                (std::time::Instant::now(), snap.clone()),
-            );
-        }
-        Ok(snap)
-    }
-
-    /// The tenant's own SMS templates, read with its snapshot. When the snapshot
-    /// cannot be read the error is logged and no own templates are returned, so the
-    /// text (a HELP reply, an owner's notice) still goes out in its pack's words.
-    pub async fn templates(&self, db: &TenantDb) -> crate::packs::TenantTemplates {
-        match self.get(db).await {
-            Ok(snapshot) => snapshot.profile().templates.clone(),
-            Err(e) => {
-                tracing::error!(tenant_id = %db.tenant(), error = %e, "tenant snapshot unreadable: its own sms templates are not used");
-                crate::packs::TenantTemplates::default()
-            }
-        }
-    }
 }
 
 /// The tools for one tenant.
@@ -255,6 +206,12 @@ impl TenantSnapshot {
     /// Reads the tenant's settings and builds its rules and knowledge base.
     pub async fn load(db: &TenantDb) -> Result<Self, ToolError> {
         let ctx = TenantContext::load(db).await.map_err(unavailable)?;
+        Self::build(db, &ctx).await
+    }
+
+    /// Builds the snapshot of `ctx`'s tenant: its rules and area from `ctx`, its
+    /// knowledge base and active services read now.
+    pub async fn build(db: &TenantDb, ctx: &TenantContext) -> Result<Self, ToolError> {
         let pack =
             packs::pack(&ctx.tenant.industry).map_err(|e| ToolError::Invalid(e.to_string()))?;
         let config = ctx.config.clone();

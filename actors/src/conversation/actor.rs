@@ -14,17 +14,18 @@ use super::store::{self, Recorded, Thread};
 use super::text_writer::TextWriterHandle;
 use crate::appointments::BookingDesk;
 use crate::brain::agent::{AgentRequest, AgentResponse, Channel, NextAction};
-use crate::brain::db_tools::{DbTools, SnapshotCache};
+use crate::brain::db_tools::DbTools;
 use crate::brain::engine::{handle_turn, ConversationState};
 use crate::brain::llm::{llm_turn_or_fallback, LlmBrain, LlmState};
 use crate::brain::tools::ToolError;
 use crate::clock::Clock;
 use crate::messaging::{Notices, SendSms, SmsOutbox};
+use crate::tenant::{Freshness, TenantRegistry};
 use actix::{
     Actor, ActorContext, ActorFutureExt, Addr, AsyncContext, AtomicResponse, Context, Handler,
     Message, Supervised, Supervisor, WrapFuture,
 };
-use servicepro_schema::{DbPool, TenantDb, TenantId, E164};
+use servicepro_schema::{DbPool, TenantDb, TenantId, TenantVersion, E164};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::oneshot;
@@ -60,6 +61,9 @@ pub struct Prepared {
     /// When the read began. If this actor finished a turn after it, the state may
     /// predate that turn's save and is read again.
     pub read_at: Instant,
+    /// The tenant version the channel resolved for this text (its `TenantContext`'s),
+    /// so the turn's snapshot is checked against it without reading it again.
+    pub tenant_version: TenantVersion,
 }
 
 /// Shared services the actors need.
@@ -73,8 +77,8 @@ pub struct ConversationDeps {
     pub outbox: Addr<SmsOutbox>,
     /// The clock.
     pub clock: Clock,
-    /// Per-tenant snapshots (settings, rules, knowledge-base index).
-    pub snapshots: SnapshotCache,
+    /// Tenant actors: each turn's snapshot (settings, rules, knowledge-base index).
+    pub tenants: TenantRegistry,
     /// The LLM brain, when an OpenAI key is configured (the offline brain
     /// answers whenever it fails).
     pub llm: Option<Arc<LlmBrain>>,
@@ -123,16 +127,16 @@ async fn run_turn(
     inline_from: Option<String>,
 ) -> Result<(AgentResponse, Thread, Option<i64>), ToolError> {
     let db = TenantDb::new(deps.pool.clone(), tenant.clone());
-    let (thread, stored) = match prepared {
-        Some(p) => (p.thread, p.state),
+    let (thread, stored, freshness) = match prepared {
+        Some(p) => (p.thread, p.state, Freshness::Seen(p.tenant_version)),
         None => {
             let thread = store::thread(&db, &key, channel.as_str()).await?;
             let stored = store::load_state(&db, thread.conversation_id).await?;
-            (thread, stored)
+            (thread, stored, Freshness::Check)
         }
     };
     let mut state = ConversationState::from_json(&stored.to_string());
-    let snapshot = deps.snapshots.get(&db).await?;
+    let snapshot = deps.tenants.snapshot(&tenant, freshness).await?;
     let tools = DbTools::with_snapshot(
         snapshot,
         db.clone(),

@@ -15,7 +15,8 @@ use super::keywords::compliance_answer;
 use super::store::Thread;
 use crate::brain::agent::{AgentRequest, Channel, UserRole};
 use crate::messaging::Notices;
-use crate::tenant_context::TenantContext;
+use crate::tenant::context::TenantContext;
+use crate::tenant::Freshness;
 use servicepro_schema::{DbError, Feature, TenantId, E164};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -103,7 +104,9 @@ pub async fn inbound_text(
     tracing::info!(tenant_id = %tenant, sid = %text.sid, "inbound text stored");
     let thread = received.thread();
     let db = conversations.tenant_db(&tenant);
-    let templates = conversations.deps().snapshots.templates(&db).await;
+    let templates = (conversations.deps().tenants)
+        .templates(&tenant, Freshness::Seen(ctx.version))
+        .await;
     if let Some(answer) = compliance_answer(
         &db,
         &ctx,
@@ -155,6 +158,7 @@ pub async fn inbound_text(
             thread,
             state: received.state,
             read_at,
+            tenant_version: ctx.version,
         }),
         inline_from: Some(our_number),
     };

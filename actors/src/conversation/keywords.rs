@@ -6,7 +6,7 @@
 use super::store;
 use crate::brain::nlu::{carrier_keyword, normalize, opt_out_request, CarrierKeyword};
 use crate::packs::{self, SmsTemplateKey, TenantTemplates};
-use crate::tenant_context::TenantContext;
+use crate::tenant::context::TenantContext;
 use servicepro_schema::{DbError, TenantDb};
 
 /// The compliance answer to `body` from `from`, after recording an opt-out

@@ -5,7 +5,7 @@
 use super::actor::Conversations;
 use crate::brain::agent::{AgentRequest, AgentResponse, Channel, UserRole};
 use crate::brain::tools::ToolError;
-use crate::tenant_context::TenantContext;
+use crate::tenant::context::TenantContext;
 use servicepro_schema::{Feature, TenantId, E164};
 
 /// The longest chat message accepted.

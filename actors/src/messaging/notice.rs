@@ -5,7 +5,7 @@
 //! own work (answering a webhook) must not fail for it.
 
 use super::{SendSms, SmsOutbox};
-use crate::tenant_context::TenantContext;
+use crate::tenant::context::TenantContext;
 use actix::Addr;
 use servicepro_schema::{TenantId, E164};
 

@@ -7,7 +7,7 @@
 use crate::messaging::rate_limit::{MaySend, RateLimitActor, SendDecision};
 use crate::messaging::twilio_rest::{SmsFrom, TwilioCredentials, TwilioRest};
 use crate::metrics::Metrics;
-use crate::tenant_context::TenantContext;
+use crate::tenant::context::TenantContext;
 use crate::voice::callback_urls::CallbackUrls;
 use actix::{
     Actor, ActorFutureExt, Addr, Context, Handler, Message, ResponseActFuture, Supervised,

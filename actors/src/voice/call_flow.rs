@@ -8,7 +8,7 @@
 //! recording prompt or a spoken goodbye — never silence.
 
 use crate::packs::{self, IvrScript};
-use crate::tenant_context::TenantContext;
+use crate::tenant::context::TenantContext;
 use crate::twilio::twiml::{
     Connect, Dial, Gather, Number, Record, RecordingEvent, Redirect, Response, Say, Sip,
     SpeechTimeout, Stream,

@@ -18,7 +18,7 @@ use crate::call::{
 use crate::messaging::{SendSms, SmsOutbox};
 use crate::messaging::{TwilioCredentials, TwilioRest};
 use crate::realtime::openai_events::Tool;
-use crate::tenant_context::TenantContext;
+use crate::tenant::context::TenantContext;
 use crate::voice::call_flow::{self, IncomingCall};
 use crate::voice::callback_urls::CallbackUrls;
 use actix::Addr;

@@ -15,11 +15,11 @@ use chrono::{DateTime, Utc};
 use servicepro_schema::{DbError, DbPool, IdError, TenantDb, TenantId, E164};
 use thiserror::Error;
 
-use crate::brain::db_tools::SnapshotCache;
 use crate::messaging::Notices;
 use crate::messaging::SmsOutbox;
 use crate::packs::{self, SmsTemplateKey, TenantTemplates};
-use crate::tenant_context::TenantContext;
+use crate::tenant::context::TenantContext;
+use crate::tenant::{Freshness, TenantRegistry};
 use crate::twilio::twiml::Response;
 use crate::twilio::{Form, MissingField};
 use crate::voice::call_flow::{self, IncomingCall, IvrAction, Route};
@@ -99,7 +99,7 @@ pub struct Switchboard {
     pool: DbPool,
     urls: CallbackUrls,
     notices: Notices,
-    snapshots: SnapshotCache,
+    tenants: TenantRegistry,
     realtime: bool,
 }
 
@@ -109,22 +109,31 @@ fn tenant_id(ctx: &TenantContext) -> Result<TenantId, SwitchboardError> {
 
 impl Switchboard {
     /// A switchboard storing through `pool`, handing Twilio `urls`, texting through
-    /// `outbox`, reading the tenant's own wording from `snapshots`; `realtime` when
+    /// `outbox`, reading the tenant's own wording from its actor (`tenants`); `realtime` when
     /// the AI receptionist's provider is configured.
     pub fn new(
         pool: DbPool,
         urls: CallbackUrls,
         outbox: Addr<SmsOutbox>,
-        snapshots: SnapshotCache,
+        tenants: TenantRegistry,
         realtime: bool,
     ) -> Self {
         Switchboard {
             pool,
             urls,
             notices: Notices::new(outbox),
-            snapshots,
+            tenants,
             realtime,
         }
+    }
+
+    /// The tenant's own SMS templates at the version its context was read at.
+    async fn templates(&self, ctx: &TenantContext) -> Result<TenantTemplates, SwitchboardError> {
+        let tenant = tenant_id(ctx)?;
+        Ok(self
+            .tenants
+            .templates(&tenant, Freshness::Seen(ctx.version))
+            .await)
     }
 
     fn db(&self, ctx: &TenantContext) -> Result<TenantDb, SwitchboardError> {
@@ -164,7 +173,7 @@ impl Switchboard {
             match E164::parse(&call.from) {
                 Ok(to) => {
                     let body = packs::booking_link_text(
-                        &self.snapshots.templates(&self.db(ctx)?).await,
+                        &self.templates(ctx).await?,
                         packs::pack(&ctx.tenant.industry).ok(),
                         &ctx.tenant.name,
                         &url,
@@ -223,7 +232,7 @@ impl Switchboard {
             return Ok(());
         };
         tracing::info!(tenant_id = %tenant, call_sid = %report.call_sid, voicemail_id = stored.id, "voicemail stored");
-        let notice = voicemail_notice(ctx, &self.snapshots.templates(&db).await, &report);
+        let notice = voicemail_notice(ctx, &self.templates(ctx).await?, &report);
         if self
             .notices
             .text_owner(ctx, &tenant, notice, "voicemail_notice")

@@ -21,7 +21,7 @@ use crate::call::{
 use crate::clock::Clock;
 use crate::messaging::{SmsOutbox, TwilioCredentials, TwilioRest};
 use crate::realtime::provider::RealtimeConnector;
-use crate::tenant_context::TenantContext;
+use crate::tenant::context::TenantContext;
 use crate::voice::call_flow::IncomingCall;
 use crate::voice::call_instructions::call_instructions;
 use crate::voice::callback_urls::CallbackUrls;

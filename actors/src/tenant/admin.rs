@@ -172,7 +172,7 @@ pub async fn create_tenant(
                     .values((tenant_phone_config::tenant_id.eq(&tid), &phone))
                     .execute(tx.conn())
                     .await?;
-                crate::tenant_seed::seed_in(tx, &tid, pack).await?;
+                crate::tenant::seed::seed_in(tx, &tid, pack).await?;
                 Ok(())
             })
         })

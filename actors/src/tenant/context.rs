@@ -1,17 +1,21 @@
 //! Everything the engine needs to know about a tenant to answer a call or
-//! send a text: the tenant row, its primary number and its settings, read
-//! in one tenant-scoped transaction (the three reads pipelined).
+//! send a text: the tenant row, its primary number and its settings, with the
+//! version they were read at, read in one tenant-scoped transaction (the four
+//! reads pipelined). The tenant's [`super::actor::TenantActor`] keeps it.
 
 use crate::messaging::{SmsFrom, TwilioCredentials};
 use diesel::{OptionalExtension, QueryDsl, SelectableHelper};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use servicepro_schema::models::{PhoneConfig, Tenant, TenantConfig};
-use servicepro_schema::schema::{tenant_config, tenant_phone_config, tenants};
-use servicepro_schema::{DbError, SecretBox, SecretString, TenantDb};
+use servicepro_schema::schema::{tenant_config, tenant_phone_config, tenant_versions, tenants};
+use servicepro_schema::{DbError, SecretBox, SecretString, TenantDb, TenantVersion};
 
 /// A tenant with its number and settings.
 #[derive(Debug, Clone)]
 pub struct TenantContext {
+    /// The version of the tenant's cached data this was read at (read first, so the
+    /// rows below are at least that new).
+    pub version: TenantVersion,
     /// The tenant row.
     pub tenant: Tenant,
     /// Its primary number.
@@ -25,7 +29,11 @@ impl TenantContext {
     pub async fn load(db: &TenantDb) -> Result<Self, DbError> {
         db.transaction(|tx| {
             Box::pin(async move {
-                // Three reads, pipelined: sent together, answered in one round trip.
+                // Four reads, pipelined: sent together, answered in one round trip. The
+                // version comes first, so what follows is never older than it.
+                let version = tx
+                    .scope(tenant_versions::table)
+                    .select(tenant_versions::version);
                 let tenant = tx.scope(tenants::table).select(Tenant::as_select());
                 let phone = tx
                     .scope(tenant_phone_config::table)
@@ -35,12 +43,14 @@ impl TenantContext {
                     .scope(tenant_config::table)
                     .select(TenantConfig::as_select());
                 let conn: &AsyncPgConnection = tx.conn();
+                let version = version.first::<i64>(&mut &*conn);
                 let tenant = tenant.first::<Tenant>(&mut &*conn);
                 let phone = phone.first::<PhoneConfig>(&mut &*conn);
                 let config = config.first::<TenantConfig>(&mut &*conn);
-                let (tenant, phone, config) =
-                    futures_util::future::join3(tenant, phone, config).await;
+                let (version, tenant, phone, config) =
+                    futures_util::future::join4(version, tenant, phone, config).await;
                 Ok(TenantContext {
+                    version: TenantVersion::new(version?),
                     tenant: tenant?,
                     phone: phone.optional()?,
                     config: config.optional()?,
@@ -97,47 +107,5 @@ impl TenantContext {
     /// The tenant's number as texts show it.
     pub fn phone_number(&self) -> Option<&str> {
         self.phone.as_ref().map(|p| p.phone_number.as_str())
-    }
-}
-
-/// Tenant contexts kept between requests, each with the version the database gave it
-/// (`lookup::tenant_version_by_phone`): reused only while the version is unchanged, so a
-/// change to the tenant, its numbers or its settings is seen by the very next request.
-#[derive(Clone, Default)]
-pub struct ContextCache {
-    entries: std::sync::Arc<
-        std::sync::Mutex<std::collections::HashMap<servicepro_schema::TenantId, Versioned>>,
-    >,
-}
-
-/// A cached context and the version it was read at.
-type Versioned = (String, std::sync::Arc<TenantContext>);
-
-impl ContextCache {
-    /// `db`'s tenant context at `version`: the cached one when it is that version, else
-    /// read now (and kept under it). The read comes after the caller's version check,
-    /// so what is kept is never older than the version it is kept under.
-    pub async fn get(
-        &self,
-        db: &TenantDb,
-        version: &str,
-    ) -> Result<std::sync::Arc<TenantContext>, DbError> {
-        let cached = self.entries.lock().ok().and_then(|entries| {
-            entries
-                .get(db.tenant())
-                .filter(|(v, _)| v == version)
-                .map(|(_, ctx)| std::sync::Arc::clone(ctx))
-        });
-        if let Some(ctx) = cached {
-            return Ok(ctx);
-        }
-        let ctx = std::sync::Arc::new(TenantContext::load(db).await?);
-        if let Ok(mut entries) = self.entries.lock() {
-            entries.insert(
-                db.tenant().clone(),
-                (version.to_owned(), std::sync::Arc::clone(&ctx)),
-            );
-        }
-        Ok(ctx)
     }
 }
