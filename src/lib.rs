@@ -8,6 +8,7 @@ pub mod demo;
 pub mod ephemeral_pg;
 pub mod error;
 pub mod loadtest;
+pub mod postgres_check;
 pub mod routes;
 pub mod startup;
 pub mod state;
