@@ -5,7 +5,7 @@
 use std::ffi::c_int;
 use std::ptr::NonNull;
 
-use crate::error::{c_len, Error, Result};
+use crate::error::{c_len, created, Error, Result};
 use crate::ffi;
 use crate::types::{Channels, SampleRate};
 
@@ -27,15 +27,10 @@ impl Decoder {
         // SAFETY: valid arguments by construction; `error` points to a live int;
         // libopus returns a fresh heap state or null.
         let state = unsafe { ffi::opus_decoder_create(rate.raw(), channels.raw(), &mut error) };
-        match NonNull::new(state) {
-            Some(state) if error == ffi::OPUS_OK => Ok(Self { state, channels }),
-            Some(state) => {
-                // SAFETY: a non-null state from `opus_decoder_create` not yet freed.
-                unsafe { ffi::opus_decoder_destroy(state.as_ptr()) };
-                Err(Error::from_code(error))
-            }
-            None => Err(Error::from_code(error)),
-        }
+        Ok(Self {
+            state: created(state, error)?,
+            channels,
+        })
     }
 
     /// The channels this decoder produces.

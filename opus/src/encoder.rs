@@ -5,7 +5,7 @@
 use std::ffi::c_int;
 use std::ptr::NonNull;
 
-use crate::error::{c_len, Error, Result};
+use crate::error::{c_len, created, Error, Result};
 use crate::ffi;
 use crate::types::{Application, Channels, SampleRate};
 
@@ -31,15 +31,10 @@ impl Encoder {
         let state = unsafe {
             ffi::opus_encoder_create(rate.raw(), channels.raw(), application.raw(), &mut error)
         };
-        match NonNull::new(state) {
-            Some(state) if error == ffi::OPUS_OK => Ok(Self { state, channels }),
-            Some(state) => {
-                // SAFETY: a non-null state from `opus_encoder_create` not yet freed.
-                unsafe { ffi::opus_encoder_destroy(state.as_ptr()) };
-                Err(Error::from_code(error))
-            }
-            None => Err(Error::from_code(error)),
-        }
+        Ok(Self {
+            state: created(state, error)?,
+            channels,
+        })
     }
 
     /// The channels of the PCM this encoder takes.

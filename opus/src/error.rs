@@ -3,6 +3,7 @@
 #![allow(unsafe_code)]
 
 use std::ffi::{c_int, CStr};
+use std::ptr::NonNull;
 
 use thiserror::Error;
 
@@ -54,6 +55,16 @@ impl Error {
     /// `Ok(value)` for a non-negative libopus return value, the error otherwise.
     pub(crate) fn check(ret: c_int) -> Result<usize> {
         usize::try_from(ret).map_err(|_| Self::from_code(ret))
+    }
+}
+
+/// What a libopus `*_create` call returned: the new state, or the error it reported
+/// (libopus frees the state and returns null on every error).
+pub(crate) fn created<T>(state: *mut T, error: c_int) -> Result<NonNull<T>> {
+    match NonNull::new(state) {
+        Some(state) if error == ffi::OPUS_OK => Ok(state),
+        _ if error == ffi::OPUS_OK => Err(Error::from_code(ffi::OPUS_ALLOC_FAIL)),
+        _ => Err(Error::from_code(error)),
     }
 }
 

@@ -20,6 +20,7 @@ pub(crate) struct OpusDecoder {
 
 pub(crate) const OPUS_OK: c_int = 0;
 pub(crate) const OPUS_BAD_ARG: c_int = -1;
+pub(crate) const OPUS_ALLOC_FAIL: c_int = -7;
 pub(crate) const OPUS_APPLICATION_VOIP: c_int = 2048;
 pub(crate) const OPUS_APPLICATION_AUDIO: c_int = 2049;
 pub(crate) const OPUS_SET_BITRATE_REQUEST: c_int = 4002;
