@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
 # Re-generates schema/src/schema.rs with `diesel print-schema` from a
 # freshly migrated scratch database and fails if it differs from the
-# checked-in file. Installs the diesel CLI (postgres only) when missing.
+# checked-in file. Installs the diesel CLI (postgres only) when missing;
+# building it needs libpq (Debian: libpq-dev, in scripts/install-system-deps.sh)
+# and `psql` — the one check that needs more than Rust and PostgreSQL.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if ! command -v diesel >/dev/null 2>&1; then
+  if ! command -v pg_config >/dev/null 2>&1 && ! pkg-config --exists libpq 2>/dev/null; then
+    echo "schema check: the diesel CLI links libpq; install libpq-dev (scripts/install-system-deps.sh)" >&2
+    exit 1
+  fi
   cargo install diesel_cli --version "^2.3" --no-default-features --features postgres --locked --quiet
 fi
 

@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
-# Installs the Debian packages ServicePro builds and tests need, skipping
-# those already present. Safe to run repeatedly; needs root (or sudo).
+# Installs the Debian packages that make ServicePro's build faster and its
+# development checks complete, skipping those already present. Safe to run
+# repeatedly; needs root (or sudo).
+#
+# None of them is needed to build or test: a machine with only the Rust
+# toolchain and PostgreSQL runs `cargo run -- demo` and `cargo test --workspace`
+# (libopus is compiled from the vendored source in opus/vendor/libopus, and the
+# tests check Ogg Opus files in-process). What each package adds:
 set -euo pipefail
 
 packages=(
-  pkg-config        # finds libopus for audiopus
-  libopus-dev       # Opus codec (media crate)
-  opus-tools        # opusinfo: the media tests check recordings with it
+  pkg-config        # speed-up: lets servicepro-opus find the system libopus ...
+  libopus-dev       # ... instead of compiling the vendored copy (~15 s of CPU)
   postgresql        # server binaries: tests, and the demo's private cluster
   postgresql-contrib
-  libpq-dev         # diesel CLI (schema check in CI)
+  libpq-dev         # required by scripts/check-schema.sh: the diesel CLI links libpq
 )
 
 missing=()

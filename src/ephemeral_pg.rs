@@ -18,19 +18,26 @@ pub struct EphemeralPostgres {
     url: String,
 }
 
-fn find_bin_dir() -> io::Result<PathBuf> {
-    let on_path = std::env::var_os("PATH")
-        .map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
+/// Where PostgreSQL's server binaries may be: every `PATH` directory, then Debian's
+/// versioned `/usr/lib/postgresql/*/bin`, newest first.
+pub fn server_bin_candidates() -> Vec<PathBuf> {
+    let mut candidates: Vec<PathBuf> = std::env::var_os("PATH")
+        .map(|p| std::env::split_paths(&p).collect())
         .unwrap_or_default();
-    let mut candidates: Vec<PathBuf> = on_path;
     if let Ok(entries) = std::fs::read_dir("/usr/lib/postgresql") {
         let mut versions: Vec<PathBuf> = entries.flatten().map(|e| e.path().join("bin")).collect();
         versions.sort();
         candidates.extend(versions.into_iter().rev());
     }
     candidates
-        .into_iter()
+}
+
+/// The first of `candidates` holding both `initdb` and `pg_ctl`.
+pub fn find_server_binaries(candidates: &[PathBuf]) -> io::Result<PathBuf> {
+    candidates
+        .iter()
         .find(|dir| dir.join("initdb").is_file() && dir.join("pg_ctl").is_file())
+        .cloned()
         .ok_or_else(|| {
             io::Error::new(
                 io::ErrorKind::NotFound,
@@ -58,7 +65,7 @@ fn unprivileged_user() -> io::Result<Option<(u32, u32)>> {
 impl EphemeralPostgres {
     /// Creates and starts a cluster; returns once it accepts connections.
     pub fn start() -> io::Result<Self> {
-        let bin = find_bin_dir()?;
+        let bin = find_server_binaries(&server_bin_candidates())?;
         let run_as = unprivileged_user()?;
         let dir = std::env::temp_dir().join(format!("servicepro-pg-{}", std::process::id()));
         if dir.exists() {

@@ -9,6 +9,7 @@ pub mod ephemeral_pg;
 pub mod error;
 #[cfg(any(test, feature = "testkit"))]
 pub mod loadtest;
+pub mod postgres_check;
 pub mod routes;
 pub mod startup;
 pub mod state;

@@ -11,6 +11,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use clap::{Parser, Subcommand};
 use servicepro::config::{Config, DEFAULT_DATABASE_URL};
 use servicepro::ephemeral_pg::EphemeralPostgres;
+use servicepro::postgres_check::{answers, require_postgres, DEFAULT_ADDRESS};
 use servicepro::startup::{prepare_database, Application};
 
 /// ServicePro: the telephony engine of a multi-tenant service-business OS.
@@ -95,13 +96,7 @@ async fn resolve_database(
     if let Some(url) = &config.database_url {
         return Ok((url.clone(), None));
     }
-    let default_answers = tokio::time::timeout(
-        std::time::Duration::from_secs(2),
-        tokio::net::TcpStream::connect("127.0.0.1:5432"),
-    )
-    .await
-    .is_ok_and(|r| r.is_ok());
-    if default_answers || !allow_ephemeral {
+    if !allow_ephemeral || answers(DEFAULT_ADDRESS).await {
         return Ok((DEFAULT_DATABASE_URL.to_owned(), None));
     }
     tracing::info!("no PostgreSQL at 127.0.0.1:5432; starting a private throwaway cluster");
@@ -117,6 +112,16 @@ async fn main() -> anyhow::Result<()> {
     let quiet = matches!(cli.command, Command::Demo { .. });
     servicepro::telemetry::init(if quiet { "warn" } else { "info" });
     let config = Config::from_env().context("invalid configuration")?;
+    // The commands that can run on a private cluster say in one line what is missing
+    // when there is no PostgreSQL at all, before anything else is printed.
+    let may_run_private_cluster = match cli.command {
+        Command::Demo { .. } => Some("demo"),
+        Command::Serve { ephemeral_db: true } => Some("serve"),
+        _ => None,
+    };
+    if let Some(command) = may_run_private_cluster {
+        require_postgres(command, config.database_url.as_deref()).await?;
+    }
     if config.secret_key_generated {
         tracing::warn!("SERVICEPRO_SECRET_KEY is not set; using a key generated for this run (secrets stored now cannot be read after a restart)");
     }

@@ -15,9 +15,9 @@ pub enum MediaError {
     /// The resampler rejected its configuration or a buffer.
     #[error("resampler: {0}")]
     Resample(String),
-    /// libopus reported an error.
+    /// libopus reported an error, or refused a buffer or packet.
     #[error("opus: {0}")]
-    Opus(#[from] audiopus::Error),
+    Opus(#[from] servicepro_opus::Error),
     /// An Ogg stream could not be parsed or set up.
     #[error("ogg: {0}")]
     Ogg(&'static str),

@@ -1,4 +1,4 @@
-//! Opus encoding and decoding of speech through libopus (via `audiopus`).
+//! Opus encoding and decoding of speech through libopus (via `servicepro-opus`).
 //!
 //! Call recordings are stored as Opus ([`crate::ogg_opus`]); these wrappers fix the
 //! settings that matter for telephone speech (VoIP mode, 20 ms frames) and keep one
@@ -6,14 +6,9 @@
 //! default; stereo (interleaved, left first) carries the two parties of a call on two
 //! channels, with the encoder forced to keep them apart.
 
-use audiopus::coder::{Decoder, Encoder};
-use audiopus::packet::Packet;
-use audiopus::{Application, Bitrate, Channels, MutSignals, SampleRate};
+use servicepro_opus::{Application, Channels, Decoder, Encoder, SampleRate, MAX_PACKET};
 
 use crate::error::{MediaError, Result};
-
-/// Largest packet libopus can produce for one frame (RFC 6716 §3.4, R5).
-const MAX_PACKET: usize = 1275;
 
 /// Default bitrate for recordings: telephone speech (4 kHz band) at 6 kbit/s is clear
 /// and keeps a recording ~10× smaller than the μ-law original.
@@ -26,21 +21,16 @@ pub const DEFAULT_BITRATE: i32 = 6000;
 pub const STEREO_BITRATE: i32 = 16000;
 
 fn channel_layout(channels: u8) -> Result<Channels> {
-    match channels {
-        1 => Ok(Channels::Mono),
-        2 => Ok(Channels::Stereo),
-        other => Err(MediaError::UnsupportedChannels(other)),
-    }
+    Channels::from_count(channels).ok_or(MediaError::UnsupportedChannels(channels))
 }
 
+/// The rates calls and recordings use (libopus's 12 kHz is not one of them).
 fn sample_rate(rate: u32) -> Result<SampleRate> {
     match rate {
-        8000 => Ok(SampleRate::Hz8000),
-        16000 => Ok(SampleRate::Hz16000),
-        24000 => Ok(SampleRate::Hz24000),
-        48000 => Ok(SampleRate::Hz48000),
-        other => Err(MediaError::UnsupportedRate(other)),
+        8000 | 16000 | 24000 | 48000 => SampleRate::from_hz(rate),
+        _ => None,
     }
+    .ok_or(MediaError::UnsupportedRate(rate))
 }
 
 /// A speech encoder (mono or stereo) producing one Opus packet per 20 ms frame.
@@ -74,9 +64,9 @@ impl OpusEncoder {
     pub fn with_channels(rate: u32, channels: u8, bitrate: i32) -> Result<Self> {
         let layout = channel_layout(channels)?;
         let mut inner = Encoder::new(sample_rate(rate)?, layout, Application::Voip)?;
-        inner.set_bitrate(Bitrate::BitsPerSecond(bitrate))?;
-        if channels == 2 {
-            inner.set_force_channels(Channels::Stereo)?;
+        inner.set_bitrate(bitrate)?;
+        if layout == Channels::Stereo {
+            inner.set_force_channels(Some(Channels::Stereo))?;
         }
         Ok(Self {
             inner,
@@ -138,14 +128,14 @@ impl OpusEncoder {
 /// An Opus decoder (mono or stereo) at a chosen output rate.
 pub struct OpusDecoder {
     inner: Decoder,
-    rate: u32,
+    rate: SampleRate,
     channels: u8,
 }
 
 impl std::fmt::Debug for OpusDecoder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("OpusDecoder")
-            .field("rate", &self.rate)
+            .field("rate", &self.rate.hz())
             .finish()
     }
 }
@@ -159,8 +149,9 @@ impl OpusDecoder {
     /// A decoder producing `channels` (1, or 2 interleaved left-first) of PCM16 at
     /// `rate`.
     pub fn with_channels(rate: u32, channels: u8) -> Result<Self> {
+        let rate = sample_rate(rate)?;
         Ok(Self {
-            inner: Decoder::new(sample_rate(rate)?, channel_layout(channels)?)?,
+            inner: Decoder::new(rate, channel_layout(channels)?)?,
             rate,
             channels,
         })
@@ -168,7 +159,7 @@ impl OpusDecoder {
 
     /// Output sample rate in Hz.
     pub fn rate(&self) -> u32 {
-        self.rate
+        self.rate.hz()
     }
 
     /// Output channels.
@@ -180,9 +171,13 @@ impl OpusDecoder {
     /// channel, is always enough). Returns the number of samples written per channel
     /// (interleaved when stereo).
     pub fn decode(&mut self, packet: &[u8], out: &mut [i16]) -> Result<usize> {
-        let packet = Packet::try_from(packet)?;
-        let signals = MutSignals::try_from(out)?;
-        Ok(self.inner.decode(Some(packet), signals, false)?)
+        Ok(self.inner.decode(packet, out)?)
+    }
+
+    /// Samples per channel that `packet` decodes to at this decoder's rate, read from
+    /// the packet's header without decoding it.
+    pub fn packet_samples(&self, packet: &[u8]) -> Result<usize> {
+        Ok(servicepro_opus::packet_samples(packet, self.rate)?)
     }
 }
 

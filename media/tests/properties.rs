@@ -4,7 +4,7 @@
 use proptest::prelude::*;
 use servicepro_media::b64;
 use servicepro_media::framing::FrameChunker;
-use servicepro_media::ogg_opus::inspect;
+use servicepro_media::ogg_opus::{inspect, verify_ogg_opus};
 use servicepro_media::playback::PlaybackClock;
 use servicepro_media::transcode::{InboundTranscoder, OutboundTranscoder, UlawPassthrough};
 use servicepro_media::wav::read_wav;
@@ -110,6 +110,7 @@ proptest! {
         let mut ogg = b"OggS\0\x02".to_vec();
         ogg.extend_from_slice(&data);
         let _ = inspect(&ogg);
+        let _ = verify_ogg_opus(&ogg, 8000);
     }
 
     #[test]

@@ -534,7 +534,8 @@ async fn a_recording_tenants_call_is_one_stereo_ogg_opus_file_linked_from_its_ca
     // 50 caller frames at Twilio timestamps 0 … 980 ms: one second.
     assert_eq!(view["recording_duration_ms"], 1000, "{view}");
     let bytes = std::fs::read(&expected).unwrap();
-    let info = servicepro_media::ogg_opus::inspect(&bytes).unwrap();
+    let report = servicepro_media::ogg_opus::verify_ogg_opus(&bytes, 8000).unwrap();
+    let info = report.info;
     assert_eq!(info.channels, 2, "caller left, AI right");
     assert_eq!(info.input_rate, 8000);
     assert_eq!(info.duration_ms(), 1000);
