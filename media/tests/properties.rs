@@ -42,6 +42,13 @@ proptest! {
                 .with_decode_allow_trailing_bits(true)
                 .with_decode_padding_mode(base64::engine::DecodePaddingMode::Indifferent),
         );
+        // Our contract is RFC 4648's: canonical padding or none. The reference's
+        // `Indifferent` mode also takes partial padding ("AA="), which we refuse.
+        if text.ends_with('=') && text.len() % 4 != 0 {
+            prop_assert!(ours.is_err(), "partial padding accepted: {:?}", text);
+            prop_assert_eq!(out, vec![1u8]);
+            return Ok(());
+        }
         match (ours, engine.decode(text.as_bytes())) {
             (Ok(n), Ok(reference)) => {
                 prop_assert_eq!(n, reference.len());

@@ -3,9 +3,17 @@
 //! Each unit of work runs in one transaction on a pooled, role-restricted
 //! connection with `app.tenant_id` set by `set_config(..., true)` (so it
 //! ends with the transaction and can never reach another tenant's work).
-//! The database's row level security is the wall; the typed helpers here
-//! ([`TenantTx::scope`], [`TenantTx::insert`]) filter and stamp in code as
-//! well, so a forgotten filter is still caught twice.
+//! The database's row level security is the guarantee: every tenant-owned
+//! table has `ENABLE` + `FORCE ROW LEVEL SECURITY`, so a statement run here
+//! sees and writes only this tenant's rows whether or not it filters. The
+//! typed helpers ([`TenantTx::scope`], [`TenantTx::insert`]) also filter and
+//! stamp in code, but only the diesel-DSL reads and writes use them (context,
+//! snapshot, outbox, delivery status, owner views). The raw statements —
+//! `sql_query` and the PL/pgSQL functions they call, in
+//! `actors/src/appointments/store.rs`, `conversation/{store,batch_store}.rs`,
+//! `kb_admin.rs` and `voice/{call_records,receptionist,voicemail}.rs` — filter
+//! by `tenant_id` by hand (bound from [`TenantDb::tenant`]), and RLS is what
+//! holds if one forgets. ARCHITECTURE.md lists them.
 //!
 //! The transaction runs to completion in its own task, whatever happens to
 //! the caller's future: a diesel-async transaction dropped half-way could
