@@ -78,4 +78,12 @@ async fn metrics_are_prometheus_text_and_count_responses() {
         text.contains("# TYPE servicepro_db_pool_connections gauge"),
         "{text}"
     );
+    for gauge in [
+        "servicepro_tenant_actors_live 0",
+        "servicepro_conversations_live 0",
+        "servicepro_ai_calls_live 0",
+        "servicepro_ai_barge_in_reaction_p99_us 0",
+    ] {
+        assert!(text.contains(gauge), "{gauge} missing:\n{text}");
+    }
 }

@@ -63,6 +63,88 @@ impl CallMetrics {
         self.malformed.add(summary.malformed);
         self.barge_ins.add(summary.barge_ins);
     }
+
+    /// The gauges `/metrics` shows for live calls: `(name, help, value)`.
+    pub fn exposition(&self) -> Vec<(&'static str, &'static str, i64)> {
+        let count = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
+        let micros = |d: Duration| i64::try_from(d.as_micros()).unwrap_or(i64::MAX);
+        let reaction = self.barge_in_reaction.snapshot();
+        let mut recent = reaction.recent.clone();
+        recent.sort();
+        let p99 = recent
+            .get((recent.len() * 99).div_ceil(100).saturating_sub(1))
+            .copied()
+            .unwrap_or_default();
+        let counters: [(&'static str, &'static str, &Counter); 10] = [
+            (
+                "servicepro_ai_call_frames_in",
+                "Caller frames received by call actors",
+                &self.frames_in,
+            ),
+            (
+                "servicepro_ai_call_frames_out",
+                "Frames sent to callers by call actors",
+                &self.frames_out,
+            ),
+            (
+                "servicepro_ai_call_frames_dropped_in",
+                "Caller frames dropped (provider slower than real time)",
+                &self.dropped_in,
+            ),
+            (
+                "servicepro_ai_call_frames_dropped_out",
+                "Frames to callers dropped (socket slower than real time)",
+                &self.dropped_out,
+            ),
+            (
+                "servicepro_ai_call_malformed_frames",
+                "Malformed Twilio frames skipped",
+                &self.malformed,
+            ),
+            (
+                "servicepro_ai_call_barge_ins",
+                "Barge-ins handled",
+                &self.barge_ins,
+            ),
+            (
+                "servicepro_ai_call_fallbacks",
+                "Calls sent to the IVR after a provider failure",
+                &self.fallbacks,
+            ),
+            (
+                "servicepro_ai_call_recordings_saved",
+                "Call recordings written completely",
+                &self.recordings_saved,
+            ),
+            (
+                "servicepro_ai_call_recordings_failed",
+                "Call recordings that failed (the calls went on)",
+                &self.recordings_failed,
+            ),
+            (
+                "servicepro_ai_call_recording_frames_skipped",
+                "Frames left out of recordings because the encoder was behind",
+                &self.recording_frames_skipped,
+            ),
+        ];
+        let mut out = vec![(
+            "servicepro_ai_calls_live",
+            "Live AI receptionist calls",
+            self.live_calls.get(),
+        )];
+        out.extend(counters.iter().map(|(n, h, c)| (*n, *h, count(c.get()))));
+        out.push((
+            "servicepro_ai_barge_in_reaction_max_us",
+            "Slowest speech_started to clear reaction",
+            micros(reaction.max),
+        ));
+        out.push((
+            "servicepro_ai_barge_in_reaction_p99_us",
+            "p99 of the last reactions, speech_started to clear",
+            micros(p99),
+        ));
+        out
+    }
 }
 
 /// A summary of reaction times: count, min, max, mean and the latest samples.
