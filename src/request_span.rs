@@ -42,7 +42,7 @@ fn fresh_request_id() -> String {
 /// Records the authenticated tenant on the current request's span (a no-op
 /// outside one).
 pub fn record_tenant(tenant: &str) {
-    tracing::Span::current().record("tenant_id", tenant);
+    tracing::Span::current().record("tenant_id", tracing::field::display(tenant));
 }
 
 /// The middleware: opens the request's span around the rest of the chain and
@@ -78,6 +78,65 @@ pub async fn request_span(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use actix_web::test as web_test;
+    use actix_web::{web, App, HttpResponse};
+    use servicepro_actors::log_capture::LogCapture;
+
+    async fn handler() -> HttpResponse {
+        record_tenant("acme");
+        tracing::info!("inside the handler");
+        HttpResponse::Ok().finish()
+    }
+
+    /// Calls `GET /things/42` through the middleware with `request_id`, if any; returns
+    /// the answered `X-Request-Id` and the handler's log line.
+    async fn call(request_id: Option<&str>) -> (String, String) {
+        let capture = LogCapture::new();
+        let _subscriber = tracing::subscriber::set_default(capture.subscriber());
+        let app = web_test::init_service(
+            App::new()
+                .wrap(actix_web::middleware::from_fn(request_span))
+                .route("/things/{id}", web::get().to(handler)),
+        )
+        .await;
+        let mut req = web_test::TestRequest::get().uri("/things/42?token=secret");
+        if let Some(id) = request_id {
+            req = req.insert_header((REQUEST_ID_HEADER, id));
+        }
+        let res = web_test::call_service(&app, req.to_request()).await;
+        let answered = res
+            .headers()
+            .get(REQUEST_ID_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        let line = capture
+            .line_with("inside the handler")
+            .unwrap_or_else(|| panic!("not logged: {:?}", capture.lines()));
+        (answered, line)
+    }
+
+    #[actix_web::test]
+    async fn a_handler_logs_inside_the_request_span_with_the_callers_id() {
+        let (answered, line) = call(Some("req-7")).await;
+        assert_eq!(answered, "req-7");
+        assert!(
+            line.contains("request{request_id=req-7 method=GET route=/things/{id} tenant_id=acme}"),
+            "{line}"
+        );
+        assert!(!line.contains("secret"), "{line}");
+    }
+
+    #[actix_web::test]
+    async fn an_odd_request_id_is_replaced_by_a_fresh_one() {
+        let (answered, line) = call(Some("two words")).await;
+        assert_eq!(answered.len(), 32, "{answered}");
+        assert!(answered.bytes().all(|b| b.is_ascii_hexdigit()), "{answered}");
+        assert!(line.contains(&format!("request_id={answered} ")), "{line}");
+        let (fresh, _) = call(None).await;
+        assert_eq!(fresh.len(), 32);
+        assert_ne!(fresh, answered);
+    }
 
     #[test]
     fn a_plain_id_is_taken() {
