@@ -131,7 +131,10 @@ mod tests {
     async fn an_odd_request_id_is_replaced_by_a_fresh_one() {
         let (answered, line) = call(Some("two words")).await;
         assert_eq!(answered.len(), 32, "{answered}");
-        assert!(answered.bytes().all(|b| b.is_ascii_hexdigit()), "{answered}");
+        assert!(
+            answered.bytes().all(|b| b.is_ascii_hexdigit()),
+            "{answered}"
+        );
         assert!(line.contains(&format!("request_id={answered} ")), "{line}");
         let (fresh, _) = call(None).await;
         assert_eq!(fresh.len(), 32);

@@ -265,18 +265,32 @@ impl Handler<SendSms> for SmsOutbox {
             let entered = span.entered();
             let (message_id, reason, job) = stored?;
             let Some(job) = job else {
-                return Ok(Queued { message_id, status: STATUS_REFUSED.to_owned(), reason });
+                return Ok(Queued {
+                    message_id,
+                    status: STATUS_REFUSED.to_owned(),
+                    reason,
+                });
             };
             match outbox.enqueue(job) {
-                Ok(()) => Ok(Queued { message_id, status: STATUS_PENDING.to_owned(), reason: None }),
+                Ok(()) => Ok(Queued {
+                    message_id,
+                    status: STATUS_PENDING.to_owned(),
+                    reason: None,
+                }),
                 Err(job) => {
                     let reason = "outbox full for this number".to_owned();
                     tracing::warn!(message_id, "outbox full; text refused");
                     outbox.deps.metrics.sms_refused.inc();
                     drop(entered);
                     let span = job.span();
-                    tokio::spawn(mark_refused(outbox.deps.clone(), *job, reason.clone()).instrument(span));
-                    Ok(Queued { message_id, status: STATUS_REFUSED.to_owned(), reason: Some(reason) })
+                    tokio::spawn(
+                        mark_refused(outbox.deps.clone(), *job, reason.clone()).instrument(span),
+                    );
+                    Ok(Queued {
+                        message_id,
+                        status: STATUS_REFUSED.to_owned(),
+                        reason: Some(reason),
+                    })
                 }
             }
         }))
