@@ -10,6 +10,7 @@ pub mod error;
 #[cfg(any(test, feature = "testkit"))]
 pub mod loadtest;
 pub mod postgres_check;
+pub mod request_span;
 pub mod routes;
 pub mod startup;
 pub mod state;

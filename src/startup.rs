@@ -3,6 +3,7 @@
 //! lets in-flight requests finish up to [`SHUTDOWN_GRACE_SECS`]).
 
 use crate::config::Config;
+use crate::request_span::request_span;
 use crate::routes;
 use crate::state::AppState;
 use actix_web::body::MessageBody;
@@ -108,6 +109,7 @@ impl Application {
             App::new()
                 .app_data(data.clone())
                 .wrap(actix_web::middleware::from_fn(count_status))
+                .wrap(actix_web::middleware::from_fn(request_span))
                 .configure(routes::configure)
         })
         .on_connect(disable_nagle)

@@ -17,6 +17,7 @@ pub use extractor::{
 };
 
 use crate::error::ApiError;
+use crate::request_span::record_tenant;
 use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::HttpRequest;
@@ -171,6 +172,9 @@ pub async fn verify(
             (Some(ctx), Some(url))
         }
     };
+    if let Some(ctx) = &tenant {
+        record_tenant(&ctx.tenant.id);
+    }
     let platform = state.config.twilio.auth_token.as_ref();
     let token = match &tenant {
         Some(ctx) => ctx.webhook_auth_token(&state.secrets, platform),

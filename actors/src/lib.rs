@@ -10,6 +10,8 @@ pub mod clock;
 pub mod conversation;
 pub mod kb_admin;
 pub mod knowledge;
+#[cfg(any(test, feature = "testkit"))]
+pub mod log_capture;
 pub mod messaging;
 pub mod metrics;
 pub mod packs;

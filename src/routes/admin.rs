@@ -2,6 +2,7 @@
 
 use crate::auth::RootAdmin;
 use crate::error::ApiError;
+use crate::request_span::record_tenant;
 use crate::routes::json_fields::Fields;
 use crate::state::AppState;
 use actix_web::{web, HttpResponse};
@@ -132,7 +133,8 @@ pub async fn create_tenant(
         .await
     {
         Ok(summary) => {
-            tracing::info!(tenant_id = %id, "tenant created");
+            record_tenant(id.as_str());
+            tracing::info!("tenant created");
             Ok(HttpResponse::Created().json(summary))
         }
         Err(TenantAdminError::Duplicate { field }) => Err(ApiError::conflict(

@@ -4,6 +4,7 @@
 //! loads the tenant, calls [`web_chat`] and renders the answer as JSON.
 
 use crate::error::ApiError;
+use crate::request_span::record_tenant;
 use crate::routes::json_fields::Fields;
 use crate::state::AppState;
 use actix_web::http::StatusCode;
@@ -29,6 +30,7 @@ pub async fn post_message(
         Err(TenantError::Db(DbError::NotFound)) => return Err(ApiError::not_found("tenant")),
         Err(e) => return Err(e.into()),
     };
+    record_tenant(message.tenant.as_str());
     match web_chat(&state.conversations, &ctx, message).await {
         Ok(response) => Ok(HttpResponse::Ok().json(response)),
         Err(ChatError::NotInPlan) => Err(ApiError::new(

@@ -18,6 +18,7 @@ use servicepro_actors::tenant::context::TenantContext;
 use servicepro_actors::tenant::{Freshness, TenantError};
 use servicepro_schema::TenantId;
 use std::sync::Arc;
+use tracing::Instrument;
 
 /// Frames kept while the call is being set up (about 2 s of audio).
 pub const SETUP_BUFFER_FRAMES: usize = 120;
@@ -38,6 +39,7 @@ pub async fn media_stream(
         call: None,
         pending: Vec::new(),
         starting: false,
+        span: tracing::Span::current(),
     };
     ws::start(socket, &req, stream)
 }
@@ -65,6 +67,9 @@ pub struct MediaStreamSocket {
     call: Option<Addr<CallActor>>,
     pending: Vec<String>,
     starting: bool,
+    /// The handshake's request span (request id, route, tenant): what the socket logs
+    /// before the call starts, and the call's set-up, stay in it.
+    span: tracing::Span,
 }
 
 /// A frame the call wants written to Twilio.
@@ -101,6 +106,7 @@ impl MediaStreamSocket {
                 .await
                 .map_err(|e| e.to_string())
         };
+        let setup = setup.instrument(self.span.clone());
         ctx.wait(setup.into_actor(self).map(|result, act, ctx| match result {
             Ok((addr, rx)) => {
                 for frame in act.pending.drain(..) {
@@ -114,6 +120,7 @@ impl MediaStreamSocket {
                 ctx.add_stream(outbound);
             }
             Err(reason) => {
+                let _span = act.span.clone().entered();
                 tracing::error!(%reason, "could not start the AI receptionist; closing the stream (Twilio continues with the IVR)");
                 ctx.close(None);
                 ctx.stop();
@@ -123,11 +130,12 @@ impl MediaStreamSocket {
 
     /// A text frame before the call started: its `start` (checked once) starts it.
     fn before_call(&mut self, text: &str, ctx: &mut ws::WebsocketContext<Self>) {
+        let _span = self.span.clone().entered();
         match parse_twilio_frame(text) {
             Ok(TwilioEvent::Start(start)) => match StartFrame::check(start, &self.tenant) {
                 Ok(start) => self.start_call(start, ctx),
                 Err(refused) => {
-                    tracing::warn!(tenant_id = %self.tenant, %refused, "start frame refused; closing");
+                    tracing::warn!(%refused, "start frame refused; closing");
                     ctx.close(None);
                     ctx.stop();
                 }
@@ -162,6 +170,7 @@ impl StreamHandler<Result<ws::Message, ws::ProtocolError>> for MediaStreamSocket
             }
             Ok(_) => {}
             Err(e) => {
+                let _span = self.span.clone().entered();
                 tracing::warn!(error = %e, "media-stream protocol error");
                 ctx.stop();
             }

@@ -5,6 +5,7 @@
 
 use crate::auth::RootAdmin;
 use crate::error::ApiError;
+use crate::request_span::record_tenant;
 use crate::state::AppState;
 use actix_web::{web, HttpResponse};
 use chrono::{DateTime, Utc};
@@ -17,6 +18,7 @@ use servicepro_schema::schema::{calls, customers, messages};
 use servicepro_schema::{TenantId, E164};
 
 async fn audited(state: &AppState, action: &str, tenant: &TenantId) -> Result<(), ApiError> {
+    record_tenant(tenant.as_str());
     state
         .root_db
         .transaction(

@@ -13,6 +13,7 @@ use chrono::{DateTime, Utc};
 use servicepro_schema::{DbPool, TenantDb, TenantId};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
+use tracing::Instrument;
 
 /// Commit one booking (or move one, with `reschedule_of`).
 #[derive(Debug, Message)]
@@ -34,6 +35,8 @@ pub type CommitOutcome = Result<StoredAppointment, CommitError>;
 /// Commits one tenant's bookings in order.
 pub struct BookingActor {
     db: TenantDb,
+    /// `booking{tenant_id}`, around every commit.
+    span: tracing::Span,
 }
 
 impl Actor for BookingActor {
@@ -49,6 +52,7 @@ impl Handler<Commit> for BookingActor {
         let db = self.db.clone();
         AtomicResponse::new(Box::pin(
             async move { commit(&db, &msg.rules, msg.booking, msg.now, msg.reschedule_of).await }
+                .instrument(self.span.clone())
                 .into_actor(self)
                 .map(|outcome, _, _| outcome),
         ))
@@ -82,7 +86,10 @@ impl BookingDesk {
             return addr.clone();
         }
         let db = TenantDb::new(self.pool.clone(), tenant.clone());
-        let addr = Supervisor::start(move |_| BookingActor { db: db.clone() });
+        let addr = Supervisor::start(move |_| BookingActor {
+            span: tracing::info_span!(parent: None, "booking", tenant_id = %db.tenant()),
+            db: db.clone(),
+        });
         actors.insert(tenant.clone(), addr.clone());
         addr
     }

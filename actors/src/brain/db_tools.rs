@@ -418,7 +418,7 @@ impl DbTools {
         summary: &str,
     ) -> Result<(), ToolError> {
         let Some(owner) = self.profile.owner_phone.clone() else {
-            tracing::warn!(tenant_id = %self.tenant, "no owner phone: handoff recorded but not texted");
+            tracing::warn!("no owner phone: handoff recorded but not texted");
             return Ok(());
         };
         let phone = customer_phone.unwrap_or("unknown number");

@@ -81,6 +81,9 @@ pub struct CallActor {
     pub(super) finalized: bool,
     /// The checked `start` frame, until the actor has started with it.
     pub(super) start: Option<StartFrame>,
+    /// `call{tenant_id, call_sid}`: entered around every handler and callback, and
+    /// carried by the tasks the call spawns.
+    pub(super) span: tracing::Span,
 }
 
 impl CallActor {
@@ -91,9 +94,16 @@ impl CallActor {
         let mode = env.profile.audio_mode;
         let caller = CallerAudio::new(mode, env.tuning.early_audio)?;
         let speech = AiSpeech::new(mode, outbound)?;
+        let span = tracing::info_span!(
+            parent: None,
+            "call",
+            tenant_id = %env.profile.tenant_id,
+            call_sid = %start.call_sid,
+        );
         env.metrics.actors_alive.inc();
         env.metrics.live_calls.inc();
         Ok(Self {
+            span,
             env,
             phase: Phase::AwaitingStart,
             call_sid: None,
@@ -121,6 +131,11 @@ impl CallActor {
             ctx.set_mailbox_capacity(MAILBOX_CAPACITY);
             actor
         }))
+    }
+
+    /// Enters the call's span until the guard drops.
+    pub(super) fn entered(&self) -> tracing::span::EnteredSpan {
+        self.span.clone().entered()
     }
 
     fn stats(&self) -> CallStats {
@@ -155,6 +170,7 @@ impl Actor for CallActor {
     type Context = Context<Self>;
 
     fn started(&mut self, ctx: &mut Self::Context) {
+        let _span = self.entered();
         if self.phase == Phase::Finished {
             // Restarted by the supervisor after the call ended: stay an inert tombstone
             // until the edge drops the address (stopping again would restart again).
@@ -166,7 +182,8 @@ impl Actor for CallActor {
         }
         ctx.run_interval(self.env.tuning.heartbeat, |act, ctx| {
             if act.last_twilio.elapsed() >= act.env.tuning.twilio_idle_timeout {
-                tracing::info!(call_sid = ?act.call_sid, "no Twilio frame in time: caller gone");
+                let _span = act.entered();
+                tracing::info!("no Twilio frame in time: caller gone");
                 act.end_call(CallEnd::TwilioSilent, ctx);
             }
         });
@@ -175,6 +192,7 @@ impl Actor for CallActor {
 
 impl Supervised for CallActor {
     fn restarting(&mut self, _ctx: &mut Self::Context) {
+        let _span = self.entered();
         if !self.finalized {
             self.finalize(CallEnd::Aborted);
         }
@@ -184,6 +202,7 @@ impl Supervised for CallActor {
 
 impl Drop for CallActor {
     fn drop(&mut self) {
+        let _span = self.entered();
         if !self.finalized {
             self.finalize(CallEnd::Aborted);
         }
@@ -195,6 +214,7 @@ impl Handler<TwilioFrame> for CallActor {
     type Result = ();
 
     fn handle(&mut self, msg: TwilioFrame, ctx: &mut Self::Context) {
+        let _span = self.entered();
         self.on_twilio_text(&msg.0, ctx);
     }
 }
@@ -203,6 +223,7 @@ impl Handler<CallerHungUp> for CallActor {
     type Result = ();
 
     fn handle(&mut self, _: CallerHungUp, ctx: &mut Self::Context) {
+        let _span = self.entered();
         let end = match self.phase {
             Phase::Redirecting(end) => end,
             _ => CallEnd::CallerHungUp,

@@ -8,6 +8,7 @@ use futures_util::future::BoxFuture;
 use super::actor::{CallActor, Phase};
 use super::ports::CallControlError;
 use super::summary::{CallEnd, CallSummary, FallbackCause};
+use tracing::Instrument;
 
 /// A redirect in flight.
 type Redirect = BoxFuture<'static, Result<(), CallControlError>>;
@@ -50,16 +51,20 @@ impl CallActor {
             _ => control.fallback_to_ivr(&call_sid),
         };
         let limit = self.env.tuning.control_timeout;
-        let task = actix::spawn(async move {
-            tokio::time::timeout(limit, redirect)
-                .await
-                .unwrap_or_else(|_| Err(CallControlError("redirect timed out".to_owned())))
-        });
+        let task = actix::spawn(
+            async move {
+                tokio::time::timeout(limit, redirect)
+                    .await
+                    .unwrap_or_else(|_| Err(CallControlError("redirect timed out".to_owned())))
+            }
+            .instrument(self.span.clone()),
+        );
         let done = async move {
             task.await
                 .unwrap_or_else(|err| Err(CallControlError(format!("redirect task died: {err}"))))
         };
         ctx.spawn(done.into_actor(self).map(move |result, act, ctx| {
+            let _span = act.entered();
             act.redirected(end, result, ctx);
         }));
     }
@@ -76,12 +81,12 @@ impl CallActor {
         match result {
             Ok(()) => self.end_call(end, ctx),
             Err(err) if end == CallEnd::HandedOff => {
-                tracing::warn!(call_sid = ?self.call_sid, %err, "transfer failed: trying the IVR");
+                tracing::warn!(%err, "transfer failed: trying the IVR");
                 self.phase = Phase::Live;
                 self.fall_back(FallbackCause::TransferFailed, ctx);
             }
             Err(err) => {
-                tracing::error!(call_sid = ?self.call_sid, %err, "IVR fallback failed");
+                tracing::error!(%err, "IVR fallback failed");
                 self.end_call(end, ctx);
             }
         }
@@ -133,7 +138,6 @@ impl CallActor {
             metrics.aborted.inc();
         }
         tracing::info!(
-            call_sid = ?summary.call_sid,
             ended = ?summary.ended,
             ai_seconds = summary.ai_seconds,
             "call finalised"

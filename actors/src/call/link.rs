@@ -19,6 +19,7 @@ use super::inbound::Pumped;
 use super::summary::FallbackCause;
 use crate::realtime::openai_events::{ClientEvent, ResponseOptions, ServerEvent};
 use crate::realtime::provider::{RealtimeSession, SessionGuard, SessionSender, TrySendError};
+use tracing::Instrument;
 
 /// Control events (tool results, truncation, cancel, response requests) waiting for
 /// room in the provider queue. They are rare; past this many something is stuck.
@@ -215,22 +216,24 @@ impl CallActor {
         let config = self.env.session_config(extra.as_deref());
         let connector = Arc::clone(&self.env.connector);
         let limit = self.env.tuning.connect_timeout;
-        let task = actix::spawn(async move {
-            match tokio::time::timeout(limit, connector.connect(config)).await {
-                Ok(Ok(session)) => Ok(session),
-                Ok(Err(err)) => Err(err.to_string()),
-                Err(_) => Err("timed out opening the provider session".to_owned()),
+        let task = actix::spawn(
+            async move {
+                match tokio::time::timeout(limit, connector.connect(config)).await {
+                    Ok(Ok(session)) => Ok(session),
+                    Ok(Err(err)) => Err(err.to_string()),
+                    Err(_) => Err("timed out opening the provider session".to_owned()),
+                }
             }
-        });
+            .instrument(self.span.clone()),
+        );
         let opened = async move {
             task.await
                 .unwrap_or_else(|err| Err(format!("provider connect task died: {err}")))
         };
-        ctx.spawn(
-            opened
-                .into_actor(self)
-                .map(move |result, act, ctx| act.session_opened(generation, result, ctx)),
-        );
+        ctx.spawn(opened.into_actor(self).map(move |result, act, ctx| {
+            let _span = act.entered();
+            act.session_opened(generation, result, ctx)
+        }));
     }
 
     /// Takes an opened session into use (greeting the caller, or resuming after a
@@ -273,7 +276,7 @@ impl CallActor {
                 self.pump(ctx);
             }
             Err(err) => {
-                tracing::warn!(call_sid = ?self.call_sid, %err, resuming, "provider session did not open");
+                tracing::warn!(%err, resuming, "provider session did not open");
                 let cause = if resuming {
                     FallbackCause::ProviderLost
                 } else {

@@ -47,7 +47,8 @@ pub trait CallControl: Send + Sync {
 /// Stores a finished call's record. Called exactly once per call, also when the call
 /// ended abnormally (from the actor's `Drop` after a panic), so it must not block and
 /// must not panic: an implementation hands the summary to a task or channel that
-/// writes the database.
+/// writes the database. Both methods are called inside the call's span
+/// (`call{tenant_id, call_sid}`); a task they spawn keeps it with `in_current_span`.
 pub trait CallFinalizer: Send + Sync {
     /// Records `summary`.
     fn finalize(&self, summary: CallSummary);

@@ -22,6 +22,7 @@ const RECAP_BUDGET: usize = 4_000;
 
 impl StreamHandler<ProviderItem> for CallActor {
     fn handle(&mut self, item: ProviderItem, ctx: &mut Context<Self>) {
+        let _span = self.entered();
         match item {
             ProviderItem::Event(generation, event) if generation == self.link.generation() => {
                 self.on_provider_event(event, ctx);
@@ -75,10 +76,9 @@ impl CallActor {
                     self.turn.owed = true;
                 }
                 if BENIGN_ERRORS.contains(&code) {
-                    tracing::debug!(call_sid = ?self.call_sid, code, "provider refused a racing event");
+                    tracing::debug!(code, "provider refused a racing event");
                 } else {
                     tracing::warn!(
-                        call_sid = ?self.call_sid,
                         code,
                         message = %error.message,
                         "provider error"
@@ -147,11 +147,11 @@ impl CallActor {
         self.speech.reset_provider();
         self.turn = Default::default();
         if self.link.reconnects() > 0 {
-            tracing::warn!(call_sid = ?self.call_sid, "provider session dropped again");
+            tracing::warn!("provider session dropped again");
             self.fall_back(FallbackCause::ProviderLost, ctx);
             return;
         }
-        tracing::warn!(call_sid = ?self.call_sid, "provider session dropped: reconnecting once");
+        tracing::warn!("provider session dropped: reconnecting once");
         self.link.count_reconnect();
         self.env.metrics.reconnects.inc();
         self.phase = Phase::Reconnecting;

@@ -152,11 +152,11 @@ impl Recorder {
     ) -> Option<Self> {
         if !safe_call_sid(call_sid) {
             metrics.recordings_failed.inc();
-            tracing::warn!(tenant_id = %tenant_id, call_sid, "call sid is not a safe file name: call not recorded");
+            tracing::warn!("call sid is not a safe file name: call not recorded");
             return None;
         }
         let Ok(runtime) = tokio::runtime::Handle::try_current() else {
-            tracing::error!(tenant_id = %tenant_id, call_sid, "no runtime for the recorder: call not recorded");
+            tracing::error!("no runtime for the recorder: call not recorded");
             return None;
         };
         let (tx, rx) = mpsc::channel(RECORDING_QUEUE);
@@ -171,7 +171,12 @@ impl Recorder {
         };
         // Detached: the task ends when the channel does (the actor drops its sender when
         // the call ends, or is dropped itself).
-        drop(runtime.spawn_blocking(move || job.run(rx)));
+        // The encoder logs (and hands its file over) in the caller's span: the call's.
+        let span = tracing::Span::current();
+        drop(runtime.spawn_blocking(move || {
+            let _span = span.entered();
+            job.run(rx)
+        }));
         Some(Self {
             tx: Some(tx),
             clears: 0,
@@ -229,8 +234,6 @@ impl Job {
             Ok((path, duration_ms, bytes)) => {
                 self.metrics.recordings_saved.inc();
                 tracing::info!(
-                    tenant_id = %self.tenant_id,
-                    call_sid = %self.call_sid,
                     path = %path.display(),
                     duration_ms,
                     bytes,
@@ -249,8 +252,6 @@ impl Job {
             Err(err) => {
                 self.metrics.recordings_failed.inc();
                 tracing::error!(
-                    tenant_id = %self.tenant_id,
-                    call_sid = %self.call_sid,
                     error = %err,
                     "call recording failed; the call is unaffected"
                 );
@@ -320,8 +321,6 @@ impl Job {
         }
         if mixer.ai_overflow > 0 {
             tracing::warn!(
-                tenant_id = %self.tenant_id,
-                call_sid = %self.call_sid,
                 samples = mixer.ai_overflow,
                 "AI audio beyond a minute ahead of playback was left out of the recording"
             );

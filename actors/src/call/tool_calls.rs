@@ -10,6 +10,7 @@ use serde_json::{json, Value};
 use super::actor::{CallActor, Phase};
 use super::summary::FallbackCause;
 use crate::realtime::openai_events::{ClientEvent, FunctionCall};
+use tracing::Instrument;
 
 /// How a tool run ended, as the actor sees it.
 type ToolOutcome = Result<Value, String>;
@@ -31,19 +32,23 @@ impl CallActor {
             self.request_response(ctx);
             return;
         };
-        tracing::debug!(call_sid = ?self.call_sid, tool = %name, "running tool");
+        tracing::debug!(tool = %name, "running tool");
         let tools = Arc::clone(&self.env.tools);
         let limit = self.env.tuning.tool_timeout;
         let arguments = call.arguments;
-        let task = actix::spawn(async move {
-            tokio::time::timeout(limit, tools.execute(&name, &arguments))
-                .await
-                .unwrap_or_else(|_| json!({"error": "the tool timed out"}))
-        });
+        let task = actix::spawn(
+            async move {
+                tokio::time::timeout(limit, tools.execute(&name, &arguments))
+                    .await
+                    .unwrap_or_else(|_| json!({"error": "the tool timed out"}))
+            }
+            .instrument(self.span.clone()),
+        );
         let generation = self.link.generation();
         let call_id = call.call_id;
         let outcome = async move { task.await.map_err(|err| err.to_string()) };
         ctx.spawn(outcome.into_actor(self).map(move |outcome, act, ctx| {
+            let _span = act.entered();
             act.tool_finished(generation, call_id, outcome, ctx);
         }));
     }
@@ -56,13 +61,13 @@ impl CallActor {
         ctx: &mut Context<Self>,
     ) {
         if self.phase != Phase::Live || generation != self.link.generation() {
-            tracing::debug!(call_sid = ?self.call_sid, "tool result for a session that is gone");
+            tracing::debug!("tool result for a session that is gone");
             return;
         }
         let value = match outcome {
             Ok(value) => value,
             Err(err) => {
-                tracing::error!(call_sid = ?self.call_sid, %err, "tool task failed");
+                tracing::error!(%err, "tool task failed");
                 self.env.metrics.tool_failures.inc();
                 self.fall_back(FallbackCause::ToolFailed, ctx);
                 return;

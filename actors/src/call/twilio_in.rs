@@ -24,7 +24,7 @@ impl CallActor {
             Ok(event) => event,
             Err(err) => {
                 self.tally.malformed += 1;
-                tracing::debug!(call_sid = ?self.call_sid, %err, "malformed Twilio frame skipped");
+                tracing::debug!(%err, "malformed Twilio frame skipped");
                 return;
             }
         };
@@ -34,7 +34,7 @@ impl CallActor {
         };
         if foreign {
             self.tally.malformed += 1;
-            tracing::debug!(call_sid = ?self.call_sid, "frame of another stream skipped");
+            tracing::debug!("frame of another stream skipped");
             return;
         }
         match event {
@@ -57,7 +57,7 @@ impl CallActor {
             TwilioEvent::Start(_) => {
                 // The edge checked the stream's one `start` and began the call with it.
                 self.tally.malformed += 1;
-                tracing::debug!(call_sid = ?self.call_sid, "second `start` frame skipped");
+                tracing::debug!("second `start` frame skipped");
             }
             TwilioEvent::Dtmf(dtmf) => self.on_dtmf(&dtmf, ctx),
             TwilioEvent::Stop(_) => {
@@ -69,7 +69,7 @@ impl CallActor {
             }
             TwilioEvent::Connected(_) => {}
             TwilioEvent::Unknown { event } => {
-                tracing::debug!(call_sid = ?self.call_sid, event, "unknown Twilio event skipped");
+                tracing::debug!(event, "unknown Twilio event skipped");
             }
         }
     }
@@ -98,11 +98,11 @@ impl CallActor {
     fn on_dtmf(&mut self, dtmf: &Dtmf, ctx: &mut Context<Self>) {
         match dtmf.digit {
             '0' => {
-                tracing::info!(call_sid = ?self.call_sid, "caller pressed 0: transfer to a person");
+                tracing::info!("caller pressed 0: transfer to a person");
                 self.hand_off(ctx);
             }
             digit => {
-                tracing::debug!(call_sid = ?self.call_sid, %digit, "key press ignored");
+                tracing::debug!(%digit, "key press ignored");
             }
         }
     }

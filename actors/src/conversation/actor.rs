@@ -29,6 +29,7 @@ use servicepro_schema::{DbPool, TenantDb, TenantId, TenantVersion, E164};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::oneshot;
+use tracing::Instrument;
 
 /// A conversation actor with no message for this long stops (its state is in the database).
 pub const IDLE_STOP: Duration = Duration::from_secs(15 * 60);
@@ -98,6 +99,8 @@ pub struct ConversationActor {
     last_seen: Instant,
     /// When the latest turn finished (its state saved or abandoned).
     last_turn_done: Option<Instant>,
+    /// `conversation{tenant_id, conversation, channel}`, entered around every handler.
+    span: tracing::Span,
 }
 
 impl Actor for ConversationActor {
@@ -106,7 +109,8 @@ impl Actor for ConversationActor {
     fn started(&mut self, ctx: &mut Self::Context) {
         ctx.run_interval(self.idle_stop / 4, |act, ctx| {
             if act.last_seen.elapsed() >= act.idle_stop {
-                tracing::debug!(tenant_id = %act.tenant, "conversation idle; stopping");
+                let _span = act.span.clone().entered();
+                tracing::debug!("conversation idle; stopping");
                 let id = (act.tenant.clone(), act.key.clone(), act.channel);
                 act.registry.remove(&id, &ctx.address());
                 ctx.stop();
@@ -233,7 +237,7 @@ impl Handler<Turn> for ConversationActor {
             if let (true, Some(id)) = (late, recorded) {
                 let db = TenantDb::new(deps.pool.clone(), tenant.clone());
                 if let Err(e) = store::mark_not_sent_inline(&db, id).await {
-                    tracing::error!(tenant_id = %tenant, error = %e, message_id = id, "late reply's inline record not corrected");
+                    tracing::error!(error = %e, message_id = id, "late reply's inline record not corrected");
                 }
             }
             if late && channel == Channel::Sms && !response.reply.is_empty() {
@@ -248,19 +252,23 @@ impl Handler<Turn> for ConversationActor {
                     };
                     match deps.outbox.send(send).await {
                         Ok(Ok(q)) => {
-                            tracing::info!(tenant_id = %tenant, message_id = q.message_id, "late reply sent through the outbox")
+                            tracing::info!(
+                                message_id = q.message_id,
+                                "late reply sent through the outbox"
+                            )
                         }
                         Ok(Err(e)) => {
-                            tracing::error!(tenant_id = %tenant, error = %e, "late reply not stored")
+                            tracing::error!(error = %e, "late reply not stored")
                         }
                         Err(e) => {
-                            tracing::error!(tenant_id = %tenant, error = %e, "outbox unavailable for a late reply")
+                            tracing::error!(error = %e, "outbox unavailable for a late reply")
                         }
                     }
                 }
             }
             Ok(response)
         };
+        let work = work.instrument(self.span.clone());
         AtomicResponse::new(Box::pin(work.into_actor(self).map(|r, act, _| {
             act.last_turn_done = Some(Instant::now());
             r
@@ -311,6 +319,13 @@ impl Conversations {
                 idle_stop,
                 last_seen: Instant::now(),
                 last_turn_done: None,
+                span: tracing::info_span!(
+                    parent: None,
+                    "conversation",
+                    tenant_id = %tenant,
+                    conversation = %key,
+                    channel = channel.as_str(),
+                ),
             })
         })
     }

@@ -18,6 +18,7 @@ use diesel::sql_types::{BigInt, Integer, Jsonb, Nullable};
 use diesel_async::RunQueryDsl;
 use futures_util::future::join_all;
 use servicepro_schema::{DbError, DbPool, TenantDb, TenantId};
+use tracing::Instrument;
 
 /// An inbound text to store (see [`store::receive`]).
 #[derive(Debug, Clone)]
@@ -157,7 +158,10 @@ pub async fn write_batch(pool: &DbPool, batch: &[TextWrite]) -> Vec<Result<Writt
     }
     let groups = tenants.into_iter().map(|(tenant, items)| async move {
         let writes: Vec<&TextWrite> = items.iter().map(|&i| &batch[i]).collect();
-        let results = write_tenant_batch(pool, tenant, &writes).await;
+        let span = tracing::info_span!("tenant_batch", tenant_id = %tenant);
+        let results = write_tenant_batch(pool, tenant, &writes)
+            .instrument(span)
+            .await;
         items.into_iter().zip(results).collect::<Vec<_>>()
     });
     let mut out: Vec<Option<Result<Written, DbError>>> = batch.iter().map(|_| None).collect();
@@ -213,7 +217,7 @@ async fn write_tenant_batch(
             .map(|_| Err(DbError::Unavailable(reason.clone())))
             .collect(),
         Err(e) => {
-            tracing::warn!(tenant_id = %tenant, error = %e, writes = writes.len(), "batch refused; writing its texts one at a time");
+            tracing::warn!(error = %e, writes = writes.len(), "batch refused; writing its texts one at a time");
             let mut out = Vec::with_capacity(writes.len());
             for write in writes {
                 out.push(write_one(&db, write).await);

@@ -98,10 +98,10 @@ pub async fn inbound_text(
         })
         .await?;
     if received.message_id.is_none() {
-        tracing::info!(tenant_id = %tenant, sid = %text.sid, "duplicate inbound text ignored");
+        tracing::info!(sid = %text.sid, "duplicate inbound text ignored");
         return Ok(InboundOutcome::Duplicate);
     }
-    tracing::info!(tenant_id = %tenant, sid = %text.sid, "inbound text stored");
+    tracing::info!(sid = %text.sid, "inbound text stored");
     let thread = received.thread();
     let db = conversations.tenant_db(&tenant);
     let templates = (conversations.deps().tenants)
@@ -127,7 +127,7 @@ pub async fn inbound_text(
         return Ok(inline.reply(answer).await);
     }
     if received.opted_out {
-        tracing::info!(tenant_id = %tenant, "text from an opted-out number stored; no reply");
+        tracing::info!("text from an opted-out number stored; no reply");
         return Ok(InboundOutcome::NoReply(NoReply::OptedOut));
     }
     let owner = OwnerNotice {
@@ -177,7 +177,7 @@ async fn ask_agent(
     turn.reply_to = Some(tx);
     let actor = conversations.actor(tenant, from, Channel::Sms);
     if let Err(e) = actor.try_send(turn) {
-        tracing::error!(tenant_id = %tenant, error = %e, "conversation busy; text stored, owner notified");
+        tracing::error!(error = %e, "conversation busy; text stored, owner notified");
         owner.send().await;
         return InboundOutcome::NoReply(NoReply::Busy);
     }
@@ -193,7 +193,7 @@ async fn ask_agent(
         Some(response) if !response.reply.is_empty() => InboundOutcome::Reply(response.reply),
         Some(_) => InboundOutcome::NoReply(NoReply::Nothing),
         None => {
-            tracing::info!(tenant_id = %tenant, "reply not ready in time; it will be texted");
+            tracing::info!("reply not ready in time; it will be texted");
             InboundOutcome::NoReply(NoReply::Late)
         }
     }
@@ -233,7 +233,7 @@ impl Inline<'_> {
             .record_inline_reply(self.tenant, self.thread, self.to, self.from, &body)
             .await
         {
-            tracing::error!(tenant_id = %self.tenant, error = %e, "inline reply not recorded");
+            tracing::error!(error = %e, "inline reply not recorded");
         }
         InboundOutcome::Reply(body)
     }

@@ -26,7 +26,7 @@ pub(super) async fn compliance_answer(
     match keyword {
         Some(CarrierKeyword::OptOut) => {
             store::set_opt_out(db, from, true).await?;
-            tracing::info!(tenant_id = %ctx.tenant.id, "number opted out");
+            tracing::info!("number opted out");
             Ok(Some(compliance_reply(
                 ctx,
                 templates,

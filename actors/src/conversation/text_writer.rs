@@ -20,6 +20,7 @@ use actix::{
 use servicepro_schema::{DbError, DbPool};
 use std::sync::Arc;
 use tokio::sync::oneshot;
+use tracing::Instrument;
 
 /// The most writes in one batch (a bound on one transaction's length).
 pub const MAX_BATCH: usize = 64;
@@ -66,12 +67,14 @@ impl TextWriter {
             self.metrics.sms_write_batches.inc();
             self.metrics.sms_writes.add(writes.len() as u64);
             let pool = self.pool.clone();
+            let span = tracing::info_span!(parent: None, "text_batch", writes = writes.len());
             let batch = async move {
                 let results = batch_store::write_batch(&pool, &writes).await;
                 for (waiter, result) in waiters.into_iter().zip(results) {
                     let _ = waiter.send(result);
                 }
-            };
+            }
+            .instrument(span);
             ctx.spawn(batch.into_actor(self).map(|(), act, ctx| {
                 act.in_flight = act.in_flight.saturating_sub(1);
                 act.flush(ctx);

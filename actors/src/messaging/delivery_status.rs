@@ -57,7 +57,7 @@ pub async fn apply_delivery_report(
     let sid = report.message_sid.clone();
     let outcome = apply(db, report).await?;
     if outcome == DeliveryOutcome::Unknown {
-        tracing::warn!(tenant_id = %db.tenant(), %sid, "status for an unknown message");
+        tracing::warn!(%sid, "status for an unknown message");
     }
     Ok(outcome)
 }

@@ -34,15 +34,15 @@ impl Notices {
         };
         match self.outbox.send(send).await {
             Ok(Ok(queued)) => {
-                tracing::info!(tenant_id = %tenant, message_id = queued.message_id, status = %queued.status, purpose, "text queued");
+                tracing::info!(message_id = queued.message_id, status = %queued.status, purpose, "text queued");
                 true
             }
             Ok(Err(e)) => {
-                tracing::error!(tenant_id = %tenant, error = %e, purpose, "text not stored");
+                tracing::error!(error = %e, purpose, "text not stored");
                 false
             }
             Err(e) => {
-                tracing::error!(tenant_id = %tenant, error = %e, purpose, "outbox unavailable");
+                tracing::error!(error = %e, purpose, "outbox unavailable");
                 false
             }
         }
@@ -64,7 +64,7 @@ impl Notices {
         {
             Some(owner) => self.text(tenant, owner, body, purpose).await,
             None => {
-                tracing::warn!(tenant_id = %tenant, purpose, "no owner phone: notice not sent");
+                tracing::warn!(purpose, "no owner phone: notice not sent");
                 false
             }
         }

@@ -25,6 +25,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::mpsc;
+use tracing::Instrument;
 
 /// How long a number's worker waits for more work before it exits.
 pub const WORKER_IDLE_EXIT: Duration = Duration::from_secs(60);
@@ -137,7 +138,8 @@ impl SmsOutbox {
             None => job,
         };
         let (tx, rx) = mpsc::channel(self.deps.config.queue_per_number.max(1));
-        tokio::spawn(run_worker(rx, self.deps.clone()));
+        let worker = tracing::info_span!(parent: None, "outbox_worker", from = %key);
+        tokio::spawn(run_worker(rx, self.deps.clone()).instrument(worker));
         let result = tx.try_send(job).map_err(|e| match e {
             mpsc::error::TrySendError::Full(j) | mpsc::error::TrySendError::Closed(j) => {
                 Box::new(j)
@@ -184,6 +186,7 @@ impl Handler<SendSms> for SmsOutbox {
     type Result = ResponseActFuture<Self, Result<Queued, DbError>>;
 
     fn handle(&mut self, msg: SendSms, _: &mut Self::Context) -> Self::Result {
+        let span = tracing::info_span!(parent: None, "text", tenant_id = %msg.tenant);
         let deps = self.deps.clone();
         let secrets = self.secrets.clone();
         let store = async move {
@@ -240,7 +243,7 @@ impl Handler<SendSms> for SmsOutbox {
                 .await?;
             if let Some(reason) = &reason {
                 deps.metrics.sms_refused.inc();
-                tracing::warn!(tenant_id = %msg.tenant, message_id, %reason, "text refused");
+                tracing::warn!(message_id, %reason, "text refused");
             }
             let job = match (reason.is_none(), ctx.sms_from(), credentials) {
                 (true, Some(from), Some(credentials)) => Some(Job {
@@ -257,19 +260,37 @@ impl Handler<SendSms> for SmsOutbox {
             };
             Ok::<_, DbError>((message_id, reason, job))
         };
-        Box::pin(store.into_actor(self).map(|stored, outbox, _| {
+        let store = store.instrument(span.clone());
+        Box::pin(store.into_actor(self).map(move |stored, outbox, _| {
+            let entered = span.entered();
             let (message_id, reason, job) = stored?;
             let Some(job) = job else {
-                return Ok(Queued { message_id, status: STATUS_REFUSED.to_owned(), reason });
+                return Ok(Queued {
+                    message_id,
+                    status: STATUS_REFUSED.to_owned(),
+                    reason,
+                });
             };
             match outbox.enqueue(job) {
-                Ok(()) => Ok(Queued { message_id, status: STATUS_PENDING.to_owned(), reason: None }),
+                Ok(()) => Ok(Queued {
+                    message_id,
+                    status: STATUS_PENDING.to_owned(),
+                    reason: None,
+                }),
                 Err(job) => {
                     let reason = "outbox full for this number".to_owned();
-                    tracing::warn!(tenant_id = %job.tenant, message_id, "outbox full; text refused");
+                    tracing::warn!(message_id, "outbox full; text refused");
                     outbox.deps.metrics.sms_refused.inc();
-                    tokio::spawn(mark_refused(outbox.deps.clone(), *job, reason.clone()));
-                    Ok(Queued { message_id, status: STATUS_REFUSED.to_owned(), reason: Some(reason) })
+                    drop(entered);
+                    let span = job.span();
+                    tokio::spawn(
+                        mark_refused(outbox.deps.clone(), *job, reason.clone()).instrument(span),
+                    );
+                    Ok(Queued {
+                        message_id,
+                        status: STATUS_REFUSED.to_owned(),
+                        reason: Some(reason),
+                    })
                 }
             }
         }))
@@ -279,7 +300,10 @@ impl Handler<SendSms> for SmsOutbox {
 async fn run_worker(mut rx: mpsc::Receiver<Job>, deps: Arc<Deps>) {
     loop {
         match tokio::time::timeout(WORKER_IDLE_EXIT, rx.recv()).await {
-            Ok(Some(job)) => deliver(&deps, job).await,
+            Ok(Some(job)) => {
+                let span = job.span();
+                deliver(&deps, job).instrument(span).await
+            }
             Ok(None) => return,
             Err(_) => break,
         }
@@ -287,7 +311,8 @@ async fn run_worker(mut rx: mpsc::Receiver<Job>, deps: Arc<Deps>) {
     // Idle: refuse new work, then finish anything that slipped in meanwhile.
     rx.close();
     while let Ok(job) = rx.try_recv() {
-        deliver(&deps, job).await;
+        let span = job.span();
+        deliver(&deps, job).instrument(span).await;
     }
 }
 
@@ -315,7 +340,7 @@ async fn deliver(deps: &Deps, job: Job) {
             }
             Ok(SendDecision::Refused(reason)) => {
                 deps.metrics.sms_refused.inc();
-                tracing::warn!(tenant_id = %job.tenant, message_id = job.message_id, %reason, "text refused by rate limits");
+                tracing::warn!(%reason, "text refused by rate limits");
                 return mark_refused_ref(deps, &job, reason).await;
             }
             Err(e) => {
@@ -342,7 +367,7 @@ async fn deliver(deps: &Deps, job: Job) {
             .await;
         match result {
             Err(e) if e.is_transient() && attempt < deps.config.max_send_attempts => {
-                tracing::warn!(tenant_id = %job.tenant, message_id = job.message_id, attempt, error = %e, "send failed; retrying");
+                tracing::warn!(attempt, error = %e, "send failed; retrying");
                 tokio::time::sleep(Duration::from_millis(250 * 2u64.pow(attempt))).await;
                 attempt += 1;
             }
@@ -354,7 +379,7 @@ async fn deliver(deps: &Deps, job: Job) {
     let stored = match outcome {
         Ok(created) => {
             deps.metrics.sms_sent.inc();
-            tracing::info!(tenant_id = %job.tenant, message_id, sid = %created.sid, "text sent");
+            tracing::info!(sid = %created.sid, "text sent");
             db.transaction(move |tx| {
                 Box::pin(async move {
                     diesel::update(
@@ -394,7 +419,7 @@ async fn deliver(deps: &Deps, job: Job) {
         }
         Err(e) => {
             deps.metrics.sms_failed.inc();
-            tracing::error!(tenant_id = %job.tenant, message_id, error = %e, "text failed");
+            tracing::error!(error = %e, "text failed");
             let code = match &e {
                 crate::messaging::TwilioError::Api { code, .. } => code.to_string(),
                 _ => "transport".to_owned(),
@@ -420,7 +445,15 @@ async fn deliver(deps: &Deps, job: Job) {
         }
     };
     if let Err(e) = stored {
-        tracing::error!(message_id, error = %e, "could not record the send outcome");
+        tracing::error!(error = %e, "could not record the send outcome");
+    }
+}
+
+impl Job {
+    /// `text{tenant_id, message_id}`: the span its delivery runs in (inside the
+    /// worker's `outbox_worker{from}`).
+    fn span(&self) -> tracing::Span {
+        tracing::info_span!("text", tenant_id = %self.tenant, message_id = self.message_id)
     }
 }
 
@@ -451,6 +484,6 @@ async fn mark_refused_ref(deps: &Deps, job: &Job, reason: String) {
         })
         .await;
     if let Err(e) = result {
-        tracing::error!(message_id, error = %e, "could not record a refusal");
+        tracing::error!(error = %e, "could not record a refusal");
     }
 }

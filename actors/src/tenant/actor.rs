@@ -30,6 +30,7 @@ use servicepro_schema::{
 use std::future::Future;
 use std::sync::{Arc, Weak};
 use std::time::{Duration, Instant};
+use tracing::Instrument;
 
 /// The tenant's context; the caller read `seen` from the database after its request
 /// arrived (resolving the number, or [`super::registry::Freshness::Check`]).
@@ -107,6 +108,8 @@ pub struct TenantActor {
     registry: Weak<dyn Leave>,
     cached: Option<Cached>,
     last_seen: Instant,
+    /// `tenant{tenant_id}`: entered around every handler, so what it logs names the tenant.
+    span: tracing::Span,
 }
 
 type Reply<T> = AtomicResponse<TenantActor, Result<Arc<T>, TenantError>>;
@@ -119,6 +122,7 @@ impl TenantActor {
         registry: Weak<dyn Leave>,
     ) -> Self {
         TenantActor {
+            span: tracing::info_span!(parent: None, "tenant", tenant_id = %tenant),
             tenant,
             pool,
             idle_stop,
@@ -148,13 +152,15 @@ impl TenantActor {
             write.await?;
             Ok(Arc::new(TenantContext::load(&db).await?))
         };
-        AtomicResponse::new(Box::pin(work.into_actor(self).map(
-            |res: Result<Arc<TenantContext>, TenantError>, act, _| {
-                let context = res?;
-                act.keep(Arc::clone(&context), None);
-                Ok(context)
-            },
-        )))
+        AtomicResponse::new(Box::pin(
+            work.instrument(self.span.clone()).into_actor(self).map(
+                |res: Result<Arc<TenantContext>, TenantError>, act, _| {
+                    let context = res?;
+                    act.keep(Arc::clone(&context), None);
+                    Ok(context)
+                },
+            ),
+        ))
     }
 
     fn keep(&mut self, context: Arc<TenantContext>, snapshot: Option<Arc<TenantSnapshot>>) {
@@ -169,7 +175,8 @@ impl Actor for TenantActor {
         let every = (self.idle_stop / 4).max(Duration::from_millis(10));
         ctx.run_interval(every, |act, ctx| {
             if act.last_seen.elapsed() >= act.idle_stop {
-                tracing::debug!(tenant_id = %act.tenant, "tenant idle; stopping");
+                let _span = act.span.clone().entered();
+                tracing::debug!("tenant idle; stopping");
                 if let Some(registry) = act.registry.upgrade() {
                     registry.leave(&act.tenant, &ctx.address());
                 }
@@ -181,7 +188,8 @@ impl Actor for TenantActor {
 
 impl Supervised for TenantActor {
     fn restarting(&mut self, _: &mut Self::Context) {
-        tracing::info!(tenant_id = %self.tenant, "tenant actor restarting; its cache is read again");
+        let _span = self.span.clone().entered();
+        tracing::info!("tenant actor restarting; its cache is read again");
         self.cached = None;
         self.last_seen = Instant::now();
     }
@@ -198,13 +206,15 @@ impl Handler<GetContext> for TenantActor {
         }
         let db = self.db();
         let load = async move { Ok(Arc::new(TenantContext::load(&db).await?)) };
-        AtomicResponse::new(Box::pin(load.into_actor(self).map(
-            |res: Result<_, TenantError>, act, _| {
-                let context = res?;
-                act.keep(Arc::clone(&context), None);
-                Ok(context)
-            },
-        )))
+        AtomicResponse::new(Box::pin(
+            load.instrument(self.span.clone()).into_actor(self).map(
+                |res: Result<_, TenantError>, act, _| {
+                    let context = res?;
+                    act.keep(Arc::clone(&context), None);
+                    Ok(context)
+                },
+            ),
+        ))
     }
 }
 
@@ -229,13 +239,15 @@ impl Handler<GetSnapshot> for TenantActor {
                 .map_err(TenantError::Snapshot)?;
             Ok((context, Arc::new(snapshot)))
         };
-        AtomicResponse::new(Box::pin(build.into_actor(self).map(
-            |res: Result<_, TenantError>, act, _| {
-                let (context, snapshot) = res?;
-                act.keep(context, Some(Arc::clone(&snapshot)));
-                Ok(snapshot)
-            },
-        )))
+        AtomicResponse::new(Box::pin(
+            build.instrument(self.span.clone()).into_actor(self).map(
+                |res: Result<_, TenantError>, act, _| {
+                    let (context, snapshot) = res?;
+                    act.keep(context, Some(Arc::clone(&snapshot)));
+                    Ok(snapshot)
+                },
+            ),
+        ))
     }
 }
 

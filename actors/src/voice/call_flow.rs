@@ -114,7 +114,7 @@ impl<'a> Script<'a> {
     fn of(ctx: &'a TenantContext) -> Self {
         let pack = packs::pack(&ctx.tenant.industry).ok();
         if pack.is_none() {
-            tracing::error!(tenant_id = %ctx.tenant.id, industry = %ctx.tenant.industry, "no industry pack; using plain lines");
+            tracing::error!(industry = %ctx.tenant.industry, "no industry pack; using plain lines");
         }
         Script {
             ivr: pack.map(|p| &p.ivr),

@@ -27,6 +27,7 @@ use servicepro_schema::{DbPool, TenantDb};
 use servicepro_schema::{TenantId, E164};
 use std::sync::Arc;
 use tokio::sync::Mutex;
+use tracing::Instrument;
 
 /// Where a booking made during a call is confirmed by text, like an SMS booking.
 #[derive(Clone)]
@@ -116,7 +117,7 @@ impl ToolExecutor for BrainTools {
                         customer_id: None,
                     };
                     if let Err(e) = confirm.outbox.send(send).await {
-                        tracing::error!(tenant_id = %confirm.tenant, error = %e, "booking confirmation not queued");
+                        tracing::error!(error = %e, "booking confirmation not queued");
                     }
                 }
             }
@@ -235,7 +236,7 @@ impl CallFinalizer for DbCallFinalizer {
     fn finalize(&self, summary: CallSummary) {
         let pool = self.pool.clone();
         let Some(call_sid) = summary.call_sid.clone() else {
-            tracing::warn!(tenant_id = %summary.tenant_id, "call ended before its start frame; nothing to record");
+            tracing::warn!("call ended before its start frame; nothing to record");
             return;
         };
         let transcript: Vec<serde_json::Value> = summary
@@ -280,7 +281,7 @@ impl CallFinalizer for DbCallFinalizer {
             }
         };
         if let Ok(handle) = tokio::runtime::Handle::try_current() {
-            handle.spawn(task);
+            handle.spawn(task.in_current_span());
         } else {
             tracing::error!("no runtime to finalise the call record");
         }
@@ -298,7 +299,7 @@ impl CallFinalizer for DbCallFinalizer {
         let duration_ms = i32::try_from(duration_ms).unwrap_or(i32::MAX);
         let db = TenantDb::new(self.pool.clone(), tenant_id.clone());
         let Ok(handle) = tokio::runtime::Handle::try_current() else {
-            tracing::error!(tenant_id = %tenant_id, call_sid, "no runtime to link the recording to its call");
+            tracing::error!("no runtime to link the recording to its call");
             return;
         };
         let task = async move {
@@ -322,14 +323,14 @@ impl CallFinalizer for DbCallFinalizer {
                 .await;
             match result {
                 Ok(0) => {
-                    tracing::warn!(tenant_id = %tenant_id, call_sid, "recording saved for a call without a record")
+                    tracing::warn!("recording saved for a call without a record")
                 }
                 Ok(_) => {}
                 Err(e) => {
-                    tracing::error!(tenant_id = %tenant_id, call_sid, error = %e, "recording not linked to its call")
+                    tracing::error!(error = %e, "recording not linked to its call")
                 }
             }
         };
-        handle.spawn(task);
+        handle.spawn(task.in_current_span());
     }
 }

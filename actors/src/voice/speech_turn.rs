@@ -81,7 +81,7 @@ pub async fn speech_turn(conversations: &Conversations, turn: SpeechTurn) -> Spe
     let response = match answered {
         Ok(Ok(response)) if !response.reply.is_empty() => response,
         other => {
-            tracing::warn!(tenant_id = %tenant, call_sid = %call.call_sid, outcome = ?other.map(|r| r.map(|_| ())), "voice turn failed; taking a message");
+            tracing::warn!(call_sid = %call.call_sid, outcome = ?other.map(|r| r.map(|_| ())), "voice turn failed; taking a message");
             return SpeechOutcome::Voicemail;
         }
     };
@@ -91,9 +91,9 @@ pub async fn speech_turn(conversations: &Conversations, turn: SpeechTurn) -> Spe
         ("agent", response.reply.as_str()),
     ];
     if let Err(e) = append_transcript(&db, &call.call_sid, &said).await {
-        tracing::warn!(tenant_id = %tenant, error = %e, "transcript not stored");
+        tracing::warn!(error = %e, "transcript not stored");
     }
-    tracing::info!(tenant_id = %tenant, call_sid = %call.call_sid, actions = ?response.next_actions, "voice turn");
+    tracing::info!(call_sid = %call.call_sid, actions = ?response.next_actions, "voice turn");
     if has(&response, |a| matches!(a, NextAction::Handoff { .. })) {
         return SpeechOutcome::Handoff(response.reply);
     }

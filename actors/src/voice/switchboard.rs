@@ -151,7 +151,7 @@ impl Switchboard {
             return Ok(call_flow::answer_unknown_number());
         };
         let (route, doc) = call_flow::answer_incoming(ctx, &event.call, &self.urls, self.realtime);
-        tracing::info!(tenant_id = %ctx.tenant.id, call_sid = %event.call.call_sid, route = route.as_str(), "incoming call");
+        tracing::info!(call_sid = %event.call.call_sid, route = route.as_str(), "incoming call");
         observe_call(&self.db(ctx)?, event.observation(Some(route))).await?;
         Ok(doc)
     }
@@ -168,7 +168,7 @@ impl Switchboard {
         let digits = digits.filter(|d| !d.is_empty());
         let joke_pick = call.call_sid.bytes().map(usize::from).sum();
         let outcome = call_flow::answer_ivr(ctx, call, digits, attempt, &self.urls, joke_pick);
-        tracing::info!(tenant_id = %ctx.tenant.id, call_sid = %call.call_sid, digits, attempt, "ivr choice");
+        tracing::info!(call_sid = %call.call_sid, digits, attempt, "ivr choice");
         if let Some(IvrAction::TextBookingLink { url }) = outcome.action {
             match E164::parse(&call.from) {
                 Ok(to) => {
@@ -183,7 +183,7 @@ impl Switchboard {
                         .await;
                 }
                 Err(_) => {
-                    tracing::warn!(tenant_id = %ctx.tenant.id, call_sid = %call.call_sid, "caller number cannot receive texts")
+                    tracing::warn!(call_sid = %call.call_sid, "caller number cannot receive texts")
                 }
             }
         }
@@ -212,7 +212,7 @@ impl Switchboard {
     ) -> Result<(), SwitchboardError> {
         let status = form.get("RecordingStatus");
         if status.is_some_and(|s| s != "completed") {
-            tracing::warn!(tenant_id = %ctx.tenant.id, status, "recording not completed; nothing stored");
+            tracing::warn!(status, "recording not completed; nothing stored");
             return Ok(());
         }
         let report = RecordingReport {
@@ -228,10 +228,10 @@ impl Switchboard {
         let tenant = tenant_id(ctx)?;
         let db = self.db(ctx)?;
         let Some(stored) = store_voicemail(&db, report.clone()).await? else {
-            tracing::info!(tenant_id = %tenant, recording_sid = %report.recording_sid, "duplicate recording callback");
+            tracing::info!(recording_sid = %report.recording_sid, "duplicate recording callback");
             return Ok(());
         };
-        tracing::info!(tenant_id = %tenant, call_sid = %report.call_sid, voicemail_id = stored.id, "voicemail stored");
+        tracing::info!(call_sid = %report.call_sid, voicemail_id = stored.id, "voicemail stored");
         let notice = voicemail_notice(ctx, &self.templates(ctx).await?, &report);
         if self
             .notices
@@ -239,7 +239,7 @@ impl Switchboard {
             .await
         {
             if let Err(e) = mark_owner_notified(&db, stored.id).await {
-                tracing::error!(tenant_id = %tenant, error = %e, "could not mark voicemail notified");
+                tracing::error!(error = %e, "could not mark voicemail notified");
             }
         }
         Ok(())

@@ -6,5 +6,6 @@ mod barge_in;
 mod failures;
 mod lifecycle;
 mod recording;
+mod spans;
 mod support;
 mod tools;

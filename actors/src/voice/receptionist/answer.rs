@@ -100,7 +100,7 @@ impl Receptionist {
             "voice",
         );
         let services = tools.get_services().await.unwrap_or_else(|err| {
-            tracing::warn!(tenant_id = %tenant, call_sid = %start.call_sid, %err, "services not read; the model will ask get_services");
+            tracing::warn!(call_sid = %start.call_sid, %err, "services not read; the model will ask get_services");
             Vec::new()
         });
         let caller = start.caller();
