@@ -83,14 +83,16 @@ impl From<DbError> for ApiError {
                     "the database is unavailable; try again shortly",
                 )
             }
-            DbError::Conflict { constraint } => ApiError::new(
+            DbError::Conflict { constraint, .. } => ApiError::new(
                 StatusCode::CONFLICT,
                 "conflict",
                 format!("conflicts with an existing record ({constraint})"),
             ),
-            DbError::Invalid(reason) => {
-                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", reason)
-            }
+            DbError::Invalid(reason) => ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid",
+                reason.to_string(),
+            ),
             other => {
                 tracing::error!(error = %other, "database error");
                 ApiError::new(

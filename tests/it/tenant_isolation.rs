@@ -438,7 +438,9 @@ async fn a_failed_transaction_rolls_back_and_the_connection_is_clean() {
                     ..Default::default()
                 };
                 tx.insert(customers::table, &new).execute(tx.conn()).await?;
-                Err(DbError::Invalid("caller changed its mind".into()))
+                Err(DbError::Invalid(servicepro_schema::error::cause(
+                    "caller changed its mind",
+                )))
             })
         })
         .await;
@@ -516,7 +518,7 @@ async fn template_keys_are_unique_per_tenant_only() {
         })
         .await;
     assert!(
-        matches!(dup, Err(DbError::Conflict { ref constraint }) if constraint.contains("template_key")),
+        matches!(dup, Err(DbError::Conflict { ref constraint, .. }) if constraint.contains("template_key")),
         "{dup:?}"
     );
     let fresh = a

@@ -254,7 +254,7 @@ pub async fn commit(
         .await;
     match result {
         Ok(outcome) => outcome,
-        Err(DbError::Conflict { constraint })
+        Err(DbError::Conflict { constraint, .. })
             if constraint.contains("overlap") || constraint == "exclusion" =>
         {
             Err(CommitError::Taken)

@@ -179,7 +179,7 @@ pub async fn create_tenant(
         .await;
     match created {
         Ok(()) => {}
-        Err(DbError::Conflict { constraint }) => {
+        Err(DbError::Conflict { constraint, .. }) => {
             let field = if constraint.contains("phone_number") {
                 "phone_number"
             } else {
