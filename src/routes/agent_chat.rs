@@ -45,6 +45,14 @@ pub async fn post_message(
                 "the assistant is unavailable; try again shortly",
             ))
         }
+        Err(ChatError::Agent(ToolError::State(error))) => {
+            tracing::error!(%error, "turn failed: its state could not be stored");
+            Err(ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "internal error",
+            ))
+        }
     }
 }
 

@@ -10,6 +10,7 @@
 
 use super::batch_store::SaveTurn;
 use super::registry::ActorMap;
+use super::saved_state::saved_state;
 use super::store::{self, Recorded, Thread};
 use super::text_writer::TextWriterHandle;
 use crate::appointments::BookingDesk;
@@ -169,12 +170,11 @@ async fn run_turn(
         .next_actions
         .iter()
         .any(|a| matches!(a, NextAction::Handoff { .. }));
-    let mut saved = serde_json::to_value(&state).unwrap_or_default();
-    if deps.llm.is_some() {
-        if let Some(map) = saved.as_object_mut() {
-            map.insert("llm".to_owned(), llm_state.to_json());
-        }
-    }
+    let saved = saved_state(
+        thread.conversation_id,
+        &state,
+        deps.llm.is_some().then_some(&llm_state),
+    )?;
     let inline_to = request.phone.as_ref().map(E164::as_str);
     let recorded = match (inline_from.as_deref(), inline_to) {
         (Some(from), Some(to)) if !response.reply.is_empty() => {
@@ -349,7 +349,7 @@ impl Conversations {
             inline_from: None,
         })
         .await
-        .map_err(|e| ToolError::Unavailable(e.to_string()))?
+        .map_err(ToolError::unavailable)?
     }
 
     /// Records an outbound reply on `thread` that went back inline (TwiML `<Message>`).

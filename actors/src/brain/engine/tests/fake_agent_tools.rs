@@ -13,7 +13,9 @@ use crate::brain::tools::{
 use super::fake_tools::FakeTools;
 
 fn unavailable<T>() -> Result<T, ToolError> {
-    Err(ToolError::Unavailable(String::from("test says so")))
+    Err(ToolError::Unavailable(servicepro_schema::error::cause(
+        "test says so",
+    )))
 }
 
 impl AgentTools for FakeTools {

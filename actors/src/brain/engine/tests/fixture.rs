@@ -139,14 +139,16 @@ pub(crate) async fn play(fx: &Fixture) -> (String, Vec<String>) {
     }
     let phone = fx.phone.clone().unwrap_or_else(|| DEFAULT_PHONE.to_owned());
     let phone = Some(phone.as_str()).filter(|p| !p.is_empty());
-    let mut stored = ConversationState::default().to_json();
+    let mut stored = ConversationState::default()
+        .to_json()
+        .expect("state serialises");
     let mut transcript = String::new();
     let mut failures = Vec::new();
     for (i, turn) in fx.turns.iter().enumerate() {
         let mut state = ConversationState::from_json(&stored);
         let response =
             handle_turn(&mut state, &turn.say, phone, Channel::Sms, &tools, fx.now).await;
-        stored = state.to_json();
+        stored = state.to_json().expect("state serialises");
         let reply = response.reply;
         transcript.push_str(&format!(
             "  > {}\n  < {}\n",
