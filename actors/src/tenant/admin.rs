@@ -10,7 +10,8 @@ use servicepro_schema::models::{NewPhoneConfig, NewTenant, PhoneConfig, Tenant};
 use servicepro_schema::root_db::{AuditEntry, RootTx};
 use servicepro_schema::schema::{tenant_billing, tenant_config, tenant_phone_config, tenants};
 use servicepro_schema::{
-    DbError, IvrMode, PlanTier, RootDb, SecretBox, SecretString, TenantId, TenantStatus, E164,
+    DbError, IvrMode, PlanTier, RootDb, SecretBox, SecretString, TenantId, TenantStatus,
+    VoiceAudio, E164,
 };
 
 /// How long a new trial lasts.
@@ -52,7 +53,7 @@ pub struct CreateTenant {
     /// IANA time zone.
     pub time_zone: chrono_tz::Tz,
     /// AI receptionist audio to the provider: `pcmu` or `pcm16`.
-    pub voice_audio: String,
+    pub voice_audio: VoiceAudio,
     /// Whether AI receptionist calls are recorded (both legs, one Ogg Opus file).
     pub record_calls: bool,
 }
@@ -141,7 +142,7 @@ pub async fn create_tenant(
         messaging_service_sid: None,
         twilio_account_sid,
         twilio_auth_token_encrypted,
-        voice_audio: req.voice_audio.clone(),
+        voice_audio: req.voice_audio,
         record_calls: req.record_calls,
     };
     let mut audit = AuditEntry::new(actor, "tenant.create", Some(&req.id));

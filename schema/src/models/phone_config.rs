@@ -1,7 +1,7 @@
 //! The `tenant_phone_config` row: which number routes to which tenant, how.
 
 use crate::schema::tenant_phone_config;
-use crate::types::IvrMode;
+use crate::types::{IvrMode, VoiceAudio};
 use chrono::{DateTime, Utc};
 use diesel::{Insertable, Queryable, Selectable};
 
@@ -36,7 +36,7 @@ pub struct PhoneConfig {
     /// Last changed.
     pub updated_at: DateTime<Utc>,
     /// AI receptionist audio to the provider: `pcmu` (pass-through) or `pcm16` (transcoded).
-    pub voice_audio: String,
+    pub voice_audio: VoiceAudio,
     /// Whether AI receptionist calls are recorded (both legs, Ogg Opus).
     pub record_calls: bool,
 }
@@ -60,7 +60,7 @@ pub struct NewPhoneConfig {
     /// BYO Twilio auth token, sealed.
     pub twilio_auth_token_encrypted: Option<Vec<u8>>,
     /// AI receptionist audio: `pcmu` or `pcm16`.
-    pub voice_audio: String,
+    pub voice_audio: VoiceAudio,
     /// Whether AI receptionist calls are recorded.
     pub record_calls: bool,
 }
