@@ -26,7 +26,7 @@ use actix::{
     Actor, ActorContext, ActorFutureExt, Addr, AsyncContext, AtomicResponse, Context, Handler,
     Message, Supervised, Supervisor, WrapFuture,
 };
-use servicepro_schema::{DbPool, TenantDb, TenantId, TenantVersion, E164};
+use servicepro_schema::{DbPool, Direction, TenantDb, TenantId, TenantVersion, E164};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::oneshot;
@@ -366,7 +366,7 @@ impl Conversations {
             &db,
             Recorded {
                 thread,
-                direction: "outbound",
+                direction: Direction::Outbound,
                 from,
                 to,
                 body,

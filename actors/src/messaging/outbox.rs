@@ -19,7 +19,7 @@ use servicepro_schema::models::message::{STATUS_FAILED, STATUS_PENDING, STATUS_R
 use servicepro_schema::models::NewMessage;
 use servicepro_schema::schema::{customers, messages, usage_events};
 use servicepro_schema::{
-    DbError, DbPool, PlanTier, SecretBox, TenantDb, TenantId, TenantStatus, E164,
+    DbError, DbPool, Direction, PlanTier, SecretBox, TenantDb, TenantId, TenantStatus, E164,
 };
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -212,7 +212,7 @@ impl Handler<SendSms> for SmsOutbox {
             let row = NewMessage {
                 conversation_id: msg.conversation_id,
                 customer_id: msg.customer_id,
-                direction: "outbound".to_owned(),
+                direction: Direction::Outbound,
                 from_number,
                 to_number: to.clone(),
                 body: msg.body.clone(),

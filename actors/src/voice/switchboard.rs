@@ -12,7 +12,7 @@
 
 use actix::Addr;
 use chrono::{DateTime, Utc};
-use servicepro_schema::{DbError, DbPool, IdError, TenantDb, TenantId, E164};
+use servicepro_schema::{DbError, DbPool, Direction, IdError, TenantDb, TenantId, E164};
 use thiserror::Error;
 
 use crate::messaging::Notices;
@@ -46,8 +46,8 @@ pub enum SwitchboardError {
 pub struct CallEvent {
     /// The call, its caller and the dialled number.
     pub call: IncomingCall,
-    /// `inbound` or `outbound` (Twilio's `outbound-api`, `outbound-dial`…).
-    pub direction: &'static str,
+    /// Which way the call went (Twilio's `outbound-api`, `outbound-dial`… are outbound).
+    pub direction: Direction,
     /// `CallStatus`, when sent.
     pub status: Option<String>,
     /// Twilio's `Timestamp` (RFC 2822), or now.
@@ -66,8 +66,8 @@ impl CallEvent {
                 to: form.get("To").unwrap_or_default().to_owned(),
             },
             direction: match form.get("Direction") {
-                Some(d) if d.starts_with("outbound") => "outbound",
-                _ => "inbound",
+                Some(d) if d.starts_with("outbound") => Direction::Outbound,
+                _ => Direction::Inbound,
             },
             status: form.get("CallStatus").map(str::to_owned),
             at: form
@@ -82,7 +82,7 @@ impl CallEvent {
     fn observation(&self, route: Option<Route>) -> CallObservation {
         CallObservation {
             call_sid: self.call.call_sid.clone(),
-            direction: self.direction.to_owned(),
+            direction: self.direction,
             from: self.call.from.clone(),
             to: self.call.to.clone(),
             status: self.status.clone().unwrap_or_else(|| "ringing".to_owned()),
@@ -302,7 +302,7 @@ mod tests {
         let event = CallEvent::parse(&form).unwrap();
         assert_eq!(event.call.call_sid, "CA1");
         assert_eq!(event.call.to, "");
-        assert_eq!(event.direction, "outbound");
+        assert_eq!(event.direction, Direction::Outbound);
         assert_eq!(event.duration_seconds, Some(42));
         assert_eq!(event.at.to_rfc3339(), "2026-11-30T15:04:05+00:00");
         let observed = event.observation(Some(Route::Ivr));

@@ -1,6 +1,7 @@
 //! The `messages` row: every text in and out.
 
 use crate::schema::messages;
+use crate::types::Direction;
 use chrono::{DateTime, Utc};
 use diesel::{Insertable, Queryable, Selectable};
 
@@ -25,8 +26,8 @@ pub struct MessageRow {
     pub conversation_id: Option<i64>,
     /// The customer on the other end.
     pub customer_id: Option<i64>,
-    /// `inbound` or `outbound`.
-    pub direction: String,
+    /// Which way it went.
+    pub direction: Direction,
     /// Sender.
     pub from_number: String,
     /// Recipient.
@@ -62,8 +63,8 @@ pub struct NewMessage {
     pub conversation_id: Option<i64>,
     /// Customer.
     pub customer_id: Option<i64>,
-    /// `inbound` or `outbound`.
-    pub direction: String,
+    /// Which way it went.
+    pub direction: Direction,
     /// Sender.
     pub from_number: String,
     /// Recipient.
