@@ -4,7 +4,7 @@ use crate::booking::availability::{fits, AvailabilityRules, Busy, SlotRejection}
 use chrono::{DateTime, Duration, Utc};
 use diesel::sql_types::{Array, BigInt, Integer, Jsonb, Nullable, SmallInt, Text, Timestamptz};
 use diesel_async::RunQueryDsl;
-use servicepro_schema::{DbError, TenantDb};
+use servicepro_schema::{AppointmentStatus, DbError, TenantDb};
 
 /// A booked appointment as stored.
 #[derive(Debug, Clone, PartialEq, Eq, diesel::QueryableByName)]
@@ -35,7 +35,7 @@ pub struct StoredAppointment {
     pub address: Option<String>,
     /// Status.
     #[diesel(sql_type = Text)]
-    pub status: String,
+    pub status: AppointmentStatus,
     /// Customer phone.
     #[diesel(sql_type = Text)]
     pub customer_phone: String,

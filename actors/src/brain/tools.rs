@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 use futures_util::future::BoxFuture;
 use serde::{Deserialize, Serialize};
 use servicepro_schema::error::{cause_of, Cause};
+use servicepro_schema::AppointmentStatus;
 use std::sync::Arc;
 
 /// A failure of a tool or a turn (the engine answers the customer and hands off).
@@ -121,8 +122,8 @@ pub struct AppointmentInfo {
     pub price_cents: i32,
     /// Where.
     pub address: Option<String>,
-    /// `booked`, `cancelled`, `completed`.
-    pub status: String,
+    /// Booked, cancelled or completed.
+    pub status: AppointmentStatus,
 }
 
 /// What became of a booking or reschedule attempt.

@@ -19,7 +19,8 @@ use servicepro_schema::models::message::{STATUS_FAILED, STATUS_PENDING, STATUS_R
 use servicepro_schema::models::NewMessage;
 use servicepro_schema::schema::{customers, messages, usage_events};
 use servicepro_schema::{
-    DbError, DbPool, Direction, PlanTier, SecretBox, TenantDb, TenantId, TenantStatus, E164,
+    DbError, DbPool, Direction, PlanTier, SecretBox, TenantDb, TenantId, TenantStatus, UsageKind,
+    E164,
 };
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -379,7 +380,7 @@ async fn deliver(deps: &Deps, job: Job) {
                     .execute(tx.conn())
                     .await?;
                     let usage = (
-                        usage_events::kind.eq("sms_out"),
+                        usage_events::kind.eq(UsageKind::SmsOut),
                         usage_events::quantity.eq(1),
                         usage_events::source_key.eq(format!("message:{message_id}")),
                     );
