@@ -3,6 +3,7 @@
 
 use chrono::Duration;
 use futures_util::future::BoxFuture;
+use servicepro_schema::AppointmentStatus;
 
 use crate::booking::availability::{offer, Offer, Slot, SlotPreference};
 use crate::brain::tools::{
@@ -101,7 +102,7 @@ impl AgentTools for FakeTools {
                 .appointments()
                 .into_iter()
                 .filter(|a| a.phone.as_deref() == Some(customer_phone))
-                .filter(|a| a.info.status == "booked" && a.info.starts_at > now)
+                .filter(|a| a.info.status == AppointmentStatus::Booked && a.info.starts_at > now)
                 .map(|a| a.info)
                 .collect())
         };

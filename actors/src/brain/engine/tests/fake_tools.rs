@@ -190,7 +190,7 @@ impl FakeTools {
             .iter_mut()
             .find(|a| a.info.id == id)
             .ok_or_else(|| ToolError::Invalid(String::from("no such appointment")))?;
-        stored.info.status = String::from("cancelled");
+        stored.info.status = AppointmentStatus::Cancelled;
         Ok(stored.info.clone())
     }
 
@@ -231,7 +231,7 @@ impl FakeTools {
             inner
                 .appointments
                 .iter()
-                .filter(|a| a.info.status == "booked" && Some(a.info.id) != except)
+                .filter(|a| a.info.status == AppointmentStatus::Booked && Some(a.info.id) != except)
                 .map(|a| Busy {
                     crew: a.crew,
                     start: a.info.starts_at,
