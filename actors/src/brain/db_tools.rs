@@ -271,8 +271,7 @@ impl TenantSnapshot {
             .collect();
         let kb = KnowledgeBase::layered(global_entries(), pack, tenant_entries);
         let services = load_services(db, pack).await?;
-        let tenant =
-            TenantId::parse(&ctx.tenant.id).map_err(|e| ToolError::Invalid(e.to_string()))?;
+        let tenant = ctx.tenant.id.clone();
         let profile = TenantProfile {
             business_name: ctx.tenant.name.clone(),
             industry: ctx.tenant.industry.clone(),

@@ -126,7 +126,7 @@ pub async fn create_tenant(
         ForwardTarget::Number(n) => (None, Some(n.as_str().to_owned())),
     };
     let tenant = NewTenant {
-        id: req.id.as_str().to_owned(),
+        id: req.id.clone(),
         name: req.name.clone(),
         industry: req.industry.clone(),
         plan_tier: req.plan_tier,
@@ -173,7 +173,7 @@ pub async fn create_tenant(
                     .values((tenant_phone_config::tenant_id.eq(&tid), &phone))
                     .execute(tx.conn())
                     .await?;
-                crate::tenant::seed::seed_in(tx, &tid, pack).await?;
+                crate::tenant::seed::seed_in(tx, tid.as_str(), pack).await?;
                 Ok(())
             })
         })

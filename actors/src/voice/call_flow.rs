@@ -185,7 +185,7 @@ fn forward(ctx: &TenantContext, call: &IncomingCall, urls: &CallbackUrls) -> Opt
         .caller_id(call.from.clone())
         .timeout(DIAL_TIMEOUT_SECS)
         .answer_on_bridge(true)
-        .action(urls.dial_complete(&ctx.tenant.id));
+        .action(urls.dial_complete(ctx.tenant.id.as_str()));
     match (&phone.sip_uri, &phone.forward_to) {
         (Some(sip), _) => Some(dial.sip(Sip::new(format!("sip:{sip}")))),
         (None, Some(number)) => Some(dial.number(Number::new(number.clone()))),
@@ -244,7 +244,7 @@ fn voicemail_with(
     urls: &CallbackUrls,
     prompt: String,
 ) -> Response {
-    let tenant = &ctx.tenant.id;
+    let tenant = ctx.tenant.id.as_str();
     Response::new().say(say(prompt)).record(
         Record::new()
             .max_length(VOICEMAIL_MAX_SECS)

@@ -12,7 +12,7 @@
 
 use actix::Addr;
 use chrono::{DateTime, Utc};
-use servicepro_schema::{DbError, DbPool, Direction, IdError, TenantDb, TenantId, E164};
+use servicepro_schema::{DbError, DbPool, Direction, TenantDb, TenantId, E164};
 use thiserror::Error;
 
 use crate::messaging::Notices;
@@ -33,9 +33,6 @@ pub enum SwitchboardError {
     /// A field the callback needs is absent (a 400).
     #[error(transparent)]
     Missing(#[from] MissingField),
-    /// The tenant's stored id is not a valid tenant id.
-    #[error("stored tenant id is invalid")]
-    InvalidTenant(#[source] IdError),
     /// The database failed.
     #[error(transparent)]
     Db(#[from] DbError),
@@ -103,8 +100,8 @@ pub struct Switchboard {
     realtime: bool,
 }
 
-fn tenant_id(ctx: &TenantContext) -> Result<TenantId, SwitchboardError> {
-    TenantId::parse(&ctx.tenant.id).map_err(SwitchboardError::InvalidTenant)
+fn tenant_id(ctx: &TenantContext) -> TenantId {
+    ctx.tenant.id.clone()
 }
 
 impl Switchboard {
@@ -129,7 +126,7 @@ impl Switchboard {
 
     /// The tenant's own SMS templates at the version its context was read at.
     async fn templates(&self, ctx: &TenantContext) -> Result<TenantTemplates, SwitchboardError> {
-        let tenant = tenant_id(ctx)?;
+        let tenant = tenant_id(ctx);
         Ok(self
             .tenants
             .templates(&tenant, Freshness::Seen(ctx.version))
@@ -137,7 +134,7 @@ impl Switchboard {
     }
 
     fn db(&self, ctx: &TenantContext) -> Result<TenantDb, SwitchboardError> {
-        Ok(TenantDb::new(self.pool.clone(), tenant_id(ctx)?))
+        Ok(TenantDb::new(self.pool.clone(), tenant_id(ctx)))
     }
 
     /// An incoming call to the number of `tenant` (none: no tenant owns it).
@@ -179,7 +176,7 @@ impl Switchboard {
                         &url,
                     );
                     self.notices
-                        .text(&tenant_id(ctx)?, to, body, "booking_link")
+                        .text(&tenant_id(ctx), to, body, "booking_link")
                         .await;
                 }
                 Err(_) => {
@@ -225,7 +222,7 @@ impl Switchboard {
                 .unwrap_or(0),
             from: from.unwrap_or_default(),
         };
-        let tenant = tenant_id(ctx)?;
+        let tenant = tenant_id(ctx);
         let db = self.db(ctx)?;
         let Some(stored) = store_voicemail(&db, report.clone()).await? else {
             tracing::info!(tenant_id = %tenant, recording_sid = %report.recording_sid, "duplicate recording callback");

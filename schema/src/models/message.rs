@@ -1,5 +1,6 @@
 //! The `messages` row: every text in and out.
 
+use crate::ids::TenantId;
 use crate::schema::messages;
 use crate::types::Direction;
 use chrono::{DateTime, Utc};
@@ -19,7 +20,7 @@ pub const STATUS_RECEIVED: &str = "received";
 #[diesel(table_name = messages, check_for_backend(diesel::pg::Pg))]
 pub struct MessageRow {
     /// Owning tenant.
-    pub tenant_id: String,
+    pub tenant_id: TenantId,
     /// Row id within the tenant.
     pub id: i64,
     /// Thread it belongs to.

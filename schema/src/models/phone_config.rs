@@ -1,5 +1,6 @@
 //! The `tenant_phone_config` row: which number routes to which tenant, how.
 
+use crate::ids::TenantId;
 use crate::schema::tenant_phone_config;
 use crate::types::{IvrMode, VoiceAudio};
 use chrono::{DateTime, Utc};
@@ -10,7 +11,7 @@ use diesel::{Insertable, Queryable, Selectable};
 #[diesel(table_name = tenant_phone_config, check_for_backend(diesel::pg::Pg))]
 pub struct PhoneConfig {
     /// Owning tenant.
-    pub tenant_id: String,
+    pub tenant_id: TenantId,
     /// Row id within the tenant.
     pub id: i64,
     /// The number in E.164.
