@@ -60,6 +60,7 @@ impl CallEvent {
             call: IncomingCall {
                 call_sid: form.require("CallSid")?.to_owned(),
                 from: form.get("From").unwrap_or_default().to_owned(),
+                caller: form.get("From").and_then(|f| E164::parse(f).ok()),
                 to: form.get("To").unwrap_or_default().to_owned(),
             },
             direction: match form.get("Direction") {
@@ -167,8 +168,8 @@ impl Switchboard {
         let outcome = call_flow::answer_ivr(ctx, call, digits, attempt, &self.urls, joke_pick);
         tracing::info!(tenant_id = %ctx.tenant.id, call_sid = %call.call_sid, digits, attempt, "ivr choice");
         if let Some(IvrAction::TextBookingLink { url }) = outcome.action {
-            match E164::parse(&call.from) {
-                Ok(to) => {
+            match call.caller.clone() {
+                Some(to) => {
                     let body = packs::booking_link_text(
                         &self.templates(ctx).await?,
                         packs::pack(&ctx.tenant.industry).ok(),
@@ -179,7 +180,7 @@ impl Switchboard {
                         .text(&tenant_id(ctx), to, body, "booking_link")
                         .await;
                 }
-                Err(_) => {
+                None => {
                     tracing::warn!(tenant_id = %ctx.tenant.id, call_sid = %call.call_sid, "caller number cannot receive texts")
                 }
             }
@@ -299,12 +300,28 @@ mod tests {
         let event = CallEvent::parse(&form).unwrap();
         assert_eq!(event.call.call_sid, "CA1");
         assert_eq!(event.call.to, "");
+        assert_eq!(
+            event.call.caller.as_ref().map(E164::as_str),
+            Some("+14158675309")
+        );
         assert_eq!(event.direction, Direction::Outbound);
         assert_eq!(event.duration_seconds, Some(42));
         assert_eq!(event.at.to_rfc3339(), "2026-11-30T15:04:05+00:00");
         let observed = event.observation(Some(Route::Ivr));
         assert_eq!(observed.status, "ringing");
         assert_eq!(observed.route.as_deref(), Some("ivr"));
+    }
+
+    #[test]
+    fn an_anonymous_caller_is_kept_raw_with_no_number() {
+        let form = Form::from(vec![
+            ("CallSid".to_owned(), "CA2".to_owned()),
+            ("From".to_owned(), "anonymous".to_owned()),
+        ]);
+        let event = CallEvent::parse(&form).unwrap();
+        assert_eq!(event.call.from, "anonymous");
+        assert_eq!(event.call.caller, None);
+        assert_eq!(event.direction, Direction::Inbound);
     }
 
     #[test]

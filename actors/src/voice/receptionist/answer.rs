@@ -113,7 +113,7 @@ impl Receptionist {
                 .is_some_and(|p| p.record_calls)
                 .then(|| self.recordings_dir.clone()),
         };
-        let confirmations = caller.map(|caller| Confirmations {
+        let confirmations = caller.clone().map(|caller| Confirmations {
             outbox: self.outbox.clone(),
             tenant,
             caller,
@@ -121,6 +121,7 @@ impl Receptionist {
         let call = IncomingCall {
             call_sid: start.call_sid.clone(),
             from: start.from.clone(),
+            caller: caller.clone(),
             to: ctx.phone_number().unwrap_or_default().to_owned(),
         };
         let credentials = ctx.twilio_credentials(&self.secrets, self.platform.as_ref());
