@@ -126,7 +126,7 @@ impl SmsOutbox {
 
     fn enqueue(&mut self, job: Job) -> Result<(), Box<Job>> {
         let key = match &job.from {
-            SmsFrom::Number(n) => n.clone(),
+            SmsFrom::Number(n) => n.as_str().to_owned(),
             SmsFrom::MessagingService(s) => s.clone(),
         };
         let job = match self.workers.get(&key) {
@@ -295,7 +295,7 @@ async fn run_worker(mut rx: mpsc::Receiver<Job>, deps: Arc<Deps>) {
 async fn deliver(deps: &Deps, job: Job) {
     let mut recipient_cleared = false;
     let from_key = match &job.from {
-        SmsFrom::Number(n) => n.clone(),
+        SmsFrom::Number(n) => n.as_str().to_owned(),
         SmsFrom::MessagingService(s) => s.clone(),
     };
     loop {

@@ -2,7 +2,7 @@
 //! redirect a live call. The base URL is configuration (a loopback fake in
 //! tests); credentials are per call so BYO-Twilio tenants use their own.
 
-use servicepro_schema::SecretString;
+use servicepro_schema::{SecretString, E164};
 use std::time::Duration;
 use url::Url;
 
@@ -18,8 +18,8 @@ pub struct TwilioCredentials {
 /// Where a text is sent from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SmsFrom {
-    /// A phone number in E.164.
-    Number(String),
+    /// A phone number.
+    Number(E164),
     /// A Messaging Service SID (`MG…`), which picks the sender itself.
     MessagingService(String),
 }
@@ -137,7 +137,7 @@ impl TwilioRest {
     ) -> Result<CreatedMessage, TwilioError> {
         let mut form: Vec<(&str, &str)> = vec![("To", to), ("Body", body)];
         match from {
-            SmsFrom::Number(n) => form.push(("From", n)),
+            SmsFrom::Number(n) => form.push(("From", n.as_str())),
             SmsFrom::MessagingService(sid) => form.push(("MessagingServiceSid", sid)),
         }
         if let Some(cb) = status_callback {

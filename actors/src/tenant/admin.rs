@@ -65,7 +65,7 @@ pub struct TenantSummary {
     #[serde(flatten)]
     pub tenant: Tenant,
     /// Its primary number, if one is configured.
-    pub phone_number: Option<String>,
+    pub phone_number: Option<E164>,
     /// How its calls are answered.
     pub ivr_mode: Option<IvrMode>,
     /// SIP forward target.
@@ -135,7 +135,7 @@ pub async fn create_tenant(
         time_zone: req.time_zone.name().to_owned(),
     };
     let phone = NewPhoneConfig {
-        phone_number: req.phone_number.as_str().to_owned(),
+        phone_number: req.phone_number.clone(),
         ivr_mode: req.ivr_mode,
         sip_uri,
         forward_to,

@@ -1,6 +1,6 @@
 //! The `tenant_phone_config` row: which number routes to which tenant, how.
 
-use crate::ids::TenantId;
+use crate::ids::{TenantId, E164};
 use crate::schema::tenant_phone_config;
 use crate::types::{IvrMode, VoiceAudio};
 use chrono::{DateTime, Utc};
@@ -14,8 +14,8 @@ pub struct PhoneConfig {
     pub tenant_id: TenantId,
     /// Row id within the tenant.
     pub id: i64,
-    /// The number in E.164.
-    pub phone_number: String,
+    /// The number in E.164 (the admin API parses it before storing).
+    pub phone_number: E164,
     /// Twilio messaging service used to send texts, if any.
     pub messaging_service_sid: Option<String>,
     /// How calls are answered.
@@ -46,8 +46,8 @@ pub struct PhoneConfig {
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = tenant_phone_config)]
 pub struct NewPhoneConfig {
-    /// The number in E.164.
-    pub phone_number: String,
+    /// The number in E.164 (the admin API parses it before storing).
+    pub phone_number: E164,
     /// How calls are answered.
     pub ivr_mode: IvrMode,
     /// Owner's SIP address.
