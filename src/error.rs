@@ -44,6 +44,15 @@ impl ApiError {
         Self::new(StatusCode::BAD_REQUEST, "bad_request", message)
     }
 
+    /// 500: a failure of ours; the cause is logged, never shown.
+    pub fn internal() -> Self {
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "internal error",
+        )
+    }
+
     /// 401: missing or wrong credentials.
     pub fn unauthorized() -> Self {
         Self::new(
@@ -95,11 +104,7 @@ impl From<DbError> for ApiError {
             ),
             other => {
                 tracing::error!(error = %other, "database error");
-                ApiError::new(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "internal",
-                    "internal error",
-                )
+                ApiError::internal()
             }
         }
     }

@@ -47,11 +47,7 @@ pub async fn post_message(
         }
         Err(ChatError::Agent(ToolError::State(error))) => {
             tracing::error!(%error, "turn failed: its state could not be stored");
-            Err(ApiError::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "internal",
-                "internal error",
-            ))
+            Err(ApiError::internal())
         }
     }
 }
