@@ -7,7 +7,7 @@ use servicepro_actors::brain::llm::{
     ChatClient, ChatError, DEFAULT_BASE_URL, DEFAULT_MODEL, DEFAULT_TIMEOUT,
 };
 use servicepro_actors::messaging::TwilioCredentials;
-use servicepro_schema::SecretString;
+use servicepro_schema::{SecretString, VoiceAudio};
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -126,9 +126,10 @@ pub struct Config {
     /// A tenant actor with no message for this long stops
     /// (`SERVICEPRO_TENANT_IDLE_STOP_SECS`, default 10 minutes).
     pub tenant_idle_stop: std::time::Duration,
-    /// The AI receptionist's audio to the provider: μ-law pass-through
-    /// (`pcmu`, default) or PCM16 24 kHz transcoded by the media crate (`pcm16`).
-    pub voice_transcode: bool,
+    /// The AI receptionist's audio to the provider for new tenants: μ-law
+    /// pass-through (`pcmu`, default) or PCM16 24 kHz transcoded by the media
+    /// crate (`pcm16`).
+    pub voice_audio: VoiceAudio,
     /// Where recordings of AI receptionist calls are written (tenants with
     /// `record_calls`), one file per call: `{dir}/{tenant_id}/{call_sid}.opus`.
     /// Absolute (a relative value is resolved against the working directory).
@@ -338,15 +339,14 @@ impl Config {
                 }
             },
         };
-        let voice_transcode = match src.get("SERVICEPRO_VOICE_AUDIO").as_deref() {
-            None | Some("pcmu") => false,
-            Some("pcm16") => true,
-            Some(other) => {
-                return Err(invalid(
+        let voice_audio = match src.get("SERVICEPRO_VOICE_AUDIO") {
+            None => VoiceAudio::Pcmu,
+            Some(raw) => raw.parse().map_err(|_| {
+                invalid(
                     "SERVICEPRO_VOICE_AUDIO",
-                    format!("expected pcmu or pcm16, got {other}"),
-                ))
-            }
+                    format!("expected pcmu or pcm16, got {raw}"),
+                )
+            })?,
         };
         let recordings_raw = src.get("SERVICEPRO_RECORDINGS_DIR");
         let recordings_dir_configured = recordings_raw.is_some();
@@ -357,7 +357,7 @@ impl Config {
         Ok(Config {
             recordings_dir,
             recordings_dir_configured,
-            voice_transcode,
+            voice_audio,
             sms_per_number_per_second,
             tenant_idle_stop,
             database_url,

@@ -44,6 +44,15 @@ impl ApiError {
         Self::new(StatusCode::BAD_REQUEST, "bad_request", message)
     }
 
+    /// 500: a failure of ours; the cause is logged, never shown.
+    pub fn internal() -> Self {
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "internal error",
+        )
+    }
+
     /// 401: missing or wrong credentials.
     pub fn unauthorized() -> Self {
         Self::new(
@@ -83,21 +92,19 @@ impl From<DbError> for ApiError {
                     "the database is unavailable; try again shortly",
                 )
             }
-            DbError::Conflict { constraint } => ApiError::new(
+            DbError::Conflict { constraint, .. } => ApiError::new(
                 StatusCode::CONFLICT,
                 "conflict",
                 format!("conflicts with an existing record ({constraint})"),
             ),
-            DbError::Invalid(reason) => {
-                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", reason)
-            }
+            DbError::Invalid(reason) => ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid",
+                reason.to_string(),
+            ),
             other => {
                 tracing::error!(error = %other, "database error");
-                ApiError::new(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "internal",
-                    "internal error",
-                )
+                ApiError::internal()
             }
         }
     }

@@ -152,7 +152,7 @@ impl AppState {
             platform: platform_credentials.clone(),
             urls: urls.clone(),
             metrics: call_metrics.clone(),
-            transcode_by_default: config.voice_transcode,
+            default_audio: config.voice_audio,
             recordings_dir: config.recordings_dir.clone(),
         });
         let switchboard = Switchboard::new(

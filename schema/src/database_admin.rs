@@ -2,19 +2,16 @@
 //! when missing, and tests clone fresh databases from a migrated template.
 //! These statements run on the server's maintenance database (`postgres`).
 
-use crate::error::DbError;
+use crate::error::{cause, cause_of, DbError};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl, SimpleAsyncConnection};
 
 /// The database name in `database_url`, and the URL of the same server's
 /// maintenance database.
 pub fn split_database_url(database_url: &str) -> Result<(String, String), DbError> {
-    let mut url = url::Url::parse(database_url)
-        .map_err(|e| DbError::Invalid(format!("DATABASE_URL: {e}")))?;
+    let mut url = url::Url::parse(database_url).map_err(|e| DbError::Invalid(cause_of(e)))?;
     let name = url.path().trim_start_matches('/').to_owned();
     if name.is_empty() {
-        return Err(DbError::Invalid(
-            "DATABASE_URL names no database".to_owned(),
-        ));
+        return Err(DbError::Invalid(cause("DATABASE_URL names no database")));
     }
     url.set_path("/postgres");
     Ok((name, url.to_string()))
@@ -22,8 +19,7 @@ pub fn split_database_url(database_url: &str) -> Result<(String, String), DbErro
 
 /// `database_url` with its database name replaced by `name`.
 pub fn with_database(database_url: &str, name: &str) -> Result<String, DbError> {
-    let mut url = url::Url::parse(database_url)
-        .map_err(|e| DbError::Invalid(format!("DATABASE_URL: {e}")))?;
+    let mut url = url::Url::parse(database_url).map_err(|e| DbError::Invalid(cause_of(e)))?;
     url.set_path(&format!("/{name}"));
     Ok(url.to_string())
 }
@@ -42,7 +38,7 @@ async fn maintenance(database_url: &str) -> Result<(String, AsyncPgConnection), 
     let (name, admin_url) = split_database_url(database_url)?;
     let conn = AsyncPgConnection::establish(&admin_url)
         .await
-        .map_err(|e| DbError::Unavailable(e.to_string()))?;
+        .map_err(|e| DbError::Unavailable(cause_of(e)))?;
     Ok((name, conn))
 }
 

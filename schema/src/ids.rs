@@ -1,7 +1,13 @@
 //! Domain identifiers parsed once at the edge, so the rest of the code never
 //! handles a raw, unvalidated string.
 
+use diesel::deserialize::{self, FromSql, FromSqlRow};
+use diesel::expression::AsExpression;
+use diesel::pg::{Pg, PgValue};
+use diesel::serialize::{self, Output, ToSql};
+use diesel::sql_types::Text;
 use std::fmt;
+use std::io::Write;
 
 /// Why an identifier was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -17,7 +23,10 @@ pub enum IdError {
 }
 
 /// A tenant's id: the key of every tenant-owned row (`root` is the flagship).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, AsExpression, FromSqlRow,
+)]
+#[diesel(sql_type = Text)]
 #[serde(transparent)]
 pub struct TenantId(String);
 
@@ -66,7 +75,8 @@ impl<'de> serde::Deserialize<'de> for TenantId {
 
 /// A phone number in E.164 form (`+` then 7–15 digits), the only form stored
 /// and compared. Twilio sends E.164; people type anything.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, AsExpression, FromSqlRow)]
+#[diesel(sql_type = Text)]
 #[serde(transparent)]
 pub struct E164(String);
 
@@ -119,6 +129,30 @@ impl<'de> serde::Deserialize<'de> for E164 {
         E164::parse(&raw).map_err(serde::de::Error::custom)
     }
 }
+
+/// Text columns holding a validated id: written as their text, read back
+/// through the same check (a stored value that fails it is an error, not a
+/// silently accepted string). The database's CHECK on `tenants.id` is the same rule.
+macro_rules! text_id_sql {
+    ($ty:ident) => {
+        impl ToSql<Text, Pg> for $ty {
+            fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, Pg>) -> serialize::Result {
+                out.write_all(self.0.as_bytes())?;
+                Ok(serialize::IsNull::No)
+            }
+        }
+
+        impl FromSql<Text, Pg> for $ty {
+            fn from_sql(bytes: PgValue<'_>) -> deserialize::Result<Self> {
+                let text = std::str::from_utf8(bytes.as_bytes())?;
+                Ok($ty::parse(text)?)
+            }
+        }
+    };
+}
+
+text_id_sql!(TenantId);
+text_id_sql!(E164);
 
 #[cfg(test)]
 mod tests {

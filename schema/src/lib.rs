@@ -31,4 +31,6 @@ pub use root_db::RootDb;
 pub use secret_string::SecretString;
 pub use secrets::SecretBox;
 pub use tenant_db::{TenantDb, TenantScoped, TenantTx};
-pub use types::{IvrMode, PlanTier, TenantStatus};
+pub use types::{
+    AppointmentStatus, Direction, IvrMode, PlanTier, TenantStatus, UsageKind, VoiceAudio,
+};

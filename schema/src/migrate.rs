@@ -1,10 +1,11 @@
 //! Embedded migrations, applied by `servicepro migrate` and at `serve`
 //! start-up, over the async connection (no libpq needed).
 
-use crate::error::DbError;
+use crate::error::{cause_of, DbError};
 use diesel_async::async_connection_wrapper::AsyncConnectionWrapper;
 use diesel_async::AsyncPgConnection;
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+use std::sync::Arc;
 
 /// The schema's migrations, compiled into the binary.
 pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
@@ -16,12 +17,12 @@ pub async fn run_migrations(database_url: &str) -> Result<Vec<String>, DbError> 
     tokio::task::spawn_blocking(move || {
         use diesel::Connection;
         let mut conn = AsyncConnectionWrapper::<AsyncPgConnection>::establish(&url)
-            .map_err(|e| DbError::Unavailable(e.to_string()))?;
+            .map_err(|e| DbError::Unavailable(cause_of(e)))?;
         let applied = conn
             .run_pending_migrations(MIGRATIONS)
-            .map_err(|e| DbError::Migration(e.to_string()))?;
+            .map_err(|e| DbError::Migration(Arc::from(e)))?;
         Ok(applied.iter().map(ToString::to_string).collect())
     })
     .await
-    .map_err(|e| DbError::Task(e.to_string()))?
+    .map_err(|e| DbError::Task(cause_of(e)))?
 }

@@ -5,7 +5,7 @@
 //! or tenant setting is discarded instead of reused (checked in the round trip
 //! of the transaction's own COMMIT or ROLLBACK, not with a query per checkout).
 
-use crate::error::DbError;
+use crate::error::{cause_of, DbError};
 use diesel::result::{ConnectionError, ConnectionResult};
 use diesel_async::pooled_connection::deadpool::{Object, Pool};
 use diesel_async::pooled_connection::{
@@ -129,7 +129,7 @@ impl DbPool {
             .recycle_timeout(Some(settings.acquire_timeout))
             .runtime(deadpool::Runtime::Tokio1)
             .build()
-            .map_err(|e| DbError::Unavailable(e.to_string()))?;
+            .map_err(|e| DbError::Unavailable(cause_of(e)))?;
         Ok(DbPool { pool })
     }
 
@@ -138,7 +138,7 @@ impl DbPool {
         self.pool
             .get()
             .await
-            .map_err(|e| DbError::Unavailable(e.to_string()))
+            .map_err(|e| DbError::Unavailable(cause_of(e)))
     }
 
     /// Checks the database answers (readiness probe).

@@ -19,7 +19,7 @@
 //! the caller's future: a diesel-async transaction dropped half-way could
 //! hand the pool a connection with an open transaction.
 
-use crate::error::DbError;
+use crate::error::{cause, cause_of, DbError};
 use crate::ids::TenantId;
 use crate::pool::{DbPool, PooledConn};
 use diesel::dsl::{Eq, Filter};
@@ -227,9 +227,9 @@ where
         .await;
         let Ok(outcome) = ran else {
             discard(state);
-            return Err(DbError::Task(
-                "the transaction's work panicked; rolled back".to_owned(),
-            ));
+            return Err(DbError::Task(cause(
+                "the transaction's work panicked; rolled back",
+            )));
         };
         let end = if outcome.is_ok() {
             COMMIT_AND_CHECK
@@ -255,7 +255,7 @@ where
             }
         }
     });
-    task.await.map_err(|e| DbError::Task(e.to_string()))?
+    task.await.map_err(|e| DbError::Task(cause_of(e)))?
 }
 
 /// Takes the transaction's connection out of the pool for good (it is closed on drop).

@@ -1,5 +1,6 @@
 //! Closed sets of values stored as text with a CHECK constraint: plan tiers,
-//! tenant statuses and call-routing modes. One macro keeps the Rust enum, its
+//! tenant statuses, call-routing modes, the voice audio format, directions,
+//! usage kinds and appointment statuses. One macro keeps the Rust enum, its
 //! text form, serde and diesel mapping in step.
 
 use diesel::deserialize::{self, FromSql, FromSqlRow};
@@ -125,6 +126,56 @@ text_enum!(
     }
 );
 
+text_enum!(
+    /// The audio a tenant's AI calls use with the Realtime provider
+    /// (`tenant_phone_config.voice_audio`, CHECK in migration 0004).
+    VoiceAudio {
+        /// μ-law 8 kHz passed through untouched.
+        Pcmu => "pcmu",
+        /// Transcoded to PCM16 24 kHz by the media crate.
+        Pcm16 => "pcm16",
+    }
+);
+
+text_enum!(
+    /// Which way a text or call went (`messages.direction`, `calls.direction`;
+    /// CHECK in migration 0002).
+    Direction {
+        /// From the customer to the tenant.
+        Inbound => "inbound",
+        /// From the tenant to the customer.
+        Outbound => "outbound",
+    }
+);
+
+text_enum!(
+    /// What a usage event meters (`usage_events.kind`, CHECK in migration 0002).
+    UsageKind {
+        /// An inbound text.
+        SmsIn => "sms_in",
+        /// An outbound text.
+        SmsOut => "sms_out",
+        /// Minutes of a call.
+        CallMinutes => "call_minutes",
+        /// Minutes of the AI receptionist.
+        AiMinutes => "ai_minutes",
+        /// A booking made.
+        Bookings => "bookings",
+    }
+);
+
+text_enum!(
+    /// An appointment's state (`appointments.status`, CHECK in migration 0003).
+    AppointmentStatus {
+        /// On the calendar.
+        Booked => "booked",
+        /// Cancelled (its slot is free again).
+        Cancelled => "cancelled",
+        /// Done.
+        Completed => "completed",
+    }
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -139,6 +190,13 @@ mod tests {
             Ok(TenantStatus::PastDue)
         );
         assert_eq!("ai-voice".parse::<IvrMode>(), Ok(IvrMode::AiVoice));
+        assert_eq!("pcm16".parse::<VoiceAudio>(), Ok(VoiceAudio::Pcm16));
+        assert_eq!("outbound".parse::<Direction>(), Ok(Direction::Outbound));
+        assert_eq!("ai_minutes".parse::<UsageKind>(), Ok(UsageKind::AiMinutes));
+        assert_eq!(
+            "completed".parse::<AppointmentStatus>(),
+            Ok(AppointmentStatus::Completed)
+        );
         let err = "gold".parse::<PlanTier>().err().map(|e| e.to_string());
         assert_eq!(
             err.as_deref(),

@@ -16,6 +16,7 @@ use clocks::Clocks;
 use servicepro_actors::realtime::fake_server::{
     FakeProbe, FakeRealtimeServer, FakeResponse, FakeScript, Pacing, SpeechTrigger,
 };
+use servicepro_schema::VoiceAudio;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -96,7 +97,12 @@ pub async fn run(cfg: LoadTest) -> anyhow::Result<()> {
         .env("OPENAI_REALTIME_URL", provider.url().as_str())
         .env(
             "SERVICEPRO_VOICE_AUDIO",
-            if cfg.transcode { "pcm16" } else { "pcmu" },
+            if cfg.transcode {
+                VoiceAudio::Pcm16
+            } else {
+                VoiceAudio::Pcmu
+            }
+            .as_str(),
         )
         .env("RUST_LOG", "error")
         .spawn()

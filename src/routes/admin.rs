@@ -9,9 +9,14 @@ use actix_web::{web, HttpResponse};
 use servicepro_actors::tenant::admin::{
     self as tenant_admin, CreateTenant, ForwardTarget, TenantAdminError, INDUSTRIES,
 };
-use servicepro_schema::{IvrMode, PlanTier, SecretString, TenantId, TenantStatus, E164};
+use servicepro_schema::{
+    IvrMode, PlanTier, SecretString, TenantId, TenantStatus, VoiceAudio, E164,
+};
 
-fn parse_create(fields: &Fields, default_voice_audio: &str) -> Result<CreateTenant, ApiError> {
+fn parse_create(
+    fields: &Fields,
+    default_voice_audio: VoiceAudio,
+) -> Result<CreateTenant, ApiError> {
     let id = fields.required("id", TenantId::parse)?;
     let name = fields.required_str("name")?;
     if name.chars().count() > 200 {
@@ -68,11 +73,11 @@ fn parse_create(fields: &Fields, default_voice_audio: &str) -> Result<CreateTena
         })?
         .unwrap_or(chrono_tz::America::Chicago);
     let voice_audio = fields
-        .optional("voice_audio", |raw| match raw {
-            "pcmu" | "pcm16" => Ok(raw.to_owned()),
-            _ => Err("expected pcmu or pcm16"),
+        .optional("voice_audio", |raw| {
+            raw.parse::<VoiceAudio>()
+                .map_err(|_| "expected pcmu or pcm16")
         })?
-        .unwrap_or_else(|| default_voice_audio.to_owned());
+        .unwrap_or(default_voice_audio);
     let record_calls = fields.optional_bool("record_calls")?.unwrap_or(false);
     Ok(CreateTenant {
         voice_audio,
@@ -122,12 +127,7 @@ pub async fn create_tenant(
     state: web::Data<AppState>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let default_voice_audio = if state.config.voice_transcode {
-        "pcm16"
-    } else {
-        "pcmu"
-    };
-    let request = parse_create(&Fields::parse(&body)?, default_voice_audio)?;
+    let request = parse_create(&Fields::parse(&body)?, state.config.voice_audio)?;
     let id = request.id.clone();
     match tenant_admin::create_tenant(&state.root_db, &state.secrets, RootAdmin::ACTOR, request)
         .await

@@ -47,6 +47,10 @@ pub async fn post_message(
                 "the assistant is unavailable; try again shortly",
             ))
         }
+        Err(ChatError::Agent(ToolError::State(error))) => {
+            tracing::error!(%error, "turn failed: its state could not be stored");
+            Err(ApiError::internal())
+        }
     }
 }
 

@@ -7,7 +7,7 @@
 //! barge-in, tools, failures — is the actor's business.
 
 use crate::state::AppState;
-use crate::twilio_webhook::{tenant_id_of, ByPath, Twilio};
+use crate::twilio_webhook::{ByPath, Twilio};
 use actix::{Actor, ActorContext, ActorFutureExt, Addr, AsyncContext, StreamHandler, WrapFuture};
 use actix_web::{web, HttpRequest, HttpResponse};
 use actix_web_actors::ws;
@@ -34,7 +34,7 @@ pub async fn media_stream(
 ) -> Result<HttpResponse, actix_web::Error> {
     let socket = MediaStreamSocket {
         state: state.get_ref().clone(),
-        tenant: tenant_id_of(&hook.tenant)?,
+        tenant: hook.tenant.tenant.id.clone(),
         context: hook.tenant,
         call: None,
         pending: Vec::new(),

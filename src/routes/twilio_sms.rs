@@ -3,7 +3,7 @@
 use crate::error::ApiError;
 use crate::routes::twiml_response::empty;
 use crate::state::AppState;
-use crate::twilio_webhook::{tenant_id_of, ByCallback, Twilio};
+use crate::twilio_webhook::{ByCallback, Twilio};
 use actix_web::{web, HttpResponse};
 use servicepro_actors::messaging::delivery_status::{apply_delivery_report, DeliveryReport};
 
@@ -13,7 +13,7 @@ pub async fn status(
     state: web::Data<AppState>,
     hook: Twilio<ByCallback>,
 ) -> Result<HttpResponse, ApiError> {
-    let tenant = tenant_id_of(&hook.tenant)?;
+    let tenant = hook.tenant.tenant.id.clone();
     let message_id = hook.query("message_id").and_then(|v| v.parse().ok());
     let report = DeliveryReport::parse(&hook.form, message_id)?;
     apply_delivery_report(&state.tenant_db(tenant), report).await?;

@@ -11,7 +11,7 @@ use actix_web::{web, HttpResponse};
 use servicepro_actors::conversation::{inbound_text, InboundOutcome, InboundText};
 use servicepro_actors::twilio::form::Form;
 use servicepro_actors::twilio::twiml::{Message, Response};
-use servicepro_schema::{TenantId, E164};
+use servicepro_schema::E164;
 use std::sync::Arc;
 
 /// `POST /twilio/sms/incoming`.
@@ -20,14 +20,10 @@ pub async fn incoming(
     hook: Twilio<ByNumber<To>>,
 ) -> Result<HttpResponse, ApiError> {
     let text = parse(&hook)?;
-    let tenant = match &hook.tenant {
-        Some(ctx) => {
-            let id = TenantId::parse(&ctx.tenant.id)
-                .map_err(|_| ApiError::bad_request("invalid tenant"))?;
-            Some((id, Arc::clone(ctx)))
-        }
-        None => None,
-    };
+    let tenant = hook
+        .tenant
+        .as_ref()
+        .map(|ctx| (ctx.tenant.id.clone(), Arc::clone(ctx)));
     Ok(
         match inbound_text(&state.conversations, tenant, text).await? {
             InboundOutcome::Reply(body) => twiml(Response::new().message(Message::new(body))),

@@ -15,7 +15,6 @@ impl From<SwitchboardError> for ApiError {
     fn from(err: SwitchboardError) -> Self {
         match err {
             SwitchboardError::Missing(missing) => missing.into(),
-            SwitchboardError::InvalidTenant(_) => ApiError::bad_request(err.to_string()),
             SwitchboardError::Db(db) => db.into(),
         }
     }

@@ -14,6 +14,7 @@ mod ephemeral_db;
 mod health;
 mod knowledge;
 mod media_stream;
+mod outages;
 mod sms_group_commit;
 mod sms_inbound;
 mod sms_outbound;

@@ -184,7 +184,7 @@ async fn typed_insert_is_stamped_with_the_tenant() {
         })
         .await
         .unwrap();
-    assert_eq!(inserted.tenant_id, A);
+    assert_eq!(inserted.tenant_id.as_str(), A);
     let mut su = db.superuser().await;
     let owner: String = customers::table
         .filter(customers::phone.eq("+15550009999"))
@@ -252,7 +252,7 @@ async fn typed_scope_sees_reads_updates_and_deletes_only_own_rows() {
         .await
         .unwrap();
     assert_eq!(read.len(), 1);
-    assert_eq!(read[0].tenant_id, A);
+    assert_eq!(read[0].tenant_id.as_str(), A);
     assert_eq!((updated, deleted), (1, 1));
     let mut su = db.superuser().await;
     let b_price: i32 = services::table
@@ -438,7 +438,9 @@ async fn a_failed_transaction_rolls_back_and_the_connection_is_clean() {
                     ..Default::default()
                 };
                 tx.insert(customers::table, &new).execute(tx.conn()).await?;
-                Err(DbError::Invalid("caller changed its mind".into()))
+                Err(DbError::Invalid(servicepro_schema::error::cause(
+                    "caller changed its mind",
+                )))
             })
         })
         .await;
@@ -516,7 +518,7 @@ async fn template_keys_are_unique_per_tenant_only() {
         })
         .await;
     assert!(
-        matches!(dup, Err(DbError::Conflict { ref constraint }) if constraint.contains("template_key")),
+        matches!(dup, Err(DbError::Conflict { ref constraint, .. }) if constraint.contains("template_key")),
         "{dup:?}"
     );
     let fresh = a

@@ -4,7 +4,7 @@ use crate::booking::availability::{fits, AvailabilityRules, Busy, SlotRejection}
 use chrono::{DateTime, Duration, Utc};
 use diesel::sql_types::{Array, BigInt, Integer, Jsonb, Nullable, SmallInt, Text, Timestamptz};
 use diesel_async::RunQueryDsl;
-use servicepro_schema::{DbError, TenantDb};
+use servicepro_schema::{AppointmentStatus, DbError, TenantDb};
 
 /// A booked appointment as stored.
 #[derive(Debug, Clone, PartialEq, Eq, diesel::QueryableByName)]
@@ -35,7 +35,7 @@ pub struct StoredAppointment {
     pub address: Option<String>,
     /// Status.
     #[diesel(sql_type = Text)]
-    pub status: String,
+    pub status: AppointmentStatus,
     /// Customer phone.
     #[diesel(sql_type = Text)]
     pub customer_phone: String,
@@ -140,8 +140,9 @@ pub enum CommitError {
 
 #[derive(diesel::QueryableByName)]
 struct Priced {
-    #[diesel(sql_type = Integer)]
-    duration_minutes: i32,
+    /// NULL when the service id is not the tenant's.
+    #[diesel(sql_type = diesel::sql_types::Nullable<Integer>)]
+    duration_minutes: Option<i32>,
     #[diesel(sql_type = BigInt)]
     price_cents: i64,
 }
@@ -166,19 +167,19 @@ pub async fn commit(
     let result = db
         .transaction(move |tx| {
             Box::pin(async move {
-                let priced: Option<Priced> = diesel::sql_query(
+                // A database failure here is an outage (`?`), never "unknown service".
+                let priced: Priced = diesel::sql_query(
                     "SELECT (SELECT duration_minutes FROM services WHERE tenant_id = current_setting('app.tenant_id', true) AND id = $1) AS duration_minutes, \
                             COALESCE((SELECT sum(price_cents) FROM services WHERE tenant_id = current_setting('app.tenant_id', true) AND (id = $1 OR id = ANY($2))), 0)::bigint AS price_cents",
                 )
                 .bind::<BigInt, _>(booking.service_id)
                 .bind::<Array<BigInt>, _>(&booking.addon_ids)
                 .get_result::<Priced>(tx.conn())
-                .await
-                .ok();
-                let Some(priced) = priced.filter(|p| p.duration_minutes > 0) else {
+                .await?;
+                let Some(minutes) = priced.duration_minutes.filter(|m| *m > 0) else {
                     return Ok(Err(CommitError::UnknownService));
                 };
-                let duration = Duration::minutes(i64::from(priced.duration_minutes));
+                let duration = Duration::minutes(i64::from(minutes));
                 let window_from = booking.start - rules.travel_buffer - Duration::days(1);
                 let window_to = booking.start + duration + rules.travel_buffer + Duration::days(1);
                 let busy = busy_in(tx.conn(), window_from, window_to, reschedule_of).await?;
@@ -254,7 +255,7 @@ pub async fn commit(
         .await;
     match result {
         Ok(outcome) => outcome,
-        Err(DbError::Conflict { constraint })
+        Err(DbError::Conflict { constraint, .. })
             if constraint.contains("overlap") || constraint == "exclusion" =>
         {
             Err(CommitError::Taken)

@@ -117,8 +117,8 @@ pub struct DbTools {
     channel: String,
 }
 
-fn unavailable(e: impl std::fmt::Display) -> ToolError {
-    ToolError::Unavailable(e.to_string())
+fn unavailable<E: std::error::Error + Send + Sync + 'static>(e: E) -> ToolError {
+    ToolError::unavailable(e)
 }
 
 fn info(a: StoredAppointment) -> AppointmentInfo {
@@ -271,8 +271,7 @@ impl TenantSnapshot {
             .collect();
         let kb = KnowledgeBase::layered(global_entries(), pack, tenant_entries);
         let services = load_services(db, pack).await?;
-        let tenant =
-            TenantId::parse(&ctx.tenant.id).map_err(|e| ToolError::Invalid(e.to_string()))?;
+        let tenant = ctx.tenant.id.clone();
         let profile = TenantProfile {
             business_name: ctx.tenant.name.clone(),
             industry: ctx.tenant.industry.clone(),
@@ -354,7 +353,12 @@ impl DbTools {
         Ok(offer(&self.rules, &busy, duration, now, preference, count))
     }
 
-    async fn alternatives_near(&self, slot: &Slot, except: Option<i64>) -> Vec<Slot> {
+    /// Free slots on `slot`'s day; a database failure is an outage, not "no alternatives".
+    async fn alternatives_near(
+        &self,
+        slot: &Slot,
+        except: Option<i64>,
+    ) -> Result<Vec<Slot>, ToolError> {
         let date = slot.start.with_timezone(&self.rules.time_zone).date_naive();
         let preference = SlotPreference {
             days: DayFilter::Date(date),
@@ -365,7 +369,6 @@ impl DbTools {
         self.offer_for(slot.end - slot.start, &preference, 3)
             .await
             .map(|o| o.slots)
-            .unwrap_or_default()
     }
 
     async fn settle(
@@ -377,14 +380,14 @@ impl DbTools {
         match outcome {
             Ok(stored) => Ok(BookOutcome::Booked(info(stored))),
             Err(CommitError::Taken) => Ok(BookOutcome::SlotTaken {
-                alternatives: self.alternatives_near(&slot, except).await,
+                alternatives: self.alternatives_near(&slot, except).await?,
             }),
             Err(CommitError::Rejected(reason)) => Ok(BookOutcome::Rejected {
                 reason: format!(
                     "{} is no longer available ({reason})",
                     describe(&slot, self.rules.time_zone)
                 ),
-                alternatives: self.alternatives_near(&slot, except).await,
+                alternatives: self.alternatives_near(&slot, except).await?,
             }),
             Err(CommitError::UnknownService) => {
                 Err(ToolError::Invalid("unknown service".to_owned()))

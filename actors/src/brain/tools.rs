@@ -8,16 +8,32 @@ use crate::packs::TenantTemplates;
 use chrono::{DateTime, Utc};
 use futures_util::future::BoxFuture;
 use serde::{Deserialize, Serialize};
+use servicepro_schema::error::{cause_of, Cause};
+use servicepro_schema::AppointmentStatus;
+use std::sync::Arc;
 
-/// A failure of a tool (the engine answers the customer and hands off).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// A failure of a tool or a turn (the engine answers the customer and hands off).
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum ToolError {
-    /// The store could not be reached; try later.
+    /// The store (or the actor running the turn) could not be reached; try later.
+    /// Keeps the database's or mailbox's error as its source.
     #[error("temporarily unavailable: {0}")]
-    Unavailable(String),
-    /// The request does not make sense (unknown service id, ...).
+    Unavailable(#[source] Cause),
+    /// The request does not make sense (unknown service id, ...): a reason fit
+    /// to show the caller.
     #[error("invalid request: {0}")]
     Invalid(String),
+    /// The turn's conversation state could not be serialised, so the turn is
+    /// not stored and fails (a bug, never stored as `null`).
+    #[error("conversation state could not be serialised: {0}")]
+    State(#[source] Arc<serde_json::Error>),
+}
+
+impl ToolError {
+    /// An outage caused by `err` (a database, mailbox or outbox failure).
+    pub fn unavailable<E: std::error::Error + Send + Sync + 'static>(err: E) -> Self {
+        ToolError::Unavailable(cause_of(err))
+    }
 }
 
 /// A service or add-on the tenant sells.
@@ -106,8 +122,8 @@ pub struct AppointmentInfo {
     pub price_cents: i32,
     /// Where.
     pub address: Option<String>,
-    /// `booked`, `cancelled`, `completed`.
-    pub status: String,
+    /// Booked, cancelled or completed.
+    pub status: AppointmentStatus,
 }
 
 /// What became of a booking or reschedule attempt.

@@ -10,6 +10,7 @@
 
 use super::batch_store::SaveTurn;
 use super::registry::ActorMap;
+use super::saved_state::saved_state;
 use super::store::{self, Recorded, Thread};
 use super::text_writer::TextWriterHandle;
 use crate::appointments::BookingDesk;
@@ -25,7 +26,7 @@ use actix::{
     Actor, ActorContext, ActorFutureExt, Addr, AsyncContext, AtomicResponse, Context, Handler,
     Message, Supervised, Supervisor, WrapFuture,
 };
-use servicepro_schema::{DbPool, TenantDb, TenantId, TenantVersion, E164};
+use servicepro_schema::{DbPool, Direction, TenantDb, TenantId, TenantVersion, E164};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::oneshot;
@@ -173,12 +174,11 @@ async fn run_turn(
         .next_actions
         .iter()
         .any(|a| matches!(a, NextAction::Handoff { .. }));
-    let mut saved = serde_json::to_value(&state).unwrap_or_default();
-    if deps.llm.is_some() {
-        if let Some(map) = saved.as_object_mut() {
-            map.insert("llm".to_owned(), llm_state.to_json());
-        }
-    }
+    let saved = saved_state(
+        thread.conversation_id,
+        &state,
+        deps.llm.is_some().then_some(&llm_state),
+    )?;
     let inline_to = request.phone.as_ref().map(E164::as_str);
     let recorded = match (inline_from.as_deref(), inline_to) {
         (Some(from), Some(to)) if !response.reply.is_empty() => {
@@ -364,7 +364,7 @@ impl Conversations {
             inline_from: None,
         })
         .await
-        .map_err(|e| ToolError::Unavailable(e.to_string()))?
+        .map_err(ToolError::unavailable)?
     }
 
     /// Records an outbound reply on `thread` that went back inline (TwiML `<Message>`).
@@ -381,7 +381,7 @@ impl Conversations {
             &db,
             Recorded {
                 thread,
-                direction: "outbound",
+                direction: Direction::Outbound,
                 from,
                 to,
                 body,

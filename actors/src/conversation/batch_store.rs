@@ -17,6 +17,7 @@ use super::store::{self, InlineReply, Received, Thread};
 use diesel::sql_types::{BigInt, Integer, Jsonb, Nullable};
 use diesel_async::RunQueryDsl;
 use futures_util::future::join_all;
+use servicepro_schema::error::cause;
 use servicepro_schema::{DbError, DbPool, TenantDb, TenantId};
 use tracing::Instrument;
 
@@ -169,7 +170,7 @@ pub async fn write_batch(pool: &DbPool, batch: &[TextWrite]) -> Vec<Result<Writt
         out[i] = Some(result);
     }
     out.into_iter()
-        .map(|r| r.unwrap_or_else(|| Err(DbError::Query("write lost in its batch".to_owned()))))
+        .map(|r| r.unwrap_or_else(|| Err(DbError::Query(cause("write lost in its batch")))))
         .collect()
 }
 
@@ -208,7 +209,7 @@ async fn write_tenant_batch(
             }
             out.into_iter()
                 .map(|w| {
-                    w.ok_or_else(|| DbError::Query("batch returned no row for a write".to_owned()))
+                    w.ok_or_else(|| DbError::Query(cause("batch returned no row for a write")))
                 })
                 .collect()
         }

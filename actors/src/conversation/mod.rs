@@ -8,7 +8,8 @@
 //!   owner notice, the turn with its inline-reply deadline) and [`web_chat`];
 //!   the voice channel's is `voice::speech_turn`.
 //! * actors: [`actor`] (the `ConversationActor` and the [`Conversations`]
-//!   front), found through the sharded [`registry`].
+//!   front), found through the sharded [`registry`]; what a turn stores is
+//!   [`saved_state`].
 //! * storage: [`store`] (single statements), [`batch_store`] and the
 //!   group-commit [`text_writer`].
 
@@ -17,6 +18,7 @@ pub mod batch_store;
 pub mod inbound;
 pub mod keywords;
 pub mod registry;
+pub mod saved_state;
 pub mod store;
 pub mod text_writer;
 pub mod web_chat;

@@ -3,7 +3,7 @@
 
 use diesel::sql_types::{BigInt, Jsonb, Nullable, Text};
 use diesel_async::RunQueryDsl;
-use servicepro_schema::{DbError, TenantDb};
+use servicepro_schema::{DbError, Direction, TenantDb};
 
 /// The customer and thread a message belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, diesel::QueryableByName)]
@@ -97,8 +97,8 @@ pub async fn save_state(
 pub struct Recorded<'a> {
     /// Thread.
     pub thread: Thread,
-    /// `inbound` or `outbound`.
-    pub direction: &'a str,
+    /// Which way it went.
+    pub direction: Direction,
     /// Sender.
     pub from: &'a str,
     /// Recipient.
@@ -123,7 +123,7 @@ struct Id {
 /// already stored (a repeated webhook).
 pub async fn record(db: &TenantDb, m: Recorded<'_>) -> Result<Option<i64>, DbError> {
     let (direction, from, to, body, sid, status, purpose) = (
-        m.direction.to_owned(),
+        m.direction,
         m.from.to_owned(),
         m.to.to_owned(),
         m.body.to_owned(),
@@ -141,7 +141,7 @@ pub async fn record(db: &TenantDb, m: Recorded<'_>) -> Result<Option<i64>, DbErr
             )
             .bind::<BigInt, _>(thread.conversation_id)
             .bind::<BigInt, _>(thread.customer_id)
-            .bind::<Text, _>(&direction)
+            .bind::<Text, _>(direction)
             .bind::<Text, _>(&from)
             .bind::<Text, _>(&to)
             .bind::<Text, _>(&body)
@@ -150,7 +150,7 @@ pub async fn record(db: &TenantDb, m: Recorded<'_>) -> Result<Option<i64>, DbErr
             .bind::<Text, _>(&purpose)
             .load(tx.conn())
             .await?;
-            if direction == "inbound" && !ids.is_empty() {
+            if direction == Direction::Inbound && !ids.is_empty() {
                 diesel::sql_query(
                     "INSERT INTO usage_events (tenant_id, kind, quantity, source_key) \
                      VALUES (current_setting('app.tenant_id', true), 'sms_in', 1, $1) ON CONFLICT DO NOTHING",

@@ -17,6 +17,7 @@ use actix::{
     Actor, ActorFutureExt, Addr, AsyncContext, Context, Handler, Message, ResponseFuture,
     Supervised, Supervisor, WrapFuture,
 };
+use servicepro_schema::error::cause;
 use servicepro_schema::{DbError, DbPool};
 use std::sync::Arc;
 use tokio::sync::oneshot;
@@ -110,7 +111,7 @@ impl Handler<QueueWrite> for TextWriter {
 }
 
 fn writer_gone() -> DbError {
-    DbError::Unavailable("text writer stopped before the write was done".to_owned())
+    DbError::Unavailable(cause("text writer stopped before the write was done"))
 }
 
 /// The address of the process's [`TextWriter`], with typed calls.
@@ -139,7 +140,7 @@ impl TextWriterHandle {
     pub async fn receive(&self, text: ReceiveText) -> Result<Received, DbError> {
         match self.write(TextWrite::Receive(text)).await? {
             Written::Received(received) => Ok(received),
-            Written::Saved(_) => Err(DbError::Query("a receive answered as a save".to_owned())),
+            Written::Saved(_) => Err(DbError::Query(cause("a receive answered as a save"))),
         }
     }
 
@@ -148,7 +149,7 @@ impl TextWriterHandle {
     pub async fn save_turn(&self, turn: SaveTurn) -> Result<i64, DbError> {
         match self.write(TextWrite::Save(turn)).await? {
             Written::Saved(id) => Ok(id),
-            Written::Received(_) => Err(DbError::Query("a save answered as a receive".to_owned())),
+            Written::Received(_) => Err(DbError::Query(cause("a save answered as a receive"))),
         }
     }
 }

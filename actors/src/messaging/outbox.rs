@@ -19,7 +19,8 @@ use servicepro_schema::models::message::{STATUS_FAILED, STATUS_PENDING, STATUS_R
 use servicepro_schema::models::NewMessage;
 use servicepro_schema::schema::{customers, messages, usage_events};
 use servicepro_schema::{
-    DbError, DbPool, PlanTier, SecretBox, TenantDb, TenantId, TenantStatus, E164,
+    DbError, DbPool, Direction, PlanTier, SecretBox, TenantDb, TenantId, TenantStatus, UsageKind,
+    E164,
 };
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -126,7 +127,7 @@ impl SmsOutbox {
 
     fn enqueue(&mut self, job: Job) -> Result<(), Box<Job>> {
         let key = match &job.from {
-            SmsFrom::Number(n) => n.clone(),
+            SmsFrom::Number(n) => n.as_str().to_owned(),
             SmsFrom::MessagingService(s) => s.clone(),
         };
         let job = match self.workers.get(&key) {
@@ -215,7 +216,7 @@ impl Handler<SendSms> for SmsOutbox {
             let row = NewMessage {
                 conversation_id: msg.conversation_id,
                 customer_id: msg.customer_id,
-                direction: "outbound".to_owned(),
+                direction: Direction::Outbound,
                 from_number,
                 to_number: to.clone(),
                 body: msg.body.clone(),
@@ -319,7 +320,7 @@ async fn run_worker(mut rx: mpsc::Receiver<Job>, deps: Arc<Deps>) {
 async fn deliver(deps: &Deps, job: Job) {
     let mut recipient_cleared = false;
     let from_key = match &job.from {
-        SmsFrom::Number(n) => n.clone(),
+        SmsFrom::Number(n) => n.as_str().to_owned(),
         SmsFrom::MessagingService(s) => s.clone(),
     };
     loop {
@@ -404,7 +405,7 @@ async fn deliver(deps: &Deps, job: Job) {
                     .execute(tx.conn())
                     .await?;
                     let usage = (
-                        usage_events::kind.eq("sms_out"),
+                        usage_events::kind.eq(UsageKind::SmsOut),
                         usage_events::quantity.eq(1),
                         usage_events::source_key.eq(format!("message:{message_id}")),
                     );

@@ -2,7 +2,8 @@
 //! redirect a live call. The base URL is configuration (a loopback fake in
 //! tests); credentials are per call so BYO-Twilio tenants use their own.
 
-use servicepro_schema::SecretString;
+use servicepro_schema::error::{cause_of, Cause};
+use servicepro_schema::{SecretString, E164};
 use std::time::Duration;
 use url::Url;
 
@@ -18,8 +19,8 @@ pub struct TwilioCredentials {
 /// Where a text is sent from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SmsFrom {
-    /// A phone number in E.164.
-    Number(String),
+    /// A phone number.
+    Number(E164),
     /// A Messaging Service SID (`MG…`), which picks the sender itself.
     MessagingService(String),
 }
@@ -46,12 +47,12 @@ pub enum TwilioError {
         /// Twilio's message.
         message: String,
     },
-    /// Twilio could not be reached or timed out.
+    /// Twilio could not be reached or timed out (the HTTP client's error).
     #[error("twilio unreachable: {0}")]
-    Transport(String),
-    /// The answer was not what Twilio documents.
+    Transport(#[source] Cause),
+    /// The answer was not what Twilio documents, or its URL could not be built.
     #[error("unexpected twilio answer: {0}")]
-    Decode(String),
+    Decode(#[source] Cause),
 }
 
 impl TwilioError {
@@ -86,7 +87,7 @@ impl TwilioRest {
             .timeout(Duration::from_secs(10))
             .connect_timeout(Duration::from_secs(5))
             .build()
-            .map_err(|e| TwilioError::Transport(e.to_string()))?;
+            .map_err(|e| TwilioError::Transport(cause_of(e)))?;
         Ok(TwilioRest { http, base })
     }
 
@@ -94,7 +95,7 @@ impl TwilioRest {
         let path = format!("2010-04-01/Accounts/{}/{tail}", creds.account_sid);
         self.base
             .join(&path)
-            .map_err(|e| TwilioError::Decode(format!("bad URL {path}: {e}")))
+            .map_err(|e| TwilioError::Decode(cause_of(e)))
     }
 
     async fn post_form(
@@ -111,7 +112,7 @@ impl TwilioRest {
             .form(form)
             .send()
             .await
-            .map_err(|e| TwilioError::Transport(e.to_string()))?;
+            .map_err(|e| TwilioError::Transport(cause_of(e)))?;
         if res.status().is_success() {
             return Ok(res);
         }
@@ -137,7 +138,7 @@ impl TwilioRest {
     ) -> Result<CreatedMessage, TwilioError> {
         let mut form: Vec<(&str, &str)> = vec![("To", to), ("Body", body)];
         match from {
-            SmsFrom::Number(n) => form.push(("From", n)),
+            SmsFrom::Number(n) => form.push(("From", n.as_str())),
             SmsFrom::MessagingService(sid) => form.push(("MessagingServiceSid", sid)),
         }
         if let Some(cb) = status_callback {
@@ -146,7 +147,7 @@ impl TwilioRest {
         let res = self.post_form(creds, "Messages.json", &form).await?;
         res.json::<CreatedMessage>()
             .await
-            .map_err(|e| TwilioError::Decode(e.to_string()))
+            .map_err(|e| TwilioError::Decode(cause_of(e)))
     }
 
     /// Replaces a live call's TwiML (`POST /Accounts/{sid}/Calls/{CallSid}.json`

@@ -10,7 +10,8 @@ use servicepro_schema::models::{NewPhoneConfig, NewTenant, PhoneConfig, Tenant};
 use servicepro_schema::root_db::{AuditEntry, RootTx};
 use servicepro_schema::schema::{tenant_billing, tenant_config, tenant_phone_config, tenants};
 use servicepro_schema::{
-    DbError, IvrMode, PlanTier, RootDb, SecretBox, SecretString, TenantId, TenantStatus, E164,
+    DbError, IvrMode, PlanTier, RootDb, SecretBox, SecretString, TenantId, TenantStatus,
+    VoiceAudio, E164,
 };
 
 /// How long a new trial lasts.
@@ -52,7 +53,7 @@ pub struct CreateTenant {
     /// IANA time zone.
     pub time_zone: chrono_tz::Tz,
     /// AI receptionist audio to the provider: `pcmu` or `pcm16`.
-    pub voice_audio: String,
+    pub voice_audio: VoiceAudio,
     /// Whether AI receptionist calls are recorded (both legs, one Ogg Opus file).
     pub record_calls: bool,
 }
@@ -64,7 +65,7 @@ pub struct TenantSummary {
     #[serde(flatten)]
     pub tenant: Tenant,
     /// Its primary number, if one is configured.
-    pub phone_number: Option<String>,
+    pub phone_number: Option<E164>,
     /// How its calls are answered.
     pub ivr_mode: Option<IvrMode>,
     /// SIP forward target.
@@ -125,7 +126,7 @@ pub async fn create_tenant(
         ForwardTarget::Number(n) => (None, Some(n.as_str().to_owned())),
     };
     let tenant = NewTenant {
-        id: req.id.as_str().to_owned(),
+        id: req.id.clone(),
         name: req.name.clone(),
         industry: req.industry.clone(),
         plan_tier: req.plan_tier,
@@ -134,14 +135,14 @@ pub async fn create_tenant(
         time_zone: req.time_zone.name().to_owned(),
     };
     let phone = NewPhoneConfig {
-        phone_number: req.phone_number.as_str().to_owned(),
+        phone_number: req.phone_number.clone(),
         ivr_mode: req.ivr_mode,
         sip_uri,
         forward_to,
         messaging_service_sid: None,
         twilio_account_sid,
         twilio_auth_token_encrypted,
-        voice_audio: req.voice_audio.clone(),
+        voice_audio: req.voice_audio,
         record_calls: req.record_calls,
     };
     let mut audit = AuditEntry::new(actor, "tenant.create", Some(&req.id));
@@ -172,14 +173,14 @@ pub async fn create_tenant(
                     .values((tenant_phone_config::tenant_id.eq(&tid), &phone))
                     .execute(tx.conn())
                     .await?;
-                crate::tenant::seed::seed_in(tx, &tid, pack).await?;
+                crate::tenant::seed::seed_in(tx, tid.as_str(), pack).await?;
                 Ok(())
             })
         })
         .await;
     match created {
         Ok(()) => {}
-        Err(DbError::Conflict { constraint }) => {
+        Err(DbError::Conflict { constraint, .. }) => {
             let field = if constraint.contains("phone_number") {
                 "phone_number"
             } else {

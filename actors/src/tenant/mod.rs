@@ -54,7 +54,7 @@ impl From<TenantError> for ToolError {
         match err {
             TenantError::Snapshot(e) => e,
             TenantError::Settings(e) => ToolError::Invalid(e.to_string()),
-            other => ToolError::Unavailable(other.to_string()),
+            other => ToolError::unavailable(other),
         }
     }
 }

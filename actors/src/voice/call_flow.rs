@@ -14,7 +14,7 @@ use crate::twilio::twiml::{
     SpeechTimeout, Stream,
 };
 use crate::voice::callback_urls::CallbackUrls;
-use servicepro_schema::{Feature, IvrMode, TenantStatus};
+use servicepro_schema::{Feature, IvrMode, TenantStatus, E164};
 
 /// How long a forwarded call rings before falling through to voicemail.
 pub const DIAL_TIMEOUT_SECS: u32 = 20;
@@ -36,8 +36,11 @@ const FALLBACK_SORRY: &str =
 pub struct IncomingCall {
     /// Twilio CallSid.
     pub call_sid: String,
-    /// The caller.
+    /// The caller as Twilio sent it: kept raw because it is not always a number
+    /// (`anonymous`, `client:…`), and it is echoed back as the `<Dial callerId>`.
     pub from: String,
+    /// The caller's number, parsed once from `from` (none when it is not E.164).
+    pub caller: Option<E164>,
     /// The dialled number.
     pub to: String,
 }
@@ -185,7 +188,7 @@ fn forward(ctx: &TenantContext, call: &IncomingCall, urls: &CallbackUrls) -> Opt
         .caller_id(call.from.clone())
         .timeout(DIAL_TIMEOUT_SECS)
         .answer_on_bridge(true)
-        .action(urls.dial_complete(&ctx.tenant.id));
+        .action(urls.dial_complete(ctx.tenant.id.as_str()));
     match (&phone.sip_uri, &phone.forward_to) {
         (Some(sip), _) => Some(dial.sip(Sip::new(format!("sip:{sip}")))),
         (None, Some(number)) => Some(dial.number(Number::new(number.clone()))),
@@ -244,7 +247,7 @@ fn voicemail_with(
     urls: &CallbackUrls,
     prompt: String,
 ) -> Response {
-    let tenant = &ctx.tenant.id;
+    let tenant = ctx.tenant.id.as_str();
     Response::new().say(say(prompt)).record(
         Record::new()
             .max_length(VOICEMAIL_MAX_SECS)

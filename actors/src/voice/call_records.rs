@@ -6,15 +6,15 @@
 use chrono::{DateTime, Utc};
 use diesel::sql_types::{Integer, Nullable, Text, Timestamptz};
 use diesel_async::RunQueryDsl;
-use servicepro_schema::{DbError, TenantDb};
+use servicepro_schema::{DbError, Direction, TenantDb};
 
 /// One observation of a call's state (from the incoming webhook or a status callback).
 #[derive(Debug, Clone)]
 pub struct CallObservation {
     /// Twilio CallSid.
     pub call_sid: String,
-    /// `inbound` or `outbound`.
-    pub direction: String,
+    /// Which way the call went.
+    pub direction: Direction,
     /// Caller.
     pub from: String,
     /// Called number.
@@ -77,7 +77,7 @@ pub async fn observe_call(db: &TenantDb, obs: CallObservation) -> Result<CallSta
             let terminal = TERMINAL.contains(&obs.status.as_str());
             let state: CallState = diesel::sql_query(UPSERT)
                 .bind::<Text, _>(&obs.call_sid)
-                .bind::<Text, _>(&obs.direction)
+                .bind::<Text, _>(obs.direction)
                 .bind::<Text, _>(&obs.from)
                 .bind::<Text, _>(&obs.to)
                 .bind::<Text, _>(&obs.status)

@@ -6,7 +6,7 @@
 
 mod answer;
 
-pub use answer::{Receptionist, OUTBOUND_CAPACITY, PCM16_AUDIO, VOICE};
+pub use answer::{Receptionist, OUTBOUND_CAPACITY, VOICE};
 
 use crate::brain::db_tools::DbTools;
 use crate::brain::llm::{execute_tool, realtime_tool_definitions, ToolContext, ToolEffect};

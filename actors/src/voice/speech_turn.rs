@@ -10,7 +10,7 @@ use super::call_flow::{IncomingCall, SILENT_TURNS};
 use super::call_records::append_transcript;
 use crate::brain::agent::{AgentRequest, AgentResponse, Channel, NextAction, UserRole};
 use crate::conversation::Conversations;
-use servicepro_schema::{TenantId, E164};
+use servicepro_schema::TenantId;
 use std::time::Duration;
 
 /// How long a turn may think before the caller is offered a message instead
@@ -66,7 +66,7 @@ pub async fn speech_turn(conversations: &Conversations, turn: SpeechTurn) -> Spe
             turn: silent_turns + 1,
         };
     }
-    let phone = E164::parse(&call.from).ok();
+    let phone = call.caller.clone();
     let request = AgentRequest {
         tenant_id: tenant.clone(),
         channel: Channel::Voice,

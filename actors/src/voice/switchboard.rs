@@ -12,7 +12,7 @@
 
 use actix::Addr;
 use chrono::{DateTime, Utc};
-use servicepro_schema::{DbError, DbPool, IdError, TenantDb, TenantId, E164};
+use servicepro_schema::{DbError, DbPool, Direction, TenantDb, TenantId, E164};
 use thiserror::Error;
 
 use crate::messaging::Notices;
@@ -33,9 +33,6 @@ pub enum SwitchboardError {
     /// A field the callback needs is absent (a 400).
     #[error(transparent)]
     Missing(#[from] MissingField),
-    /// The tenant's stored id is not a valid tenant id.
-    #[error("stored tenant id is invalid")]
-    InvalidTenant(#[source] IdError),
     /// The database failed.
     #[error(transparent)]
     Db(#[from] DbError),
@@ -46,8 +43,8 @@ pub enum SwitchboardError {
 pub struct CallEvent {
     /// The call, its caller and the dialled number.
     pub call: IncomingCall,
-    /// `inbound` or `outbound` (Twilio's `outbound-api`, `outbound-dial`…).
-    pub direction: &'static str,
+    /// Which way the call went (Twilio's `outbound-api`, `outbound-dial`… are outbound).
+    pub direction: Direction,
     /// `CallStatus`, when sent.
     pub status: Option<String>,
     /// Twilio's `Timestamp` (RFC 2822), or now.
@@ -63,11 +60,12 @@ impl CallEvent {
             call: IncomingCall {
                 call_sid: form.require("CallSid")?.to_owned(),
                 from: form.get("From").unwrap_or_default().to_owned(),
+                caller: form.get("From").and_then(|f| E164::parse(f).ok()),
                 to: form.get("To").unwrap_or_default().to_owned(),
             },
             direction: match form.get("Direction") {
-                Some(d) if d.starts_with("outbound") => "outbound",
-                _ => "inbound",
+                Some(d) if d.starts_with("outbound") => Direction::Outbound,
+                _ => Direction::Inbound,
             },
             status: form.get("CallStatus").map(str::to_owned),
             at: form
@@ -82,7 +80,7 @@ impl CallEvent {
     fn observation(&self, route: Option<Route>) -> CallObservation {
         CallObservation {
             call_sid: self.call.call_sid.clone(),
-            direction: self.direction.to_owned(),
+            direction: self.direction,
             from: self.call.from.clone(),
             to: self.call.to.clone(),
             status: self.status.clone().unwrap_or_else(|| "ringing".to_owned()),
@@ -103,8 +101,8 @@ pub struct Switchboard {
     realtime: bool,
 }
 
-fn tenant_id(ctx: &TenantContext) -> Result<TenantId, SwitchboardError> {
-    TenantId::parse(&ctx.tenant.id).map_err(SwitchboardError::InvalidTenant)
+fn tenant_id(ctx: &TenantContext) -> TenantId {
+    ctx.tenant.id.clone()
 }
 
 impl Switchboard {
@@ -129,7 +127,7 @@ impl Switchboard {
 
     /// The tenant's own SMS templates at the version its context was read at.
     async fn templates(&self, ctx: &TenantContext) -> Result<TenantTemplates, SwitchboardError> {
-        let tenant = tenant_id(ctx)?;
+        let tenant = tenant_id(ctx);
         Ok(self
             .tenants
             .templates(&tenant, Freshness::Seen(ctx.version))
@@ -137,7 +135,7 @@ impl Switchboard {
     }
 
     fn db(&self, ctx: &TenantContext) -> Result<TenantDb, SwitchboardError> {
-        Ok(TenantDb::new(self.pool.clone(), tenant_id(ctx)?))
+        Ok(TenantDb::new(self.pool.clone(), tenant_id(ctx)))
     }
 
     /// An incoming call to the number of `tenant` (none: no tenant owns it).
@@ -170,8 +168,8 @@ impl Switchboard {
         let outcome = call_flow::answer_ivr(ctx, call, digits, attempt, &self.urls, joke_pick);
         tracing::info!(call_sid = %call.call_sid, digits, attempt, "ivr choice");
         if let Some(IvrAction::TextBookingLink { url }) = outcome.action {
-            match E164::parse(&call.from) {
-                Ok(to) => {
+            match call.caller.clone() {
+                Some(to) => {
                     let body = packs::booking_link_text(
                         &self.templates(ctx).await?,
                         packs::pack(&ctx.tenant.industry).ok(),
@@ -179,10 +177,10 @@ impl Switchboard {
                         &url,
                     );
                     self.notices
-                        .text(&tenant_id(ctx)?, to, body, "booking_link")
+                        .text(&tenant_id(ctx), to, body, "booking_link")
                         .await;
                 }
-                Err(_) => {
+                None => {
                     tracing::warn!(call_sid = %call.call_sid, "caller number cannot receive texts")
                 }
             }
@@ -225,7 +223,7 @@ impl Switchboard {
                 .unwrap_or(0),
             from: from.unwrap_or_default(),
         };
-        let tenant = tenant_id(ctx)?;
+        let tenant = tenant_id(ctx);
         let db = self.db(ctx)?;
         let Some(stored) = store_voicemail(&db, report.clone()).await? else {
             tracing::info!(recording_sid = %report.recording_sid, "duplicate recording callback");
@@ -302,12 +300,28 @@ mod tests {
         let event = CallEvent::parse(&form).unwrap();
         assert_eq!(event.call.call_sid, "CA1");
         assert_eq!(event.call.to, "");
-        assert_eq!(event.direction, "outbound");
+        assert_eq!(
+            event.call.caller.as_ref().map(E164::as_str),
+            Some("+14158675309")
+        );
+        assert_eq!(event.direction, Direction::Outbound);
         assert_eq!(event.duration_seconds, Some(42));
         assert_eq!(event.at.to_rfc3339(), "2026-11-30T15:04:05+00:00");
         let observed = event.observation(Some(Route::Ivr));
         assert_eq!(observed.status, "ringing");
         assert_eq!(observed.route.as_deref(), Some("ivr"));
+    }
+
+    #[test]
+    fn an_anonymous_caller_is_kept_raw_with_no_number() {
+        let form = Form::from(vec![
+            ("CallSid".to_owned(), "CA2".to_owned()),
+            ("From".to_owned(), "anonymous".to_owned()),
+        ]);
+        let event = CallEvent::parse(&form).unwrap();
+        assert_eq!(event.call.from, "anonymous");
+        assert_eq!(event.call.caller, None);
+        assert_eq!(event.direction, Direction::Inbound);
     }
 
     #[test]

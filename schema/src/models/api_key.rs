@@ -18,7 +18,7 @@ const PREFIX: &str = "spk_";
 #[diesel(table_name = api_keys, check_for_backend(diesel::pg::Pg))]
 pub struct ApiKey {
     /// Owning tenant.
-    pub tenant_id: String,
+    pub tenant_id: TenantId,
     /// Row id within the tenant.
     pub id: i64,
     /// Label.

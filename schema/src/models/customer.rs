@@ -1,5 +1,6 @@
 //! The `customers` row: a person who called or texted a tenant.
 
+use crate::ids::TenantId;
 use crate::schema::customers;
 use chrono::{DateTime, Utc};
 use diesel::{Insertable, Queryable, Selectable};
@@ -9,7 +10,7 @@ use diesel::{Insertable, Queryable, Selectable};
 #[diesel(table_name = customers, check_for_backend(diesel::pg::Pg))]
 pub struct Customer {
     /// Owning tenant.
-    pub tenant_id: String,
+    pub tenant_id: TenantId,
     /// Row id within the tenant.
     pub id: i64,
     /// Phone in E.164.

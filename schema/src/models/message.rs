@@ -1,6 +1,8 @@
 //! The `messages` row: every text in and out.
 
+use crate::ids::TenantId;
 use crate::schema::messages;
+use crate::types::Direction;
 use chrono::{DateTime, Utc};
 use diesel::{Insertable, Queryable, Selectable};
 
@@ -18,15 +20,15 @@ pub const STATUS_RECEIVED: &str = "received";
 #[diesel(table_name = messages, check_for_backend(diesel::pg::Pg))]
 pub struct MessageRow {
     /// Owning tenant.
-    pub tenant_id: String,
+    pub tenant_id: TenantId,
     /// Row id within the tenant.
     pub id: i64,
     /// Thread it belongs to.
     pub conversation_id: Option<i64>,
     /// The customer on the other end.
     pub customer_id: Option<i64>,
-    /// `inbound` or `outbound`.
-    pub direction: String,
+    /// Which way it went.
+    pub direction: Direction,
     /// Sender.
     pub from_number: String,
     /// Recipient.
@@ -62,8 +64,8 @@ pub struct NewMessage {
     pub conversation_id: Option<i64>,
     /// Customer.
     pub customer_id: Option<i64>,
-    /// `inbound` or `outbound`.
-    pub direction: String,
+    /// Which way it went.
+    pub direction: Direction,
     /// Sender.
     pub from_number: String,
     /// Recipient.

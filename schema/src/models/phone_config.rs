@@ -1,7 +1,8 @@
 //! The `tenant_phone_config` row: which number routes to which tenant, how.
 
+use crate::ids::{TenantId, E164};
 use crate::schema::tenant_phone_config;
-use crate::types::IvrMode;
+use crate::types::{IvrMode, VoiceAudio};
 use chrono::{DateTime, Utc};
 use diesel::{Insertable, Queryable, Selectable};
 
@@ -10,11 +11,11 @@ use diesel::{Insertable, Queryable, Selectable};
 #[diesel(table_name = tenant_phone_config, check_for_backend(diesel::pg::Pg))]
 pub struct PhoneConfig {
     /// Owning tenant.
-    pub tenant_id: String,
+    pub tenant_id: TenantId,
     /// Row id within the tenant.
     pub id: i64,
-    /// The number in E.164.
-    pub phone_number: String,
+    /// The number in E.164 (the admin API parses it before storing).
+    pub phone_number: E164,
     /// Twilio messaging service used to send texts, if any.
     pub messaging_service_sid: Option<String>,
     /// How calls are answered.
@@ -36,7 +37,7 @@ pub struct PhoneConfig {
     /// Last changed.
     pub updated_at: DateTime<Utc>,
     /// AI receptionist audio to the provider: `pcmu` (pass-through) or `pcm16` (transcoded).
-    pub voice_audio: String,
+    pub voice_audio: VoiceAudio,
     /// Whether AI receptionist calls are recorded (both legs, Ogg Opus).
     pub record_calls: bool,
 }
@@ -45,8 +46,8 @@ pub struct PhoneConfig {
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = tenant_phone_config)]
 pub struct NewPhoneConfig {
-    /// The number in E.164.
-    pub phone_number: String,
+    /// The number in E.164 (the admin API parses it before storing).
+    pub phone_number: E164,
     /// How calls are answered.
     pub ivr_mode: IvrMode,
     /// Owner's SIP address.
@@ -60,7 +61,7 @@ pub struct NewPhoneConfig {
     /// BYO Twilio auth token, sealed.
     pub twilio_auth_token_encrypted: Option<Vec<u8>>,
     /// AI receptionist audio: `pcmu` or `pcm16`.
-    pub voice_audio: String,
+    pub voice_audio: VoiceAudio,
     /// Whether AI receptionist calls are recorded.
     pub record_calls: bool,
 }

@@ -1,5 +1,6 @@
 //! The `services` row: what a tenant sells, at what price and duration.
 
+use crate::ids::TenantId;
 use crate::schema::services;
 use chrono::{DateTime, Utc};
 use diesel::{Insertable, Queryable, Selectable};
@@ -9,7 +10,7 @@ use diesel::{Insertable, Queryable, Selectable};
 #[diesel(table_name = services, check_for_backend(diesel::pg::Pg))]
 pub struct Service {
     /// Owning tenant.
-    pub tenant_id: String,
+    pub tenant_id: TenantId,
     /// Row id within the tenant.
     pub id: i64,
     /// Name, unique within the tenant.

@@ -1,5 +1,6 @@
 //! The `sms_templates` row: a tenant's wording for an automated text.
 
+use crate::ids::TenantId;
 use crate::schema::sms_templates;
 use chrono::{DateTime, Utc};
 use diesel::{Insertable, Queryable, Selectable};
@@ -9,7 +10,7 @@ use diesel::{Insertable, Queryable, Selectable};
 #[diesel(table_name = sms_templates, check_for_backend(diesel::pg::Pg))]
 pub struct SmsTemplate {
     /// Owning tenant.
-    pub tenant_id: String,
+    pub tenant_id: TenantId,
     /// Row id within the tenant.
     pub id: i64,
     /// Which automation uses it, e.g. `booking_confirmation`.

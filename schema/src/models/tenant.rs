@@ -1,6 +1,7 @@
 //! The `tenants` row.
 
 use crate::features::{has_feature, Feature};
+use crate::ids::TenantId;
 use crate::schema::tenants;
 use crate::types::{PlanTier, TenantStatus};
 use chrono::{DateTime, Utc};
@@ -11,7 +12,7 @@ use diesel::{Insertable, Queryable, Selectable};
 #[diesel(table_name = tenants, check_for_backend(diesel::pg::Pg))]
 pub struct Tenant {
     /// The tenant id (`root` for the flagship).
-    pub id: String,
+    pub id: TenantId,
     /// The business name callers and texters hear.
     pub name: String,
     /// The industry pack it was set up from.
@@ -42,7 +43,7 @@ impl Tenant {
 #[diesel(table_name = tenants)]
 pub struct NewTenant {
     /// The tenant id.
-    pub id: String,
+    pub id: TenantId,
     /// The business name.
     pub name: String,
     /// The industry pack.

@@ -1,5 +1,6 @@
 //! The `tenant_config` row: branding, hours, area, booking rules, owner contact.
 
+use crate::ids::TenantId;
 use crate::schema::tenant_config;
 use chrono::{DateTime, Utc};
 use diesel::{Queryable, Selectable};
@@ -9,7 +10,7 @@ use diesel::{Queryable, Selectable};
 #[diesel(table_name = tenant_config, check_for_backend(diesel::pg::Pg))]
 pub struct TenantConfig {
     /// Owning tenant.
-    pub tenant_id: String,
+    pub tenant_id: TenantId,
     /// Colours, logo, tone.
     pub branding: serde_json::Value,
     /// Opening hours per weekday.

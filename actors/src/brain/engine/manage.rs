@@ -5,6 +5,7 @@ use chrono::{Duration, NaiveDateTime};
 
 use crate::brain::agent::NextAction;
 use crate::brain::tools::{AppointmentInfo, BookOutcome};
+use servicepro_schema::AppointmentStatus;
 
 use super::confirm_text::{cancelled_text, moved_text};
 use super::context::Ctx;
@@ -82,7 +83,7 @@ async fn upcoming(
             return None;
         }
     };
-    list.retain(|a| a.status == "booked" && a.starts_at > ctx.now);
+    list.retain(|a| a.status == AppointmentStatus::Booked && a.starts_at > ctx.now);
     list.sort_by_key(|a| a.starts_at);
     Some(list.into_iter().map(target_of).collect())
 }

@@ -206,9 +206,10 @@ impl ConversationState {
         serde_json::from_value(value).unwrap_or_default()
     }
 
-    /// The state as JSON for `conversations.state`.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_else(|_| String::from("{}"))
+    /// The state as JSON text (a failure is the caller's to report; turns
+    /// store it through `conversation::saved_state`).
+    pub fn to_json(&self) -> Result<String, serde_json::Error> {
+        serde_json::to_string(self)
     }
 
     /// Forgets the booking in progress but keeps who the customer is and

@@ -147,6 +147,7 @@ pub(super) fn tool_failure(error: ToolError) -> String {
             "temporarily unavailable ({why}); apologise and offer the booking link or a person"
         ),
         ToolError::Invalid(why) => format!("invalid request: {why}"),
+        ToolError::State(why) => format!("internal error ({why}); apologise and offer a person"),
     }
 }
 

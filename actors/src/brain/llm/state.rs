@@ -78,9 +78,10 @@ impl LlmState {
         }
     }
 
-    /// The state as JSON, for storage.
-    pub fn to_json(&self) -> serde_json::Value {
-        serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
+    /// The state as JSON, for storage (a failure is the caller's to report;
+    /// turns store it through `conversation::saved_state`).
+    pub fn to_json(&self) -> Result<serde_json::Value, serde_json::Error> {
+        serde_json::to_value(self)
     }
 
     /// Records a customer text and the reply another brain gave to it.

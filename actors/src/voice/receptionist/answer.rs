@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use actix::Addr;
-use servicepro_schema::{DbPool, SecretBox, TenantDb, TenantId};
+use servicepro_schema::{DbPool, SecretBox, TenantDb, TenantId, VoiceAudio};
 use tokio::sync::mpsc;
 
 use super::{BrainTools, Confirmations, DbCallFinalizer, TwilioCallControl};
@@ -30,8 +30,6 @@ use crate::voice::callback_urls::CallbackUrls;
 pub const OUTBOUND_CAPACITY: usize = 256;
 /// The provider voice the receptionist speaks with.
 pub const VOICE: &str = "alloy";
-/// `tenant_phone_config.voice_audio` of tenants whose calls are transcoded to PCM16.
-pub const PCM16_AUDIO: &str = "pcm16";
 
 /// What every AI call of the process is wired to; built once at start-up when a
 /// realtime provider is configured.
@@ -57,8 +55,8 @@ pub struct Receptionist {
     pub urls: CallbackUrls,
     /// Process-wide call metrics.
     pub metrics: Arc<CallMetrics>,
-    /// Whether calls of a tenant without a number are transcoded to PCM16.
-    pub transcode_by_default: bool,
+    /// The audio of calls of a tenant without a number.
+    pub default_audio: VoiceAudio,
     /// Where calls of tenants that record calls are written.
     pub recordings_dir: PathBuf,
 }
@@ -115,7 +113,7 @@ impl Receptionist {
                 .is_some_and(|p| p.record_calls)
                 .then(|| self.recordings_dir.clone()),
         };
-        let confirmations = caller.map(|caller| Confirmations {
+        let confirmations = caller.clone().map(|caller| Confirmations {
             outbox: self.outbox.clone(),
             tenant,
             caller,
@@ -123,6 +121,7 @@ impl Receptionist {
         let call = IncomingCall {
             call_sid: start.call_sid.clone(),
             from: start.from.clone(),
+            caller: caller.clone(),
             to: ctx.phone_number().unwrap_or_default().to_owned(),
         };
         let credentials = ctx.twilio_credentials(&self.secrets, self.platform.as_ref());
@@ -152,11 +151,11 @@ impl Receptionist {
     /// PCM16 for tenants whose number is set to it, μ-law pass-through for the others;
     /// the process default for a tenant without a number.
     fn audio_mode(&self, ctx: &TenantContext) -> AudioMode {
-        let transcode = ctx
+        let audio = ctx
             .phone
             .as_ref()
-            .map_or(self.transcode_by_default, |p| p.voice_audio == PCM16_AUDIO);
-        if transcode {
+            .map_or(self.default_audio, |p| p.voice_audio);
+        if audio == VoiceAudio::Pcm16 {
             AudioMode::Transcode
         } else {
             AudioMode::Passthrough

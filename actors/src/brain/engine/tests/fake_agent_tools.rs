@@ -3,6 +3,7 @@
 
 use chrono::Duration;
 use futures_util::future::BoxFuture;
+use servicepro_schema::AppointmentStatus;
 
 use crate::booking::availability::{offer, Offer, Slot, SlotPreference};
 use crate::brain::tools::{
@@ -13,7 +14,9 @@ use crate::brain::tools::{
 use super::fake_tools::FakeTools;
 
 fn unavailable<T>() -> Result<T, ToolError> {
-    Err(ToolError::Unavailable(String::from("test says so")))
+    Err(ToolError::Unavailable(servicepro_schema::error::cause(
+        "test says so",
+    )))
 }
 
 impl AgentTools for FakeTools {
@@ -99,7 +102,7 @@ impl AgentTools for FakeTools {
                 .appointments()
                 .into_iter()
                 .filter(|a| a.phone.as_deref() == Some(customer_phone))
-                .filter(|a| a.info.status == "booked" && a.info.starts_at > now)
+                .filter(|a| a.info.status == AppointmentStatus::Booked && a.info.starts_at > now)
                 .map(|a| a.info)
                 .collect())
         };

@@ -3,6 +3,7 @@
 //! area, and switches for a lost race and failing tools. Its
 //! `AgentTools` face is in `fake_agent_tools`.
 
+use servicepro_schema::AppointmentStatus;
 use std::sync::Mutex;
 
 use chrono::{DateTime, Duration, Utc};
@@ -149,7 +150,7 @@ impl FakeTools {
                 ends_at: end,
                 price_cents: s.price_cents,
                 address: Some(String::from("500 Elm St, Tulsa, OK 74135")),
-                status: String::from("booked"),
+                status: AppointmentStatus::Booked,
             },
             phone: phone.map(str::to_owned),
             crew: 0,
@@ -189,7 +190,7 @@ impl FakeTools {
             .iter_mut()
             .find(|a| a.info.id == id)
             .ok_or_else(|| ToolError::Invalid(String::from("no such appointment")))?;
-        stored.info.status = String::from("cancelled");
+        stored.info.status = AppointmentStatus::Cancelled;
         Ok(stored.info.clone())
     }
 
@@ -230,7 +231,7 @@ impl FakeTools {
             inner
                 .appointments
                 .iter()
-                .filter(|a| a.info.status == "booked" && Some(a.info.id) != except)
+                .filter(|a| a.info.status == AppointmentStatus::Booked && Some(a.info.id) != except)
                 .map(|a| Busy {
                     crew: a.crew,
                     start: a.info.starts_at,
@@ -309,7 +310,7 @@ impl FakeTools {
             ends_at: end,
             price_cents: price,
             address: request.address.clone(),
-            status: String::from("booked"),
+            status: AppointmentStatus::Booked,
         };
         inner.appointments.push(Stored {
             info: info.clone(),

@@ -2,6 +2,7 @@
 //! `fixtures/conversations/README.md`) and how one file is played.
 
 use crate::brain::agent::Channel;
+use servicepro_schema::AppointmentStatus;
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
@@ -139,14 +140,16 @@ pub(crate) async fn play(fx: &Fixture) -> (String, Vec<String>) {
     }
     let phone = fx.phone.clone().unwrap_or_else(|| DEFAULT_PHONE.to_owned());
     let phone = Some(phone.as_str()).filter(|p| !p.is_empty());
-    let mut stored = ConversationState::default().to_json();
+    let mut stored = ConversationState::default()
+        .to_json()
+        .expect("state serialises");
     let mut transcript = String::new();
     let mut failures = Vec::new();
     for (i, turn) in fx.turns.iter().enumerate() {
         let mut state = ConversationState::from_json(&stored);
         let response =
             handle_turn(&mut state, &turn.say, phone, Channel::Sms, &tools, fx.now).await;
-        stored = state.to_json();
+        stored = state.to_json().expect("state serialises");
         let reply = response.reply;
         transcript.push_str(&format!(
             "  > {}\n  < {}\n",
@@ -191,7 +194,10 @@ fn check_outcome(fx: &Fixture, tools: &FakeTools, failures: &mut Vec<String>) {
         ));
     }
     if let Some(want) = &e.appointment {
-        match new.iter().find(|a| a.info.status == "booked") {
+        match new
+            .iter()
+            .find(|a| a.info.status == AppointmentStatus::Booked)
+        {
             None => failures.push(String::from("expected an appointment, none booked")),
             Some(got) => {
                 let local = got.info.starts_at.with_timezone(&tz);
@@ -256,14 +262,15 @@ fn check_outcome(fx: &Fixture, tools: &FakeTools, failures: &mut Vec<String>) {
     if e.cancelled
         && !all
             .iter()
-            .any(|a| a.preexisting && a.info.status == "cancelled")
+            .any(|a| a.preexisting && a.info.status == AppointmentStatus::Cancelled)
     {
         failures.push(String::from("expected the appointment cancelled"));
     }
     if e.appointment_kept {
         let before = &fx.setup.appointments;
         let kept = all.iter().filter(|a| a.preexisting).all(|a| {
-            a.info.status == "booked" && before.iter().any(|b| b.start == a.info.starts_at)
+            a.info.status == AppointmentStatus::Booked
+                && before.iter().any(|b| b.start == a.info.starts_at)
         });
         if !kept {
             failures.push(String::from("expected existing appointments untouched"));
@@ -274,7 +281,7 @@ fn check_outcome(fx: &Fixture, tools: &FakeTools, failures: &mut Vec<String>) {
             let local = a.info.starts_at.with_timezone(&tz);
             local.date_naive() == want.date
                 && local.time() == want.time
-                && a.info.status == "booked"
+                && a.info.status == AppointmentStatus::Booked
         });
         if !moved {
             failures.push(format!("expected a move to {} {}", want.date, want.time));

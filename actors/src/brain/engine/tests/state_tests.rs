@@ -15,7 +15,7 @@ fn round_trips_through_json() {
     state
         .details
         .insert(String::from("vehicle"), String::from("2019 Ford F-150"));
-    let back = ConversationState::from_json(&state.to_json());
+    let back = ConversationState::from_json(&state.to_json().expect("serialises"));
     assert_eq!(back, state);
 }
 

@@ -3,6 +3,7 @@
 
 use crate::brain::agent::Channel;
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc, Weekday};
+use servicepro_schema::AppointmentStatus;
 
 use crate::booking::availability::{DayFilter, TimeWindow};
 use crate::brain::agent::NextAction;
@@ -298,7 +299,7 @@ fn call_booking() -> (crate::brain::tools::TenantProfile, AppointmentInfo) {
         ends_at: starts_at + chrono::Duration::hours(4),
         price_cents: 27_500,
         address: Some("123 Main St, Tulsa".into()),
-        status: "booked".into(),
+        status: AppointmentStatus::Booked,
     };
     (profile, appointment)
 }

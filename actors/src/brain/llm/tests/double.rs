@@ -1,6 +1,7 @@
 //! An in-memory [`AgentTools`] for the LLM brain's tests: three services,
 //! a fixed list of free slots, and a log of every call.
 
+use servicepro_schema::AppointmentStatus;
 use std::sync::{Mutex, MutexGuard};
 
 use chrono::{DateTime, TimeZone, Utc};
@@ -123,7 +124,7 @@ fn info(
         ends_at: slot.end,
         price_cents: 19_900,
         address,
-        status: "booked".to_owned(),
+        status: AppointmentStatus::Booked,
     }
 }
 
@@ -214,7 +215,9 @@ impl AgentTools for MemTools {
                 .log()
                 .appointments
                 .iter()
-                .filter(|(phone, a)| phone == customer_phone && a.status == "booked")
+                .filter(|(phone, a)| {
+                    phone == customer_phone && a.status == AppointmentStatus::Booked
+                })
                 .map(|(_, a)| a.clone())
                 .collect())
         })
@@ -244,7 +247,7 @@ impl AgentTools for MemTools {
                 .iter_mut()
                 .find(|(_, a)| a.id == appointment_id)
                 .ok_or_else(|| ToolError::Invalid("no such appointment".to_owned()))?;
-            found.1.status = "cancelled".to_owned();
+            found.1.status = AppointmentStatus::Cancelled;
             Ok(found.1.clone())
         })
     }

@@ -173,7 +173,8 @@ async fn falls_back_to_the_real_offline_engine() {
         .await
         .expect("fake");
     let tools = MemTools::new();
-    let stored = json!({"version": 1, "llm": LlmState::new(Some(7)).to_json()});
+    let stored =
+        json!({"version": 1, "llm": LlmState::new(Some(7)).to_json().expect("serialises")});
     let mut state: ConversationState = serde_json::from_value(stored.clone()).unwrap_or_default();
     let mut llm_state = LlmState::from_json(&stored["llm"]);
     let (text, phone, now) = ("how much is a full detail?", Some(PHONE), now());
@@ -192,7 +193,7 @@ async fn falls_back_to_the_real_offline_engine() {
     assert_eq!(llm_state.messages.len(), 2);
     let mut saved = serde_json::to_value(&state).unwrap_or_default();
     if let Some(map) = saved.as_object_mut() {
-        map.insert("llm".to_owned(), llm_state.to_json());
+        map.insert("llm".to_owned(), llm_state.to_json().expect("serialises"));
     }
     assert_eq!(LlmState::from_json(&saved["llm"]), llm_state);
 }
