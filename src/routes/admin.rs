@@ -1,6 +1,7 @@
 //! The root admin API: create, list and inspect tenants (root token only).
 
 use crate::auth::RootAdmin;
+use crate::body::BoundedBody;
 use crate::error::ApiError;
 use crate::routes::json_fields::Fields;
 use crate::state::AppState;
@@ -119,7 +120,7 @@ fn parse_account_sid(raw: &str) -> Result<String, &'static str> {
 pub async fn create_tenant(
     _admin: RootAdmin,
     state: web::Data<AppState>,
-    body: web::Bytes,
+    body: BoundedBody,
 ) -> Result<HttpResponse, ApiError> {
     let default_voice_audio = if state.config.voice_transcode {
         "pcm16"
