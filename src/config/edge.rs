@@ -1,6 +1,6 @@
 //! Limits and deadlines at the server's edge: how long a client may take to send a
 //! request's head and body, how large a websocket frame may be, and how long a media
-//! stream may stay open without its `start` frame. Read with the rest of [`Config`]
+//! stream may stay open without its `start` frame or, once started, without a frame. Read with the rest of [`Config`]
 //! (`super::Config`), each value checked once.
 
 use super::{ConfigError, Source};
@@ -20,6 +20,9 @@ pub const DEFAULT_BODY_READ_TIMEOUT: Duration = Duration::from_secs(10);
 /// Default time a media stream gets to send its `start` frame.
 pub const DEFAULT_STREAM_START_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// Default time a started call's caller may send no frame before the call is ended.
+pub const DEFAULT_STREAM_IDLE_TIMEOUT: Duration = servicepro_actors::call::TWILIO_IDLE_TIMEOUT;
+
 /// The edge's limits and deadlines.
 #[derive(Debug, Clone)]
 pub struct EdgeConfig {
@@ -36,6 +39,9 @@ pub struct EdgeConfig {
     /// Time a media stream gets to send `start`, else it is closed
     /// (`SERVICEPRO_STREAM_START_TIMEOUT_MS`).
     pub stream_start_timeout: Duration,
+    /// Time a started call's caller may send no frame before the call actor ends it
+    /// (`SERVICEPRO_STREAM_IDLE_TIMEOUT_MS`).
+    pub stream_idle_timeout: Duration,
 }
 
 impl EdgeConfig {
@@ -70,6 +76,10 @@ impl EdgeConfig {
                 "SERVICEPRO_STREAM_START_TIMEOUT_MS",
                 DEFAULT_STREAM_START_TIMEOUT,
             )?,
+            stream_idle_timeout: src.millis(
+                "SERVICEPRO_STREAM_IDLE_TIMEOUT_MS",
+                DEFAULT_STREAM_IDLE_TIMEOUT,
+            )?,
         })
     }
 }
@@ -101,6 +111,7 @@ mod tests {
             ("SERVICEPRO_STREAM_START_TIMEOUT_MS", "400"),
             ("SERVICEPRO_CLIENT_REQUEST_TIMEOUT_MS", "1000"),
             ("SERVICEPRO_CLIENT_DISCONNECT_TIMEOUT_MS", "500"),
+            ("SERVICEPRO_STREAM_IDLE_TIMEOUT_MS", "600"),
         ])
         .unwrap()
         .edge;
@@ -109,6 +120,7 @@ mod tests {
         assert_eq!(tuned.stream_start_timeout, Duration::from_millis(400));
         assert_eq!(tuned.client_request_timeout, Duration::from_secs(1));
         assert_eq!(tuned.client_disconnect_timeout, Duration::from_millis(500));
+        assert_eq!(tuned.stream_idle_timeout, Duration::from_millis(600));
     }
 
     #[test]
@@ -120,6 +132,7 @@ mod tests {
             ("SERVICEPRO_STREAM_START_TIMEOUT_MS", "soon"),
             ("SERVICEPRO_CLIENT_REQUEST_TIMEOUT_MS", "-1"),
             ("SERVICEPRO_CLIENT_DISCONNECT_TIMEOUT_MS", "x"),
+            ("SERVICEPRO_STREAM_IDLE_TIMEOUT_MS", "0"),
         ] {
             let err = config(&[(variable, value)]).unwrap_err();
             assert_eq!(err.variable, variable, "{value}");

@@ -1,16 +1,17 @@
 //! The edges hold (issue 14): oversized websocket frames are refused at their header,
-//! a media stream without `start` is closed, a trickling body gets a 408, status
+//! a media stream without `start` is closed, a silent caller's call is ended, a trickling body gets a 408, status
 //! callbacks never move inbound texts, and text bodies are capped.
 
+use crate::media_stream::{app_with_provider_and, start_frame, ws_request};
 use crate::sms_inbound::text;
 use crate::support::tenants::TenantSpec;
 use crate::support::twilio_client::AUTH_TOKEN;
 use crate::support::TestApp;
 use futures_util::{SinkExt, StreamExt};
+use servicepro_actors::realtime::fake_server::{FakeRealtimeServer, FakeScript};
 use servicepro_actors::twilio::expected_signature;
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::MaybeTlsStream;
 
@@ -20,17 +21,11 @@ type Socket = tokio_tungstenite::WebSocketStream<MaybeTlsStream<tokio::net::TcpS
 
 /// A signed media-stream socket of tenant `acme`.
 async fn signed_stream(app: &TestApp) -> Socket {
-    let mut request = format!(
-        "{}/twilio/media-stream/acme",
-        app.address.replace("http://", "ws://")
-    )
-    .into_client_request()
-    .unwrap();
     let signature = expected_signature(AUTH_TOKEN, STREAM_URL, &[]);
-    request
-        .headers_mut()
-        .insert("X-Twilio-Signature", signature.parse().unwrap());
-    tokio_tungstenite::connect_async(request).await.unwrap().0
+    tokio_tungstenite::connect_async(ws_request(app, &signature))
+        .await
+        .unwrap()
+        .0
 }
 
 /// The header of a masked text frame announcing `len` payload bytes.
@@ -136,6 +131,25 @@ async fn trickle(app: &TestApp, path: &str, wait: Duration) -> Option<String> {
 }
 
 #[actix_web::test]
+async fn a_started_call_whose_caller_goes_silent_is_ended() {
+    let (_, provider) = FakeRealtimeServer::start(FakeScript::default())
+        .await
+        .unwrap();
+    let app =
+        app_with_provider_and(&provider, &[("SERVICEPRO_STREAM_IDLE_TIMEOUT_MS", "600")]).await;
+    let mut socket = signed_stream(&app).await;
+    socket
+        .send(start_frame("MZ_idle", "CA_idle"))
+        .await
+        .unwrap();
+    // The greeting comes back, but the caller never sends a frame.
+    assert!(
+        closed_within(&mut socket, Duration::from_secs(5)).await,
+        "the call ends after the configured silence"
+    );
+}
+
+#[actix_web::test]
 async fn a_trickling_body_is_answered_408_within_the_deadline() {
     let app = TestApp::builder()
         .var("SERVICEPRO_BODY_READ_TIMEOUT_MS", "500")
@@ -195,5 +209,52 @@ async fn a_text_body_is_capped_at_twilios_maximum() {
         .await,
         1,
         "a body Twilio could send is stored whole"
+    );
+}
+
+/// This process's resident set in KiB (`VmRSS`, or `VmHWM` for the peak).
+fn rss_kib(field: &str) -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find(|l| l.starts_with(field))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
+}
+
+/// A measurement for NOTES, not an assertion: run with
+/// `cargo test --test it rss_under -- --ignored --nocapture`.
+#[actix_web::test]
+#[ignore]
+async fn rss_under_twenty_parallel_ten_megabyte_frames() {
+    let app = TestApp::spawn().await;
+    app.create_tenant(TenantSpec::default()).await;
+    let payload = std::sync::Arc::new(vec![b'x'; 10 * 1024 * 1024]);
+    let before = (rss_kib("VmRSS:"), rss_kib("VmHWM:"));
+    let mut sockets = Vec::new();
+    for _ in 0..20 {
+        sockets.push(signed_stream(&app).await);
+    }
+    let sends = sockets.into_iter().map(|mut socket| {
+        let payload = payload.clone();
+        tokio::spawn(async move {
+            let _ = socket
+                .get_mut()
+                .write_all(&frame_header(payload.len() as u64))
+                .await;
+            let _ = socket.get_mut().write_all(&payload).await;
+            closed_within(&mut socket, Duration::from_secs(30)).await
+        })
+    });
+    let closed = futures_util::future::join_all(sends).await;
+    let after = (rss_kib("VmRSS:"), rss_kib("VmHWM:"));
+    println!(
+        "20 x 10 MB frames: closed {}/20; RSS {} -> {} KiB, peak {} -> {} KiB",
+        closed.iter().filter(|c| matches!(c, Ok(true))).count(),
+        before.0,
+        after.0,
+        before.1,
+        after.1
     );
 }
