@@ -14,6 +14,9 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 use url::Url;
 
+pub mod edge;
+pub use edge::EdgeConfig;
+
 /// The default database on a developer machine.
 pub const DEFAULT_DATABASE_URL: &str = "postgres://postgres@127.0.0.1:5432/servicepro";
 
@@ -137,6 +140,8 @@ pub struct Config {
     /// Whether `SERVICEPRO_RECORDINGS_DIR` was set: then the directory is created and
     /// checked at start-up. The default is created by the first recording.
     pub recordings_dir_configured: bool,
+    /// Limits and deadlines at the edge (frame sizes, read timeouts).
+    pub edge: EdgeConfig,
 }
 
 /// Reads variables from a map (the environment merged over the optional file).
@@ -354,7 +359,9 @@ impl Config {
             "SERVICEPRO_RECORDINGS_DIR",
             recordings_raw.as_deref().unwrap_or(DEFAULT_RECORDINGS_DIR),
         )?;
+        let edge = EdgeConfig::read(&src)?;
         Ok(Config {
+            edge,
             recordings_dir,
             recordings_dir_configured,
             voice_audio,

@@ -3,6 +3,7 @@
 //! only crate that knows HTTP; the engine lives in `servicepro-actors`.
 
 pub mod auth;
+pub mod body;
 pub mod config;
 pub mod demo;
 pub mod ephemeral_pg;
@@ -16,3 +17,4 @@ pub mod startup;
 pub mod state;
 pub mod telemetry;
 pub mod twilio_webhook;
+pub mod ws_frame_limit;

@@ -105,6 +105,7 @@ impl Application {
             source,
         })?;
         let data = web::Data::new(state.clone());
+        let edge = state.config.edge.clone();
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(data.clone())
@@ -113,6 +114,10 @@ impl Application {
                 .configure(routes::configure)
         })
         .on_connect(disable_nagle)
+        // A client gets this long for a request's head, and a closing connection this
+        // long to shut down; bodies have their own deadline (`crate::body`).
+        .client_request_timeout(edge.client_request_timeout)
+        .client_disconnect_timeout(edge.client_disconnect_timeout)
         .shutdown_timeout(SHUTDOWN_GRACE_SECS)
         .listen(listener)
         .map_err(|source| StartupError::Bind {

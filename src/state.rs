@@ -154,6 +154,7 @@ impl AppState {
             metrics: call_metrics.clone(),
             default_audio: config.voice_audio,
             recordings_dir: config.recordings_dir.clone(),
+            caller_idle_timeout: config.edge.stream_idle_timeout,
         });
         let switchboard = Switchboard::new(
             pool.clone(),

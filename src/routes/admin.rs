@@ -1,6 +1,7 @@
 //! The root admin API: create, list and inspect tenants (root token only).
 
 use crate::auth::RootAdmin;
+use crate::body::BoundedBody;
 use crate::error::ApiError;
 use crate::request_span::record_tenant;
 use crate::routes::json_fields::Fields;
@@ -125,7 +126,7 @@ fn parse_account_sid(raw: &str) -> Result<String, &'static str> {
 pub async fn create_tenant(
     _admin: RootAdmin,
     state: web::Data<AppState>,
-    body: web::Bytes,
+    body: BoundedBody,
 ) -> Result<HttpResponse, ApiError> {
     let request = parse_create(&Fields::parse(&body)?, state.config.voice_audio)?;
     let id = request.id.clone();

@@ -3,6 +3,7 @@
 //! widget keeps (or their phone). The route parses and validates the body,
 //! loads the tenant, calls [`web_chat`] and renders the answer as JSON.
 
+use crate::body::BoundedBody;
 use crate::error::ApiError;
 use crate::request_span::record_tenant;
 use crate::routes::json_fields::Fields;
@@ -18,7 +19,7 @@ use servicepro_schema::{DbError, TenantId, E164};
 /// `POST /api/agent/messages` with `{tenant_id, message, visitor_id?, phone?}`.
 pub async fn post_message(
     state: web::Data<AppState>,
-    body: web::Bytes,
+    body: BoundedBody,
 ) -> Result<HttpResponse, ApiError> {
     let message = parse(&body)?;
     let ctx = match state

@@ -3,11 +3,16 @@
 //! handshake; the socket waits for the `start` frame, checks it once
 //! ([`StartFrame::check`]: `<Stream>` drops query strings, so the call travels as
 //! `customParameters`), has `voice::receptionist` start the call's `CallActor`
-//! with it, then only moves text frames in and out. Everything else — audio,
+//! with it, then only moves text frames in and out. Frames over
+//! `SERVICEPRO_WS_MAX_FRAME_BYTES` are refused at their header ([`FrameLimit`]) and a
+//! socket without `start` within `SERVICEPRO_STREAM_START_TIMEOUT_MS` is closed; a
+//! started call whose caller goes silent is ended by the `CallActor`'s idle timeout.
+//! Everything else — audio,
 //! barge-in, tools, failures — is the actor's business.
 
 use crate::state::AppState;
 use crate::twilio_webhook::{ByPath, Twilio};
+use crate::ws_frame_limit::FrameLimit;
 use actix::{Actor, ActorContext, ActorFutureExt, Addr, AsyncContext, StreamHandler, WrapFuture};
 use actix_web::{web, HttpRequest, HttpResponse};
 use actix_web_actors::ws;
@@ -41,7 +46,10 @@ pub async fn media_stream(
         starting: false,
         span: tracing::Span::current(),
     };
-    ws::start(socket, &req, stream)
+    let limit = state.config.edge.ws_max_frame_bytes;
+    ws::WsResponseBuilder::new(socket, &req, FrameLimit::new(stream, limit))
+        .frame_size(limit)
+        .start()
 }
 
 /// The tenant's snapshot for its call's tools and instructions (the one place the
@@ -77,6 +85,19 @@ struct Outbound(String);
 
 impl Actor for MediaStreamSocket {
     type Context = ws::WebsocketContext<Self>;
+
+    /// A stream that has not sent its `start` within the configured time is closed
+    /// (a socket that never starts a call holds nothing for long).
+    fn started(&mut self, ctx: &mut Self::Context) {
+        let timeout = self.state.config.edge.stream_start_timeout;
+        ctx.run_later(timeout, move |act, ctx| {
+            if act.call.is_none() && !act.starting {
+                tracing::warn!(tenant_id = %act.tenant, ?timeout, "no start frame in time; closing the media stream");
+                ctx.close(Some(ws::CloseCode::Policy.into()));
+                ctx.stop();
+            }
+        });
+    }
 
     fn stopped(&mut self, _: &mut Self::Context) {
         if let Some(call) = &self.call {
@@ -171,7 +192,9 @@ impl StreamHandler<Result<ws::Message, ws::ProtocolError>> for MediaStreamSocket
             Ok(_) => {}
             Err(e) => {
                 let _span = self.span.clone().entered();
-                tracing::warn!(error = %e, "media-stream protocol error");
+                // An oversized frame (refused at its header by `FrameLimit`) lands here.
+                tracing::warn!(error = %e, "media-stream protocol error; closing");
+                ctx.close(Some(ws::CloseCode::Protocol.into()));
                 ctx.stop();
             }
         }

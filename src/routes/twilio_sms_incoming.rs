@@ -8,7 +8,7 @@ use crate::routes::twiml_response::{empty, twiml};
 use crate::state::AppState;
 use crate::twilio_webhook::{ByNumber, To, Twilio};
 use actix_web::{web, HttpResponse};
-use servicepro_actors::conversation::{inbound_text, InboundOutcome, InboundText};
+use servicepro_actors::conversation::{clip_body, inbound_text, InboundOutcome, InboundText};
 use servicepro_actors::twilio::form::Form;
 use servicepro_actors::twilio::twiml::{Message, Response};
 use servicepro_schema::E164;
@@ -38,12 +38,17 @@ pub async fn incoming(
 fn parse(hook: &Twilio<ByNumber<To>>) -> Result<InboundText, ApiError> {
     let sid = hook.require("MessageSid")?.to_owned();
     let from = hook.require("From")?.to_owned();
+    let mut body = hook.form.get("Body").unwrap_or_default().to_owned();
+    if let Some(clipped) = clip_body(&body) {
+        tracing::warn!(%sid, chars = body.chars().count(), "text body over Twilio's maximum clipped");
+        body = clipped;
+    }
     Ok(InboundText {
         sid,
         sender: E164::parse(&from).ok(),
         from,
         to: hook.form.get("To").unwrap_or_default().to_owned(),
-        body: hook.form.get("Body").unwrap_or_default().to_owned(),
+        body,
         media: media_urls(&hook.form),
     })
 }

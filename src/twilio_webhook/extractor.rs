@@ -1,7 +1,7 @@
 //! [`Twilio<S>`]: the one extractor of every Twilio request, webhooks and the
 //! media-stream handshake alike. It reads the form body with a size limit
-//! ([`MAX_WEBHOOK_BODY`]; the handshake has none and its payload is left for the
-//! websocket), calls [`verify`], and yields the form and the tenant. `S` declares
+//! ([`MAX_WEBHOOK_BODY`]) and the body-read deadline ([`crate::body`]; the handshake
+//! has no body and its payload is left for the websocket), calls [`verify`], and yields the form and the tenant. `S` declares
 //! where the tenant comes from, and what a route gets:
 //!
 //! | `S` | tenant from | `tenant` |
@@ -11,14 +11,14 @@
 //! | [`ByPath`] | `/twilio/media-stream/{tenant}` | `Arc<TenantContext>` (else 403) |
 
 use super::{query_value, verify, TenantFrom};
+use crate::body::{body_deadline, read_bounded};
 use crate::error::ApiError;
 use crate::state::AppState;
 use actix_web::dev::Payload;
 use actix_web::http::StatusCode;
-use actix_web::web::{BytesMut, Data};
+use actix_web::web::Data;
 use actix_web::{FromRequest, HttpRequest};
 use futures_util::future::LocalBoxFuture;
-use futures_util::StreamExt;
 use servicepro_actors::tenant::context::TenantContext;
 use servicepro_actors::twilio::Form;
 use std::marker::PhantomData;
@@ -133,7 +133,7 @@ impl<S: TenantSource> FromRequest for Twilio<S> {
                     "application state missing",
                 )
             })?;
-            let body = read_body(payload, MAX_WEBHOOK_BODY).await?;
+            let body = read_bounded(payload, MAX_WEBHOOK_BODY, body_deadline(&req)).await?;
             let hook = verify(&state, &req, &body, S::FROM).await?;
             Ok(Twilio {
                 form: hook.form,
@@ -142,22 +142,4 @@ impl<S: TenantSource> FromRequest for Twilio<S> {
             })
         })
     }
-}
-
-/// The body, refused with a 413 past `limit` bytes.
-async fn read_body(mut payload: Payload, limit: usize) -> Result<BytesMut, ApiError> {
-    let mut body = BytesMut::new();
-    while let Some(chunk) = payload.next().await {
-        let chunk =
-            chunk.map_err(|e| ApiError::bad_request(format!("request body not read: {e}")))?;
-        if body.len() + chunk.len() > limit {
-            return Err(ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "payload_too_large",
-                format!("a Twilio request body is at most {limit} bytes"),
-            ));
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body)
 }

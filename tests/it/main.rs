@@ -10,6 +10,7 @@ mod booking_race;
 mod conversation_actors;
 mod conversations;
 mod demo;
+mod edges;
 mod ephemeral_db;
 mod health;
 mod knowledge;

@@ -19,7 +19,7 @@ use tokio_tungstenite::tungstenite::Message;
 
 const STREAM_URL: &str = "wss://sp.example.test/twilio/media-stream/acme";
 
-fn ws_request(
+pub(crate) fn ws_request(
     app: &TestApp,
     signature: &str,
 ) -> tokio_tungstenite::tungstenite::handshake::client::Request {
@@ -45,7 +45,7 @@ fn ws_request_for(
 }
 
 /// The `start` frame Twilio sends for stream `stream_sid` of call `call_sid`.
-fn start_frame(stream_sid: &str, call_sid: &str) -> Message {
+pub(crate) fn start_frame(stream_sid: &str, call_sid: &str) -> Message {
     Message::text(
         serde_json::json!({
             "event": "start", "sequenceNumber": "1", "streamSid": stream_sid,
@@ -63,11 +63,21 @@ fn start_frame(stream_sid: &str, call_sid: &str) -> Message {
 async fn app_with_provider(
     provider: &servicepro_actors::realtime::fake_server::FakeServerHandle,
 ) -> TestApp {
-    let app = TestApp::builder()
+    app_with_provider_and(provider, &[]).await
+}
+
+/// [`app_with_provider`] with more configuration `vars`.
+pub(crate) async fn app_with_provider_and(
+    provider: &servicepro_actors::realtime::fake_server::FakeServerHandle,
+    vars: &[(&str, &str)],
+) -> TestApp {
+    let mut builder = TestApp::builder()
         .var("OPENAI_API_KEY", "sk-test")
-        .var("OPENAI_REALTIME_URL", provider.url().as_str())
-        .spawn()
-        .await;
+        .var("OPENAI_REALTIME_URL", provider.url().as_str());
+    for (key, value) in vars {
+        builder = builder.var(key, value);
+    }
+    let app = builder.spawn().await;
     app.create_tenant(TenantSpec {
         ivr_mode: "ai-voice",
         ..TenantSpec::default()

@@ -25,6 +25,19 @@ use std::time::{Duration, Instant};
 /// with no inline reply (Twilio gives up at 15 s).
 pub const REPLY_DEADLINE: Duration = Duration::from_secs(8);
 
+/// The longest text body kept: Twilio's own limit on a message body (a longer
+/// concatenated SMS is cut by the carrier or Twilio before it reaches us).
+pub const MAX_SMS_BODY_CHARS: usize = 1_600;
+
+/// `body` cut to [`MAX_SMS_BODY_CHARS`] characters (`None` when it fits): what Twilio
+/// could have sent is stored whole, an absurd body (only a forged or replayed
+/// request carries one; the webhook extractor already caps bytes) is clipped.
+pub fn clip_body(body: &str) -> Option<String> {
+    body.char_indices()
+        .nth(MAX_SMS_BODY_CHARS)
+        .map(|(end, _)| body[..end].to_owned())
+}
+
 /// An inbound text as Twilio posted it, parsed at the edge.
 #[derive(Debug, Clone)]
 pub struct InboundText {
@@ -36,7 +49,7 @@ pub struct InboundText {
     pub sender: Option<E164>,
     /// `To`, the number texted.
     pub to: String,
-    /// `Body` (empty for a picture with no words).
+    /// `Body` (empty for a picture with no words), at most [`MAX_SMS_BODY_CHARS`].
     pub body: String,
     /// The attachments' URLs (`MediaUrl0..N`).
     pub media: Vec<String>,

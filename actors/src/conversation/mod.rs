@@ -24,5 +24,8 @@ pub mod text_writer;
 pub mod web_chat;
 
 pub use actor::{ConversationActor, Conversations, Prepared, Turn};
-pub use inbound::{inbound_text, InboundOutcome, InboundText, NoReply, REPLY_DEADLINE};
+pub use inbound::{
+    clip_body, inbound_text, InboundOutcome, InboundText, NoReply, MAX_SMS_BODY_CHARS,
+    REPLY_DEADLINE,
+};
 pub use web_chat::{web_chat, ChatError, ChatMessage};

@@ -10,6 +10,9 @@ use servicepro_schema::{DbError, TenantDb};
 
 use crate::twilio::{Form, MissingField};
 
+/// The only direction a delivery report may move.
+const OUTBOUND: &str = "outbound";
+
 /// A status callback for one message.
 #[derive(Debug, Clone)]
 pub struct DeliveryReport {
@@ -49,7 +52,8 @@ pub enum DeliveryOutcome {
     Unknown,
 }
 
-/// Applies a delivery report (a report of no stored message is logged).
+/// Applies a delivery report to an outbound message (a report of no stored outbound
+/// message — none at all, or an inbound one — is logged and changes nothing).
 pub async fn apply_delivery_report(
     db: &TenantDb,
     report: DeliveryReport,
@@ -73,6 +77,9 @@ async fn apply(db: &TenantDb, report: DeliveryReport) -> Result<DeliveryOutcome,
                         .eq(by_id)
                         .or(messages::twilio_sid.eq(&report.message_sid)),
                 )
+                // Only our own texts have a delivery status: an inbound message's
+                // `received` is never moved, whatever a callback names.
+                .filter(messages::direction.eq(OUTBOUND))
                 .select((messages::id, messages::status))
                 .for_update()
                 .first(tx.conn())

@@ -59,6 +59,9 @@ pub struct Receptionist {
     pub default_audio: VoiceAudio,
     /// Where calls of tenants that record calls are written.
     pub recordings_dir: PathBuf,
+    /// A call whose caller sends no frame for this long is ended (the call actor's
+    /// idle timeout, [`crate::call::TWILIO_IDLE_TIMEOUT`] by default).
+    pub caller_idle_timeout: std::time::Duration,
 }
 
 impl Receptionist {
@@ -144,7 +147,14 @@ impl Receptionist {
             finalizer: Arc::new(DbCallFinalizer::new(self.pool.clone())),
             outbound,
             metrics: Arc::clone(&self.metrics),
-            tuning: CallTuning::default(),
+            tuning: CallTuning {
+                twilio_idle_timeout: self.caller_idle_timeout,
+                // Checked often enough that a short timeout is kept to within half of it.
+                heartbeat: CallTuning::default()
+                    .heartbeat
+                    .min(self.caller_idle_timeout / 2),
+                ..CallTuning::default()
+            },
         }
     }
 
