@@ -3,7 +3,7 @@
 
 use crate::config::Config;
 use actix::{Addr, Supervisor};
-use servicepro_actors::appointments::BookingDesk;
+use servicepro_actors::booking::BookingDesk;
 use servicepro_actors::brain::llm::LlmBrain;
 use servicepro_actors::call::CallMetrics;
 use servicepro_actors::clock::{system_clock, Clock};

@@ -1,8 +1,23 @@
 //! The ServicePro engine: supervised actix actors and the domain services
 //! they own. It knows the database (through `servicepro-schema`) and the
 //! media core, never HTTP.
+//!
+//! * [`tenant`] — a tenant's context, settings and status: `TenantActor`,
+//!   its registry, admin and seeding.
+//! * [`conversation`] — texts and web chat: `inbound_text`, `web_chat`,
+//!   `ConversationActor`, the group-commit `TextWriter`.
+//! * [`voice`] — calls: the pure call flow, the webhooks' `Switchboard`, the
+//!   speech turn, the AI receptionist's wiring, call records, voicemail.
+//! * [`call`] — `CallActor`: one live AI call bridged to the Realtime provider.
+//! * [`realtime`] — the OpenAI Realtime and Twilio Media Streams wire contracts.
+//! * [`brain`] — understanding customers and driving bookings (NLU, the
+//!   offline engine, the LLM brain, the tools, per-channel phrasing).
+//! * [`booking`] — availability and appointments (`BookingActor`).
+//! * [`knowledge`], [`packs`] — the knowledge base and the industry packs.
+//! * [`messaging`] — outbound texts: outbox, rate limits, Twilio REST, notices.
+//! * [`twilio`] — Twilio's signature, form and TwiML contracts.
+//! * [`metrics`], [`clock`], [`tls`], [`kb_admin`] — shared plumbing.
 
-pub mod appointments;
 pub mod booking;
 pub mod brain;
 pub mod call;

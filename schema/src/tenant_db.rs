@@ -10,7 +10,7 @@
 //! stamp in code, but only the diesel-DSL reads and writes use them (context,
 //! snapshot, outbox, delivery status, owner views). The raw statements —
 //! `sql_query` and the PL/pgSQL functions they call, in
-//! `actors/src/appointments/store.rs`, `conversation/{store,batch_store}.rs`,
+//! `actors/src/booking/store.rs`, `conversation/{store,batch_store}.rs`,
 //! `kb_admin.rs` and `voice/{call_records,receptionist,voicemail}.rs` — filter
 //! by `tenant_id` by hand (bound from [`TenantDb::tenant`]), and RLS is what
 //! holds if one forgets. ARCHITECTURE.md lists them.

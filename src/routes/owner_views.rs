@@ -11,7 +11,7 @@ use actix_web::{web, HttpResponse};
 use chrono::{DateTime, Utc};
 use diesel::{BoolExpressionMethods, ExpressionMethods, QueryDsl, SelectableHelper};
 use diesel_async::RunQueryDsl;
-use servicepro_actors::appointments::store;
+use servicepro_actors::booking::store;
 use servicepro_schema::models::MessageRow;
 use servicepro_schema::root_db::AuditEntry;
 use servicepro_schema::schema::{calls, customers, messages};

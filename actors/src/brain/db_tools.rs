@@ -2,12 +2,12 @@
 //! base, service area, calendar and bookings, plus texts through the
 //! outbox. Built per turn from a snapshot of the tenant's settings.
 
-use crate::appointments::store::CommitError;
-use crate::appointments::store::{self, NewBooking, StoredAppointment};
-use crate::appointments::{BookingDesk, Commit};
 use crate::booking::availability::{
     describe, offer, AvailabilityRules, DayFilter, Offer, Slot, SlotPreference, TimeWindow,
 };
+use crate::booking::store::CommitError;
+use crate::booking::store::{self, NewBooking, StoredAppointment};
+use crate::booking::{BookingDesk, Commit};
 use crate::brain::nlu::entities::street_suffix;
 use crate::brain::tools::{
     AgentTools, AppointmentInfo, AreaCheck, BookOutcome, BookingRequest, KbAnswer, ServiceInfo,

@@ -13,7 +13,7 @@ use super::registry::ActorMap;
 use super::saved_state::saved_state;
 use super::store::{self, Recorded, Thread};
 use super::text_writer::TextWriterHandle;
-use crate::appointments::BookingDesk;
+use crate::booking::BookingDesk;
 use crate::brain::agent::{AgentRequest, AgentResponse, Channel, NextAction};
 use crate::brain::db_tools::DbTools;
 use crate::brain::engine::{handle_turn, ConversationState};

@@ -12,7 +12,7 @@ use servicepro_schema::{DbPool, SecretBox, TenantDb, TenantId, VoiceAudio};
 use tokio::sync::mpsc;
 
 use super::{BrainTools, Confirmations, DbCallFinalizer, TwilioCallControl};
-use crate::appointments::BookingDesk;
+use crate::booking::BookingDesk;
 use crate::brain::db_tools::{DbTools, TenantSnapshot};
 use crate::brain::tools::AgentTools;
 use crate::call::{
