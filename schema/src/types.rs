@@ -176,9 +176,79 @@ text_enum!(
     }
 );
 
+text_enum!(
+    /// Where a text is in its life (`messages.status`): our own `pending` and
+    /// `refused`, and every `MessageStatus` Twilio documents for its callbacks.
+    MessageStatus {
+        /// Stored, waiting for the rate limiter (ours, before Twilio has it).
+        Pending => "pending",
+        /// Not sent, with the reason in `error_message` (ours).
+        Refused => "refused",
+        /// Twilio took it for a Messaging Service.
+        Accepted => "accepted",
+        /// Twilio will send it later.
+        Scheduled => "scheduled",
+        /// A scheduled text was cancelled.
+        Canceled => "canceled",
+        /// Twilio queued it.
+        Queued => "queued",
+        /// Twilio is sending it.
+        Sending => "sending",
+        /// The carrier took it.
+        Sent => "sent",
+        /// Twilio or the carrier could not take it.
+        Failed => "failed",
+        /// The handset got it.
+        Delivered => "delivered",
+        /// The carrier could not deliver it.
+        Undelivered => "undelivered",
+        /// An inbound text arriving.
+        Receiving => "receiving",
+        /// An inbound text we accepted.
+        Received => "received",
+        /// The recipient read it (WhatsApp, RCS).
+        Read => "read",
+        /// Some parts of a long text arrived.
+        PartiallyDelivered => "partially_delivered",
+    }
+);
+
+impl MessageStatus {
+    /// Where the status sits in a text's life, so late or repeated callbacks never
+    /// move a text back: pending < accepted/scheduled < queued < sending < sent <
+    /// a final outcome < read.
+    pub fn rank(self) -> u8 {
+        use MessageStatus::*;
+        match self {
+            Pending | Receiving | Received => 0,
+            Accepted | Scheduled => 1,
+            Queued => 2,
+            Sending => 3,
+            Sent => 4,
+            Delivered | Undelivered | Failed | Canceled | Refused | PartiallyDelivered => 5,
+            Read => 6,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn message_statuses_only_move_forward_through_a_texts_life() {
+        use MessageStatus::*;
+        let life = [Pending, Accepted, Queued, Sending, Sent, Delivered, Read];
+        for pair in life.windows(2) {
+            assert!(pair[0].rank() < pair[1].rank(), "{pair:?}");
+        }
+        assert_eq!(Undelivered.rank(), Delivered.rank());
+        for s in MessageStatus::ALL {
+            assert_eq!(s.as_str().parse::<MessageStatus>(), Ok(*s));
+        }
+        assert!("partially_delivered".parse::<MessageStatus>().is_ok());
+        assert!("teleported".parse::<MessageStatus>().is_err());
+    }
 
     #[test]
     fn round_trips_and_refuses_unknown() {

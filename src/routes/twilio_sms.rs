@@ -5,7 +5,18 @@ use crate::routes::twiml_response::empty;
 use crate::state::AppState;
 use crate::twilio_webhook::{ByCallback, Twilio};
 use actix_web::{web, HttpResponse};
-use servicepro_actors::messaging::delivery_status::{apply_delivery_report, DeliveryReport};
+use servicepro_actors::messaging::delivery_status::{
+    apply_delivery_report, DeliveryReport, ReportError,
+};
+
+impl From<ReportError> for ApiError {
+    fn from(err: ReportError) -> Self {
+        match err {
+            ReportError::Missing(missing) => missing.into(),
+            ReportError::Status(e) => ApiError::invalid_field("MessageStatus", e.to_string()),
+        }
+    }
+}
 
 /// `POST /twilio/sms/status?message_id=…`: a delivery report; may repeat or arrive out
 /// of order.

@@ -190,6 +190,27 @@ async fn a_status_callback_never_moves_an_inbound_text() {
 }
 
 #[actix_web::test]
+async fn a_status_callback_with_an_undocumented_status_is_refused_naming_the_field() {
+    let app = TestApp::spawn().await;
+    app.create_tenant(TenantSpec::default()).await;
+    text(&app, "SM_in_odd", "hello there").await;
+    let res = app
+        .twilio_post(
+            "/twilio/sms/status?tenant_id=acme&message_id=1",
+            &[("MessageSid", "SM_in_odd"), ("MessageStatus", "teleported")],
+        )
+        .await;
+    assert_eq!(res.status(), 400);
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body["error"]["field"], "MessageStatus", "{body}");
+    assert_eq!(
+        app.count("messages WHERE status = 'teleported'").await,
+        0,
+        "nothing stored"
+    );
+}
+
+#[actix_web::test]
 async fn a_text_body_is_capped_at_twilios_maximum() {
     let app = TestApp::spawn().await;
     app.create_tenant(TenantSpec::default()).await;

@@ -92,7 +92,8 @@ async fn stop_means_nothing_more_until_start() {
         .unwrap()
         .unwrap();
     assert_eq!(
-        refused.status, "refused",
+        refused.status,
+        servicepro_schema::MessageStatus::Refused,
         "the outbox refuses opted-out numbers too"
     );
     let doc = text(&app, "SM_s3", "START").await;

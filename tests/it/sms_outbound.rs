@@ -6,7 +6,7 @@ use crate::support::tenants::TenantSpec;
 use crate::support::twilio_client::ACCOUNT_SID;
 use crate::support::TestApp;
 use servicepro_actors::messaging::SendSms;
-use servicepro_schema::{TenantId, E164};
+use servicepro_schema::{MessageStatus, TenantId, E164};
 use std::time::Duration;
 
 fn text(to: &str, body: &str) -> SendSms {
@@ -37,7 +37,7 @@ async fn a_burst_of_fifty_leaves_at_the_allowed_rate_and_none_is_lost() {
             .await
             .unwrap()
             .unwrap();
-        assert_eq!(queued.status, "pending");
+        assert_eq!(queued.status, MessageStatus::Pending);
     }
     let sent = app
         .twilio
@@ -77,7 +77,7 @@ async fn opted_out_recipients_and_paused_tenants_are_refused_with_a_reason() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(queued.status, "refused");
+    assert_eq!(queued.status, MessageStatus::Refused);
     assert!(queued.reason.unwrap().contains("opted out"));
 
     app.sql("UPDATE tenants SET status = 'past_due' WHERE id = 'acme'")
@@ -85,7 +85,11 @@ async fn opted_out_recipients_and_paused_tenants_are_refused_with_a_reason() {
     let mut reminder = text("+14155550002", "see you tomorrow");
     reminder.purpose = "reminder".to_owned();
     let queued = app.state.outbox.send(reminder).await.unwrap().unwrap();
-    assert_eq!(queued.status, "refused", "automations pause while past due");
+    assert_eq!(
+        queued.status,
+        MessageStatus::Refused,
+        "automations pause while past due"
+    );
     let reply = app
         .state
         .outbox
@@ -93,7 +97,11 @@ async fn opted_out_recipients_and_paused_tenants_are_refused_with_a_reason() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(reply.status, "pending", "replies still go while past due");
+    assert_eq!(
+        reply.status,
+        MessageStatus::Pending,
+        "replies still go while past due"
+    );
 
     app.sql("UPDATE tenants SET status = 'suspended' WHERE id = 'acme'")
         .await;
@@ -104,7 +112,7 @@ async fn opted_out_recipients_and_paused_tenants_are_refused_with_a_reason() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(queued.status, "refused");
+    assert_eq!(queued.status, MessageStatus::Refused);
 
     assert_eq!(
         app.count("messages WHERE status = 'refused' AND error_message IS NOT NULL")

@@ -412,7 +412,7 @@ impl DbTools {
             .await
             .map_err(unavailable)?
             .map_err(unavailable)?;
-        Ok(queued.status != servicepro_schema::models::message::STATUS_REFUSED)
+        Ok(queued.status != servicepro_schema::MessageStatus::Refused)
     }
 
     async fn tell_owner(

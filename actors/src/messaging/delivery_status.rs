@@ -4,14 +4,11 @@
 
 use diesel::{BoolExpressionMethods, ExpressionMethods, OptionalExtension, QueryDsl};
 use diesel_async::RunQueryDsl;
-use servicepro_schema::models::message::status_rank;
 use servicepro_schema::schema::messages;
-use servicepro_schema::{DbError, TenantDb};
+use servicepro_schema::types::UnknownVariant;
+use servicepro_schema::{DbError, Direction, MessageStatus, TenantDb};
 
 use crate::twilio::{Form, MissingField};
-
-/// The only direction a delivery report may move.
-const OUTBOUND: &str = "outbound";
 
 /// A status callback for one message.
 #[derive(Debug, Clone)]
@@ -21,18 +18,32 @@ pub struct DeliveryReport {
     /// Twilio's MessageSid.
     pub message_sid: String,
     /// `MessageStatus`.
-    pub status: String,
+    pub status: MessageStatus,
     /// `ErrorCode`, when delivery failed.
     pub error_code: Option<String>,
 }
 
+/// A status callback that cannot be read.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum ReportError {
+    /// A required field is missing.
+    #[error(transparent)]
+    Missing(#[from] MissingField),
+    /// `MessageStatus` is not one Twilio documents.
+    #[error("MessageStatus: {0}")]
+    Status(#[source] UnknownVariant),
+}
+
 impl DeliveryReport {
     /// Reads a status callback; `message_id` comes from the callback URL we gave Twilio.
-    pub fn parse(form: &Form, message_id: Option<i64>) -> Result<Self, MissingField> {
+    pub fn parse(form: &Form, message_id: Option<i64>) -> Result<Self, ReportError> {
         Ok(DeliveryReport {
             message_id,
             message_sid: form.require("MessageSid")?.to_owned(),
-            status: form.require("MessageStatus")?.to_owned(),
+            status: form
+                .require("MessageStatus")?
+                .parse()
+                .map_err(ReportError::Status)?,
             error_code: form
                 .get("ErrorCode")
                 .filter(|c| !c.is_empty())
@@ -70,7 +81,7 @@ async fn apply(db: &TenantDb, report: DeliveryReport) -> Result<DeliveryOutcome,
     db.transaction(move |tx| {
         Box::pin(async move {
             let by_id = report.message_id.unwrap_or(-1);
-            let found: Option<(i64, String)> = tx
+            let found: Option<(i64, MessageStatus)> = tx
                 .scope(messages::table)
                 .filter(
                     messages::id
@@ -79,7 +90,7 @@ async fn apply(db: &TenantDb, report: DeliveryReport) -> Result<DeliveryOutcome,
                 )
                 // Only our own texts have a delivery status: an inbound message's
                 // `received` is never moved, whatever a callback names.
-                .filter(messages::direction.eq(OUTBOUND))
+                .filter(messages::direction.eq(Direction::Outbound))
                 .select((messages::id, messages::status))
                 .for_update()
                 .first(tx.conn())
@@ -93,12 +104,12 @@ async fn apply(db: &TenantDb, report: DeliveryReport) -> Result<DeliveryOutcome,
                 .set(messages::twilio_sid.eq(&report.message_sid))
                 .execute(tx.conn())
                 .await?;
-            if status_rank(&report.status) <= status_rank(&current) {
+            if report.status.rank() <= current.rank() {
                 return Ok(DeliveryOutcome::Stale);
             }
             diesel::update(target)
                 .set((
-                    messages::status.eq(&report.status),
+                    messages::status.eq(report.status),
                     messages::error_code.eq(report.error_code.as_deref()),
                     messages::updated_at.eq(diesel::dsl::now),
                 ))

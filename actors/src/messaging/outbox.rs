@@ -15,9 +15,9 @@ use actix::{
 };
 use diesel::{ExpressionMethods, OptionalExtension, QueryDsl};
 use diesel_async::RunQueryDsl;
-use servicepro_schema::models::message::{STATUS_FAILED, STATUS_PENDING, STATUS_REFUSED};
 use servicepro_schema::models::NewMessage;
 use servicepro_schema::schema::{customers, messages, usage_events};
+use servicepro_schema::MessageStatus;
 use servicepro_schema::{
     DbError, DbPool, Direction, PlanTier, SecretBox, TenantDb, TenantId, TenantStatus, UsageKind,
     E164,
@@ -70,8 +70,8 @@ pub struct SendSms {
 pub struct Queued {
     /// The stored message's id.
     pub message_id: i64,
-    /// `pending` (will be sent) or `refused`.
-    pub status: String,
+    /// `Pending` (will be sent) or `Refused`.
+    pub status: MessageStatus,
     /// Why it was refused.
     pub reason: Option<String>,
 }
@@ -222,11 +222,10 @@ impl Handler<SendSms> for SmsOutbox {
                 body: msg.body.clone(),
                 twilio_sid: None,
                 status: if reason.is_some() {
-                    STATUS_REFUSED
+                    MessageStatus::Refused
                 } else {
-                    STATUS_PENDING
-                }
-                .to_owned(),
+                    MessageStatus::Pending
+                },
                 error_code: reason.as_ref().map(|_| "refused".to_owned()),
                 error_message: reason.clone(),
                 purpose: msg.purpose.clone(),
@@ -268,14 +267,14 @@ impl Handler<SendSms> for SmsOutbox {
             let Some(job) = job else {
                 return Ok(Queued {
                     message_id,
-                    status: STATUS_REFUSED.to_owned(),
+                    status: MessageStatus::Refused,
                     reason,
                 });
             };
             match outbox.enqueue(job) {
                 Ok(()) => Ok(Queued {
                     message_id,
-                    status: STATUS_PENDING.to_owned(),
+                    status: MessageStatus::Pending,
                     reason: None,
                 }),
                 Err(job) => {
@@ -289,7 +288,7 @@ impl Handler<SendSms> for SmsOutbox {
                     );
                     Ok(Queued {
                         message_id,
-                        status: STATUS_REFUSED.to_owned(),
+                        status: MessageStatus::Refused,
                         reason: Some(reason),
                     })
                 }
@@ -396,10 +395,10 @@ async fn deliver(deps: &Deps, job: Job) {
                     diesel::update(
                         tx.scope(messages::table)
                             .filter(messages::id.eq(message_id))
-                            .filter(messages::status.eq(STATUS_PENDING)),
+                            .filter(messages::status.eq(MessageStatus::Pending)),
                     )
                     .set((
-                        messages::status.eq(&created.status),
+                        messages::status.eq(created.status()),
                         messages::updated_at.eq(diesel::dsl::now),
                     ))
                     .execute(tx.conn())
@@ -432,7 +431,7 @@ async fn deliver(deps: &Deps, job: Job) {
                             .filter(messages::id.eq(message_id)),
                     )
                     .set((
-                        messages::status.eq(STATUS_FAILED),
+                        messages::status.eq(MessageStatus::Failed),
                         messages::error_code.eq(code),
                         messages::error_message.eq(e.to_string()),
                         messages::updated_at.eq(diesel::dsl::now),
@@ -473,7 +472,7 @@ async fn mark_refused_ref(deps: &Deps, job: &Job, reason: String) {
                         .filter(messages::id.eq(message_id)),
                 )
                 .set((
-                    messages::status.eq(STATUS_REFUSED),
+                    messages::status.eq(MessageStatus::Refused),
                     messages::error_code.eq("refused"),
                     messages::error_message.eq(reason),
                     messages::updated_at.eq(diesel::dsl::now),

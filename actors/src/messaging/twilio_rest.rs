@@ -3,6 +3,7 @@
 //! tests); credentials are per call so BYO-Twilio tenants use their own.
 
 use servicepro_schema::error::{cause_of, Cause};
+use servicepro_schema::MessageStatus;
 use servicepro_schema::{SecretString, E164};
 use std::time::Duration;
 use url::Url;
@@ -32,6 +33,18 @@ pub struct CreatedMessage {
     pub sid: String,
     /// Initial status, usually `queued` or `accepted`.
     pub status: String,
+}
+
+impl CreatedMessage {
+    /// The initial status as stored. A status Twilio does not document for a new
+    /// message is logged and stored as `queued`: Twilio has the text either way, and
+    /// its status callbacks move it on.
+    pub fn status(&self) -> MessageStatus {
+        self.status.parse().unwrap_or_else(|e| {
+            tracing::warn!(sid = %self.sid, error = %e, "undocumented status for a created message; stored as queued");
+            MessageStatus::Queued
+        })
+    }
 }
 
 /// A failed Twilio request.

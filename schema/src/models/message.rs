@@ -2,18 +2,9 @@
 
 use crate::ids::TenantId;
 use crate::schema::messages;
-use crate::types::Direction;
+use crate::types::{Direction, MessageStatus};
 use chrono::{DateTime, Utc};
 use diesel::{Insertable, Queryable, Selectable};
-
-/// Waiting for the rate limiter (our own status, before Twilio has it).
-pub const STATUS_PENDING: &str = "pending";
-/// Not sent, with the reason in `error_message` (opted out, quota, full outbox).
-pub const STATUS_REFUSED: &str = "refused";
-/// Twilio could not take it.
-pub const STATUS_FAILED: &str = "failed";
-/// An inbound text we accepted.
-pub const STATUS_RECEIVED: &str = "received";
 
 /// A stored text.
 #[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
@@ -38,7 +29,7 @@ pub struct MessageRow {
     /// Twilio's message SID, once known.
     pub twilio_sid: Option<String>,
     /// Delivery status.
-    pub status: String,
+    pub status: MessageStatus,
     /// Twilio error code or our refusal code.
     pub error_code: Option<String>,
     /// Why it failed or was refused.
@@ -75,26 +66,11 @@ pub struct NewMessage {
     /// Twilio SID, when known at insert (inbound).
     pub twilio_sid: Option<String>,
     /// Initial status.
-    pub status: String,
+    pub status: MessageStatus,
     /// Refusal code.
     pub error_code: Option<String>,
     /// Refusal reason.
     pub error_message: Option<String>,
     /// Why it is sent.
     pub purpose: String,
-}
-
-/// Where a Twilio message status sits in its life, so late or repeated
-/// callbacks never move a message backwards.
-pub fn status_rank(status: &str) -> u8 {
-    match status {
-        STATUS_PENDING => 0,
-        "accepted" | "scheduled" => 1,
-        "queued" => 2,
-        "sending" => 3,
-        "sent" => 4,
-        "delivered" | "undelivered" | "failed" | "canceled" | STATUS_REFUSED => 5,
-        "read" => 6,
-        _ => 0,
-    }
 }
