@@ -25,7 +25,7 @@ pub const MAX_TOOL_ROUNDS: usize = 5;
 const MAX_CUSTOMER_CHARS: usize = 1_600;
 
 /// Why the model gave no usable answer.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum LlmError {
     /// The request failed (HTTP error, timeout, 429, undecodable answer).
     #[error(transparent)]
@@ -39,7 +39,7 @@ pub enum LlmError {
 }
 
 /// The result of [`LlmBrain::turn`].
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub enum TurnOutcome {
     /// The answer to send. When the model failed after a tool changed
     /// something (a booking, a handoff, ...), this is the brain's own

@@ -1,6 +1,7 @@
 //! A small OpenAI Chat Completions client: one `POST
 //! {base}/v1/chat/completions` per call, with tools, bounded by a timeout.
 
+use servicepro_schema::error::{cause, cause_of, Cause};
 use std::fmt;
 use std::time::Duration;
 
@@ -21,7 +22,7 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(8);
 const BODY_EXCERPT_CHARS: usize = 300;
 
 /// A failed request to the provider.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum ChatError {
     /// The provider answered with an error status (not 429).
     #[error("provider answered HTTP {0}: {1}")]
@@ -31,16 +32,16 @@ pub enum ChatError {
     Timeout,
     /// The answer was not a chat completion.
     #[error("undecodable provider answer: {0}")]
-    Decode(String),
+    Decode(#[source] Cause),
     /// HTTP 429, with the `Retry-After` seconds when given.
     #[error("provider rate limited the request (retry after {0:?} s)")]
     RateLimited(Option<u64>),
     /// The provider could not be reached.
     #[error("provider unreachable: {0}")]
-    Transport(String),
+    Transport(#[source] Cause),
     /// The client could not be built from its settings.
     #[error("bad provider settings: {0}")]
-    Config(String),
+    Config(#[source] Cause),
 }
 
 /// A Chat Completions client.
@@ -71,12 +72,12 @@ impl ChatClient {
         let http = reqwest::Client::builder()
             .connect_timeout(DEFAULT_TIMEOUT)
             .build()
-            .map_err(|e| ChatError::Config(e.to_string()))?;
+            .map_err(|e| ChatError::Config(cause_of(e)))?;
         let base = base_url.trim().trim_end_matches('/');
         if !(base.starts_with("http://") || base.starts_with("https://")) {
-            return Err(ChatError::Config(format!(
+            return Err(ChatError::Config(cause(format!(
                 "base URL {base:?} is not http(s)"
-            )));
+            ))));
         }
         let base = base.strip_suffix("/v1").unwrap_or(base);
         Ok(ChatClient {
@@ -168,13 +169,13 @@ impl ChatClient {
 /// Reads a successful answer's first choice.
 fn decode(body: &str) -> Result<ChatReply, ChatError> {
     let parsed: CompletionBody =
-        serde_json::from_str(body).map_err(|e| ChatError::Decode(e.to_string()))?;
+        serde_json::from_str(body).map_err(|e| ChatError::Decode(cause_of(e)))?;
     let usage = parsed.usage.unwrap_or_default();
     let choice = parsed
         .choices
         .into_iter()
         .next()
-        .ok_or_else(|| ChatError::Decode("no choices".to_owned()))?;
+        .ok_or_else(|| ChatError::Decode(cause("no choices")))?;
     Ok(ChatReply {
         message: choice.message.into(),
         finish_reason: choice.finish_reason,
@@ -186,7 +187,7 @@ fn transport(error: reqwest::Error) -> ChatError {
     if error.is_timeout() {
         ChatError::Timeout
     } else {
-        ChatError::Transport(error.to_string())
+        ChatError::Transport(cause_of(error))
     }
 }
 

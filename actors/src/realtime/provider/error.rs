@@ -1,5 +1,6 @@
 //! What can go wrong with a provider session, sorted by what the engine does about it.
 
+use servicepro_schema::error::Cause;
 use thiserror::Error;
 
 /// Why a provider session could not be opened or ended. Auth and rejections at the
@@ -9,7 +10,7 @@ use thiserror::Error;
 pub enum ProviderError {
     /// DNS, TCP, TLS or the websocket upgrade failed before any HTTP status.
     #[error("cannot connect to the realtime provider: {0}")]
-    Connect(String),
+    Connect(#[source] Cause),
     /// The handshake was refused with 401 or 403: bad or missing API key.
     #[error("the realtime provider refused our credentials (HTTP {status})")]
     Auth {
@@ -24,7 +25,7 @@ pub enum ProviderError {
     },
     /// The peer broke the websocket protocol, or an event could not be encoded.
     #[error("realtime protocol error: {0}")]
-    Protocol(String),
+    Protocol(#[source] Cause),
     /// The socket closed: by the provider's close frame, or lost (code 1006).
     #[error("realtime session closed ({code}): {reason}")]
     Closed {

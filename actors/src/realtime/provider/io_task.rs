@@ -2,6 +2,7 @@
 //! frames into events, keeps the connection alive, and closes the socket when the
 //! session's guard is dropped.
 
+use servicepro_schema::error::{cause, cause_of};
 use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
@@ -124,8 +125,9 @@ async fn write_event<S>(
 where
     S: AsyncRead + AsyncWrite + Unpin,
 {
-    let text = encode_client_event(event, options.shape)
-        .map_err(|err| ProviderError::Protocol(format!("cannot encode {}: {err}", event.kind())))?;
+    let text = encode_client_event(event, options.shape).map_err(|err| {
+        ProviderError::Protocol(cause(format!("cannot encode {}: {err}", event.kind())))
+    })?;
     ws.send(Message::text(text)).await.map_err(session_error)?;
     SessionCounters::bump(&counters.frames_out);
     Ok(())
@@ -227,6 +229,6 @@ pub(crate) fn session_error(err: WsError) -> ProviderError {
         WsError::Protocol(ProtocolError::ResetWithoutClosingHandshake) => {
             ProviderError::lost("connection reset without a close frame")
         }
-        other => ProviderError::Protocol(other.to_string()),
+        other => ProviderError::Protocol(cause_of(other)),
     }
 }

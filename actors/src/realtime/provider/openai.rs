@@ -1,5 +1,6 @@
 //! The OpenAI Realtime API over a websocket (tokio-tungstenite with rustls).
 
+use servicepro_schema::error::{cause, cause_of};
 use std::fmt;
 use std::time::Duration;
 
@@ -112,9 +113,9 @@ impl OpenAiRealtime {
             .url
             .as_str()
             .into_client_request()
-            .map_err(|err| ProviderError::Connect(format!("bad realtime URL: {err}")))?;
+            .map_err(|err| ProviderError::Connect(cause_of(err)))?;
         let mut bearer = HeaderValue::from_str(&format!("Bearer {}", self.api_key.expose_secret()))
-            .map_err(|_| ProviderError::Connect("API key is not a valid header value".into()))?;
+            .map_err(|e| ProviderError::Connect(cause_of(e)))?;
         bearer.set_sensitive(true);
         let headers = request.headers_mut();
         headers.insert(AUTHORIZATION, bearer);
@@ -147,11 +148,11 @@ fn handshake_error(err: WsError) -> ProviderError {
             status => ProviderError::Rejected { status },
         },
         WsError::Io(_) | WsError::Tls(_) | WsError::Url(_) | WsError::HttpFormat(_) => {
-            ProviderError::Connect(err.to_string())
+            ProviderError::Connect(cause_of(err))
         }
         WsError::ConnectionClosed | WsError::AlreadyClosed => {
-            ProviderError::Connect("connection closed during the handshake".into())
+            ProviderError::Connect(cause("connection closed during the handshake"))
         }
-        other => ProviderError::Protocol(other.to_string()),
+        other => ProviderError::Protocol(cause_of(other)),
     }
 }

@@ -102,11 +102,24 @@ async fn maps_provider_failures() {
                 .expect_err("fails"),
         );
     }
-    assert_eq!(errors[0], ChatError::RateLimited(Some(7)));
-    assert_eq!(errors[1], ChatError::Http(503, "x".repeat(300)));
-    assert!(matches!(errors[2], ChatError::Decode(_)));
-    assert_eq!(errors[3], ChatError::Decode("no choices".to_owned()));
-    assert_eq!(errors[4], ChatError::Timeout);
+    assert!(
+        matches!(errors[0], ChatError::RateLimited(Some(7))),
+        "{errors:?}"
+    );
+    assert!(
+        matches!(&errors[1], ChatError::Http(503, body) if *body == "x".repeat(300)),
+        "{errors:?}"
+    );
+    assert!(matches!(errors[2], ChatError::Decode(_)), "{errors:?}");
+    assert!(
+        matches!(&errors[3], ChatError::Decode(e) if e.to_string() == "no choices"),
+        "{errors:?}"
+    );
+    assert!(
+        std::error::Error::source(&errors[3]).is_some(),
+        "the cause is kept"
+    );
+    assert!(matches!(errors[4], ChatError::Timeout), "{errors:?}");
 }
 
 #[test]
