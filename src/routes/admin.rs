@@ -37,36 +37,8 @@ fn parse_create(
     let status = fields.required("status", str::parse::<TenantStatus>)?;
     let phone_number = fields.required("phone_number", E164::parse)?;
     let ivr_mode = fields.required("ivr_mode", str::parse::<IvrMode>)?;
-    let sip_uri = fields.optional("sip_uri", parse_sip_uri)?;
-    let forward_to = fields.optional("forward_to", E164::parse)?;
-    let forward = match (sip_uri, forward_to) {
-        (Some(sip), _) => ForwardTarget::Sip(sip),
-        (None, Some(number)) => ForwardTarget::Number(number),
-        (None, None) => {
-            return Err(ApiError::invalid_field(
-                "sip_uri",
-                "one of sip_uri or forward_to is required",
-            ))
-        }
-    };
-    let twilio_auth_token = fields.optional_str("twilio_auth_token")?;
-    let twilio_account_sid = fields.optional("twilio_account_sid", parse_account_sid)?;
-    let byo_twilio = match (twilio_account_sid, twilio_auth_token) {
-        (Some(sid), Some(token)) => Some((sid, SecretString::from(token))),
-        (None, None) => None,
-        (None, Some(_)) => {
-            return Err(ApiError::invalid_field(
-                "twilio_account_sid",
-                "twilio_account_sid is required with twilio_auth_token",
-            ))
-        }
-        (Some(_), None) => {
-            return Err(ApiError::invalid_field(
-                "twilio_auth_token",
-                "twilio_auth_token is required with twilio_account_sid",
-            ))
-        }
-    };
+    let forward = parse_forward(fields)?;
+    let byo_twilio = parse_byo_twilio(fields)?;
     let time_zone = fields
         .optional("time_zone", |raw| {
             raw.parse::<chrono_tz::Tz>()
@@ -94,6 +66,39 @@ fn parse_create(
         byo_twilio,
         time_zone,
     })
+}
+
+/// Where a forwarded call goes: `sip_uri`, else `forward_to`; one is required.
+fn parse_forward(fields: &Fields) -> Result<ForwardTarget, ApiError> {
+    let sip_uri = fields.optional("sip_uri", parse_sip_uri)?;
+    let forward_to = fields.optional("forward_to", E164::parse)?;
+    match (sip_uri, forward_to) {
+        (Some(sip), _) => Ok(ForwardTarget::Sip(sip)),
+        (None, Some(number)) => Ok(ForwardTarget::Number(number)),
+        (None, None) => Err(ApiError::invalid_field(
+            "sip_uri",
+            "one of sip_uri or forward_to is required",
+        )),
+    }
+}
+
+/// The tenant's own Twilio account: both `twilio_account_sid` and
+/// `twilio_auth_token`, or neither.
+fn parse_byo_twilio(fields: &Fields) -> Result<Option<(String, SecretString)>, ApiError> {
+    let token = fields.optional_str("twilio_auth_token")?;
+    let sid = fields.optional("twilio_account_sid", parse_account_sid)?;
+    match (sid, token) {
+        (Some(sid), Some(token)) => Ok(Some((sid, SecretString::from(token)))),
+        (None, None) => Ok(None),
+        (None, Some(_)) => Err(ApiError::invalid_field(
+            "twilio_account_sid",
+            "twilio_account_sid is required with twilio_auth_token",
+        )),
+        (Some(_), None) => Err(ApiError::invalid_field(
+            "twilio_auth_token",
+            "twilio_auth_token is required with twilio_account_sid",
+        )),
+    }
 }
 
 /// Accepts `user@host` or `sip:user@host` and stores `user@host`.
