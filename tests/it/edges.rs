@@ -200,7 +200,7 @@ async fn a_status_callback_with_an_undocumented_status_is_refused_naming_the_fie
             &[("MessageSid", "SM_in_odd"), ("MessageStatus", "teleported")],
         )
         .await;
-    assert_eq!(res.status(), 400);
+    assert_eq!(res.status(), 422, "an invalid field value, as everywhere");
     let body: serde_json::Value = res.json().await.unwrap();
     assert_eq!(body["error"]["field"], "MessageStatus", "{body}");
     assert_eq!(
