@@ -3,6 +3,7 @@
 //! through it, or by hand in SQL, is seen by the very next text and call; an idle
 //! actor stops; a crashed one is replaced or restarted and answers with the same state.
 
+use crate::sms_inbound::text;
 use crate::support::tenants::{TenantSpec, OWNER_CELL};
 use crate::support::twilio_client::ACCOUNT_SID;
 use crate::support::TestApp;
@@ -18,23 +19,6 @@ const NEW_OWNER: &str = "+19185550142";
 
 fn acme() -> TenantId {
     TenantId::parse("acme").unwrap()
-}
-
-async fn text(app: &TestApp, sid: &str, body: &str) -> String {
-    let res = app
-        .twilio_post(
-            "/twilio/sms/incoming",
-            &[
-                ("AccountSid", ACCOUNT_SID),
-                ("MessageSid", sid),
-                ("From", CUSTOMER),
-                ("To", NUMBER),
-                ("Body", body),
-            ],
-        )
-        .await;
-    assert_eq!(res.status(), 200);
-    res.text().await.unwrap()
 }
 
 async fn call(app: &TestApp, sid: &str) -> String {
