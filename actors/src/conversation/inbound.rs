@@ -16,7 +16,6 @@ use super::store::Thread;
 use crate::brain::agent::{AgentRequest, Channel, UserRole};
 use crate::messaging::Notices;
 use crate::tenant::context::TenantContext;
-use crate::tenant::Freshness;
 use servicepro_schema::{DbError, Feature, TenantId, E164};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -117,13 +116,10 @@ pub async fn inbound_text(
     tracing::info!(sid = %text.sid, "inbound text stored");
     let thread = received.thread();
     let db = conversations.tenant_db(&tenant);
-    let templates = (conversations.deps().tenants)
-        .templates(&tenant, Freshness::Seen(ctx.version))
-        .await;
     if let Some(answer) = compliance_answer(
         &db,
         &ctx,
-        &templates,
+        &deps.tenants,
         &text.from,
         &text.body,
         received.opted_out,

@@ -7,15 +7,17 @@ use super::store;
 use crate::brain::nlu::{carrier_keyword, normalize, opt_out_request, CarrierKeyword};
 use crate::packs::{self, SmsTemplateKey, TenantTemplates};
 use crate::tenant::context::TenantContext;
+use crate::tenant::{Freshness, TenantRegistry};
 use servicepro_schema::{DbError, TenantDb};
 
 /// The compliance answer to `body` from `from`, after recording an opt-out
 /// or opt-in; `None` when the text is for the agent (or, from an opted-out
-/// number, for nobody).
+/// number, for nobody). The tenant's own templates are read (from its actor) only
+/// for the two replies that use them, not for every text.
 pub(super) async fn compliance_answer(
     db: &TenantDb,
     ctx: &TenantContext,
-    templates: &TenantTemplates,
+    tenants: &TenantRegistry,
     from: &str,
     body: &str,
     opted_out: bool,
@@ -23,13 +25,14 @@ pub(super) async fn compliance_answer(
     let words = normalize(body);
     let keyword = carrier_keyword(&words)
         .or_else(|| opt_out_request(&words).then_some(CarrierKeyword::OptOut));
+    let templates = || tenants.templates(&ctx.tenant.id, Freshness::Seen(ctx.version));
     match keyword {
         Some(CarrierKeyword::OptOut) => {
             store::set_opt_out(db, from, true).await?;
             tracing::info!("number opted out");
             Ok(Some(compliance_reply(
                 ctx,
-                templates,
+                &templates().await,
                 SmsTemplateKey::OptOutConfirmation,
             )))
         }
@@ -43,7 +46,7 @@ pub(super) async fn compliance_answer(
         }
         Some(CarrierKeyword::Help) if !opted_out => Ok(Some(compliance_reply(
             ctx,
-            templates,
+            &templates().await,
             SmsTemplateKey::HelpReply,
         ))),
         _ => Ok(None),
