@@ -14,11 +14,14 @@
 //! * `changes` — the database writes behind the actor's change messages.
 //! * [`admin`] — root administration: create, list and inspect tenants through
 //!   the audited cross-tenant path.
+//! * [`api_keys`] — checking a presented tenant API key (inside the tenant's own
+//!   row-level scope) and rotating a tenant's key.
 //! * [`seed`] — setting a tenant up from its industry pack (services, SMS
 //!   templates, scheduling defaults), and the root tenant at start-up.
 
 pub mod actor;
 pub mod admin;
+pub mod api_keys;
 mod changes;
 pub mod context;
 pub mod registry;
