@@ -15,6 +15,7 @@ use std::time::Duration;
 use url::Url;
 
 pub mod edge;
+pub mod recovery;
 pub use edge::EdgeConfig;
 
 /// The default database on a developer machine.
@@ -142,6 +143,9 @@ pub struct Config {
     pub recordings_dir_configured: bool,
     /// Limits and deadlines at the edge (frame sizes, read timeouts).
     pub edge: EdgeConfig,
+    /// The recovery sweep: period and grace (`SERVICEPRO_RECOVERY_SWEEP_SECS`,
+    /// `SERVICEPRO_RECOVERY_GRACE_SECS`).
+    pub recovery: servicepro_actors::conversation::RecoveryConfig,
 }
 
 /// Reads variables from a map (the environment merged over the optional file).
@@ -360,8 +364,10 @@ impl Config {
             recordings_raw.as_deref().unwrap_or(DEFAULT_RECORDINGS_DIR),
         )?;
         let edge = EdgeConfig::read(&src)?;
+        let recovery = recovery::read(&src)?;
         Ok(Config {
             edge,
+            recovery,
             recordings_dir,
             recordings_dir_configured,
             voice_audio,

@@ -9,7 +9,7 @@ use servicepro_actors::call::CallMetrics;
 use servicepro_actors::clock::{system_clock, Clock};
 use servicepro_actors::conversation::actor::ConversationDeps;
 use servicepro_actors::conversation::text_writer::{TextWriterHandle, DEFAULT_LANES};
-use servicepro_actors::conversation::Conversations;
+use servicepro_actors::conversation::{Conversations, RecoverySweep};
 use servicepro_actors::messaging::{
     OutboxConfig, RateLimitActor, RateLimits, SmsOutbox, TwilioError, TwilioRest,
 };
@@ -52,6 +52,8 @@ pub struct AppState {
     pub desk: BookingDesk,
     /// Conversation actors: the agent brain's single entry point.
     pub conversations: Conversations,
+    /// The recovery sweep (texts a crash left unanswered or `pending`).
+    pub recovery: Addr<RecoverySweep>,
     /// The SMS pipeline's group-commit writer (stored texts, turns with their replies).
     pub text_writer: TextWriterHandle,
     /// The engine's clock (fixed in tests).
@@ -108,6 +110,7 @@ impl AppState {
             platform_credentials: platform_credentials.clone(),
             queue_per_number: OUTBOX_QUEUE_PER_NUMBER,
             max_send_attempts: OUTBOX_SEND_ATTEMPTS,
+            claim_lease: config.recovery.grace,
         };
         let outbox = {
             let (pool, twilio, limiter, secrets, metrics) = (
@@ -140,6 +143,13 @@ impl AppState {
             llm: llm_brain(&config),
             writer: text_writer.clone(),
         });
+        let recovery = {
+            let (conversations, sweep, metrics) =
+                (conversations.clone(), config.recovery, metrics.clone());
+            Supervisor::start(move |_| {
+                RecoverySweep::new(conversations.clone(), sweep, metrics.clone())
+            })
+        };
         let call_metrics = Arc::new(CallMetrics::default());
         let receptionist = config.openai.api_key.clone().map(|key| Receptionist {
             connector: Arc::new(OpenAiRealtime::new(config.openai.realtime_url.clone(), key)),
@@ -170,6 +180,7 @@ impl AppState {
             call_metrics,
             desk,
             conversations,
+            recovery,
             text_writer,
             clock,
             root_db: RootDb::new(pool.clone()),

@@ -71,6 +71,10 @@ pub struct Metrics {
     pub sms_write_batches: Counter,
     /// Writes (stored texts and recorded replies) in those batches.
     pub sms_writes: Counter,
+    /// Unanswered texts the recovery sweep answered.
+    pub texts_recovered: Counter,
+    /// `pending` outbound texts the recovery sweep handed back to the outbox.
+    pub outbox_resent: Counter,
 }
 
 impl Metrics {
@@ -86,7 +90,17 @@ impl Metrics {
     /// Renders the Prometheus text exposition, with extra gauges supplied by the caller.
     pub fn render(&self, extra_gauges: &[(&str, &str, i64)]) -> String {
         let mut out = String::with_capacity(1024);
-        let counters: [(&str, &str, &Counter); 4] = [
+        let counters: [(&str, &str, &Counter); 6] = [
+            (
+                "servicepro_texts_recovered_total",
+                "Unanswered texts the recovery sweep answered",
+                &self.texts_recovered,
+            ),
+            (
+                "servicepro_outbox_resent_total",
+                "Pending outbound texts the recovery sweep handed back to the outbox",
+                &self.outbox_resent,
+            ),
             (
                 "servicepro_sms_write_batches_total",
                 "Batches written by the SMS group-commit writer",

@@ -130,6 +130,8 @@ diesel::table! {
         sent_at -> Nullable<Timestamptz>,
         updated_at -> Timestamptz,
         media_urls -> Array<Nullable<Text>>,
+        answered_at -> Nullable<Timestamptz>,
+        claimed_at -> Nullable<Timestamptz>,
     }
 }
 

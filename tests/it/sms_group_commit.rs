@@ -41,6 +41,8 @@ fn save(tenant: &str, thread: Thread, stage: &str, body: &str) -> TextWrite {
         from: ACME_NUMBER.to_owned(),
         to: "+14155550001".to_owned(),
         body: body.to_owned(),
+        answers: None,
+        reply_status: servicepro_schema::MessageStatus::Sent,
     })
 }
 

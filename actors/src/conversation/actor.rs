@@ -20,13 +20,15 @@ use crate::brain::engine::{handle_turn, ConversationState};
 use crate::brain::llm::{llm_turn_or_fallback, LlmBrain, LlmState};
 use crate::brain::tools::ToolError;
 use crate::clock::Clock;
-use crate::messaging::{Notices, SendSms, SmsOutbox};
+use crate::messaging::{Notices, SendSms, SendStored, SmsOutbox};
 use crate::tenant::{Freshness, TenantRegistry};
 use actix::{
     Actor, ActorContext, ActorFutureExt, Addr, AsyncContext, AtomicResponse, Context, Handler,
     Message, Supervised, Supervisor, WrapFuture,
 };
-use servicepro_schema::{DbPool, Direction, TenantDb, TenantId, TenantVersion, E164};
+use servicepro_schema::{
+    DbPool, Direction, MessageStatus, TenantDb, TenantId, TenantVersion, E164,
+};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::oneshot;
@@ -46,10 +48,15 @@ pub struct Turn {
     pub reply_to: Option<oneshot::Sender<AgentResponse>>,
     /// The thread and state the channel already read, if it did.
     pub prepared: Option<Prepared>,
-    /// The tenant's number an inline reply goes out from. With `reply_to`, the reply
-    /// is recorded as sent inline together with the state, in one transaction (and
-    /// marked not sent if the channel stopped waiting before it was handed over).
+    /// The tenant's number an SMS reply goes out from. The reply is recorded together
+    /// with the state, in one transaction: as sent inline while `reply_to` still
+    /// waits (and marked not sent if the channel stopped waiting just before it was
+    /// handed over), else as `pending` and sent through the outbox.
     pub inline_from: Option<String>,
+    /// The stored inbound text this turn answers (`messages.id`): marked answered in
+    /// the transaction that saves the turn, and the turn's state and reply dropped
+    /// when it already was (another turn for it, here or in another process, won).
+    pub answers: Option<i64>,
 }
 
 /// What a channel already read for a turn (the SMS webhook stores the text and reads
@@ -113,14 +120,79 @@ impl Actor for ConversationActor {
                 let _span = act.span.clone().entered();
                 tracing::debug!("conversation idle; stopping");
                 let id = (act.tenant.clone(), act.key.clone(), act.channel);
-                act.registry.remove(&id, &ctx.address());
-                ctx.stop();
+                // Out of the map first (under its lock, as every send is), then the stop
+                // queued behind any turn sent before: none is dropped.
+                if act.registry.remove(&id, &ctx.address()) {
+                    ctx.address().do_send(StopIdle);
+                } else {
+                    ctx.stop();
+                }
             }
         });
     }
 }
 
+/// Stops an idle actor once the turns queued before it are done.
+#[derive(Message)]
+#[rtype(result = "()")]
+struct StopIdle;
+
+impl Handler<StopIdle> for ConversationActor {
+    type Result = ();
+
+    fn handle(&mut self, _: StopIdle, ctx: &mut Self::Context) {
+        ctx.stop();
+    }
+}
+
 impl Supervised for ConversationActor {}
+
+/// How a finished turn's reply is recorded.
+enum ReplyRoute<'a> {
+    /// With the state: `Sent` while the channel still waits (it goes back inline),
+    /// else `Pending` (the outbox sends it).
+    Record {
+        from: &'a str,
+        to: &'a str,
+        status: MessageStatus,
+    },
+    /// Only the state is saved (no reply, or a channel that sends it itself).
+    StateOnly,
+}
+
+impl<'a> ReplyRoute<'a> {
+    fn choose(
+        response: &AgentResponse,
+        reply_from: Option<&'a str>,
+        request: &'a AgentRequest,
+        reply_to: Option<&oneshot::Sender<AgentResponse>>,
+    ) -> Self {
+        let to = request.phone.as_ref().map(E164::as_str);
+        match (reply_from, to) {
+            (Some(from), Some(to)) if !response.reply.is_empty() => ReplyRoute::Record {
+                from,
+                to,
+                status: if reply_to.is_some_and(|tx| !tx.is_closed()) {
+                    MessageStatus::Sent
+                } else {
+                    MessageStatus::Pending
+                },
+            },
+            _ => ReplyRoute::StateOnly,
+        }
+    }
+}
+
+/// What a turn recorded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TurnRecord {
+    /// Its reply (`messages.id`), with this status.
+    Reply(i64, MessageStatus),
+    /// The state only.
+    Nothing,
+    /// Nothing: the text it answers already was answered.
+    AlreadyAnswered,
+}
 
 async fn run_turn(
     deps: ConversationDeps,
@@ -129,8 +201,10 @@ async fn run_turn(
     channel: Channel,
     request: AgentRequest,
     prepared: Option<Prepared>,
-    inline_from: Option<String>,
-) -> Result<(AgentResponse, Thread, Option<i64>), ToolError> {
+    reply_from: Option<String>,
+    answers: Option<i64>,
+    reply_to: Option<&oneshot::Sender<AgentResponse>>,
+) -> Result<(AgentResponse, Thread, TurnRecord), ToolError> {
     let db = TenantDb::new(deps.pool.clone(), tenant.clone());
     let (thread, stored, freshness) = match prepared {
         Some(p) => (p.thread, p.state, Freshness::Seen(p.tenant_version)),
@@ -179,9 +253,9 @@ async fn run_turn(
         &state,
         deps.llm.is_some().then_some(&llm_state),
     )?;
-    let inline_to = request.phone.as_ref().map(E164::as_str);
-    let recorded = match (inline_from.as_deref(), inline_to) {
-        (Some(from), Some(to)) if !response.reply.is_empty() => {
+    let route = ReplyRoute::choose(&response, reply_from.as_deref(), &request, reply_to);
+    let recorded = match route {
+        ReplyRoute::Record { from, to, status } => {
             let turn = SaveTurn {
                 tenant: tenant.clone(),
                 thread,
@@ -190,14 +264,35 @@ async fn run_turn(
                 from: from.to_owned(),
                 to: to.to_owned(),
                 body: response.reply.clone(),
+                answers,
+                reply_status: status,
             };
-            Some(deps.writer.save_turn(turn).await?)
+            match deps.writer.save_turn(turn).await? {
+                Some(id) => TurnRecord::Reply(id, status),
+                None => TurnRecord::AlreadyAnswered,
+            }
         }
-        _ => {
-            store::save_state(&db, thread.conversation_id, saved, handed_off).await?;
-            None
-        }
+        ReplyRoute::StateOnly => match answers {
+            Some(text) => {
+                let db = TenantDb::new(deps.pool.clone(), tenant.clone());
+                if store::save_state_answering(&db, thread.conversation_id, saved, handed_off, text)
+                    .await?
+                {
+                    TurnRecord::Nothing
+                } else {
+                    TurnRecord::AlreadyAnswered
+                }
+            }
+            None => {
+                store::save_state(&db, thread.conversation_id, saved, handed_off).await?;
+                TurnRecord::Nothing
+            }
+        },
     };
+    if recorded == TurnRecord::AlreadyAnswered {
+        tracing::info!("text already answered by another turn; this turn's reply dropped");
+        response.reply.clear();
+    }
     Ok((response, thread, recorded))
 }
 
@@ -214,7 +309,7 @@ impl Handler<Turn> for ConversationActor {
         );
         let request = msg.request;
         let reply_to = msg.reply_to;
-        let inline_from = msg.inline_from.filter(|_| reply_to.is_some());
+        let (reply_from, answers) = (msg.inline_from, msg.answers);
         let prepared = msg
             .prepared
             .filter(|p| self.last_turn_done.is_none_or(|done| done < p.read_at));
@@ -227,44 +322,29 @@ impl Handler<Turn> for ConversationActor {
                 channel,
                 request,
                 prepared,
-                inline_from,
+                reply_from,
+                answers,
+                reply_to.as_ref(),
             )
             .await?;
             let late = match reply_to {
                 Some(tx) => tx.send(response.clone()).is_err(),
                 None => false,
             };
-            if let (true, Some(id)) = (late, recorded) {
-                let db = TenantDb::new(deps.pool.clone(), tenant.clone());
-                if let Err(e) = store::mark_not_sent_inline(&db, id).await {
-                    tracing::error!(error = %e, message_id = id, "late reply's inline record not corrected");
+            match recorded {
+                TurnRecord::Reply(id, MessageStatus::Pending) => {
+                    send_stored(&deps, &tenant, id).await;
                 }
-            }
-            if late && channel == Channel::Sms && !response.reply.is_empty() {
-                if let Some(to) = phone {
-                    let send = SendSms {
-                        tenant: tenant.clone(),
-                        to,
-                        body: response.reply.clone(),
-                        purpose: "reply".to_owned(),
-                        conversation_id: Some(thread.conversation_id),
-                        customer_id: Some(thread.customer_id),
-                    };
-                    match deps.outbox.send(send).await {
-                        Ok(Ok(q)) => {
-                            tracing::info!(
-                                message_id = q.message_id,
-                                "late reply sent through the outbox"
-                            )
-                        }
-                        Ok(Err(e)) => {
-                            tracing::error!(error = %e, "late reply not stored")
-                        }
-                        Err(e) => {
-                            tracing::error!(error = %e, "outbox unavailable for a late reply")
-                        }
+                TurnRecord::Reply(id, _) if late => {
+                    let db = TenantDb::new(deps.pool.clone(), tenant.clone());
+                    if let Err(e) = store::mark_not_sent_inline(&db, id).await {
+                        tracing::error!(error = %e, message_id = id, "late reply's inline record not corrected");
+                    }
+                    if let Some(to) = phone {
+                        send_late(&deps, &tenant, to, thread, &response.reply).await;
                     }
                 }
+                _ => {}
             }
             Ok(response)
         };
@@ -273,6 +353,51 @@ impl Handler<Turn> for ConversationActor {
             act.last_turn_done = Some(Instant::now());
             r
         })))
+    }
+}
+
+/// Hands reply `message_id`, stored `pending` with its turn, to the outbox.
+async fn send_stored(deps: &ConversationDeps, tenant: &TenantId, message_id: i64) {
+    let send = SendStored {
+        tenant: tenant.clone(),
+        message_id,
+        from_sweep: false,
+    };
+    match deps.outbox.send(send).await {
+        Ok(Ok(q)) => tracing::info!(message_id, status = %q.status, "reply handed to the outbox"),
+        Ok(Err(e)) => {
+            tracing::error!(error = %e, message_id, "stored reply not queued; the recovery sweep sends it")
+        }
+        Err(e) => {
+            tracing::error!(error = %e, message_id, "outbox unavailable; the recovery sweep sends the reply")
+        }
+    }
+}
+
+/// Texts a reply recorded as going back inline that the channel stopped waiting for
+/// just before it was handed over.
+async fn send_late(
+    deps: &ConversationDeps,
+    tenant: &TenantId,
+    to: E164,
+    thread: Thread,
+    body: &str,
+) {
+    let send = SendSms {
+        tenant: tenant.clone(),
+        to,
+        body: body.to_owned(),
+        purpose: "reply".to_owned(),
+        conversation_id: Some(thread.conversation_id),
+        customer_id: Some(thread.customer_id),
+    };
+    match deps.outbox.send(send).await {
+        Ok(Ok(q)) => tracing::info!(
+            message_id = q.message_id,
+            "late reply sent through the outbox"
+        ),
+        Ok(Err(e)) => tracing::error!(error = %e, "late reply not stored"),
+        Err(e) => tracing::error!(error = %e, "outbox unavailable for a late reply"),
     }
 }
 
@@ -305,29 +430,68 @@ impl Conversations {
     /// The actor for a conversation (must run inside the actix system): the
     /// live one, or a new one under a supervisor. One shard lock, no scan.
     pub fn actor(&self, tenant: &TenantId, key: &str, channel: Channel) -> Addr<ConversationActor> {
+        self.with_actor(tenant, key, channel, Addr::clone)
+    }
+
+    /// Queues `turn` on the conversation's actor without waiting (refused when its
+    /// mailbox is full).
+    pub fn try_send(
+        &self,
+        tenant: &TenantId,
+        key: &str,
+        channel: Channel,
+        turn: Turn,
+    ) -> Result<(), actix::prelude::SendError<Turn>> {
+        self.with_actor(tenant, key, channel, |addr| addr.try_send(turn))
+    }
+
+    /// Queues `turn` on the conversation's actor; the request resolves to its answer.
+    pub fn send(
+        &self,
+        tenant: &TenantId,
+        key: &str,
+        channel: Channel,
+        turn: Turn,
+    ) -> actix::dev::Request<ConversationActor, Turn> {
+        self.with_actor(tenant, key, channel, |addr| addr.send(turn))
+    }
+
+    /// Runs `f` on the conversation's actor under its registry shard's lock (see
+    /// [`ActorMap::with`]): what `f` sends cannot be lost to an idle stop.
+    fn with_actor<R>(
+        &self,
+        tenant: &TenantId,
+        key: &str,
+        channel: Channel,
+        f: impl FnOnce(&Addr<ConversationActor>) -> R,
+    ) -> R {
         let id = (tenant.clone(), key.to_owned(), channel);
-        self.actors.get_or_start(&id, || {
-            let (deps, registry, idle_stop) =
-                (self.deps.clone(), self.actors.clone(), self.idle_stop);
-            let (tenant, key) = (tenant.clone(), key.to_owned());
-            Supervisor::start(move |_| ConversationActor {
-                deps: deps.clone(),
-                tenant: tenant.clone(),
-                key: key.clone(),
-                channel,
-                registry: registry.clone(),
-                idle_stop,
-                last_seen: Instant::now(),
-                last_turn_done: None,
-                span: tracing::info_span!(
-                    parent: None,
-                    "conversation",
-                    tenant_id = %tenant,
-                    conversation = %key,
-                    channel = channel.as_str(),
-                ),
-            })
-        })
+        self.actors.with(
+            &id,
+            || {
+                let (deps, registry, idle_stop) =
+                    (self.deps.clone(), self.actors.clone(), self.idle_stop);
+                let (tenant, key) = (tenant.clone(), key.to_owned());
+                Supervisor::start(move |_| ConversationActor {
+                    deps: deps.clone(),
+                    tenant: tenant.clone(),
+                    key: key.clone(),
+                    channel,
+                    registry: registry.clone(),
+                    idle_stop,
+                    last_seen: Instant::now(),
+                    last_turn_done: None,
+                    span: tracing::info_span!(
+                        parent: None,
+                        "conversation",
+                        tenant_id = %tenant,
+                        conversation = %key,
+                        channel = channel.as_str(),
+                    ),
+                })
+            },
+            f,
+        )
     }
 
     /// Tenant-scoped database access for `tenant`.
@@ -356,18 +520,26 @@ impl Conversations {
         request: AgentRequest,
     ) -> Result<AgentResponse, ToolError> {
         let key = conversation_key(&request);
-        let addr = self.actor(&request.tenant_id, &key, request.channel);
-        addr.send(Turn {
-            request,
-            reply_to: None,
-            prepared: None,
-            inline_from: None,
-        })
+        let (tenant, channel) = (request.tenant_id.clone(), request.channel);
+        self.send(
+            &tenant,
+            &key,
+            channel,
+            Turn {
+                request,
+                reply_to: None,
+                prepared: None,
+                inline_from: None,
+                answers: None,
+            },
+        )
         .await
         .map_err(ToolError::unavailable)?
     }
 
-    /// Records an outbound reply on `thread` that went back inline (TwiML `<Message>`).
+    /// Records an outbound reply on `thread` that went back inline (TwiML `<Message>`),
+    /// marking the text it answers answered in the same transaction; `false` (nothing
+    /// recorded) when that text already was.
     pub async fn record_inline_reply(
         &self,
         tenant: &TenantId,
@@ -375,23 +547,21 @@ impl Conversations {
         to: &str,
         from: &str,
         body: &str,
-    ) -> Result<(), ToolError> {
+        answers: Option<i64>,
+    ) -> Result<bool, ToolError> {
         let db = TenantDb::new(self.deps.pool.clone(), tenant.clone());
-        store::record(
-            &db,
-            Recorded {
-                thread,
-                direction: Direction::Outbound,
-                from,
-                to,
-                body,
-                twilio_sid: None,
-                status: "sent",
-                purpose: "reply",
-            },
-        )
-        .await?;
-        Ok(())
+        let reply = Recorded {
+            thread,
+            direction: Direction::Outbound,
+            from,
+            to,
+            body,
+            twilio_sid: None,
+            status: "sent",
+            purpose: "reply",
+            answers,
+        };
+        Ok(store::record(&db, reply).await?.is_some())
     }
 }
 

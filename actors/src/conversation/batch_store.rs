@@ -18,7 +18,7 @@ use diesel::sql_types::{BigInt, Integer, Jsonb, Nullable};
 use diesel_async::RunQueryDsl;
 use futures_util::future::join_all;
 use servicepro_schema::error::cause;
-use servicepro_schema::{DbError, DbPool, TenantDb, TenantId};
+use servicepro_schema::{DbError, DbPool, MessageStatus, TenantDb, TenantId};
 use tracing::Instrument;
 
 /// An inbound text to store (see [`store::receive`]).
@@ -58,6 +58,12 @@ pub struct SaveTurn {
     pub to: String,
     /// The reply.
     pub body: String,
+    /// The inbound text the turn answers: marked answered with the save, and the
+    /// whole save skipped ([`Written::AlreadyAnswered`]) when it already was.
+    pub answers: Option<i64>,
+    /// How the reply is recorded: `Sent` (it goes back inline) or `Pending` (the
+    /// outbox sends it).
+    pub reply_status: MessageStatus,
 }
 
 /// One write of the pipeline.
@@ -96,6 +102,7 @@ impl TextWrite {
                 "ord": ord, "kind": "save", "conversation": s.thread.conversation_id,
                 "state": s.state, "handed_off": s.handed_off,
                 "customer": s.thread.customer_id, "from": s.from, "to": s.to, "body": s.body,
+                "answers": s.answers, "status": s.reply_status.as_str(),
             }),
         }
     }
@@ -108,6 +115,8 @@ pub enum Written {
     Received(Received),
     /// The recorded reply's `messages.id`.
     Saved(i64),
+    /// Nothing saved: the text the turn answers was already answered.
+    AlreadyAnswered,
 }
 
 /// One row of `servicepro_write_texts`: a stored text's thread, or (the rest `NULL`)
@@ -132,7 +141,10 @@ impl WrittenRow {
     /// What the row says about `write`.
     fn written(self, write: &TextWrite) -> Option<Written> {
         match write {
-            TextWrite::Save(_) => self.message_id.map(Written::Saved),
+            TextWrite::Save(_) => Some(
+                self.message_id
+                    .map_or(Written::AlreadyAnswered, Written::Saved),
+            ),
             TextWrite::Receive(_) => Some(Written::Received(Received {
                 customer_id: self.customer_id?,
                 conversation_id: self.conversation_id?,
@@ -248,10 +260,12 @@ async fn write_one(db: &TenantDb, write: &TextWrite) -> Result<Written, DbError>
                 from: &s.from,
                 to: &s.to,
                 body: &s.body,
+                answers: s.answers,
+                status: s.reply_status,
             };
             store::save_state_and_reply(db, s.thread, s.state.clone(), s.handed_off, reply)
                 .await
-                .map(Written::Saved)
+                .map(|id| id.map_or(Written::AlreadyAnswered, Written::Saved))
         }
     }
 }

@@ -12,11 +12,13 @@
 use super::actor::{Conversations, Prepared, Turn};
 use super::batch_store::ReceiveText;
 use super::keywords::compliance_answer;
-use super::store::Thread;
+use super::store::{self, Thread};
 use crate::brain::agent::{AgentRequest, Channel, UserRole};
+use crate::brain::tools::ToolError;
 use crate::messaging::Notices;
 use crate::tenant::context::TenantContext;
-use servicepro_schema::{DbError, Feature, TenantId, E164};
+use servicepro_schema::error::cause_of;
+use servicepro_schema::{DbError, Feature, TenantDb, TenantId, TenantVersion, E164};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -103,75 +105,167 @@ pub async fn inbound_text(
             tenant: tenant.clone(),
             channel: Channel::Sms.as_str().to_owned(),
             from: text.from.clone(),
-            to: our_number.clone(),
+            to: our_number,
             body: text.body.clone(),
             sid: text.sid.clone(),
             media: text.media.clone(),
         })
         .await?;
-    if received.message_id.is_none() {
+    let Some(message_id) = received.message_id else {
         tracing::info!(sid = %text.sid, "duplicate inbound text ignored");
         return Ok(InboundOutcome::Duplicate);
-    }
+    };
     tracing::info!(sid = %text.sid, "inbound text stored");
-    let thread = received.thread();
-    let db = conversations.tenant_db(&tenant);
-    if let Some(answer) = compliance_answer(
+    let stored = StoredText {
+        tenant,
+        message_id,
+        thread: received.thread(),
+        sender: text.sender,
+        from: text.from,
+        body: text.body,
+        opted_out: received.opted_out,
+        prepared: Some((received.state, read_at, ctx.version)),
+        ctx,
+    };
+    answer(conversations, stored, Delivery::Inline).await
+}
+
+/// An inbound text already stored, to answer.
+pub(super) struct StoredText {
+    /// Its tenant.
+    pub(super) tenant: TenantId,
+    /// The tenant as of now.
+    pub(super) ctx: Arc<TenantContext>,
+    /// `messages.id`.
+    pub(super) message_id: i64,
+    /// Its customer and thread.
+    pub(super) thread: Thread,
+    /// `From` when it is a valid E.164 number (only those get an agent turn).
+    pub(super) sender: Option<E164>,
+    /// `From` as stored.
+    pub(super) from: String,
+    /// The text.
+    pub(super) body: String,
+    /// The customer had opted out when it was stored.
+    pub(super) opted_out: bool,
+    /// The thread's state, when it was read and at which tenant version (the webhook
+    /// reads them with the text); `None`: the turn reads them.
+    pub(super) prepared: Option<(serde_json::Value, Instant, TenantVersion)>,
+}
+
+/// How a stored text's answer goes back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Delivery {
+    /// In the webhook's response, if ready within [`REPLY_DEADLINE`] (else texted).
+    Inline,
+    /// Texted through the outbox (the recovery sweep: nobody waits).
+    Outbox,
+}
+
+/// Answers a stored text once: carrier keywords, the opt-out, the tier gate (the owner
+/// is texted), then the agent's turn. Each way marks the text answered (with the
+/// agent's reply, in the same transaction); a text that is already answered gets
+/// nothing more.
+pub(super) async fn answer(
+    conversations: &Conversations,
+    text: StoredText,
+    delivery: Delivery,
+) -> Result<InboundOutcome, DbError> {
+    let deps = conversations.deps();
+    let ctx = text.ctx.clone();
+    let our_number = ctx.phone_number().unwrap_or_default().to_owned();
+    let db = conversations.tenant_db(&text.tenant);
+    let compliance = compliance_answer(
         &db,
         &ctx,
         &deps.tenants,
         &text.from,
         &text.body,
-        received.opted_out,
+        text.opted_out,
     )
-    .await?
-    {
-        let inline = Inline {
-            conversations,
-            tenant: &tenant,
-            thread,
-            to: &text.from,
-            from: &our_number,
+    .await?;
+    if let Some(answer) = compliance {
+        return match delivery {
+            Delivery::Inline => {
+                let inline = Inline {
+                    conversations,
+                    tenant: &text.tenant,
+                    thread: text.thread,
+                    to: &text.from,
+                    from: &our_number,
+                    answers: text.message_id,
+                };
+                Ok(inline.reply(answer).await)
+            }
+            Delivery::Outbox => {
+                if store::mark_answered(&db, text.message_id).await? {
+                    if let Some(to) = text.sender.clone() {
+                        conversations
+                            .notices()
+                            .text(&text.tenant, to, answer.clone(), "reply")
+                            .await;
+                    }
+                }
+                Ok(InboundOutcome::Reply(answer))
+            }
         };
-        return Ok(inline.reply(answer).await);
-    }
-    if received.opted_out {
-        tracing::info!("text from an opted-out number stored; no reply");
-        return Ok(InboundOutcome::NoReply(NoReply::OptedOut));
     }
     let owner = OwnerNotice {
         notices: conversations.notices(),
         ctx: &ctx,
-        tenant: &tenant,
-        text: &text,
+        tenant: &text.tenant,
+        from: &text.from,
+        body: &text.body,
     };
+    if text.opted_out {
+        tracing::info!("text from an opted-out number stored; no reply");
+        store::mark_answered(&db, text.message_id).await?;
+        return Ok(InboundOutcome::NoReply(NoReply::OptedOut));
+    }
     if !ctx.tenant.has_feature(Feature::AiSmsAgent) {
-        owner.send().await;
+        if store::mark_answered(&db, text.message_id).await? {
+            owner.send().await;
+        }
         return Ok(InboundOutcome::NoReply(NoReply::NotInPlan));
     }
     let Some(phone) = text.sender.clone() else {
+        store::mark_answered(&db, text.message_id).await?;
         return Ok(InboundOutcome::NoReply(NoReply::NotAPhoneNumber));
     };
     let turn = Turn {
         request: AgentRequest {
-            tenant_id: tenant.clone(),
+            tenant_id: text.tenant.clone(),
             channel: Channel::Sms,
             role: UserRole::Customer,
             text: text.body.clone(),
-            conversation_id: Some(thread.conversation_id),
+            conversation_id: Some(text.thread.conversation_id),
             phone: Some(phone),
             context: serde_json::Value::Null,
         },
         reply_to: None,
-        prepared: Some(Prepared {
-            thread,
-            state: received.state,
-            read_at,
-            tenant_version: ctx.version,
-        }),
+        prepared: text
+            .prepared
+            .map(|(state, read_at, tenant_version)| Prepared {
+                thread: text.thread,
+                state,
+                read_at,
+                tenant_version,
+            }),
         inline_from: Some(our_number),
+        answers: Some(text.message_id),
     };
-    Ok(ask_agent(conversations, &tenant, &text.from, turn, owner).await)
+    Ok(match delivery {
+        Delivery::Inline => ask_agent(conversations, &text.tenant, &text.from, turn, owner).await,
+        Delivery::Outbox => {
+            let ask = AgentTurn {
+                conversations,
+                db: &db,
+                message_id: text.message_id,
+                owner,
+            };
+            ask.run(&text.tenant, &text.from, turn).await?
+        }
+    })
 }
 
 /// Hands `turn` to the conversation's actor and waits up to [`REPLY_DEADLINE`].
@@ -184,8 +278,8 @@ async fn ask_agent(
 ) -> InboundOutcome {
     let (tx, mut rx) = tokio::sync::oneshot::channel();
     turn.reply_to = Some(tx);
-    let actor = conversations.actor(tenant, from, Channel::Sms);
-    if let Err(e) = actor.try_send(turn) {
+    if let Err(e) = conversations.try_send(tenant, from, Channel::Sms, turn) {
+        // Left unanswered: the recovery sweep runs its turn once the actor is free.
         tracing::error!(error = %e, "conversation busy; text stored, owner notified");
         owner.send().await;
         return InboundOutcome::NoReply(NoReply::Busy);
@@ -208,17 +302,55 @@ async fn ask_agent(
     }
 }
 
+/// A turn nobody waits for (the recovery sweep's): the actor texts the reply.
+struct AgentTurn<'a> {
+    conversations: &'a Conversations,
+    db: &'a TenantDb,
+    message_id: i64,
+    owner: OwnerNotice<'a>,
+}
+
+impl AgentTurn<'_> {
+    /// Runs `turn`. A turn that fails for an outage stays unanswered (the next sweep
+    /// tries again); one that fails otherwise gets the policy's answer: the owner
+    /// is texted, as for a text the agent cannot take.
+    async fn run(
+        self,
+        tenant: &TenantId,
+        from: &str,
+        turn: Turn,
+    ) -> Result<InboundOutcome, DbError> {
+        let sent = self.conversations.send(tenant, from, Channel::Sms, turn);
+        match sent.await {
+            Ok(Ok(response)) if response.reply.is_empty() => {
+                Ok(InboundOutcome::NoReply(NoReply::Nothing))
+            }
+            Ok(Ok(response)) => Ok(InboundOutcome::Reply(response.reply)),
+            Ok(Err(ToolError::Unavailable(cause))) => Err(DbError::Unavailable(cause)),
+            Err(e) => Err(DbError::Unavailable(cause_of(e))),
+            Ok(Err(e)) => {
+                tracing::error!(error = %e, "the agent could not answer; owner notified");
+                if store::mark_answered(self.db, self.message_id).await? {
+                    self.owner.send().await;
+                }
+                Ok(InboundOutcome::NoReply(NoReply::Busy))
+            }
+        }
+    }
+}
+
 /// Tells the owner about a text the agent will not answer.
 struct OwnerNotice<'a> {
     notices: Notices,
     ctx: &'a TenantContext,
     tenant: &'a TenantId,
-    text: &'a InboundText,
+    from: &'a str,
+    body: &'a str,
 }
 
 impl OwnerNotice<'_> {
     async fn send(&self) {
-        let body = format!("New text from {}: {}", self.text.from, self.text.body);
+        let body = format!("New text from {}: {}", self.from, self.body);
         self.notices
             .text_owner(self.ctx, self.tenant, body, "owner_notice")
             .await;
@@ -232,18 +364,32 @@ struct Inline<'a> {
     thread: Thread,
     to: &'a str,
     from: &'a str,
+    /// The text it answers.
+    answers: i64,
 }
 
 impl Inline<'_> {
-    /// Records `body` on the thread as sent inline; the edge sends it.
+    /// Records `body` on the thread as sent inline, marking the text answered; the
+    /// edge sends it (nothing, if the text already was answered).
     async fn reply(&self, body: String) -> InboundOutcome {
-        if let Err(e) = self
+        let recorded = self
             .conversations
-            .record_inline_reply(self.tenant, self.thread, self.to, self.from, &body)
-            .await
-        {
-            tracing::error!(error = %e, "inline reply not recorded");
+            .record_inline_reply(
+                self.tenant,
+                self.thread,
+                self.to,
+                self.from,
+                &body,
+                Some(self.answers),
+            )
+            .await;
+        match recorded {
+            Ok(true) => InboundOutcome::Reply(body),
+            Ok(false) => InboundOutcome::NoReply(NoReply::Nothing),
+            Err(e) => {
+                tracing::error!(error = %e, "inline reply not recorded");
+                InboundOutcome::Reply(body)
+            }
         }
-        InboundOutcome::Reply(body)
     }
 }

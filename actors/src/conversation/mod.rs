@@ -10,6 +10,8 @@
 //! * actors: [`actor`] (the `ConversationActor` and the [`Conversations`]
 //!   front), found through the sharded [`registry`]; what a turn stores is
 //!   [`saved_state`].
+//! * recovery: [`recovery`], the sweep that answers texts a crash left unanswered
+//!   and re-sends texts left `pending`.
 //! * storage: [`store`] (single statements), [`batch_store`] and the
 //!   group-commit [`text_writer`].
 
@@ -17,6 +19,7 @@ pub mod actor;
 pub mod batch_store;
 pub mod inbound;
 pub mod keywords;
+pub mod recovery;
 pub mod registry;
 pub mod saved_state;
 pub mod store;
@@ -28,4 +31,5 @@ pub use inbound::{
     clip_body, inbound_text, InboundOutcome, InboundText, NoReply, MAX_SMS_BODY_CHARS,
     REPLY_DEADLINE,
 };
+pub use recovery::{sweep_once, RecoveryConfig, RecoverySweep, SweepReport};
 pub use web_chat::{web_chat, ChatError, ChatMessage};

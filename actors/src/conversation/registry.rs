@@ -5,7 +5,9 @@
 //! entry, so lookups of different conversations rarely wait on each other and
 //! none scans the others. An entry whose actor has stopped is replaced on the
 //! next lookup; an actor that stops itself (idle) removes its own entry first
-//! with [`ActorMap::remove`], so the map holds no dead addresses.
+//! with [`ActorMap::remove`], so the map holds no dead addresses. Messages are
+//! enqueued under the shard's lock ([`ActorMap::with`]), so none is sent to an
+//! actor after it left the map.
 
 use actix::{Actor, Addr};
 use std::collections::HashMap;
@@ -46,13 +48,27 @@ impl<K: Hash + Eq + Clone, A: Actor> ActorMap<K, A> {
     /// The live actor for `key`, or the one `start` starts (and the map keeps).
     /// `start` runs under the shard's lock, so one key never gets two actors.
     pub fn get_or_start(&self, key: &K, start: impl FnOnce() -> Addr<A>) -> Addr<A> {
+        self.with(key, start, Addr::clone)
+    }
+
+    /// Runs `f` on the live actor for `key` (or the one `start` starts) under the
+    /// shard's lock. A message `f` enqueues is then in that actor's mailbox before
+    /// an actor leaving the map ([`ActorMap::remove`], same lock) queues its own stop
+    /// behind it, so an actor stopping idle never drops a message sent to it.
+    pub fn with<R>(
+        &self,
+        key: &K,
+        start: impl FnOnce() -> Addr<A>,
+        f: impl FnOnce(&Addr<A>) -> R,
+    ) -> R {
         let mut shard = self.shard(key);
         if let Some(addr) = shard.get(key).filter(|addr| addr.connected()) {
-            return addr.clone();
+            return f(addr);
         }
         let addr = start();
-        shard.insert(key.clone(), addr.clone());
-        addr
+        let result = f(&addr);
+        shard.insert(key.clone(), addr);
+        result
     }
 
     /// Forgets `key` if it still maps to `addr` (an actor stopping itself; a

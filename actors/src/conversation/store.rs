@@ -3,7 +3,7 @@
 
 use diesel::sql_types::{BigInt, Jsonb, Nullable, Text};
 use diesel_async::RunQueryDsl;
-use servicepro_schema::{DbError, Direction, TenantDb};
+use servicepro_schema::{DbError, Direction, MessageStatus, TenantDb};
 
 /// The customer and thread a message belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, diesel::QueryableByName)]
@@ -67,6 +67,10 @@ pub async fn load_state(db: &TenantDb, conversation_id: i64) -> Result<serde_jso
     .await
 }
 
+const SAVE_STATE: &str = "UPDATE conversations SET state = $2, updated_at = now(), \
+       handed_off_at = CASE WHEN $3 THEN COALESCE(handed_off_at, now()) ELSE handed_off_at END \
+     WHERE tenant_id = current_setting('app.tenant_id', true) AND id = $1";
+
 /// Saves the brain state (and marks the handoff time once, when handed off).
 pub async fn save_state(
     db: &TenantDb,
@@ -76,16 +80,12 @@ pub async fn save_state(
 ) -> Result<(), DbError> {
     db.transaction(move |tx| {
         Box::pin(async move {
-            diesel::sql_query(
-                "UPDATE conversations SET state = $2, updated_at = now(), \
-                   handed_off_at = CASE WHEN $3 THEN COALESCE(handed_off_at, now()) ELSE handed_off_at END \
-                 WHERE tenant_id = current_setting('app.tenant_id', true) AND id = $1",
-            )
-            .bind::<BigInt, _>(conversation_id)
-            .bind::<Jsonb, _>(&state)
-            .bind::<diesel::sql_types::Bool, _>(handed_off)
-            .execute(tx.conn())
-            .await?;
+            diesel::sql_query(SAVE_STATE)
+                .bind::<BigInt, _>(conversation_id)
+                .bind::<Jsonb, _>(&state)
+                .bind::<diesel::sql_types::Bool, _>(handed_off)
+                .execute(tx.conn())
+                .await?;
             Ok(())
         })
     })
@@ -111,6 +111,9 @@ pub struct Recorded<'a> {
     pub status: &'a str,
     /// Purpose.
     pub purpose: &'a str,
+    /// The inbound text this message answers: marked answered in the same
+    /// transaction, and nothing recorded when it already was.
+    pub answers: Option<i64>,
 }
 
 #[derive(diesel::QueryableByName)]
@@ -120,7 +123,7 @@ struct Id {
 }
 
 /// Records a message; `None` when a message with the same Twilio SID is
-/// already stored (a repeated webhook).
+/// already stored (a repeated webhook), or the text it answers already was answered.
 pub async fn record(db: &TenantDb, m: Recorded<'_>) -> Result<Option<i64>, DbError> {
     let (direction, from, to, body, sid, status, purpose) = (
         m.direction,
@@ -131,9 +134,14 @@ pub async fn record(db: &TenantDb, m: Recorded<'_>) -> Result<Option<i64>, DbErr
         m.status.to_owned(),
         m.purpose.to_owned(),
     );
-    let thread = m.thread;
+    let (thread, answers) = (m.thread, m.answers);
     db.transaction(move |tx| {
         Box::pin(async move {
+            if let Some(text) = answers {
+                if !mark_answered_in(tx, text).await? {
+                    return Ok(None);
+                }
+            }
             let ids: Vec<Id> = diesel::sql_query(
                 "INSERT INTO messages (tenant_id, conversation_id, customer_id, direction, from_number, to_number, body, twilio_sid, status, purpose) \
                  VALUES (current_setting('app.tenant_id', true), $1, $2, $3, $4, $5, $6, $7, $8, $9) \
@@ -263,11 +271,12 @@ pub async fn receive(db: &TenantDb, channel: &str, m: Inbound<'_>) -> Result<Rec
     .await
 }
 
-/// `servicepro_save_state_and_reply` (migration 0009).
+/// `servicepro_save_state_and_reply` (migrations 0009, 0012).
 const SAVE_AND_REPLY: &str =
-    "SELECT servicepro_save_state_and_reply($1, $2, $3, $4, $5, $6, $7) AS id";
+    "SELECT servicepro_save_state_and_reply($1, $2, $3, $4, $5, $6, $7, $8, $9) AS id";
 
-/// An agent reply about to go back inline (TwiML `<Message>`), recorded with the state.
+/// An agent reply, recorded with the state: going back inline (TwiML `<Message>`,
+/// recorded `sent`) or through the outbox (recorded `pending`; the outbox sends it).
 #[derive(Debug, Clone, Copy)]
 pub struct InlineReply<'a> {
     /// The tenant's number it is sent from.
@@ -276,25 +285,38 @@ pub struct InlineReply<'a> {
     pub to: &'a str,
     /// The text.
     pub body: &'a str,
+    /// The inbound text it answers (`messages.id`): marked answered in the same
+    /// transaction, and nothing saved when it already was.
+    pub answers: Option<i64>,
+    /// `Sent` (inline) or `Pending` (the outbox sends it).
+    pub status: MessageStatus,
 }
 
-/// Saves the brain state and records the reply that goes back inline, in one statement;
-/// returns the reply's `messages.id`.
+#[derive(diesel::QueryableByName)]
+struct MaybeId {
+    #[diesel(sql_type = Nullable<BigInt>)]
+    id: Option<i64>,
+}
+
+/// Saves the brain state and records the reply, in one statement; returns the reply's
+/// `messages.id`, or `None` (nothing saved) when the text it answers already was.
 pub async fn save_state_and_reply(
     db: &TenantDb,
     thread: Thread,
     state: serde_json::Value,
     handed_off: bool,
     reply: InlineReply<'_>,
-) -> Result<i64, DbError> {
-    let (from, to, body) = (
+) -> Result<Option<i64>, DbError> {
+    let (from, to, body, answers, status) = (
         reply.from.to_owned(),
         reply.to.to_owned(),
         reply.body.to_owned(),
+        reply.answers,
+        reply.status,
     );
     db.transaction(move |tx| {
         Box::pin(async move {
-            let row: Id = diesel::sql_query(SAVE_AND_REPLY)
+            let row: MaybeId = diesel::sql_query(SAVE_AND_REPLY)
                 .bind::<BigInt, _>(thread.conversation_id)
                 .bind::<Jsonb, _>(&state)
                 .bind::<diesel::sql_types::Bool, _>(handed_off)
@@ -302,9 +324,63 @@ pub async fn save_state_and_reply(
                 .bind::<Text, _>(&from)
                 .bind::<Text, _>(&to)
                 .bind::<Text, _>(&body)
+                .bind::<Nullable<BigInt>, _>(answers)
+                .bind::<Text, _>(status)
                 .get_result(tx.conn())
                 .await?;
             Ok(row.id)
+        })
+    })
+    .await
+}
+
+#[derive(diesel::QueryableByName)]
+struct Answered {
+    #[diesel(sql_type = diesel::sql_types::Bool)]
+    answered: bool,
+}
+
+/// Marks inbound text `message_id` answered inside `tx`; `false` when it already was.
+async fn mark_answered_in(
+    tx: &mut servicepro_schema::TenantTx,
+    message_id: i64,
+) -> Result<bool, DbError> {
+    let row: Answered = diesel::sql_query("SELECT servicepro_mark_answered($1) AS answered")
+        .bind::<BigInt, _>(message_id)
+        .get_result(tx.conn())
+        .await?;
+    Ok(row.answered)
+}
+
+/// Marks inbound text `message_id` answered (its answer is no reply, or one sent right
+/// after); `false` when it already was, and then its answer must not be given again.
+pub async fn mark_answered(db: &TenantDb, message_id: i64) -> Result<bool, DbError> {
+    db.transaction(move |tx| Box::pin(async move { mark_answered_in(tx, message_id).await }))
+        .await
+}
+
+/// [`save_state`] answering inbound text `answers` with no reply: the text is marked
+/// answered and the state saved in one transaction; `false` (nothing saved) when it
+/// already was answered.
+pub async fn save_state_answering(
+    db: &TenantDb,
+    conversation_id: i64,
+    state: serde_json::Value,
+    handed_off: bool,
+    answers: i64,
+) -> Result<bool, DbError> {
+    db.transaction(move |tx| {
+        Box::pin(async move {
+            if !mark_answered_in(tx, answers).await? {
+                return Ok(false);
+            }
+            diesel::sql_query(SAVE_STATE)
+                .bind::<BigInt, _>(conversation_id)
+                .bind::<Jsonb, _>(&state)
+                .bind::<diesel::sql_types::Bool, _>(handed_off)
+                .execute(tx.conn())
+                .await?;
+            Ok(true)
         })
     })
     .await

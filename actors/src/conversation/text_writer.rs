@@ -140,15 +140,19 @@ impl TextWriterHandle {
     pub async fn receive(&self, text: ReceiveText) -> Result<Received, DbError> {
         match self.write(TextWrite::Receive(text)).await? {
             Written::Received(received) => Ok(received),
-            Written::Saved(_) => Err(DbError::Query(cause("a receive answered as a save"))),
+            Written::Saved(_) | Written::AlreadyAnswered => {
+                Err(DbError::Query(cause("a receive answered as a save")))
+            }
         }
     }
 
-    /// Saves a turn's state and records its inline reply (see
-    /// [`super::store::save_state_and_reply`]); returns the reply's `messages.id`.
-    pub async fn save_turn(&self, turn: SaveTurn) -> Result<i64, DbError> {
+    /// Saves a turn's state and records its reply (see
+    /// [`super::store::save_state_and_reply`]); returns the reply's `messages.id`, or
+    /// `None` (nothing saved) when the text the turn answers already was answered.
+    pub async fn save_turn(&self, turn: SaveTurn) -> Result<Option<i64>, DbError> {
         match self.write(TextWrite::Save(turn)).await? {
-            Written::Saved(id) => Ok(id),
+            Written::Saved(id) => Ok(Some(id)),
+            Written::AlreadyAnswered => Ok(None),
             Written::Received(_) => Err(DbError::Query(cause("a save answered as a receive"))),
         }
     }

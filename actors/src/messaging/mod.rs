@@ -6,9 +6,11 @@ pub mod delivery_status;
 pub mod notice;
 pub mod outbox;
 pub mod rate_limit;
+pub mod resend;
 pub mod twilio_rest;
 
 pub use notice::Notices;
-pub use outbox::{OutboxConfig, SendSms, SmsOutbox};
+pub use outbox::{OutboxConfig, Queued, SendSms, SmsOutbox};
 pub use rate_limit::{MaySend, RateLimitActor, RateLimits, SendDecision};
+pub use resend::SendStored;
 pub use twilio_rest::{SmsFrom, TwilioCredentials, TwilioError, TwilioRest};

@@ -45,6 +45,10 @@ pub struct OutboxConfig {
     pub queue_per_number: usize,
     /// Tries per text when Twilio is unreachable or busy.
     pub max_send_attempts: u32,
+    /// How long a sender's claim on a `pending` text holds (it is taken just before
+    /// the text is handed to Twilio): a text claimed longer ago, still `pending`, was
+    /// abandoned by a process that died, and may be claimed again.
+    pub claim_lease: Duration,
 }
 
 /// Send a text for a tenant.
@@ -76,7 +80,7 @@ pub struct Queued {
     pub reason: Option<String>,
 }
 
-struct Job {
+pub(super) struct Job {
     tenant: TenantId,
     message_id: i64,
     tier: PlanTier,
@@ -87,12 +91,12 @@ struct Job {
     credentials: TwilioCredentials,
 }
 
-struct Deps {
-    pool: DbPool,
+pub(super) struct Deps {
+    pub(super) pool: DbPool,
     rest: TwilioRest,
     limiter: Addr<RateLimitActor>,
     config: OutboxConfig,
-    metrics: Arc<Metrics>,
+    pub(super) metrics: Arc<Metrics>,
 }
 
 /// The process-wide outbox actor.
@@ -183,6 +187,154 @@ fn refusal(
     None
 }
 
+/// What the outbox checks before a text is queued: the tenant as it is now, its
+/// Twilio credentials, and why the text may not go (if it may not).
+pub(super) struct Checked {
+    pub(super) ctx: TenantContext,
+    pub(super) credentials: Option<TwilioCredentials>,
+    pub(super) reason: Option<String>,
+}
+
+impl Checked {
+    /// Reads the tenant and the recipient's opt-out flag and applies [`refusal`].
+    pub(super) async fn read(
+        deps: &Deps,
+        secrets: &SecretBox,
+        db: &TenantDb,
+        to: &str,
+        purpose: &str,
+    ) -> Result<Self, DbError> {
+        let ctx = TenantContext::load(db).await?;
+        let credentials =
+            ctx.twilio_credentials(secrets, deps.config.platform_credentials.as_ref());
+        let lookup_to = to.to_owned();
+        let opted_out = db
+            .transaction(move |tx| {
+                Box::pin(async move {
+                    let found: Option<bool> = tx
+                        .scope(customers::table)
+                        .filter(customers::phone.eq(lookup_to))
+                        .select(customers::sms_opted_out)
+                        .first(tx.conn())
+                        .await
+                        .optional()?;
+                    Ok(found.unwrap_or(false))
+                })
+            })
+            .await?;
+        let reason = refusal(&ctx, purpose, opted_out, credentials.is_some());
+        Ok(Checked {
+            ctx,
+            credentials,
+            reason,
+        })
+    }
+
+    /// The job that sends stored text `message_id`, unless it is refused.
+    pub(super) fn job(
+        self,
+        tenant: &TenantId,
+        message_id: i64,
+        to: String,
+        body: String,
+    ) -> Option<Job> {
+        match (self.reason.is_none(), self.ctx.sms_from(), self.credentials) {
+            (true, Some(from), Some(credentials)) => Some(Job {
+                tenant: tenant.clone(),
+                message_id,
+                tier: self.ctx.tenant.plan_tier,
+                status: self.ctx.tenant.status,
+                from,
+                to,
+                body,
+                credentials,
+            }),
+            _ => None,
+        }
+    }
+}
+
+/// A text stored and checked, with its job when it may go.
+pub(super) struct Stored {
+    pub(super) message_id: i64,
+    pub(super) reason: Option<String>,
+    pub(super) job: Option<Job>,
+}
+
+/// What a full queue does to a text: refuse it (stored with the reason), or leave it
+/// `pending` for the next recovery sweep (a text the sweep re-sends may also sit in
+/// a queue already; refusing it would undo that send).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum WhenFull {
+    Refuse,
+    Defer,
+}
+
+impl SmsOutbox {
+    /// Queues `stored`'s job (if any) on the actor; what became of it.
+    pub(super) fn queue(
+        &mut self,
+        stored: Stored,
+        when_full: WhenFull,
+        span: tracing::Span,
+    ) -> Queued {
+        let entered = span.entered();
+        let Stored {
+            message_id,
+            reason,
+            job,
+        } = stored;
+        let Some(job) = job else {
+            return Queued {
+                message_id,
+                status: MessageStatus::Refused,
+                reason,
+            };
+        };
+        match self.enqueue(job) {
+            Ok(()) => Queued {
+                message_id,
+                status: MessageStatus::Pending,
+                reason: None,
+            },
+            Err(_) if when_full == WhenFull::Defer => {
+                tracing::warn!(
+                    message_id,
+                    "outbox full; text left pending for the next sweep"
+                );
+                Queued {
+                    message_id,
+                    status: MessageStatus::Pending,
+                    reason: Some("outbox full for this number; sent later".to_owned()),
+                }
+            }
+            Err(job) => {
+                let reason = "outbox full for this number".to_owned();
+                tracing::warn!(message_id, "outbox full; text refused");
+                self.deps.metrics.sms_refused.inc();
+                drop(entered);
+                let span = job.span();
+                tokio::spawn(
+                    mark_refused(self.deps.clone(), *job, reason.clone()).instrument(span),
+                );
+                Queued {
+                    message_id,
+                    status: MessageStatus::Refused,
+                    reason: Some(reason),
+                }
+            }
+        }
+    }
+
+    pub(super) fn deps(&self) -> Arc<Deps> {
+        self.deps.clone()
+    }
+
+    pub(super) fn secrets(&self) -> SecretBox {
+        self.secrets.clone()
+    }
+}
+
 impl Handler<SendSms> for SmsOutbox {
     type Result = ResponseActFuture<Self, Result<Queued, DbError>>;
 
@@ -192,27 +344,10 @@ impl Handler<SendSms> for SmsOutbox {
         let secrets = self.secrets.clone();
         let store = async move {
             let db = TenantDb::new(deps.pool.clone(), msg.tenant.clone());
-            let ctx = TenantContext::load(&db).await?;
-            let credentials =
-                ctx.twilio_credentials(&secrets, deps.config.platform_credentials.as_ref());
             let to = msg.to.as_str().to_owned();
-            let lookup_to = to.clone();
-            let opted_out = db
-                .transaction(move |tx| {
-                    Box::pin(async move {
-                        let found: Option<bool> = tx
-                            .scope(customers::table)
-                            .filter(customers::phone.eq(lookup_to))
-                            .select(customers::sms_opted_out)
-                            .first(tx.conn())
-                            .await
-                            .optional()?;
-                        Ok(found.unwrap_or(false))
-                    })
-                })
-                .await?;
-            let reason = refusal(&ctx, &msg.purpose, opted_out, credentials.is_some());
-            let from_number = ctx.phone_number().unwrap_or_default().to_owned();
+            let checked = Checked::read(&deps, &secrets, &db, &to, &msg.purpose).await?;
+            let reason = checked.reason.clone();
+            let from_number = checked.ctx.phone_number().unwrap_or_default().to_owned();
             let row = NewMessage {
                 conversation_id: msg.conversation_id,
                 customer_id: msg.customer_id,
@@ -245,55 +380,19 @@ impl Handler<SendSms> for SmsOutbox {
                 deps.metrics.sms_refused.inc();
                 tracing::warn!(message_id, %reason, "text refused");
             }
-            let job = match (reason.is_none(), ctx.sms_from(), credentials) {
-                (true, Some(from), Some(credentials)) => Some(Job {
-                    tenant: msg.tenant.clone(),
-                    message_id,
-                    tier: ctx.tenant.plan_tier,
-                    status: ctx.tenant.status,
-                    from,
-                    to,
-                    body: msg.body,
-                    credentials,
-                }),
-                _ => None,
-            };
-            Ok::<_, DbError>((message_id, reason, job))
+            let job = checked.job(&msg.tenant, message_id, to, msg.body);
+            Ok::<_, DbError>(Stored {
+                message_id,
+                reason,
+                job,
+            })
         };
         let store = store.instrument(span.clone());
-        Box::pin(store.into_actor(self).map(move |stored, outbox, _| {
-            let entered = span.entered();
-            let (message_id, reason, job) = stored?;
-            let Some(job) = job else {
-                return Ok(Queued {
-                    message_id,
-                    status: MessageStatus::Refused,
-                    reason,
-                });
-            };
-            match outbox.enqueue(job) {
-                Ok(()) => Ok(Queued {
-                    message_id,
-                    status: MessageStatus::Pending,
-                    reason: None,
-                }),
-                Err(job) => {
-                    let reason = "outbox full for this number".to_owned();
-                    tracing::warn!(message_id, "outbox full; text refused");
-                    outbox.deps.metrics.sms_refused.inc();
-                    drop(entered);
-                    let span = job.span();
-                    tokio::spawn(
-                        mark_refused(outbox.deps.clone(), *job, reason.clone()).instrument(span),
-                    );
-                    Ok(Queued {
-                        message_id,
-                        status: MessageStatus::Refused,
-                        reason: Some(reason),
-                    })
-                }
-            }
-        }))
+        Box::pin(
+            store
+                .into_actor(self)
+                .map(move |stored, outbox, _| Ok(outbox.queue(stored?, WhenFull::Refuse, span))),
+        )
     }
 }
 
@@ -341,12 +440,23 @@ async fn deliver(deps: &Deps, job: Job) {
             Ok(SendDecision::Refused(reason)) => {
                 deps.metrics.sms_refused.inc();
                 tracing::warn!(%reason, "text refused by rate limits");
-                return mark_refused_ref(deps, &job, reason).await;
+                return mark_refused_ref(deps, &job.tenant, job.message_id, reason).await;
             }
             Err(e) => {
                 tracing::error!(error = %e, "rate limiter unavailable; retrying");
                 tokio::time::sleep(Duration::from_millis(200)).await;
             }
+        }
+    }
+    match claim(deps, &job).await {
+        Ok(true) => {}
+        Ok(false) => {
+            tracing::debug!("text already sent, or being sent by another sender; skipped");
+            return;
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "text not claimed; left pending for the next sweep");
+            return;
         }
     }
     let callback = deps
@@ -449,6 +559,31 @@ async fn deliver(deps: &Deps, job: Job) {
     }
 }
 
+/// Takes `job`'s text for sending: `true` when it is still `pending` and no other
+/// sender (a duplicate job, another process) claimed it within the lease. The one
+/// guard against sending a text twice.
+async fn claim(deps: &Deps, job: &Job) -> Result<bool, DbError> {
+    let db = TenantDb::new(deps.pool.clone(), job.tenant.clone());
+    let (message_id, lease) = (job.message_id, deps.config.claim_lease.as_secs_f64());
+    let claimed = db
+        .transaction(move |tx| {
+            Box::pin(async move {
+                Ok(diesel::sql_query(
+                    "UPDATE messages SET claimed_at = now() \
+                     WHERE tenant_id = current_setting('app.tenant_id', true) AND id = $1 \
+                       AND status = 'pending' \
+                       AND (claimed_at IS NULL OR claimed_at < now() - make_interval(secs => $2))",
+                )
+                .bind::<diesel::sql_types::BigInt, _>(message_id)
+                .bind::<diesel::sql_types::Double, _>(lease)
+                .execute(tx.conn())
+                .await?)
+            })
+        })
+        .await?;
+    Ok(claimed == 1)
+}
+
 impl Job {
     /// `text{tenant_id, message_id}`: the span its delivery runs in (inside the
     /// worker's `outbox_worker{from}`).
@@ -457,13 +592,18 @@ impl Job {
     }
 }
 
-async fn mark_refused(deps: Arc<Deps>, job: Job, reason: String) {
-    mark_refused_ref(&deps, &job, reason).await;
+pub(super) async fn mark_refused(deps: Arc<Deps>, job: Job, reason: String) {
+    mark_refused_ref(&deps, &job.tenant, job.message_id, reason).await;
 }
 
-async fn mark_refused_ref(deps: &Deps, job: &Job, reason: String) {
-    let message_id = job.message_id;
-    let db = TenantDb::new(deps.pool.clone(), job.tenant.clone());
+/// Stores stored text `message_id`'s refusal, with the reason.
+pub(super) async fn mark_refused_ref(
+    deps: &Deps,
+    tenant: &TenantId,
+    message_id: i64,
+    reason: String,
+) {
+    let db = TenantDb::new(deps.pool.clone(), tenant.clone());
     let result = db
         .transaction(move |tx| {
             Box::pin(async move {
