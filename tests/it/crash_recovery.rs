@@ -1,0 +1,299 @@
+//! THE crash test (issue 14): a real `servicepro serve` process gets a burst of
+//! signed texts from many customers, with a slow brain so turns are in flight, and is
+//! killed with SIGKILL mid-burst. Two fresh processes then start on the same database
+//! (their sweeps run at once). Every text that got a 200 is stored, none is left
+//! unanswered or `pending`, and no text is answered twice: one reply recorded per
+//! text, and no customer receives more replies than they sent texts.
+
+use crate::support::db::TestDatabase;
+use crate::support::twilio_client::{ACCOUNT_SID, AUTH_TOKEN, PUBLIC_URL};
+use crate::support::FakeTwilio;
+use actix_web::{web, App, HttpResponse, HttpServer};
+use servicepro_actors::twilio::expected_signature;
+use std::collections::HashMap;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const NUMBER: &str = "+19185550100";
+const ROOT: &str = "crash-test-root-token-0123";
+const CUSTOMERS: usize = 60;
+const TEXTS_EACH: usize = 5;
+
+/// A chat provider that takes 1.5 s to fail: every turn is slow (the offline brain
+/// then answers), so a burst has many turns in flight.
+fn slow_brain() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let server = HttpServer::new(|| {
+        App::new().default_service(web::to(|| async {
+            actix_web::rt::time::sleep(Duration::from_millis(1500)).await;
+            HttpResponse::InternalServerError().body("slow and broken")
+        }))
+    })
+    .workers(1)
+    .listen(listener)
+    .unwrap()
+    .run();
+    actix_web::rt::spawn(server);
+    format!("http://127.0.0.1:{port}")
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Starts `servicepro serve` on `port` and waits until it answers `/health`.
+async fn serve(db: &TestDatabase, twilio: &FakeTwilio, brain: &str, port: u16) -> Child {
+    let log =
+        std::fs::File::create(std::env::temp_dir().join(format!("servicepro-crash-{port}.log")))
+            .unwrap();
+    let child = Command::new(env!("CARGO_BIN_EXE_servicepro"))
+        .arg("serve")
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("RUST_LOG", "warn")
+        .env("DATABASE_URL", db.url())
+        .env("SERVICEPRO_BIND", format!("127.0.0.1:{port}"))
+        .env("SERVICEPRO_PUBLIC_URL", PUBLIC_URL)
+        .env("SERVICEPRO_ROOT_TOKEN", ROOT)
+        .env("TWILIO_API_BASE", &twilio.base)
+        .env("TWILIO_ACCOUNT_SID", ACCOUNT_SID)
+        .env("TWILIO_AUTH_TOKEN", AUTH_TOKEN)
+        .env("OPENAI_API_KEY", "sk-crash-test")
+        .env("OPENAI_BASE_URL", brain)
+        .env("SERVICEPRO_SMS_PER_NUMBER_PER_SECOND", "1000")
+        .env("SERVICEPRO_RECOVERY_SWEEP_SECS", "1")
+        .env("SERVICEPRO_RECOVERY_GRACE_SECS", "10")
+        .env(
+            "SERVICEPRO_RECORDINGS_DIR",
+            std::env::temp_dir().join("servicepro-crash-rec"),
+        )
+        .stdout(Stdio::null())
+        .stderr(log)
+        .spawn()
+        .unwrap();
+    let client = reqwest::Client::new();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let up = client
+            .get(format!("http://127.0.0.1:{port}/healthz"))
+            .send()
+            .await
+            .is_ok_and(|r| r.status().is_success());
+        if up {
+            return child;
+        }
+        assert!(Instant::now() < deadline, "server on {port} did not start");
+        actix_web::rt::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// One signed text; `Some(inline reply or "")` when it got a 200.
+async fn text(
+    client: &reqwest::Client,
+    port: u16,
+    from: &str,
+    sid: &str,
+    body: &str,
+) -> Option<String> {
+    let path = "/twilio/sms/incoming";
+    let pairs: Vec<(String, String)> = [
+        ("AccountSid", ACCOUNT_SID),
+        ("MessageSid", sid),
+        ("From", from),
+        ("To", NUMBER),
+        ("Body", body),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    let signature = expected_signature(AUTH_TOKEN, &format!("{PUBLIC_URL}{path}"), &pairs);
+    let res = client
+        .post(format!("http://127.0.0.1:{port}{path}"))
+        .header("X-Twilio-Signature", signature)
+        .form(&pairs)
+        .send()
+        .await
+        .ok()?;
+    if res.status() != 200 {
+        return None;
+    }
+    let doc = res.text().await.ok()?;
+    Some(if doc.contains("<Message>") {
+        "reply".to_owned()
+    } else {
+        String::new()
+    })
+}
+
+async fn count(db: &TestDatabase, filter: &str) -> i64 {
+    #[derive(diesel::QueryableByName)]
+    struct N {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    use diesel_async::RunQueryDsl;
+    let mut conn = db.superuser().await;
+    let row: N = diesel::sql_query(format!("SELECT count(*)::bigint AS n FROM {filter}"))
+        .get_result(&mut conn)
+        .await
+        .unwrap();
+    row.n
+}
+
+#[actix_web::test]
+async fn a_server_killed_mid_burst_leaves_no_text_unanswered_and_none_answered_twice() {
+    crate::support::init_logging();
+    servicepro_actors::tls::install_crypto_provider();
+    let db = TestDatabase::new().await;
+    let twilio = FakeTwilio::start();
+    let brain = slow_brain();
+    let port = free_port();
+    let mut first = serve(&db, &twilio, &brain, port).await;
+    let client = reqwest::Client::new();
+    let created = client
+        .post(format!("http://127.0.0.1:{port}/api/admin/tenants"))
+        .bearer_auth(ROOT)
+        .json(&serde_json::json!({
+            "id": "acme", "name": "Acme Detailing", "industry": "mobile-detailing",
+            "plan_tier": "elite", "status": "active", "phone_number": NUMBER,
+            "ivr_mode": "ivr", "sip_uri": "jody@example.sip.twilio.com",
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), 201);
+
+    // The burst: each customer texts in turn (as a person does), all customers at once.
+    let bodies = [
+        "hi, what do you charge for a full detail?",
+        "do you do interiors?",
+        "can i book for tomorrow morning?",
+        "what about saturday?",
+        "thanks",
+    ];
+    let burst = (0..CUSTOMERS).map(|c| {
+        let client = client.clone();
+        actix_web::rt::spawn(async move {
+            let from = format!("+1415556{c:04}");
+            let mut results = Vec::new();
+            for (t, body) in bodies.iter().enumerate().take(TEXTS_EACH) {
+                let sid = format!("SMcrash{c:03}{t}");
+                let got = text(&client, port, &from, &sid, body).await;
+                let failed = got.is_none();
+                results.push((from.clone(), sid, got));
+                if failed {
+                    break;
+                }
+            }
+            results
+        })
+    });
+    let burst: Vec<_> = burst.collect();
+    actix_web::rt::time::sleep(Duration::from_millis(3500)).await;
+    first.kill().unwrap(); // SIGKILL
+    first.wait().unwrap();
+    let mut outcomes = Vec::new();
+    for task in burst {
+        outcomes.extend(task.await.unwrap());
+    }
+    let ok: Vec<_> = outcomes
+        .iter()
+        .filter(|(_, _, got)| got.is_some())
+        .collect();
+    let in_flight_stored = count(
+        &db,
+        "messages WHERE direction = 'inbound' AND answered_at IS NULL",
+    )
+    .await;
+    assert!(
+        !ok.is_empty() && ok.len() < CUSTOMERS * TEXTS_EACH,
+        "killed mid-burst: {} of {} got a 200",
+        ok.len(),
+        outcomes.len()
+    );
+    assert!(
+        in_flight_stored > 0,
+        "the kill left texts unanswered (else this test proves nothing)"
+    );
+
+    // Two processes on the same database: both sweep.
+    let mut second = serve(&db, &twilio, &brain, free_port()).await;
+    let mut third = serve(&db, &twilio, &brain, free_port()).await;
+    let deadline = Instant::now() + Duration::from_secs(90);
+    loop {
+        let unanswered = count(
+            &db,
+            "messages WHERE direction = 'inbound' AND answered_at IS NULL",
+        )
+        .await;
+        let pending = count(&db, "messages WHERE status = 'pending'").await;
+        if unanswered == 0 && pending == 0 {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "after restart: {unanswered} texts unanswered, {pending} pending"
+        );
+        actix_web::rt::time::sleep(Duration::from_millis(250)).await;
+    }
+    actix_web::rt::time::sleep(Duration::from_secs(2)).await; // room for a duplicate to show
+    for child in [&mut second, &mut third] {
+        child.kill().unwrap();
+        child.wait().unwrap();
+    }
+
+    for (_, sid, _) in &ok {
+        assert_eq!(
+            count(
+                &db,
+                &format!("messages WHERE twilio_sid = '{sid}' AND direction = 'inbound'")
+            )
+            .await,
+            1,
+            "{sid} got a 200, so it is stored"
+        );
+    }
+    let stored = count(&db, "messages WHERE direction = 'inbound'").await;
+    assert_eq!(
+        count(
+            &db,
+            "messages WHERE direction = 'outbound' AND purpose = 'reply' AND status <> 'failed'"
+        )
+        .await,
+        stored,
+        "one reply per stored text"
+    );
+    let mut replies: HashMap<String, i64> = HashMap::new();
+    for (from, _, got) in &ok {
+        if got.as_deref() == Some("reply") {
+            *replies.entry(from.clone()).or_insert(0) += 1;
+        }
+    }
+    for m in twilio.messages() {
+        *replies
+            .entry(m.field("To").unwrap().to_owned())
+            .or_insert(0) += 1;
+    }
+    for (customer, got) in &replies {
+        let sent = count(
+            &db,
+            &format!("messages WHERE direction = 'inbound' AND from_number = '{customer}'"),
+        )
+        .await;
+        assert!(
+            *got <= sent,
+            "{customer} sent {sent} texts and got {got} replies"
+        );
+    }
+    let delivered: i64 = replies.values().sum();
+    let lost_responses = outcomes.iter().filter(|(_, _, got)| got.is_none()).count() as i64;
+    assert!(
+        delivered >= stored - lost_responses,
+        "{delivered} replies reached customers for {stored} texts"
+    );
+}
