@@ -226,6 +226,13 @@ async fn a_server_killed_mid_burst_leaves_no_text_unanswered_and_none_answered_t
         in_flight_stored > 0,
         "the kill left texts unanswered (else this test proves nothing)"
     );
+    let pending_at_kill = count(&db, "messages WHERE status = 'pending'").await;
+    eprintln!(
+        "crash test: {} of {} texts got a 200; at the kill {in_flight_stored} stored texts \
+         were unanswered and {pending_at_kill} replies pending",
+        ok.len(),
+        outcomes.len()
+    );
 
     // Two processes on the same database: both sweep.
     let mut second = serve(&db, &twilio, &brain, free_port()).await;

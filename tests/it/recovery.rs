@@ -249,3 +249,33 @@ async fn a_tenant_suspended_since_gets_the_policys_answer_not_silence() {
     );
     assert_eq!(sweep(&app).await, SweepReport::default());
 }
+
+/// BENCHMARKS.md: the time one sweep takes to answer 1,000 unanswered texts (100
+/// customers, ten each; default batch). Prints it; asserts only that all were answered.
+/// `cargo test --test it recovery::sweep_of_1000 -- --ignored --nocapture`
+#[actix_web::test]
+#[ignore = "a measurement, run by hand"]
+async fn sweep_of_1000_unanswered_texts() {
+    let app = app().await;
+    seed_unanswered(&app, "acme", 100, 10).await;
+    let config = RecoveryConfig {
+        batch: servicepro_actors::conversation::recovery::DEFAULT_BATCH,
+        ..SWEEP
+    };
+    let started = std::time::Instant::now();
+    let report = sweep_once(&app.state.conversations, config, &app.state.metrics)
+        .await
+        .unwrap();
+    let took = started.elapsed();
+    assert_eq!(report.texts_recovered, 1_000, "{report:?}");
+    assert_eq!(
+        app.count("messages WHERE direction = 'inbound' AND answered_at IS NULL")
+            .await,
+        0
+    );
+    eprintln!(
+        "recovery sweep: 1000 unanswered texts answered in {:.2} s ({:.1} ms per text)",
+        took.as_secs_f64(),
+        took.as_secs_f64() * 1000.0 / 1000.0
+    );
+}
