@@ -54,8 +54,25 @@ fn free_port() -> u16 {
         .port()
 }
 
-/// Starts `servicepro serve` on `port` and waits until it answers `/health`.
-async fn serve(db: &TestDatabase, twilio: &FakeTwilio, brain: &str, port: u16) -> Child {
+/// A running server process, killed (SIGKILL) and reaped when dropped, so a failing
+/// test leaves none behind.
+struct Server(Child);
+
+impl Server {
+    fn kill(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// Starts `servicepro serve` on `port` and waits until it answers `/healthz`.
+async fn serve(db: &TestDatabase, twilio: &FakeTwilio, brain: &str, port: u16) -> Server {
     let log =
         std::fs::File::create(std::env::temp_dir().join(format!("servicepro-crash-{port}.log")))
             .unwrap();
@@ -84,6 +101,7 @@ async fn serve(db: &TestDatabase, twilio: &FakeTwilio, brain: &str, port: u16) -
         .stdout(Stdio::null())
         .stderr(log)
         .spawn()
+        .map(Server)
         .unwrap();
     let client = reqwest::Client::new();
     let deadline = Instant::now() + Duration::from_secs(60);
@@ -201,8 +219,7 @@ async fn a_server_killed_mid_burst_leaves_no_text_unanswered_and_none_answered_t
         }
     }
     actix_web::rt::time::sleep_until((start + KILL_AT).into()).await;
-    first.kill().unwrap(); // SIGKILL
-    first.wait().unwrap();
+    first.kill(); // SIGKILL
     let mut outcomes = Vec::new();
     for task in burst {
         outcomes.push(task.await.unwrap());
@@ -255,10 +272,8 @@ async fn a_server_killed_mid_burst_leaves_no_text_unanswered_and_none_answered_t
         actix_web::rt::time::sleep(Duration::from_millis(250)).await;
     }
     actix_web::rt::time::sleep(Duration::from_secs(2)).await; // room for a duplicate to show
-    for child in [&mut second, &mut third] {
-        child.kill().unwrap();
-        child.wait().unwrap();
-    }
+    second.kill();
+    third.kill();
 
     for (_, sid, _) in &ok {
         assert_eq!(

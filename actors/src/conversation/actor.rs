@@ -194,17 +194,29 @@ enum TurnRecord {
     AlreadyAnswered,
 }
 
+/// A [`Turn`] as the actor runs it.
+struct TurnJob<'a> {
+    request: AgentRequest,
+    prepared: Option<Prepared>,
+    reply_from: Option<String>,
+    answers: Option<i64>,
+    reply_to: Option<&'a oneshot::Sender<AgentResponse>>,
+}
+
 async fn run_turn(
     deps: ConversationDeps,
     tenant: TenantId,
     key: String,
     channel: Channel,
-    request: AgentRequest,
-    prepared: Option<Prepared>,
-    reply_from: Option<String>,
-    answers: Option<i64>,
-    reply_to: Option<&oneshot::Sender<AgentResponse>>,
+    job: TurnJob<'_>,
 ) -> Result<(AgentResponse, Thread, TurnRecord), ToolError> {
+    let TurnJob {
+        request,
+        prepared,
+        reply_from,
+        answers,
+        reply_to,
+    } = job;
     let db = TenantDb::new(deps.pool.clone(), tenant.clone());
     let (thread, stored, freshness) = match prepared {
         Some(p) => (p.thread, p.state, Freshness::Seen(p.tenant_version)),
@@ -315,18 +327,15 @@ impl Handler<Turn> for ConversationActor {
             .filter(|p| self.last_turn_done.is_none_or(|done| done < p.read_at));
         let work = async move {
             let phone = request.phone.clone();
-            let (response, thread, recorded) = run_turn(
-                deps.clone(),
-                tenant.clone(),
-                key,
-                channel,
+            let job = TurnJob {
                 request,
                 prepared,
                 reply_from,
                 answers,
-                reply_to.as_ref(),
-            )
-            .await?;
+                reply_to: reply_to.as_ref(),
+            };
+            let (response, thread, recorded) =
+                run_turn(deps.clone(), tenant.clone(), key, channel, job).await?;
             let late = match reply_to {
                 Some(tx) => tx.send(response.clone()).is_err(),
                 None => false,
@@ -441,8 +450,10 @@ impl Conversations {
         key: &str,
         channel: Channel,
         turn: Turn,
-    ) -> Result<(), actix::prelude::SendError<Turn>> {
-        self.with_actor(tenant, key, channel, |addr| addr.try_send(turn))
+    ) -> Result<(), Box<actix::prelude::SendError<Turn>>> {
+        self.with_actor(tenant, key, channel, |addr| {
+            addr.try_send(turn).map_err(Box::new)
+        })
     }
 
     /// Queues `turn` on the conversation's actor; the request resolves to its answer.
