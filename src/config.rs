@@ -459,6 +459,27 @@ mod tests {
     }
 
     #[test]
+    fn the_recovery_sweep_is_configured_and_its_grace_outlasts_the_reply_deadline() {
+        let d = Config::from_map(vars(&[])).unwrap().recovery;
+        assert_eq!((d.period.as_secs(), d.grace.as_secs()), (30, 60));
+        let c = Config::from_map(vars(&[
+            ("SERVICEPRO_RECOVERY_SWEEP_SECS", "5"),
+            ("SERVICEPRO_RECOVERY_GRACE_SECS", "12"),
+        ]))
+        .unwrap()
+        .recovery;
+        assert_eq!((c.period.as_secs(), c.grace.as_secs()), (5, 12));
+        for (var, bad) in [
+            ("SERVICEPRO_RECOVERY_GRACE_SECS", "5"),
+            ("SERVICEPRO_RECOVERY_SWEEP_SECS", "0"),
+            ("SERVICEPRO_RECOVERY_SWEEP_SECS", "soon"),
+        ] {
+            let err = Config::from_map(vars(&[(var, bad)])).unwrap_err();
+            assert_eq!(err.variable, var, "{bad}");
+        }
+    }
+
+    #[test]
     fn a_configured_recordings_dir_must_be_writable_at_start_up() {
         let base = std::env::temp_dir().join(format!("servicepro-config-{}", std::process::id()));
         let dir = base.join("nested").join("recordings");
