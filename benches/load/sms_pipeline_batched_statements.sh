@@ -17,7 +17,7 @@ done
 echo "BEGIN \; SELECT set_config('app.tenant_id', 'load', true);"
 echo "WITH t AS (SELECT i, '+1918555' || (1000 + (random() * 4999)::int) AS phone FROM generate_series(1, $batch) i), " \
      "r AS (SELECT * FROM servicepro_write_texts((SELECT jsonb_agg(jsonb_build_object('ord', i, 'kind', 'receive', 'from', phone, 'channel', 'sms', 'to', '+19185550100', 'body', 'hi how much is a full detail', 'sid', 'SM' || :n || '-' || i, 'media', '[]'::jsonb) ORDER BY phone) FROM t))) " \
-     "SELECT jsonb_agg(jsonb_build_object('ord', r.ord, 'kind', 'save', 'conversation', r.conversation_id, 'customer', r.customer_id, 'handed_off', false, 'from', '+19185550100', 'to', t.phone, 'body', 'We offer Full Detail for \$275. Want to book?', 'state', '$state'::jsonb) ORDER BY t.phone) AS saves FROM r JOIN t ON t.i = r.ord \\gset"
+     "SELECT jsonb_agg(jsonb_build_object('ord', r.ord, 'kind', 'save', 'conversation', r.conversation_id, 'customer', r.customer_id, 'handed_off', false, 'from', '+19185550100', 'to', t.phone, 'body', 'We offer Full Detail for \$275. Want to book?', 'answers', r.message_id, 'status', 'sent', 'state', '$state'::jsonb) ORDER BY t.phone) AS saves FROM r JOIN t ON t.i = r.ord \\gset"
 echo "COMMIT \; SELECT servicepro_check_connection();"
 echo "BEGIN \; SELECT set_config('app.tenant_id', 'load', true);"
 echo "SELECT count(*) FROM servicepro_write_texts(':saves'::jsonb);"
