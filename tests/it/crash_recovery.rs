@@ -55,8 +55,8 @@ fn free_port() -> u16 {
 }
 
 /// A running server process, killed (SIGKILL) and reaped when dropped, so a failing
-/// test leaves none behind.
-struct Server(Child);
+/// test leaves none behind; its log is removed then, unless the test failed.
+struct Server(Child, std::path::PathBuf);
 
 impl Server {
     fn kill(&mut self) {
@@ -68,14 +68,21 @@ impl Server {
 impl Drop for Server {
     fn drop(&mut self) {
         self.kill();
+        if !std::thread::panicking() {
+            let _ = std::fs::remove_file(&self.1);
+        }
     }
+}
+
+/// Where the servers would write call recordings (none in this test).
+fn recordings_dir() -> std::path::PathBuf {
+    std::env::temp_dir().join(format!("servicepro-crash-rec-{}", std::process::id()))
 }
 
 /// Starts `servicepro serve` on `port` and waits until it answers `/healthz`.
 async fn serve(db: &TestDatabase, twilio: &FakeTwilio, brain: &str, port: u16) -> Server {
-    let log =
-        std::fs::File::create(std::env::temp_dir().join(format!("servicepro-crash-{port}.log")))
-            .unwrap();
+    let log_path = std::env::temp_dir().join(format!("servicepro-crash-{port}.log"));
+    let log = std::fs::File::create(&log_path).unwrap();
     let child = Command::new(env!("CARGO_BIN_EXE_servicepro"))
         .arg("serve")
         .env_clear()
@@ -94,14 +101,11 @@ async fn serve(db: &TestDatabase, twilio: &FakeTwilio, brain: &str, port: u16) -
         .env("SERVICEPRO_SMS_PER_NUMBER_PER_SECOND", "5")
         .env("SERVICEPRO_RECOVERY_SWEEP_SECS", "1")
         .env("SERVICEPRO_RECOVERY_GRACE_SECS", "10")
-        .env(
-            "SERVICEPRO_RECORDINGS_DIR",
-            std::env::temp_dir().join("servicepro-crash-rec"),
-        )
+        .env("SERVICEPRO_RECORDINGS_DIR", recordings_dir())
         .stdout(Stdio::null())
         .stderr(log)
         .spawn()
-        .map(Server)
+        .map(|child| Server(child, log_path))
         .unwrap();
     let client = reqwest::Client::new();
     let deadline = Instant::now() + Duration::from_secs(60);
@@ -274,6 +278,7 @@ async fn a_server_killed_mid_burst_leaves_no_text_unanswered_and_none_answered_t
     actix_web::rt::time::sleep(Duration::from_secs(2)).await; // room for a duplicate to show
     second.kill();
     third.kill();
+    let _ = std::fs::remove_dir_all(recordings_dir());
 
     for (_, sid, _) in &ok {
         assert_eq!(
