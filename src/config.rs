@@ -15,7 +15,9 @@ use std::time::Duration;
 use url::Url;
 
 pub mod edge;
+pub mod web_chat;
 pub use edge::EdgeConfig;
+pub use web_chat::WebChatConfig;
 
 /// The default database on a developer machine.
 pub const DEFAULT_DATABASE_URL: &str = "postgres://postgres@127.0.0.1:5432/servicepro";
@@ -142,6 +144,8 @@ pub struct Config {
     pub recordings_dir_configured: bool,
     /// Limits and deadlines at the edge (frame sizes, read timeouts).
     pub edge: EdgeConfig,
+    /// The web chat's rate limits, visitor cap, code life and visitor retention.
+    pub web_chat: WebChatConfig,
 }
 
 /// Reads variables from a map (the environment merged over the optional file).
@@ -360,8 +364,10 @@ impl Config {
             recordings_raw.as_deref().unwrap_or(DEFAULT_RECORDINGS_DIR),
         )?;
         let edge = EdgeConfig::read(&src)?;
+        let web_chat = WebChatConfig::read(&src)?;
         Ok(Config {
             edge,
+            web_chat,
             recordings_dir,
             recordings_dir_configured,
             voice_audio,

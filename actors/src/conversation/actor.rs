@@ -17,7 +17,9 @@ use crate::booking::BookingDesk;
 use crate::brain::agent::{AgentRequest, AgentResponse, Channel, NextAction};
 use crate::brain::db_tools::DbTools;
 use crate::brain::engine::{handle_turn, ConversationState};
+use crate::brain::identity::{IdentityGuard, WebCaller};
 use crate::brain::llm::{llm_turn_or_fallback, LlmBrain, LlmState};
+use crate::brain::tools::AgentTools;
 use crate::brain::tools::ToolError;
 use crate::clock::Clock;
 use crate::messaging::{Notices, SendSms, SmsOutbox};
@@ -50,6 +52,9 @@ pub struct Turn {
     /// is recorded as sent inline together with the state, in one transaction (and
     /// marked not sent if the channel stopped waiting before it was handed over).
     pub inline_from: Option<String>,
+    /// On the web channel: the visitor, whose turn runs with an
+    /// [`IdentityGuard`] over the tools.
+    pub web: Option<WebCaller>,
 }
 
 /// What a channel already read for a turn (the SMS webhook stores the text and reads
@@ -122,27 +127,58 @@ impl Actor for ConversationActor {
 
 impl Supervised for ConversationActor {}
 
+/// What a turn produced: the response, the SMS thread (none on the web), and
+/// the inline reply's `messages.id` when one was recorded.
+type TurnOutput = (AgentResponse, Option<Thread>, Option<i64>);
+
+/// A turn's input as the handler hands it over.
+struct TurnJob {
+    request: AgentRequest,
+    prepared: Option<Prepared>,
+    inline_from: Option<String>,
+    web: Option<WebCaller>,
+}
+
 async fn run_turn(
     deps: ConversationDeps,
     tenant: TenantId,
     key: String,
     channel: Channel,
-    request: AgentRequest,
-    prepared: Option<Prepared>,
-    inline_from: Option<String>,
-) -> Result<(AgentResponse, Thread, Option<i64>), ToolError> {
+    job: TurnJob,
+) -> Result<TurnOutput, ToolError> {
+    let TurnJob {
+        request,
+        prepared,
+        inline_from,
+        web,
+    } = job;
     let db = TenantDb::new(deps.pool.clone(), tenant.clone());
-    let (thread, stored, freshness) = match prepared {
-        Some(p) => (p.thread, p.state, Freshness::Seen(p.tenant_version)),
-        None => {
+    let (thread, conversation_id, stored, freshness) = match (prepared, &web) {
+        (Some(p), _) => (
+            Some(p.thread),
+            p.thread.conversation_id,
+            p.state,
+            Freshness::Seen(p.tenant_version),
+        ),
+        (None, Some(caller)) => {
+            let conversation_id = store::web_thread(&db, caller.visitor).await?;
+            let stored = store::load_state(&db, conversation_id).await?;
+            (None, conversation_id, stored, Freshness::Check)
+        }
+        (None, None) => {
             let thread = store::thread(&db, &key, channel.as_str()).await?;
             let stored = store::load_state(&db, thread.conversation_id).await?;
-            (thread, stored, Freshness::Check)
+            (
+                Some(thread),
+                thread.conversation_id,
+                stored,
+                Freshness::Check,
+            )
         }
     };
     let mut state = ConversationState::from_json(&stored.to_string());
     let snapshot = deps.tenants.snapshot(&tenant, freshness).await?;
-    let tools = DbTools::with_snapshot(
+    let db_tools = DbTools::with_snapshot(
         snapshot,
         db.clone(),
         deps.desk.clone(),
@@ -150,10 +186,17 @@ async fn run_turn(
         deps.clock.clone(),
         channel.as_str(),
     );
+    let guard = web
+        .as_ref()
+        .map(|caller| IdentityGuard::new(&db_tools, caller));
+    let tools: &dyn AgentTools = match &guard {
+        Some(guard) => guard,
+        None => &db_tools,
+    };
     let phone = request.phone.as_ref().map(E164::as_str);
     let now = (deps.clock)();
     let mut llm_state = LlmState::from_json(&stored["llm"]);
-    llm_state.conversation_id = Some(thread.conversation_id);
+    llm_state.conversation_id = Some(conversation_id);
     let mut response = match deps.llm.as_deref() {
         Some(llm) => {
             llm_turn_or_fallback(
@@ -161,27 +204,40 @@ async fn run_turn(
                 &mut llm_state,
                 &request.text,
                 phone,
-                &tools,
+                tools,
                 now,
-                || handle_turn(&mut state, &request.text, phone, channel, &tools, now),
+                || handle_turn(&mut state, &request.text, phone, channel, tools, now),
             )
             .await
         }
-        None => handle_turn(&mut state, &request.text, phone, channel, &tools, now).await,
+        None => handle_turn(&mut state, &request.text, phone, channel, tools, now).await,
     };
-    response.conversation_id = Some(thread.conversation_id);
+    if let Some(phone) = guard.as_ref().and_then(IdentityGuard::verification_needed) {
+        // The turn touched a number the visitor has not proven: it is dropped
+        // (state unsaved, reply unsent) and the channel asks for the code.
+        let response = AgentResponse {
+            reply: String::new(),
+            next_actions: vec![NextAction::VerifyPhone {
+                phone: phone.to_owned(),
+            }],
+            conversation_id: Some(conversation_id),
+            confirmation: None,
+        };
+        return Ok((response, thread, None));
+    }
+    response.conversation_id = Some(conversation_id);
     let handed_off = response
         .next_actions
         .iter()
         .any(|a| matches!(a, NextAction::Handoff { .. }));
     let saved = saved_state(
-        thread.conversation_id,
+        conversation_id,
         &state,
         deps.llm.is_some().then_some(&llm_state),
     )?;
     let inline_to = request.phone.as_ref().map(E164::as_str);
-    let recorded = match (inline_from.as_deref(), inline_to) {
-        (Some(from), Some(to)) if !response.reply.is_empty() => {
+    let recorded = match (inline_from.as_deref(), inline_to, thread) {
+        (Some(from), Some(to), Some(thread)) if !response.reply.is_empty() => {
             let turn = SaveTurn {
                 tenant: tenant.clone(),
                 thread,
@@ -194,7 +250,7 @@ async fn run_turn(
             Some(deps.writer.save_turn(turn).await?)
         }
         _ => {
-            store::save_state(&db, thread.conversation_id, saved, handed_off).await?;
+            store::save_state(&db, conversation_id, saved, handed_off).await?;
             None
         }
     };
@@ -215,6 +271,7 @@ impl Handler<Turn> for ConversationActor {
         let request = msg.request;
         let reply_to = msg.reply_to;
         let inline_from = msg.inline_from.filter(|_| reply_to.is_some());
+        let web = msg.web;
         let prepared = msg
             .prepared
             .filter(|p| self.last_turn_done.is_none_or(|done| done < p.read_at));
@@ -225,9 +282,12 @@ impl Handler<Turn> for ConversationActor {
                 tenant.clone(),
                 key,
                 channel,
-                request,
-                prepared,
-                inline_from,
+                TurnJob {
+                    request,
+                    prepared,
+                    inline_from,
+                    web,
+                },
             )
             .await?;
             let late = match reply_to {
@@ -241,7 +301,7 @@ impl Handler<Turn> for ConversationActor {
                 }
             }
             if late && channel == Channel::Sms && !response.reply.is_empty() {
-                if let Some(to) = phone {
+                if let (Some(to), Some(thread)) = (phone, thread) {
                     let send = SendSms {
                         tenant: tenant.clone(),
                         to,
@@ -355,13 +415,35 @@ impl Conversations {
         &self,
         request: AgentRequest,
     ) -> Result<AgentResponse, ToolError> {
-        let key = conversation_key(&request);
+        self.turn(request, None).await
+    }
+
+    /// A web visitor's message: the turn runs with the visitor's
+    /// [`IdentityGuard`] (see [`super::web_chat`]).
+    pub async fn handle_web_message(
+        &self,
+        request: AgentRequest,
+        caller: WebCaller,
+    ) -> Result<AgentResponse, ToolError> {
+        self.turn(request, Some(caller)).await
+    }
+
+    async fn turn(
+        &self,
+        request: AgentRequest,
+        web: Option<WebCaller>,
+    ) -> Result<AgentResponse, ToolError> {
+        let key = match &web {
+            Some(caller) => format!("web:{}", caller.visitor),
+            None => conversation_key(&request),
+        };
         let addr = self.actor(&request.tenant_id, &key, request.channel);
         addr.send(Turn {
             request,
             reply_to: None,
             prepared: None,
             inline_from: None,
+            web,
         })
         .await
         .map_err(ToolError::unavailable)?

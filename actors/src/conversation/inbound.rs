@@ -170,6 +170,7 @@ pub async fn inbound_text(
             tenant_version: ctx.version,
         }),
         inline_from: Some(our_number),
+        web: None,
     };
     Ok(ask_agent(conversations, &tenant, &text.from, turn, owner).await)
 }
