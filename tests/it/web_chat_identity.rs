@@ -390,3 +390,43 @@ async fn the_sweep_removes_only_anonymous_visitors_who_never_booked() {
         "the swept visitor's conversation went with them"
     );
 }
+
+#[actix_web::test]
+async fn the_llm_brain_is_guarded_the_same_way() {
+    use servicepro_actors::brain::llm::fake::{FakeChatServer, FakeReply};
+    // The model looks the appointments up and would read them out; the
+    // guard refuses the lookup, so its answer is never shown.
+    let lookup = || FakeReply::tool_calls(&[("c1", "upcoming_appointments", json!({}))]);
+    let leak = || FakeReply::text("Your Interior Detail is on Saturday at 9 Elm St.");
+    let fake = FakeChatServer::start(vec![lookup(), leak(), lookup(), leak()])
+        .await
+        .unwrap();
+    let base = fake.base_url();
+    let app = app_with(&[("OPENAI_API_KEY", "sk-test"), ("OPENAI_BASE_URL", &base)]).await;
+    app.sql(&format!(
+        "INSERT INTO customers (tenant_id, phone) VALUES ('acme', '{VICTIM}'); \
+         INSERT INTO appointments (tenant_id, customer_id, service_id, starts_at, ends_at, busy_until, price_cents, address) \
+         SELECT 'acme', c.id, s.id, '2026-12-05 15:00Z', '2026-12-05 17:00Z', '2026-12-05 17:30Z', 15000, '9 Elm St' \
+         FROM customers c, services s WHERE c.phone = '{VICTIM}' AND s.tenant_id = 'acme' AND NOT s.is_addon \
+         ORDER BY s.id LIMIT 1"
+    ))
+    .await;
+    let asked = say(
+        &app,
+        "llm-visitor-1",
+        Some(VICTIM),
+        "what's my appointment?",
+    )
+    .await;
+    assert!(!reveals_the_booking(&reply(&asked)), "{asked}");
+    assert_eq!(asked["next_actions"][0]["type"], "verify_phone", "{asked}");
+    let code = texted_code(&app, VICTIM, 1).await;
+    let shown = say(&app, "llm-visitor-1", None, &code).await;
+    assert!(reply(&shown).contains("confirmed"), "{shown}");
+    assert!(reply(&shown).contains("Interior Detail"), "{shown}");
+    assert_eq!(
+        fake.requests().len(),
+        4,
+        "both turns were the model's (lookup, answer)"
+    );
+}
