@@ -16,7 +16,9 @@ use url::Url;
 
 pub mod edge;
 pub mod recovery;
+pub mod web_chat;
 pub use edge::EdgeConfig;
+pub use web_chat::WebChatConfig;
 
 /// The default database on a developer machine.
 pub const DEFAULT_DATABASE_URL: &str = "postgres://postgres@127.0.0.1:5432/servicepro";
@@ -146,6 +148,8 @@ pub struct Config {
     /// The recovery sweep: period and grace (`SERVICEPRO_RECOVERY_SWEEP_SECS`,
     /// `SERVICEPRO_RECOVERY_GRACE_SECS`).
     pub recovery: servicepro_actors::conversation::RecoveryConfig,
+    /// The web chat's rate limits, visitor cap, code life and visitor retention.
+    pub web_chat: WebChatConfig,
 }
 
 /// Reads variables from a map (the environment merged over the optional file).
@@ -365,9 +369,11 @@ impl Config {
         )?;
         let edge = EdgeConfig::read(&src)?;
         let recovery = recovery::read(&src)?;
+        let web_chat = WebChatConfig::read(&src)?;
         Ok(Config {
             edge,
             recovery,
+            web_chat,
             recordings_dir,
             recordings_dir_configured,
             voice_audio,

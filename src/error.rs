@@ -18,6 +18,8 @@ pub struct ApiError {
     pub message: String,
     /// The request field at fault, when one is.
     pub field: Option<String>,
+    /// For a 429: seconds to wait, answered as `Retry-After`.
+    pub retry_after: Option<u64>,
 }
 
 impl ApiError {
@@ -28,6 +30,21 @@ impl ApiError {
             code,
             message: message.into(),
             field: None,
+            retry_after: None,
+        }
+    }
+
+    /// 429: over a rate limit (`what`); try again after `wait` (rounded up to
+    /// whole seconds, at least one).
+    pub fn too_many_requests(what: &str, wait: std::time::Duration) -> Self {
+        let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+        ApiError {
+            retry_after: Some(secs.max(1)),
+            ..Self::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate_limited",
+                format!("too many requests {what}; try again later"),
+            )
         }
     }
 
@@ -137,6 +154,10 @@ impl ResponseError for ApiError {
         if let (Some(field), Some(obj)) = (&self.field, body.as_object_mut()) {
             obj.insert("field".to_owned(), serde_json::Value::String(field.clone()));
         }
-        HttpResponse::build(self.status).json(serde_json::json!({ "error": body }))
+        let mut response = HttpResponse::build(self.status);
+        if let Some(secs) = self.retry_after {
+            response.insert_header((actix_web::http::header::RETRY_AFTER, secs.to_string()));
+        }
+        response.json(serde_json::json!({ "error": body }))
     }
 }

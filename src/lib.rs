@@ -4,6 +4,7 @@
 
 pub mod auth;
 pub mod body;
+pub mod chat_limits;
 pub mod config;
 pub mod demo;
 pub mod ephemeral_pg;

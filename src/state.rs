@@ -1,6 +1,7 @@
 //! What every request handler shares: the pool, the audited root path,
 //! the secret box, configuration, metrics, and the process-wide actors.
 
+use crate::chat_limits::ChatLimits;
 use crate::config::Config;
 use actix::{Addr, Supervisor};
 use servicepro_actors::booking::BookingDesk;
@@ -9,7 +10,9 @@ use servicepro_actors::call::CallMetrics;
 use servicepro_actors::clock::{system_clock, Clock};
 use servicepro_actors::conversation::actor::ConversationDeps;
 use servicepro_actors::conversation::text_writer::{TextWriterHandle, DEFAULT_LANES};
-use servicepro_actors::conversation::{Conversations, RecoverySweep};
+use servicepro_actors::conversation::web_chat::cleanup::{sweep_anonymous_visitors, Swept};
+use servicepro_actors::conversation::web_chat::code::CodePolicy;
+use servicepro_actors::conversation::{Conversations, RecoverySweep, WebChatPolicy};
 use servicepro_actors::messaging::{
     OutboxConfig, RateLimitActor, RateLimits, SmsOutbox, TwilioError, TwilioRest,
 };
@@ -26,6 +29,9 @@ use std::sync::Arc;
 pub const OUTBOX_QUEUE_PER_NUMBER: usize = 1_000;
 /// Tries per text when Twilio is unreachable or busy.
 pub const OUTBOX_SEND_ATTEMPTS: u32 = 3;
+/// How often anonymous web visitors past their retention are removed (the first
+/// sweep runs this long after start-up).
+pub const VISITOR_SWEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(3600);
 
 /// Shared application state (cheap to clone).
 #[derive(Clone)]
@@ -67,6 +73,8 @@ pub struct AppState {
     pub switchboard: Switchboard,
     /// Live-call metrics of the AI receptionist.
     pub call_metrics: Arc<CallMetrics>,
+    /// The web chat's per-IP and per-visitor request limits.
+    pub chat_limits: Arc<ChatLimits>,
 }
 
 /// The LLM brain when `OPENAI_API_KEY` is set (with the chat settings of
@@ -173,7 +181,12 @@ impl AppState {
             tenants.clone(),
             config.openai.api_key.is_some(),
         );
+        let chat_limits = Arc::new(ChatLimits::new(&config.web_chat));
+        ChatLimits::forget_idle_periodically(&chat_limits);
+        let root_db = RootDb::new(pool.clone());
+        sweep_visitors_periodically(root_db.clone(), config.web_chat.visitor_retention);
         Ok(AppState {
+            chat_limits,
             tenants,
             receptionist,
             switchboard,
@@ -183,7 +196,7 @@ impl AppState {
             recovery,
             text_writer,
             clock,
-            root_db: RootDb::new(pool.clone()),
+            root_db,
             config: Arc::new(config),
             pool,
             secrets,
@@ -195,8 +208,38 @@ impl AppState {
         })
     }
 
+    /// The web chat's engine limits, from the configuration.
+    pub fn web_chat_policy(&self) -> WebChatPolicy {
+        WebChatPolicy {
+            new_visitors_per_hour: self.config.web_chat.new_visitors_per_hour,
+            code: CodePolicy {
+                ttl: self.config.web_chat.code_ttl,
+            },
+        }
+    }
+
     /// Tenant-scoped access for `tenant`.
     pub fn tenant_db(&self, tenant: TenantId) -> TenantDb {
         TenantDb::new(self.pool.clone(), tenant)
     }
+}
+
+/// Removes anonymous web visitors past `retention` every [`VISITOR_SWEEP_EVERY`]
+/// (safe with several processes: the sweep takes an advisory lock). Must run
+/// inside the actix system; ends with it.
+fn sweep_visitors_periodically(root: RootDb, retention: std::time::Duration) {
+    actix::spawn(async move {
+        let mut tick = tokio::time::interval(VISITOR_SWEEP_EVERY);
+        tick.tick().await;
+        loop {
+            tick.tick().await;
+            match sweep_anonymous_visitors(&root, retention).await {
+                Ok(Swept::Deleted(n)) => {
+                    tracing::info!(deleted = n, "anonymous web visitors swept")
+                }
+                Ok(Swept::Busy) => tracing::debug!("another process is sweeping web visitors"),
+                Err(e) => tracing::error!(error = %e, "web visitor sweep failed"),
+            }
+        }
+    });
 }

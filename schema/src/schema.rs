@@ -75,12 +75,13 @@ diesel::table! {
     conversations (tenant_id, id) {
         tenant_id -> Text,
         id -> Int8,
-        customer_id -> Int8,
+        customer_id -> Nullable<Int8>,
         channel -> Text,
         state -> Jsonb,
         handed_off_at -> Nullable<Timestamptz>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        visitor_id -> Nullable<Int8>,
     }
 }
 
@@ -253,6 +254,34 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    web_verification_codes (tenant_id, visitor_id) {
+        tenant_id -> Text,
+        visitor_id -> Int8,
+        phone -> Text,
+        salt -> Bytea,
+        code_hash -> Bytea,
+        expires_at -> Timestamptz,
+        attempts -> Int4,
+        pending_text -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    web_visitors (tenant_id, id) {
+        tenant_id -> Text,
+        id -> Int8,
+        visitor_key -> Text,
+        claimed_phone -> Nullable<Text>,
+        verified_phone -> Nullable<Text>,
+        verified_at -> Nullable<Timestamptz>,
+        customer_id -> Nullable<Int8>,
+        created_at -> Timestamptz,
+        last_seen_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(api_keys -> tenants (tenant_id));
 diesel::joinable!(appointments -> tenants (tenant_id));
 diesel::joinable!(calls -> tenants (tenant_id));
@@ -268,6 +297,8 @@ diesel::joinable!(tenant_phone_config -> tenants (tenant_id));
 diesel::joinable!(tenant_versions -> tenants (tenant_id));
 diesel::joinable!(usage_events -> tenants (tenant_id));
 diesel::joinable!(voicemails -> tenants (tenant_id));
+diesel::joinable!(web_verification_codes -> tenants (tenant_id));
+diesel::joinable!(web_visitors -> tenants (tenant_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     api_keys,
@@ -287,4 +318,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     tenants,
     usage_events,
     voicemails,
+    web_verification_codes,
+    web_visitors,
 );

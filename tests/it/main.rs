@@ -25,3 +25,4 @@ mod sms_templates;
 mod tenant_actor;
 mod tenant_isolation;
 mod voice;
+mod web_chat_identity;

@@ -156,6 +156,7 @@ async fn a_text_the_sweep_answered_gets_nothing_more_from_its_original_turn() {
                 prepared: None,
                 inline_from: Some(NUMBER.into()),
                 answers: Some(id),
+                web: None,
             },
         )
         .await

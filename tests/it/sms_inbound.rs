@@ -239,7 +239,7 @@ async fn web_chat_uses_the_same_brain() {
     let res = app
         .client
         .post(app.url("/api/agent/messages"))
-        .json(&serde_json::json!({ "tenant_id": "acme", "message": "how much is an interior detail?", "visitor_id": "v-123" }))
+        .json(&serde_json::json!({ "tenant_id": "acme", "message": "how much is an interior detail?", "visitor_id": "v-1234567" }))
         .send()
         .await
         .unwrap();
@@ -262,7 +262,7 @@ async fn web_chat_uses_the_same_brain() {
     let unknown = app
         .client
         .post(app.url("/api/agent/messages"))
-        .json(&serde_json::json!({ "tenant_id": "nobody", "message": "hi", "visitor_id": "v" }))
+        .json(&serde_json::json!({ "tenant_id": "nobody", "message": "hi", "visitor_id": "visitor-1" }))
         .send()
         .await
         .unwrap();
@@ -348,6 +348,7 @@ async fn a_reply_the_webhook_stopped_waiting_for_is_texted_instead() {
             prepared: None,
             inline_from: Some("+19185550100".into()),
             answers: None,
+            web: None,
         })
         .await
         .unwrap()

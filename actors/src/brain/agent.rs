@@ -89,6 +89,12 @@ pub enum NextAction {
         /// What is proposed, in words.
         summary: String,
     },
+    /// The agent is waiting for the one-time code texted to `phone`: a web
+    /// visitor asked about that number's appointments before proving it.
+    VerifyPhone {
+        /// The number the code goes to (the one the visitor gave).
+        phone: String,
+    },
     /// A person must take over.
     Handoff {
         /// Why, and what the customer wanted.

@@ -3,6 +3,7 @@
 pub mod agent;
 pub mod db_tools;
 pub mod engine;
+pub mod identity;
 pub mod llm;
 pub mod nlu;
 pub mod phrasing;

@@ -27,6 +27,10 @@ pub enum ToolError {
     /// not stored and fails (a bug, never stored as `null`).
     #[error("conversation state could not be serialised: {0}")]
     State(#[source] Arc<serde_json::Error>),
+    /// The caller has not proven the phone whose appointments the tool would
+    /// read or change (a web visitor; see [`crate::brain::identity`]).
+    #[error("the phone number must be verified first")]
+    VerificationRequired,
 }
 
 impl ToolError {

@@ -17,7 +17,9 @@ use crate::booking::BookingDesk;
 use crate::brain::agent::{AgentRequest, AgentResponse, Channel, NextAction};
 use crate::brain::db_tools::DbTools;
 use crate::brain::engine::{handle_turn, ConversationState};
+use crate::brain::identity::{IdentityGuard, WebCaller};
 use crate::brain::llm::{llm_turn_or_fallback, LlmBrain, LlmState};
+use crate::brain::tools::AgentTools;
 use crate::brain::tools::ToolError;
 use crate::clock::Clock;
 use crate::messaging::{Notices, SendSms, SendStored, SmsOutbox};
@@ -57,6 +59,9 @@ pub struct Turn {
     /// the transaction that saves the turn, and the turn's state and reply dropped
     /// when it already was (another turn for it, here or in another process, won).
     pub answers: Option<i64>,
+    /// On the web channel: the visitor, whose turn runs with an
+    /// [`IdentityGuard`] over the tools.
+    pub web: Option<WebCaller>,
 }
 
 /// What a channel already read for a turn (the SMS webhook stores the text and reads
@@ -201,6 +206,7 @@ struct TurnJob<'a> {
     reply_from: Option<String>,
     answers: Option<i64>,
     reply_to: Option<&'a oneshot::Sender<AgentResponse>>,
+    web: Option<WebCaller>,
 }
 
 async fn run_turn(
@@ -209,26 +215,42 @@ async fn run_turn(
     key: String,
     channel: Channel,
     job: TurnJob<'_>,
-) -> Result<(AgentResponse, Thread, TurnRecord), ToolError> {
+) -> Result<(AgentResponse, Option<Thread>, TurnRecord), ToolError> {
     let TurnJob {
         request,
         prepared,
         reply_from,
         answers,
         reply_to,
+        web,
     } = job;
     let db = TenantDb::new(deps.pool.clone(), tenant.clone());
-    let (thread, stored, freshness) = match prepared {
-        Some(p) => (p.thread, p.state, Freshness::Seen(p.tenant_version)),
-        None => {
+    let (thread, conversation_id, stored, freshness) = match (prepared, &web) {
+        (Some(p), _) => (
+            Some(p.thread),
+            p.thread.conversation_id,
+            p.state,
+            Freshness::Seen(p.tenant_version),
+        ),
+        (None, Some(caller)) => {
+            let conversation_id = store::web_thread(&db, caller.visitor).await?;
+            let stored = store::load_state(&db, conversation_id).await?;
+            (None, conversation_id, stored, Freshness::Check)
+        }
+        (None, None) => {
             let thread = store::thread(&db, &key, channel.as_str()).await?;
             let stored = store::load_state(&db, thread.conversation_id).await?;
-            (thread, stored, Freshness::Check)
+            (
+                Some(thread),
+                thread.conversation_id,
+                stored,
+                Freshness::Check,
+            )
         }
     };
     let mut state = ConversationState::from_json(&stored.to_string());
     let snapshot = deps.tenants.snapshot(&tenant, freshness).await?;
-    let tools = DbTools::with_snapshot(
+    let db_tools = DbTools::with_snapshot(
         snapshot,
         db.clone(),
         deps.desk.clone(),
@@ -236,10 +258,17 @@ async fn run_turn(
         deps.clock.clone(),
         channel.as_str(),
     );
+    let guard = web
+        .as_ref()
+        .map(|caller| IdentityGuard::new(&db_tools, caller));
+    let tools: &dyn AgentTools = match &guard {
+        Some(guard) => guard,
+        None => &db_tools,
+    };
     let phone = request.phone.as_ref().map(E164::as_str);
     let now = (deps.clock)();
     let mut llm_state = LlmState::from_json(&stored["llm"]);
-    llm_state.conversation_id = Some(thread.conversation_id);
+    llm_state.conversation_id = Some(conversation_id);
     let mut response = match deps.llm.as_deref() {
         Some(llm) => {
             llm_turn_or_fallback(
@@ -247,27 +276,40 @@ async fn run_turn(
                 &mut llm_state,
                 &request.text,
                 phone,
-                &tools,
+                tools,
                 now,
-                || handle_turn(&mut state, &request.text, phone, channel, &tools, now),
+                || handle_turn(&mut state, &request.text, phone, channel, tools, now),
             )
             .await
         }
-        None => handle_turn(&mut state, &request.text, phone, channel, &tools, now).await,
+        None => handle_turn(&mut state, &request.text, phone, channel, tools, now).await,
     };
-    response.conversation_id = Some(thread.conversation_id);
+    if let Some(phone) = guard.as_ref().and_then(IdentityGuard::verification_needed) {
+        // The turn touched a number the visitor has not proven: it is dropped
+        // (state unsaved, reply unsent) and the channel asks for the code.
+        let response = AgentResponse {
+            reply: String::new(),
+            next_actions: vec![NextAction::VerifyPhone {
+                phone: phone.to_owned(),
+            }],
+            conversation_id: Some(conversation_id),
+            confirmation: None,
+        };
+        return Ok((response, thread, TurnRecord::Nothing));
+    }
+    response.conversation_id = Some(conversation_id);
     let handed_off = response
         .next_actions
         .iter()
         .any(|a| matches!(a, NextAction::Handoff { .. }));
     let saved = saved_state(
-        thread.conversation_id,
+        conversation_id,
         &state,
         deps.llm.is_some().then_some(&llm_state),
     )?;
     let route = ReplyRoute::choose(&response, reply_from.as_deref(), &request, reply_to);
-    let recorded = match route {
-        ReplyRoute::Record { from, to, status } => {
+    let recorded = match (route, thread) {
+        (ReplyRoute::Record { from, to, status }, Some(thread)) => {
             let turn = SaveTurn {
                 tenant: tenant.clone(),
                 thread,
@@ -284,10 +326,10 @@ async fn run_turn(
                 None => TurnRecord::AlreadyAnswered,
             }
         }
-        ReplyRoute::StateOnly => match answers {
+        _ => match answers {
             Some(text) => {
                 let db = TenantDb::new(deps.pool.clone(), tenant.clone());
-                if store::save_state_answering(&db, thread.conversation_id, saved, handed_off, text)
+                if store::save_state_answering(&db, conversation_id, saved, handed_off, text)
                     .await?
                 {
                     TurnRecord::Nothing
@@ -296,7 +338,7 @@ async fn run_turn(
                 }
             }
             None => {
-                store::save_state(&db, thread.conversation_id, saved, handed_off).await?;
+                store::save_state(&db, conversation_id, saved, handed_off).await?;
                 TurnRecord::Nothing
             }
         },
@@ -321,7 +363,7 @@ impl Handler<Turn> for ConversationActor {
         );
         let request = msg.request;
         let reply_to = msg.reply_to;
-        let (reply_from, answers) = (msg.inline_from, msg.answers);
+        let (reply_from, answers, web) = (msg.inline_from, msg.answers, msg.web);
         let prepared = msg
             .prepared
             .filter(|p| self.last_turn_done.is_none_or(|done| done < p.read_at));
@@ -333,6 +375,7 @@ impl Handler<Turn> for ConversationActor {
                 reply_from,
                 answers,
                 reply_to: reply_to.as_ref(),
+                web,
             };
             let (response, thread, recorded) =
                 run_turn(deps.clone(), tenant.clone(), key, channel, job).await?;
@@ -349,7 +392,7 @@ impl Handler<Turn> for ConversationActor {
                     if let Err(e) = store::mark_not_sent_inline(&db, id).await {
                         tracing::error!(error = %e, message_id = id, "late reply's inline record not corrected");
                     }
-                    if let Some(to) = phone {
+                    if let (Some(to), Some(thread)) = (phone, thread) {
                         send_late(&deps, &tenant, to, thread, &response.reply).await;
                     }
                 }
@@ -530,7 +573,28 @@ impl Conversations {
         &self,
         request: AgentRequest,
     ) -> Result<AgentResponse, ToolError> {
-        let key = conversation_key(&request);
+        self.turn(request, None).await
+    }
+
+    /// A web visitor's message: the turn runs with the visitor's
+    /// [`IdentityGuard`] (see [`super::web_chat`]).
+    pub async fn handle_web_message(
+        &self,
+        request: AgentRequest,
+        caller: WebCaller,
+    ) -> Result<AgentResponse, ToolError> {
+        self.turn(request, Some(caller)).await
+    }
+
+    async fn turn(
+        &self,
+        request: AgentRequest,
+        web: Option<WebCaller>,
+    ) -> Result<AgentResponse, ToolError> {
+        let key = match &web {
+            Some(caller) => format!("web:{}", caller.visitor),
+            None => conversation_key(&request),
+        };
         let (tenant, channel) = (request.tenant_id.clone(), request.channel);
         self.send(
             &tenant,
@@ -542,6 +606,7 @@ impl Conversations {
                 prepared: None,
                 inline_from: None,
                 answers: None,
+                web,
             },
         )
         .await

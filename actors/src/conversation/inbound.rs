@@ -253,6 +253,7 @@ pub(super) async fn answer(
             }),
         inline_from: Some(our_number),
         answers: Some(text.message_id),
+        web: None,
     };
     Ok(match delivery {
         Delivery::Inline => ask_agent(conversations, &text.tenant, &text.from, turn, owner).await,

@@ -5,7 +5,8 @@
 //! channel's turn goes through.
 //!
 //! * channels: [`inbound_text`] (SMS: store, carrier [`keywords`], tier gate,
-//!   owner notice, the turn with its inline-reply deadline) and [`web_chat`];
+//!   owner notice, the turn with its inline-reply deadline) and [`web_chat`]
+//!   (visitors, one-time codes, the guarded turn, retention);
 //!   the voice channel's is `voice::speech_turn`.
 //! * actors: [`actor`] (the `ConversationActor` and the [`Conversations`]
 //!   front), found through the sharded [`registry`]; what a turn stores is
@@ -32,4 +33,4 @@ pub use inbound::{
     REPLY_DEADLINE,
 };
 pub use recovery::{sweep_once, RecoveryConfig, RecoverySweep, SweepReport};
-pub use web_chat::{web_chat, ChatError, ChatMessage};
+pub use web_chat::{web_chat, ChatError, ChatMessage, WebChatPolicy};

@@ -404,3 +404,23 @@ pub async fn mark_not_sent_inline(db: &TenantDb, message_id: i64) -> Result<(), 
     })
     .await
 }
+
+/// Finds or creates the web thread of visitor `visitor` (a `web_visitors.id`;
+/// a visitor is not a customer) and returns its `conversations.id`.
+pub async fn web_thread(db: &TenantDb, visitor: i64) -> Result<i64, DbError> {
+    db.transaction(move |tx| {
+        Box::pin(async move {
+            let row: Id = diesel::sql_query(
+                "INSERT INTO conversations (tenant_id, visitor_id, channel) \
+                 VALUES (current_setting('app.tenant_id', true), $1, 'web') \
+                 ON CONFLICT (tenant_id, visitor_id) DO UPDATE SET updated_at = now() \
+                 RETURNING id",
+            )
+            .bind::<BigInt, _>(visitor)
+            .get_result(tx.conn())
+            .await?;
+            Ok(row.id)
+        })
+    })
+    .await
+}

@@ -148,6 +148,9 @@ pub(super) fn tool_failure(error: ToolError) -> String {
         ),
         ToolError::Invalid(why) => format!("invalid request: {why}"),
         ToolError::State(why) => format!("internal error ({why}); apologise and offer a person"),
+        ToolError::VerificationRequired => {
+            "the customer must first confirm the phone number with a texted code".to_owned()
+        }
     }
 }
 
