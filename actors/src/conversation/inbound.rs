@@ -3,8 +3,9 @@
 //!
 //! Order matters: store the message before anything else (Twilio does not
 //! retry; a text we accepted must never be lost), dedupe by `MessageSid`,
-//! honour carrier keywords ([`super::keywords`]), apply the tier gate (no
-//! `aiSmsAgent`: the owner is texted), and only then hand the turn to the
+//! honour carrier keywords ([`super::keywords`]), apply the status policy (a
+//! suspended account's texts are kept and its owner told at most once a day)
+//! and the tier gate (no `aiSmsAgent`: the owner is texted), and only then hand the turn to the
 //! conversation's actor — waiting up to [`REPLY_DEADLINE`] for an inline
 //! reply, else the actor texts it afterwards. The outcome is typed; the
 //! edge only renders it (TwiML `<Message>` or an empty response).
@@ -13,10 +14,13 @@ use super::actor::{Conversations, Prepared, Turn};
 use super::batch_store::ReceiveText;
 use super::keywords::compliance_answer;
 use super::store::Thread;
+use crate::billing::store::claim_owner_notice;
 use crate::brain::agent::{AgentRequest, Channel, UserRole};
 use crate::messaging::Notices;
 use crate::tenant::context::TenantContext;
-use servicepro_schema::{DbError, Feature, TenantId, E164};
+use chrono::{DateTime, Utc};
+use servicepro_schema::policy::{self, Action, NoticeCadence};
+use servicepro_schema::{DbError, Feature, TenantDb, TenantId, E164};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -74,6 +78,9 @@ pub enum NoReply {
     OptedOut,
     /// The plan has no AI agent; the owner was texted.
     NotInPlan,
+    /// The account's status stops the AI (suspended, cancelled); the owner was
+    /// texted as often as the status policy allows.
+    Paused,
     /// The sender is not a phone number the agent can answer.
     NotAPhoneNumber,
     /// The conversation's actor could not take the turn; the owner was texted.
@@ -144,7 +151,13 @@ pub async fn inbound_text(
         ctx: &ctx,
         tenant: &tenant,
         text: &text,
+        db: &db,
+        now: (deps.clock)(),
     };
+    if !policy::may(ctx.tenant.status, Action::AiReply) {
+        owner.send().await;
+        return Ok(InboundOutcome::NoReply(NoReply::Paused));
+    }
     if !ctx.tenant.has_feature(Feature::AiSmsAgent) {
         owner.send().await;
         return Ok(InboundOutcome::NoReply(NoReply::NotInPlan));
@@ -214,10 +227,30 @@ struct OwnerNotice<'a> {
     ctx: &'a TenantContext,
     tenant: &'a TenantId,
     text: &'a InboundText,
+    db: &'a TenantDb,
+    now: DateTime<Utc>,
 }
 
 impl OwnerNotice<'_> {
+    /// Texts the owner about the text, as often as the status policy allows.
     async fn send(&self) {
+        match policy::owner_notice(self.ctx.tenant.status) {
+            NoticeCadence::Never => return,
+            NoticeCadence::Every => {}
+            NoticeCadence::AtMostEvery(every) => {
+                match claim_owner_notice(self.db, self.now, every).await {
+                    Ok(true) => {}
+                    Ok(false) => {
+                        tracing::debug!("owner already told today; text stored only");
+                        return;
+                    }
+                    Err(e) => {
+                        tracing::error!(error = %e, "owner notice pacing unreadable; owner not texted");
+                        return;
+                    }
+                }
+            }
+        }
         let body = format!("New text from {}: {}", self.text.from, self.text.body);
         self.notices
             .text_owner(self.ctx, self.tenant, body, "owner_notice")

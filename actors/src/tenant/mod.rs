@@ -28,7 +28,7 @@ pub mod registry;
 pub mod seed;
 pub mod settings;
 
-pub use actor::{ChangedBy, TenantActor};
+pub use actor::{ChangedBy, RootWrite, TenantActor};
 pub use registry::{Freshness, TenantRegistry, DEFAULT_IDLE_STOP};
 pub use settings::{SettingsError, SettingsUpdate, SuspendedCallBehavior};
 

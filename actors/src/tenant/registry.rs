@@ -8,7 +8,7 @@
 //! once more of its replacement.
 
 use super::actor::{
-    ChangeStatus, ChangeTier, ChangedBy, GetContext, GetSnapshot, Leave, TenantActor,
+    ChangeStatus, ChangeTier, ChangedBy, GetContext, GetSnapshot, Leave, RootWrite, TenantActor,
     UpdateSettings,
 };
 use super::context::TenantContext;
@@ -232,6 +232,18 @@ impl TenantRegistry {
             by: by.to_owned(),
         };
         self.ask(tenant, msg).await
+    }
+
+    /// Runs a billing `write` through `tenant`'s actor (one at a time with its other
+    /// writes; its cache read again after): answers what the write returned and the
+    /// new context.
+    pub async fn root_write<T: Send + 'static>(
+        &self,
+        tenant: &TenantId,
+        write: RootWrite<T>,
+    ) -> Result<(T, Arc<TenantContext>), TenantError> {
+        self.seen(tenant, Freshness::Check).await?;
+        self.ask(tenant, write).await
     }
 
     /// Changes `tenant`'s settings.
