@@ -497,13 +497,12 @@ mod tests {
                 ],
                 "STRIPE_PRICE_STARTER",
             ),
-            (vec![("STRIPE_PRICE_PRO", "price_p")], "STRIPE_PRICE_STARTER"),
             (
-                vec![
-                    PRICES[0],
-                    PRICES[1],
-                    ("STRIPE_PRICE_ELITE", "price_p"),
-                ],
+                vec![("STRIPE_PRICE_PRO", "price_p")],
+                "STRIPE_PRICE_STARTER",
+            ),
+            (
+                vec![PRICES[0], PRICES[1], ("STRIPE_PRICE_ELITE", "price_p")],
                 "STRIPE_PRICE_ELITE",
             ),
             (
@@ -565,7 +564,10 @@ mod tests {
     fn billing_settings_are_read() {
         let config = Config::from_map(vars(&PRICES)).unwrap();
         let prices = config.stripe.prices.unwrap();
-        assert_eq!((prices.starter.as_str(), prices.elite.as_str()), ("price_s", "price_e"));
+        assert_eq!(
+            (prices.starter.as_str(), prices.elite.as_str()),
+            ("price_s", "price_e")
+        );
         assert_eq!(config.trials.grace_days, billing::DEFAULT_TRIAL_GRACE_DAYS);
         let tuned = Config::from_map(vars(&[
             ("SERVICEPRO_TRIAL_GRACE_DAYS", "3"),

@@ -131,21 +131,35 @@ impl From<TenantError> for ApiError {
 impl From<BillingError> for ApiError {
     fn from(err: BillingError) -> Self {
         match err {
-            BillingError::Signature(e) => ApiError::new(StatusCode::BAD_REQUEST, "bad_signature", e.to_string()),
+            BillingError::Signature(e) => {
+                ApiError::new(StatusCode::BAD_REQUEST, "bad_signature", e.to_string())
+            }
             BillingError::Malformed(reason) => ApiError::bad_request(reason),
             e @ BillingError::UnknownPrice(_) => {
                 tracing::error!(error = %e, "Stripe names a price no plan has");
-                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "unknown_price", e.to_string())
+                ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "unknown_price",
+                    e.to_string(),
+                )
             }
             e @ BillingError::AlreadyOnTier(_) => ApiError::conflict("plan_tier", e.to_string()),
-            e @ BillingError::NoSubscription => ApiError::new(StatusCode::CONFLICT, "no_subscription", e.to_string()),
-            BillingError::Refused(e) => ApiError::new(StatusCode::FORBIDDEN, "not_allowed_now", e.to_string()),
+            e @ BillingError::NoSubscription => {
+                ApiError::new(StatusCode::CONFLICT, "no_subscription", e.to_string())
+            }
+            BillingError::Refused(e) => {
+                ApiError::new(StatusCode::FORBIDDEN, "not_allowed_now", e.to_string())
+            }
             BillingError::Stripe(StripeError::PaymentRefused { message, .. }) => {
                 ApiError::new(StatusCode::PAYMENT_REQUIRED, "payment_refused", message)
             }
             BillingError::Stripe(e) => {
                 tracing::error!(error = %e, "Stripe failed");
-                ApiError::new(StatusCode::BAD_GATEWAY, "stripe_unavailable", "Stripe could not be reached; try again shortly")
+                ApiError::new(
+                    StatusCode::BAD_GATEWAY,
+                    "stripe_unavailable",
+                    "Stripe could not be reached; try again shortly",
+                )
             }
             BillingError::Tenant(e) => e.into(),
         }

@@ -180,3 +180,73 @@ pub fn banner(status: TenantStatus) -> Option<&'static str> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Action::*;
+
+    /// The module's table, row by row: (action, [trialing, active, past_due,
+    /// suspended, cancelled]).
+    const TABLE: [(Action, [bool; 5]); 12] = [
+        (InboundCall, [true, true, true, false, false]),
+        (InboundSms, [true, true, true, true, true]),
+        (AiReply, [true, true, true, false, false]),
+        (OutboundText, [true, true, true, false, false]),
+        (OwnerNotice, [true, true, true, true, false]),
+        (Reminder, [true, true, false, false, false]),
+        (Campaign, [true, true, false, false, false]),
+        (NewBooking, [true, true, true, false, false]),
+        (DashboardRead, [true, true, true, true, false]),
+        (DashboardWrite, [true, true, true, false, false]),
+        (DataExport, [true, true, true, true, true]),
+        (Billing, [true, true, true, true, false]),
+    ];
+
+    const STATUSES: [TenantStatus; 5] = [
+        TenantStatus::Trialing,
+        TenantStatus::Active,
+        TenantStatus::PastDue,
+        TenantStatus::Suspended,
+        TenantStatus::Cancelled,
+    ];
+
+    #[test]
+    fn every_status_on_every_path_matches_the_table() {
+        assert_eq!(TABLE.map(|(a, _)| a), Action::ALL, "every action has a row");
+        assert_eq!(STATUSES.as_slice(), TenantStatus::ALL);
+        for (action, row) in TABLE {
+            for (status, expected) in STATUSES.into_iter().zip(row) {
+                assert_eq!(may(status, action), expected, "{status} {action:?}");
+                assert_eq!(check(status, action).is_ok(), expected);
+            }
+        }
+    }
+
+    #[test]
+    fn calls_notices_and_banners_follow_the_status() {
+        let answers = STATUSES.map(call_answer);
+        use CallAnswer::*;
+        assert_eq!(answers, [Normal, Normal, Normal, Paused, Closed]);
+        let day = chrono::Duration::days(1);
+        assert_eq!(
+            STATUSES.map(owner_notice),
+            [
+                NoticeCadence::Every,
+                NoticeCadence::Every,
+                NoticeCadence::Every,
+                NoticeCadence::AtMostEvery(day),
+                NoticeCadence::Never
+            ]
+        );
+        assert_eq!(
+            STATUSES.map(|s| banner(s).is_some()),
+            [false, false, true, true, true]
+        );
+        let refused = check(TenantStatus::Suspended, OutboundText).unwrap_err();
+        assert_eq!(
+            refused.to_string(),
+            "the account is suspended: no texts are sent"
+        );
+    }
+}

@@ -54,7 +54,11 @@ impl StripeConfig {
 
 /// All three prices, or none; each a `price_…` id, all different.
 fn read_prices(src: &Source) -> Result<Option<PriceMap>, ConfigError> {
-    let vars = ["STRIPE_PRICE_STARTER", "STRIPE_PRICE_PRO", "STRIPE_PRICE_ELITE"];
+    let vars = [
+        "STRIPE_PRICE_STARTER",
+        "STRIPE_PRICE_PRO",
+        "STRIPE_PRICE_ELITE",
+    ];
     let values: Vec<Option<String>> = vars.iter().map(|v| src.get(v)).collect();
     if values.iter().all(Option::is_none) {
         return Ok(None);
@@ -64,14 +68,21 @@ fn read_prices(src: &Source) -> Result<Option<PriceMap>, ConfigError> {
         match value {
             Some(p) if p.starts_with("price_") && !prices.contains(&p) => prices.push(p),
             Some(p) => {
-                return Err(invalid(var, format!("expected a distinct price_… id, got {p}")))
+                return Err(invalid(
+                    var,
+                    format!("expected a distinct price_… id, got {p}"),
+                ))
             }
             None => return Err(invalid(var, "set all three STRIPE_PRICE_* or none")),
         }
     }
     let [starter, pro, elite] = <[String; 3]>::try_from(prices)
         .map_err(|_| invalid("STRIPE_PRICE_STARTER", "three prices expected"))?;
-    Ok(Some(PriceMap { starter, pro, elite }))
+    Ok(Some(PriceMap {
+        starter,
+        pro,
+        elite,
+    }))
 }
 
 /// Reads the trial scheduler's variables.

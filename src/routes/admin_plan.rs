@@ -60,9 +60,15 @@ pub async fn change_status(
     let id = tenant_of(path)?;
     let status = Fields::parse(&body)?.required("status", str::parse::<TenantStatus>)?;
     if current(&state, &id).await?.tenant.status == status {
-        return Err(ApiError::conflict("status", format!("the tenant is {status} already")));
+        return Err(ApiError::conflict(
+            "status",
+            format!("the tenant is {status} already"),
+        ));
     }
-    let ctx = state.tenants.change_status(&id, status, RootAdmin::ACTOR).await?;
+    let ctx = state
+        .tenants
+        .change_status(&id, status, RootAdmin::ACTOR)
+        .await?;
     tracing::info!(%status, "tenant status changed by the root admin");
     Ok(render(&ctx))
 }
@@ -77,9 +83,15 @@ pub async fn change_tier(
     let id = tenant_of(path)?;
     let tier = Fields::parse(&body)?.required("plan_tier", str::parse::<PlanTier>)?;
     if current(&state, &id).await?.tenant.plan_tier == tier {
-        return Err(ApiError::conflict("plan_tier", format!("the tenant is on {tier} already")));
+        return Err(ApiError::conflict(
+            "plan_tier",
+            format!("the tenant is on {tier} already"),
+        ));
     }
-    let ctx = state.tenants.change_tier(&id, tier, RootAdmin::ACTOR).await?;
+    let ctx = state
+        .tenants
+        .change_tier(&id, tier, RootAdmin::ACTOR)
+        .await?;
     tracing::info!(plan_tier = %tier, "tenant plan changed by the root admin");
     Ok(render(&ctx))
 }

@@ -1,0 +1,290 @@
+//! The status side of billing: the trial scheduler under a controllable clock
+//! (idempotent, once across two sweepers, reactivated by paying), each status
+//! against the engine's paths from one table, the owner of a suspended tenant told
+//! at most once a day, and the root admin's status and tier actions, audited.
+
+use crate::support::stripe::{now, ts, Billing};
+use crate::support::tenants::TenantSpec;
+use crate::support::TestApp;
+use chrono::Duration;
+use reqwest::Method;
+use serde_json::json;
+use servicepro_actors::billing::fake;
+use servicepro_actors::billing::store::claim_owner_notice;
+use servicepro_actors::billing::trials::{sweep, Swept};
+use servicepro_actors::conversation::{web_chat, ChatError, ChatMessage};
+use servicepro_actors::messaging::SendSms;
+use servicepro_actors::tenant::Freshness;
+use servicepro_actors::voice::call_flow::{answer_incoming, IncomingCall, Route};
+use servicepro_actors::voice::callback_urls::CallbackUrls;
+use servicepro_schema::policy::{self, Action};
+use servicepro_schema::{MessageStatus, TenantDb, TenantId, TenantStatus, E164};
+
+fn acme() -> TenantId {
+    TenantId::parse("acme").unwrap()
+}
+
+#[actix_web::test]
+async fn expired_trials_go_past_due_then_suspended_and_paying_reactivates() {
+    let b = Billing::start("pro", "trialing").await;
+    let app = &b.app;
+    app.create_tenant(TenantSpec {
+        id: "paid",
+        phone: "+19185550111",
+        status: "trialing",
+        ..TenantSpec::default()
+    })
+    .await;
+    let ends = now() - Duration::days(1);
+    app.sql(&format!(
+        "UPDATE tenants SET trial_ends_at = '{}' WHERE id IN ('acme', 'paid'); \
+         UPDATE tenant_billing SET stripe_subscription_id = 'sub_paid' WHERE tenant_id = 'paid'",
+        ends.to_rfc3339()
+    ))
+    .await;
+    let (pool, tenants) = (&app.state.pool, &app.state.tenants);
+    let grace = 7;
+
+    let before = sweep(pool, tenants, ends - Duration::hours(1), grace)
+        .await
+        .unwrap();
+    assert_eq!(
+        before,
+        Swept::default(),
+        "nothing due before the trial ends"
+    );
+    let swept = sweep(pool, tenants, ends + Duration::hours(1), grace)
+        .await
+        .unwrap();
+    assert_eq!(
+        swept,
+        Swept {
+            past_due: 1,
+            suspended: 0
+        }
+    );
+    assert_eq!(b.tenant().await.0, "past_due");
+    let again = sweep(pool, tenants, ends + Duration::hours(2), grace)
+        .await
+        .unwrap();
+    assert_eq!(again, Swept::default(), "idempotent");
+
+    // Two processes sweeping at once after the grace period: one suspends, once.
+    let late = ends + Duration::days(8);
+    let (one, two) = tokio::join!(
+        sweep(pool, tenants, late, grace),
+        sweep(pool, tenants, late, grace)
+    );
+    assert_eq!(one.unwrap().suspended + two.unwrap().suspended, 1);
+    assert_eq!(b.tenant().await.0, "suspended");
+    assert_eq!(
+        app.count("audit_log WHERE actor = 'trial-scheduler' AND target_tenant_id = 'acme'")
+            .await,
+        2
+    );
+    assert_eq!(
+        b.query("SELECT status AS v FROM tenants WHERE id = 'paid'")
+            .await,
+        "trialing",
+        "a tenant with a subscription is Stripe's to move"
+    );
+
+    // Paying again: one event, everything back.
+    let sub = fake::subscription("sub_acme", "acme", "active", "price_pro", ts(-10));
+    let event = fake::event("evt_pay", "customer.subscription.created", ts(-5), sub);
+    assert_eq!(b.deliver(&event, ts(0)).await.0, 200);
+    assert_eq!(b.tenant().await, ("active".into(), "pro".into()));
+    let ctx = tenants.context(&acme(), Freshness::Check).await.unwrap();
+    assert!(ctx
+        .tenant
+        .has_feature(servicepro_schema::Feature::AiSmsAgent));
+}
+
+/// What each path does for a tenant with each status: the policy's table, seen
+/// through the engine's own entry points.
+#[actix_web::test]
+async fn each_status_on_each_path_follows_the_policy_table() {
+    let app = TestApp::spawn().await;
+    app.create_tenant(TenantSpec {
+        plan_tier: "elite",
+        ..TenantSpec::default()
+    })
+    .await;
+    let urls = CallbackUrls::new(&url::Url::parse("https://sp.example.test").unwrap());
+    let call = IncomingCall {
+        call_sid: "CA1".into(),
+        from: "+15550001111".into(),
+        caller: None,
+        to: "+19185550100".into(),
+    };
+    // (status, call route, AI answers chat, 1:1 text queued, reminder queued)
+    let table = [
+        (TenantStatus::Trialing, Route::Ivr, true, true, true),
+        (TenantStatus::Active, Route::Ivr, true, true, true),
+        (TenantStatus::PastDue, Route::Ivr, true, true, false),
+        (TenantStatus::Suspended, Route::Paused, false, false, false),
+        (
+            TenantStatus::Cancelled,
+            Route::Cancelled,
+            false,
+            false,
+            false,
+        ),
+    ];
+    for (status, route, ai, text, reminder) in table {
+        app.state
+            .tenants
+            .change_status(&acme(), status, "test")
+            .await
+            .unwrap();
+        let ctx = app
+            .state
+            .tenants
+            .context(&acme(), Freshness::Check)
+            .await
+            .unwrap();
+        assert_eq!(
+            answer_incoming(&ctx, &call, &urls, false).0,
+            route,
+            "{status}"
+        );
+        let chat = ChatMessage {
+            tenant: acme(),
+            text: "hi".into(),
+            phone: None,
+            visitor: Some("v1".into()),
+        };
+        let answered = web_chat(&app.state.conversations, &ctx, chat).await;
+        assert_eq!(
+            !matches!(answered, Err(ChatError::NotInPlan)),
+            ai,
+            "{status}"
+        );
+        for (purpose, expected) in [("booking_link", text), ("reminder", reminder)] {
+            let queued = app
+                .state
+                .outbox
+                .send(SendSms {
+                    tenant: acme(),
+                    to: E164::parse("+15550001111").unwrap(),
+                    body: "hello".into(),
+                    purpose: purpose.into(),
+                    conversation_id: None,
+                    customer_id: None,
+                })
+                .await
+                .unwrap()
+                .unwrap();
+            let sent = queued.status != MessageStatus::Refused;
+            assert_eq!(sent, expected, "{status} {purpose}: {:?}", queued.reason);
+        }
+        // The rest of the table (export, dashboards, billing, bookings) as the policy says.
+        assert!(
+            policy::may(status, Action::DataExport),
+            "export always open"
+        );
+        assert_eq!(policy::may(status, Action::NewBooking), text, "{status}");
+        assert_eq!(
+            policy::may(status, Action::DashboardRead),
+            status != TenantStatus::Cancelled
+        );
+    }
+}
+
+#[actix_web::test]
+async fn a_suspended_owner_is_told_at_most_once_a_day() {
+    let app = TestApp::spawn().await;
+    app.create_tenant(TenantSpec::default()).await;
+    let db = TenantDb::new(app.state.pool.clone(), acme());
+    let day = Duration::days(1);
+    assert!(claim_owner_notice(&db, now(), day).await.unwrap());
+    let (a, b) = tokio::join!(
+        claim_owner_notice(&db, now() + Duration::hours(1), day),
+        claim_owner_notice(&db, now() + Duration::hours(1), day)
+    );
+    assert!(!a.unwrap() && !b.unwrap());
+    assert!(claim_owner_notice(&db, now() + day, day).await.unwrap());
+}
+
+#[actix_web::test]
+async fn root_status_and_tier_actions_go_through_the_registry_and_the_audit_log() {
+    let app = TestApp::spawn().await;
+    app.create_tenant(TenantSpec::default()).await;
+    let res = app
+        .admin(Method::POST, "/api/admin/tenants/acme/status")
+        .json(&json!({"status": "suspended"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body["status"], "suspended");
+    assert_eq!(
+        body["allowed"],
+        json!([
+            "inbound_sms",
+            "owner_notice",
+            "dashboard_read",
+            "data_export",
+            "billing"
+        ])
+    );
+    assert!(body["banner"].as_str().unwrap().contains("paused"));
+    let ctx = app
+        .state
+        .tenants
+        .context(&acme(), Freshness::Check)
+        .await
+        .unwrap();
+    assert_eq!(
+        ctx.tenant.status,
+        TenantStatus::Suspended,
+        "the engine sees it at once"
+    );
+
+    let again = app
+        .admin(Method::POST, "/api/admin/tenants/acme/status")
+        .json(&json!({"status": "suspended"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 409);
+    let tier = app
+        .admin(Method::POST, "/api/admin/tenants/acme/tier")
+        .json(&json!({"plan_tier": "starter"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(tier.status(), 200);
+    let bad = app
+        .admin(Method::POST, "/api/admin/tenants/acme/tier")
+        .json(&json!({"plan_tier": "gold"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), 422);
+    let missing = app
+        .admin(Method::POST, "/api/admin/tenants/nobody/status")
+        .json(&json!({"status": "active"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), 404);
+    let anonymous = app
+        .client
+        .post(app.url("/api/admin/tenants/acme/status"))
+        .json(&json!({"status": "active"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), 401);
+    assert_eq!(
+        app.count(
+            "audit_log WHERE actor = 'root-token' AND target_tenant_id = 'acme' \
+             AND ((action = 'tenant.status' AND detail->>'status' = 'suspended') \
+               OR (action = 'tenant.tier' AND detail->>'plan_tier' = 'starter'))"
+        )
+        .await,
+        2
+    );
+}
