@@ -10,7 +10,7 @@ use chrono::Duration;
 use reqwest::Method;
 use serde_json::json;
 use servicepro_actors::billing::fake;
-use servicepro_actors::billing::store::claim_owner_notice;
+use servicepro_actors::billing::owner_notice::claim_owner_notice;
 use servicepro_actors::billing::trials::{sweep, Swept};
 use servicepro_actors::conversation::{web_chat, ChatError, ChatMessage};
 use servicepro_actors::messaging::SendSms;
@@ -195,6 +195,9 @@ async fn each_status_on_each_path_follows_the_policy_table() {
 async fn a_suspended_owner_is_told_at_most_once_a_day() {
     let app = TestApp::spawn().await;
     app.create_tenant(TenantSpec::default()).await;
+    // Even a tenant whose billing row is missing is told (the claim makes the row).
+    app.sql("DELETE FROM tenant_billing WHERE tenant_id = 'acme'")
+        .await;
     let db = TenantDb::new(app.state.pool.clone(), acme());
     let day = Duration::days(1);
     assert!(claim_owner_notice(&db, now(), day).await.unwrap());
@@ -287,4 +290,42 @@ async fn root_status_and_tier_actions_go_through_the_registry_and_the_audit_log(
         .await,
         2
     );
+}
+
+#[actix_web::test]
+async fn a_suspended_tenants_texts_are_kept_unanswered_and_the_owner_told_once() {
+    let app = TestApp::spawn().await;
+    app.create_tenant(TenantSpec::default()).await;
+    app.state
+        .tenants
+        .change_status(&acme(), TenantStatus::Suspended, "test")
+        .await
+        .unwrap();
+    for (sid, body) in [("SM_s1", "are you open?"), ("SM_s2", "hello??")] {
+        let doc = crate::sms_inbound::text(&app, sid, body).await;
+        assert!(
+            !doc.contains("<Message>"),
+            "no AI reply while suspended: {doc}"
+        );
+    }
+    assert_eq!(
+        app.count("messages WHERE direction = 'inbound' AND twilio_sid IN ('SM_s1', 'SM_s2')")
+            .await,
+        2,
+        "texts are kept"
+    );
+    let sent = app
+        .twilio
+        .wait_for_messages(1, std::time::Duration::from_secs(10))
+        .await;
+    assert_eq!(sent.len(), 1);
+    assert_eq!(
+        sent[0].field("To"),
+        Some(crate::support::tenants::OWNER_CELL)
+    );
+    assert!(sent[0].field("Body").unwrap().contains("are you open?"));
+    // The second text found the day's notice claimed: nothing more is sent.
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert_eq!(app.twilio.requests().len(), 1);
+    assert_eq!(app.count("messages WHERE direction = 'outbound'").await, 1);
 }

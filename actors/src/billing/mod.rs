@@ -9,6 +9,7 @@
 //! * [`store`] — the event id and its effects in one audited transaction.
 //! * [`client`] — the two Stripe REST calls, over `reqwest`.
 //! * [`prices`] — which price is which plan.
+//! * [`owner_notice`] — a suspended tenant's owner told of texts at most once a day.
 //! * [`trials`] — [`trials::TrialScheduler`]: expired trials to `past_due`, then
 //!   `suspended` after the grace period; idempotent, safe with two processes.
 //! * `fake` (`testkit`) — the loopback Stripe API and Stripe-style event signing.
@@ -20,6 +21,7 @@ pub mod client;
 pub mod decide;
 #[cfg(any(test, feature = "testkit"))]
 pub mod fake;
+pub mod owner_notice;
 pub mod prices;
 pub mod signature;
 pub mod store;

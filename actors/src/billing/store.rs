@@ -6,7 +6,7 @@
 
 use super::decide::{decide, Change, Decision, Effects, Stored};
 use chrono::{DateTime, Utc};
-use diesel::{BoolExpressionMethods, ExpressionMethods, OptionalExtension, QueryDsl};
+use diesel::{ExpressionMethods, OptionalExtension, QueryDsl};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use servicepro_schema::root_db::AuditEntry;
 use servicepro_schema::schema::{stripe_events, tenant_billing, tenants};
@@ -265,28 +265,6 @@ pub async fn subscription_of(db: &TenantDb) -> Result<Option<String>, DbError> {
                 .await
                 .optional()?
                 .flatten())
-        })
-    })
-    .await
-}
-
-/// Claims the owner's notice for `now` when none was sent in the last `every`
-/// (one atomic update: two texts at once, in one process or two, claim it once).
-pub async fn claim_owner_notice(
-    db: &TenantDb,
-    now: DateTime<Utc>,
-    every: chrono::Duration,
-) -> Result<bool, DbError> {
-    db.transaction(move |tx| {
-        Box::pin(async move {
-            let due = tenant_billing::owner_notified_at
-                .is_null()
-                .or(tenant_billing::owner_notified_at.le(now - every));
-            let n = diesel::update(tx.scope(tenant_billing::table).filter(due))
-                .set(tenant_billing::owner_notified_at.eq(now))
-                .execute(tx.conn())
-                .await?;
-            Ok(n == 1)
         })
     })
     .await

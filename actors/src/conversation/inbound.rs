@@ -14,7 +14,7 @@ use super::actor::{Conversations, Prepared, Turn};
 use super::batch_store::ReceiveText;
 use super::keywords::compliance_answer;
 use super::store::Thread;
-use crate::billing::store::claim_owner_notice;
+use crate::billing::owner_notice::claim_owner_notice;
 use crate::brain::agent::{AgentRequest, Channel, UserRole};
 use crate::messaging::Notices;
 use crate::tenant::context::TenantContext;
