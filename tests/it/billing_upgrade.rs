@@ -131,10 +131,7 @@ async fn a_downgrade_keeps_the_ai_settings_and_answers_with_the_menu() {
         kept, "ai-voice",
         "the AI setting is kept for the day it comes back"
     );
-    assert_eq!(
-        b.app.count("services WHERE tenant_id = 'acme'").await > 0,
-        true
-    );
+    assert!(b.app.count("services WHERE tenant_id = 'acme'").await > 0);
     let ctx = b
         .app
         .state

@@ -192,7 +192,7 @@ impl Deps {
             state: SubscriptionState::of(&current, &self.config.prices)?,
             fetched: true,
         };
-        Ok(self.apply(&tenant, Some(record), change, now).await?)
+        self.apply(&tenant, Some(record), change, now).await
     }
 
     /// Which tenant an event is about, and what it says.
