@@ -72,6 +72,15 @@ impl ApiError {
         )
     }
 
+    /// 403: the status policy refuses this to the tenant now (suspended, cancelled…).
+    pub fn forbidden_now(refused: servicepro_schema::policy::Refused) -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "not_allowed_now",
+            refused.to_string(),
+        )
+    }
+
     /// 409: `field` collides with an existing record.
     pub fn conflict(field: &str, message: impl Into<String>) -> Self {
         ApiError {
@@ -116,6 +125,7 @@ impl From<TenantError> for ApiError {
         match err {
             TenantError::Db(e) => e.into(),
             TenantError::Settings(e) => ApiError::invalid_field(e.field, e.reason),
+            TenantError::Refused(e) => ApiError::forbidden_now(e),
             other => {
                 tracing::error!(error = %other, "tenant unavailable");
                 ApiError::new(

@@ -329,3 +329,42 @@ async fn a_suspended_tenants_texts_are_kept_unanswered_and_the_owner_told_once()
     assert_eq!(app.twilio.requests().len(), 1);
     assert_eq!(app.count("messages WHERE direction = 'outbound'").await, 1);
 }
+
+#[actix_web::test]
+async fn a_suspended_owner_cannot_change_settings_but_an_operator_can() {
+    use servicepro_actors::tenant::{ChangedBy, SettingsUpdate, TenantError};
+    let app = TestApp::spawn().await;
+    app.create_tenant(TenantSpec::default()).await;
+    let update = || SettingsUpdate {
+        booking_url: Some("https://book.example.test/acme-2".to_owned()),
+        ..SettingsUpdate::default()
+    };
+    let tenants = &app.state.tenants;
+    tenants
+        .change_status(&acme(), TenantStatus::Suspended, "test")
+        .await
+        .unwrap();
+    let refused = tenants
+        .update_settings(&acme(), update(), ChangedBy::Owner)
+        .await;
+    assert!(
+        matches!(refused, Err(TenantError::Refused(r)) if r.action == Action::DashboardWrite),
+        "{refused:?}"
+    );
+    let by_root = tenants
+        .update_settings(&acme(), update(), ChangedBy::Root("test-operator".into()))
+        .await
+        .unwrap();
+    assert_eq!(
+        by_root.config.as_ref().unwrap().booking_url.as_deref(),
+        Some("https://book.example.test/acme-2")
+    );
+    tenants
+        .change_status(&acme(), TenantStatus::PastDue, "test")
+        .await
+        .unwrap();
+    assert!(tenants
+        .update_settings(&acme(), update(), ChangedBy::Owner)
+        .await
+        .is_ok());
+}

@@ -18,6 +18,7 @@ use crate::brain::db_tools::TenantSnapshot;
 use crate::packs::TenantTemplates;
 use actix::{Addr, Handler, MailboxError, Message, Supervisor};
 use servicepro_schema::lookup::{tenant_version, tenant_version_by_phone};
+use servicepro_schema::policy::{self, Action};
 use servicepro_schema::{DbError, DbPool, PlanTier, TenantId, TenantStatus, TenantVersion, E164};
 use std::collections::HashMap;
 use std::hash::{BuildHasher, RandomState};
@@ -246,14 +247,20 @@ impl TenantRegistry {
         self.ask(tenant, write).await
     }
 
-    /// Changes `tenant`'s settings.
+    /// Changes `tenant`'s settings. The owner may only while the status policy
+    /// leaves the dashboards writable (not suspended or cancelled); an operator may.
     pub async fn update_settings(
         &self,
         tenant: &TenantId,
         update: SettingsUpdate,
         by: ChangedBy,
     ) -> Result<Arc<TenantContext>, TenantError> {
-        self.seen(tenant, Freshness::Check).await?;
+        if by == ChangedBy::Owner {
+            let status = self.context(tenant, Freshness::Check).await?.tenant.status;
+            policy::check(status, Action::DashboardWrite)?;
+        } else {
+            self.seen(tenant, Freshness::Check).await?;
+        }
         self.ask(tenant, UpdateSettings { update, by }).await
     }
 }
