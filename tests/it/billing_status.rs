@@ -368,3 +368,47 @@ async fn a_suspended_owner_cannot_change_settings_but_an_operator_can() {
         .await
         .is_ok());
 }
+
+#[actix_web::test]
+async fn the_scheduler_sweeps_on_its_interval_by_the_engines_clock() {
+    let app = TestApp::builder()
+        .now(now())
+        .var("SERVICEPRO_TRIAL_SWEEP_SECS", "1")
+        .var("SERVICEPRO_TRIAL_GRACE_DAYS", "0")
+        .spawn()
+        .await;
+    app.create_tenant(TenantSpec {
+        status: "trialing",
+        ..TenantSpec::default()
+    })
+    .await;
+    // Ended a minute before the engine's (stopped) clock; the wall clock plays no part.
+    let ended = (now() - Duration::minutes(1)).to_rfc3339();
+    app.sql(&format!(
+        "UPDATE tenants SET trial_ends_at = '{ended}' WHERE id = 'acme'"
+    ))
+    .await;
+    let mut status = String::new();
+    for _ in 0..100 {
+        let ctx = app
+            .state
+            .tenants
+            .context(&acme(), Freshness::Check)
+            .await
+            .unwrap();
+        status = ctx.tenant.status.to_string();
+        if status == "suspended" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        status, "suspended",
+        "grace 0: past the trial's end means suspended"
+    );
+    assert_eq!(
+        app.count("audit_log WHERE actor = 'trial-scheduler' AND action = 'tenant.status'")
+            .await,
+        1
+    );
+}
