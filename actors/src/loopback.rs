@@ -1,10 +1,104 @@
 //! The HTTP/1.1 plumbing of the loopback test doubles (the fake Chat Completions
-//! endpoint, the fake Stripe API): read one request with its `content-length`
-//! body, write one JSON answer. Test code only (`testkit`).
+//! endpoint, the fake Stripe API): a [`LoopbackServer`] on `127.0.0.1:0` holding
+//! the double's state, answering each request through the double's handler; it
+//! reads one request with its `content-length` body and writes one JSON answer.
+//! Test code only (`testkit`).
 
 use std::io;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::task::JoinHandle;
+
+/// One answer of a double.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Answer {
+    /// HTTP status.
+    pub status: u16,
+    /// JSON body.
+    pub body: String,
+    /// Extra headers.
+    pub headers: Vec<(String, String)>,
+    /// Wait this long before answering.
+    pub delay: Duration,
+}
+
+/// How a double answers a request, given its state.
+pub type Handler<S> = fn(&mut S, RawRequest) -> Answer;
+
+/// A running double with state `S`; stops when dropped.
+#[derive(Debug)]
+pub struct LoopbackServer<S> {
+    addr: SocketAddr,
+    shared: Arc<Mutex<S>>,
+    accept: JoinHandle<()>,
+}
+
+impl<S: Send + 'static> LoopbackServer<S> {
+    /// Starts serving on `127.0.0.1:0` from `state` through `handler`.
+    pub async fn start(state: S, handler: Handler<S>) -> io::Result<Self> {
+        let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
+        let addr = listener.local_addr()?;
+        let shared = Arc::new(Mutex::new(state));
+        let accept = tokio::spawn(accept_loop(listener, Arc::clone(&shared), handler));
+        Ok(LoopbackServer {
+            addr,
+            shared,
+            accept,
+        })
+    }
+
+    /// `http://127.0.0.1:{port}`.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The double's state (a poisoned lock is used as is: tests read what is there).
+    pub fn state(&self) -> MutexGuard<'_, S> {
+        lock(&self.shared)
+    }
+}
+
+impl<S> Drop for LoopbackServer<S> {
+    fn drop(&mut self) {
+        self.accept.abort();
+    }
+}
+
+fn lock<S>(shared: &Mutex<S>) -> MutexGuard<'_, S> {
+    shared
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+async fn accept_loop<S: Send + 'static>(
+    listener: TcpListener,
+    shared: Arc<Mutex<S>>,
+    handler: Handler<S>,
+) {
+    let mut connections = tokio::task::JoinSet::new();
+    while let Ok((stream, _)) = listener.accept().await {
+        while connections.try_join_next().is_some() {}
+        connections.spawn(serve(stream, Arc::clone(&shared), handler));
+    }
+}
+
+/// Serves requests on one connection until it closes.
+async fn serve<S>(
+    mut stream: TcpStream,
+    shared: Arc<Mutex<S>>,
+    handler: Handler<S>,
+) -> io::Result<()> {
+    let mut buffer = Vec::new();
+    while let Some(request) = read_request(&mut stream, &mut buffer).await? {
+        let answer = handler(&mut lock(&shared), request);
+        tokio::time::sleep(answer.delay).await;
+        write_response(&mut stream, answer.status, &answer.body, &answer.headers).await?;
+    }
+    Ok(())
+}
 
 /// The largest request head read.
 const MAX_HEAD: usize = 64 * 1024;
@@ -23,7 +117,7 @@ pub struct RawRequest {
 }
 
 /// Reads one request (head and `content-length` body); `None` at EOF.
-pub async fn read_request(
+async fn read_request(
     stream: &mut TcpStream,
     buffer: &mut Vec<u8>,
 ) -> io::Result<Option<RawRequest>> {
@@ -65,7 +159,7 @@ pub async fn read_request(
 }
 
 /// Writes one answer with a JSON `body` and any extra `headers`.
-pub async fn write_response(
+async fn write_response(
     stream: &mut TcpStream,
     status: u16,
     body: &str,

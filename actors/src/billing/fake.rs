@@ -4,15 +4,11 @@
 //! `card_error` and a mode answering 500. It also signs events the way Stripe does.
 
 use super::signature;
-use crate::loopback::{read_request, write_response, RawRequest};
+use crate::loopback::{Answer, LoopbackServer, RawRequest};
 use serde_json::{json, Value};
 use servicepro_schema::SecretString;
 use std::collections::HashMap;
 use std::io;
-use std::net::SocketAddr;
-use std::sync::{Arc, Mutex, MutexGuard};
-use tokio::net::{TcpListener, TcpStream};
-use tokio::task::JoinHandle;
 
 /// How the fake answers subscription updates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -33,64 +29,44 @@ struct Shared {
     requests: Vec<RawRequest>,
 }
 
-fn lock(shared: &Mutex<Shared>) -> MutexGuard<'_, Shared> {
-    shared
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
 /// The running fake; stops when dropped.
 #[derive(Debug)]
 pub struct FakeStripe {
-    addr: SocketAddr,
-    shared: Arc<Mutex<Shared>>,
-    accept: JoinHandle<()>,
+    server: LoopbackServer<Shared>,
 }
 
 impl FakeStripe {
     /// Starts an empty fake on `127.0.0.1:0`.
     pub async fn start() -> io::Result<Self> {
-        let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
-        let addr = listener.local_addr()?;
-        let shared = Arc::new(Mutex::new(Shared::default()));
-        let accept = tokio::spawn(accept_loop(listener, Arc::clone(&shared)));
         Ok(FakeStripe {
-            addr,
-            shared,
-            accept,
+            server: LoopbackServer::start(Shared::default(), answer).await?,
         })
     }
 
     /// `http://127.0.0.1:{port}/` (the `STRIPE_API_BASE` to configure).
     pub fn base_url(&self) -> String {
-        format!("http://{}/", self.addr)
+        format!("{}/", self.server.base_url())
     }
 
     /// Stores (or replaces) a subscription object.
     pub fn put_subscription(&self, subscription: Value) {
         let id = subscription["id"].as_str().unwrap_or_default().to_owned();
-        lock(&self.shared).subscriptions.insert(id, subscription);
+        self.server.state().subscriptions.insert(id, subscription);
     }
 
     /// The subscription as the fake holds it.
     pub fn subscription(&self, id: &str) -> Option<Value> {
-        lock(&self.shared).subscriptions.get(id).cloned()
+        self.server.state().subscriptions.get(id).cloned()
     }
 
     /// Switches how updates are answered.
     pub fn set_mode(&self, mode: FakeMode) {
-        lock(&self.shared).mode = mode;
+        self.server.state().mode = mode;
     }
 
     /// The requests received so far, in order.
     pub fn requests(&self) -> Vec<RawRequest> {
-        lock(&self.shared).requests.clone()
-    }
-}
-
-impl Drop for FakeStripe {
-    fn drop(&mut self) {
-        self.accept.abort();
+        self.server.state().requests.clone()
     }
 }
 
@@ -130,23 +106,6 @@ pub fn signature_header(secret: &SecretString, t: i64, body: &str) -> String {
     format!("t={t},v1={}", signature::sign(secret, t, body.as_bytes()))
 }
 
-async fn accept_loop(listener: TcpListener, shared: Arc<Mutex<Shared>>) {
-    let mut connections = tokio::task::JoinSet::new();
-    while let Ok((stream, _)) = listener.accept().await {
-        while connections.try_join_next().is_some() {}
-        connections.spawn(serve(stream, Arc::clone(&shared)));
-    }
-}
-
-async fn serve(mut stream: TcpStream, shared: Arc<Mutex<Shared>>) -> io::Result<()> {
-    let mut buffer = Vec::new();
-    while let Some(request) = read_request(&mut stream, &mut buffer).await? {
-        let (status, body) = answer(&mut lock(&shared), request);
-        write_response(&mut stream, status, &body.to_string(), &[]).await?;
-    }
-    Ok(())
-}
-
 fn error(status: u16, kind: &str, code: Option<&str>, message: &str) -> (u16, Value) {
     let mut detail = json!({"type": kind, "message": message});
     if let Some(code) = code {
@@ -156,7 +115,17 @@ fn error(status: u16, kind: &str, code: Option<&str>, message: &str) -> (u16, Va
     (status, json!({ "error": detail }))
 }
 
-fn answer(state: &mut Shared, request: RawRequest) -> (u16, Value) {
+fn answer(state: &mut Shared, request: RawRequest) -> Answer {
+    let (status, body) = respond(state, request);
+    Answer {
+        status,
+        body: body.to_string(),
+        headers: Vec::new(),
+        delay: std::time::Duration::ZERO,
+    }
+}
+
+fn respond(state: &mut Shared, request: RawRequest) -> (u16, Value) {
     let id = request
         .path
         .strip_prefix("/v1/subscriptions/")

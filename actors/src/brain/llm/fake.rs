@@ -4,14 +4,10 @@
 
 use std::collections::VecDeque;
 use std::io;
-use std::net::SocketAddr;
-use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use crate::loopback::{read_request, write_response};
+use crate::loopback::{Answer, LoopbackServer, RawRequest};
 use serde_json::{json, Value};
-use tokio::net::{TcpListener, TcpStream};
-use tokio::task::JoinHandle;
 
 /// One scripted HTTP answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -107,81 +103,52 @@ struct Shared {
     requests: Vec<RecordedRequest>,
 }
 
-fn lock(shared: &Mutex<Shared>) -> MutexGuard<'_, Shared> {
-    shared
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
+/// Records `raw` and answers the next scripted reply (500 once the script is out).
+fn answer(state: &mut Shared, raw: RawRequest) -> Answer {
+    state.requests.push(RecordedRequest {
+        body: serde_json::from_slice(&raw.body).unwrap_or_default(),
+        method: raw.method,
+        path: raw.path,
+        headers: raw.headers,
+    });
+    let reply = state
+        .script
+        .pop_front()
+        .unwrap_or_else(|| FakeReply::raw(500, r#"{"error":{"message":"script exhausted"}}"#));
+    Answer {
+        status: reply.status,
+        body: reply.body,
+        headers: reply.headers,
+        delay: reply.delay,
+    }
 }
 
 /// The running fake; stops when dropped.
 #[derive(Debug)]
 pub struct FakeChatServer {
-    addr: SocketAddr,
-    shared: Arc<Mutex<Shared>>,
-    accept: JoinHandle<()>,
+    server: LoopbackServer<Shared>,
 }
 
 impl FakeChatServer {
     /// Starts serving `script`, one reply per request in order; after the
     /// script, requests get HTTP 500.
     pub async fn start(script: Vec<FakeReply>) -> io::Result<Self> {
-        let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
-        let addr = listener.local_addr()?;
-        let shared = Arc::new(Mutex::new(Shared {
+        let state = Shared {
             script: script.into(),
             requests: Vec::new(),
-        }));
-        let accept = tokio::spawn(accept_loop(listener, Arc::clone(&shared)));
+        };
         Ok(FakeChatServer {
-            addr,
-            shared,
-            accept,
+            server: LoopbackServer::start(state, answer).await?,
         })
     }
 
     /// The base URL to configure a client with.
     pub fn base_url(&self) -> String {
-        format!("http://{}", self.addr)
+        self.server.base_url()
     }
 
     /// The requests received so far, in order.
     pub fn requests(&self) -> Vec<RecordedRequest> {
-        lock(&self.shared).requests.clone()
+        self.server.state().requests.clone()
     }
-}
-
-impl Drop for FakeChatServer {
-    fn drop(&mut self) {
-        self.accept.abort();
-    }
-}
-
-async fn accept_loop(listener: TcpListener, shared: Arc<Mutex<Shared>>) {
-    let mut connections = tokio::task::JoinSet::new();
-    while let Ok((stream, _)) = listener.accept().await {
-        while connections.try_join_next().is_some() {}
-        connections.spawn(serve(stream, Arc::clone(&shared)));
-    }
-}
-
-/// Serves requests on one connection until it closes.
-async fn serve(mut stream: TcpStream, shared: Arc<Mutex<Shared>>) -> io::Result<()> {
-    let mut buffer = Vec::new();
-    while let Some(raw) = read_request(&mut stream, &mut buffer).await? {
-        let request = RecordedRequest {
-            body: serde_json::from_slice(&raw.body).unwrap_or_default(),
-            method: raw.method,
-            path: raw.path,
-            headers: raw.headers,
-        };
-        let reply = {
-            let mut state = lock(&shared);
-            state.requests.push(request);
-            state.script.pop_front()
-        }
-        .unwrap_or_else(|| FakeReply::raw(500, r#"{"error":{"message":"script exhausted"}}"#));
-        tokio::time::sleep(reply.delay).await;
-        write_response(&mut stream, reply.status, &reply.body, &reply.headers).await?;
-    }
-    Ok(())
 }
