@@ -50,6 +50,44 @@ fn render(ctx: &TenantContext) -> HttpResponse {
     }))
 }
 
+/// A change an operator asks for.
+#[derive(Debug, Clone, Copy)]
+enum PlanChange {
+    Status(TenantStatus),
+    Tier(PlanTier),
+}
+
+/// Applies `change` to the tenant at `path` through its actor; 409 when it is so already.
+async fn apply(
+    state: &AppState,
+    path: web::Path<String>,
+    change: impl Fn(&Fields) -> Result<PlanChange, ApiError>,
+    body: &[u8],
+) -> Result<HttpResponse, ApiError> {
+    let id = tenant_of(path)?;
+    let change = change(&Fields::parse(body)?)?;
+    let now = current(state, &id).await?;
+    let by = RootAdmin::ACTOR;
+    let ctx = match change {
+        PlanChange::Status(s) if s == now.tenant.status => {
+            return Err(ApiError::conflict(
+                "status",
+                format!("the tenant is {s} already"),
+            ))
+        }
+        PlanChange::Tier(t) if t == now.tenant.plan_tier => {
+            return Err(ApiError::conflict(
+                "plan_tier",
+                format!("the tenant is on {t} already"),
+            ))
+        }
+        PlanChange::Status(s) => state.tenants.change_status(&id, s, by).await?,
+        PlanChange::Tier(t) => state.tenants.change_tier(&id, t, by).await?,
+    };
+    tracing::info!(?change, "tenant plan changed by the root admin");
+    Ok(render(&ctx))
+}
+
 /// `POST /api/admin/tenants/{id}/status {status}`: 409 when already in it.
 pub async fn change_status(
     _admin: RootAdmin,
@@ -57,20 +95,8 @@ pub async fn change_status(
     path: web::Path<String>,
     body: BoundedBody,
 ) -> Result<HttpResponse, ApiError> {
-    let id = tenant_of(path)?;
-    let status = Fields::parse(&body)?.required("status", str::parse::<TenantStatus>)?;
-    if current(&state, &id).await?.tenant.status == status {
-        return Err(ApiError::conflict(
-            "status",
-            format!("the tenant is {status} already"),
-        ));
-    }
-    let ctx = state
-        .tenants
-        .change_status(&id, status, RootAdmin::ACTOR)
-        .await?;
-    tracing::info!(%status, "tenant status changed by the root admin");
-    Ok(render(&ctx))
+    let parse = |f: &Fields| Ok(PlanChange::Status(f.required("status", str::parse)?));
+    apply(&state, path, parse, &body).await
 }
 
 /// `POST /api/admin/tenants/{id}/tier {plan_tier}`: 409 when already on it.
@@ -80,18 +106,6 @@ pub async fn change_tier(
     path: web::Path<String>,
     body: BoundedBody,
 ) -> Result<HttpResponse, ApiError> {
-    let id = tenant_of(path)?;
-    let tier = Fields::parse(&body)?.required("plan_tier", str::parse::<PlanTier>)?;
-    if current(&state, &id).await?.tenant.plan_tier == tier {
-        return Err(ApiError::conflict(
-            "plan_tier",
-            format!("the tenant is on {tier} already"),
-        ));
-    }
-    let ctx = state
-        .tenants
-        .change_tier(&id, tier, RootAdmin::ACTOR)
-        .await?;
-    tracing::info!(plan_tier = %tier, "tenant plan changed by the root admin");
-    Ok(render(&ctx))
+    let parse = |f: &Fields| Ok(PlanChange::Tier(f.required("plan_tier", str::parse)?));
+    apply(&state, path, parse, &body).await
 }

@@ -14,6 +14,7 @@ use servicepro_actors::billing::owner_notice::claim_owner_notice;
 use servicepro_actors::billing::trials::{sweep, Swept};
 use servicepro_actors::conversation::{web_chat, ChatError, ChatMessage};
 use servicepro_actors::messaging::SendSms;
+use servicepro_actors::tenant::context::TenantContext;
 use servicepro_actors::tenant::Freshness;
 use servicepro_actors::voice::call_flow::{answer_incoming, IncomingCall, Route};
 use servicepro_actors::voice::callback_urls::CallbackUrls;
@@ -22,6 +23,15 @@ use servicepro_schema::{MessageStatus, TenantDb, TenantId, TenantStatus, E164};
 
 fn acme() -> TenantId {
     TenantId::parse("acme").unwrap()
+}
+
+/// `acme` as the engine sees it now.
+async fn context(app: &TestApp) -> std::sync::Arc<TenantContext> {
+    app.state
+        .tenants
+        .context(&acme(), Freshness::Check)
+        .await
+        .unwrap()
 }
 
 #[actix_web::test]
@@ -94,7 +104,7 @@ async fn expired_trials_go_past_due_then_suspended_and_paying_reactivates() {
     let event = fake::event("evt_pay", "customer.subscription.created", ts(-5), sub);
     assert_eq!(b.deliver(&event, ts(0)).await.0, 200);
     assert_eq!(b.tenant().await, ("active".into(), "pro".into()));
-    let ctx = tenants.context(&acme(), Freshness::Check).await.unwrap();
+    let ctx = context(app).await;
     assert!(ctx
         .tenant
         .has_feature(servicepro_schema::Feature::AiSmsAgent));
@@ -137,12 +147,7 @@ async fn each_status_on_each_path_follows_the_policy_table() {
             .change_status(&acme(), status, "test")
             .await
             .unwrap();
-        let ctx = app
-            .state
-            .tenants
-            .context(&acme(), Freshness::Check)
-            .await
-            .unwrap();
+        let ctx = context(&app).await;
         assert_eq!(
             answer_incoming(&ctx, &call, &urls, false).0,
             route,
@@ -209,18 +214,30 @@ async fn a_suspended_owner_is_told_at_most_once_a_day() {
     assert!(claim_owner_notice(&db, now() + day, day).await.unwrap());
 }
 
+/// `POST path` with `body`, with the root token or none; (status, JSON).
+async fn admin_post(
+    app: &TestApp,
+    path: &str,
+    body: serde_json::Value,
+    root: bool,
+) -> (u16, serde_json::Value) {
+    let req = if root {
+        app.admin(Method::POST, path)
+    } else {
+        app.client.post(app.url(path))
+    };
+    let res = req.json(&body).send().await.unwrap();
+    let status = res.status().as_u16();
+    (status, res.json().await.unwrap_or_default())
+}
+
 #[actix_web::test]
 async fn root_status_and_tier_actions_go_through_the_registry_and_the_audit_log() {
     let app = TestApp::spawn().await;
     app.create_tenant(TenantSpec::default()).await;
-    let res = app
-        .admin(Method::POST, "/api/admin/tenants/acme/status")
-        .json(&json!({"status": "suspended"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200);
-    let body: serde_json::Value = res.json().await.unwrap();
+    let status = "/api/admin/tenants/acme/status";
+    let (code, body) = admin_post(&app, status, json!({"status": "suspended"}), true).await;
+    assert_eq!(code, 200);
     assert_eq!(body["status"], "suspended");
     assert_eq!(
         body["allowed"],
@@ -233,54 +250,29 @@ async fn root_status_and_tier_actions_go_through_the_registry_and_the_audit_log(
         ])
     );
     assert!(body["banner"].as_str().unwrap().contains("paused"));
-    let ctx = app
-        .state
-        .tenants
-        .context(&acme(), Freshness::Check)
-        .await
-        .unwrap();
+    let ctx = context(&app).await;
     assert_eq!(
         ctx.tenant.status,
         TenantStatus::Suspended,
         "the engine sees it at once"
     );
 
-    let again = app
-        .admin(Method::POST, "/api/admin/tenants/acme/status")
-        .json(&json!({"status": "suspended"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(again.status(), 409);
-    let tier = app
-        .admin(Method::POST, "/api/admin/tenants/acme/tier")
-        .json(&json!({"plan_tier": "starter"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(tier.status(), 200);
-    let bad = app
-        .admin(Method::POST, "/api/admin/tenants/acme/tier")
-        .json(&json!({"plan_tier": "gold"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(bad.status(), 422);
-    let missing = app
-        .admin(Method::POST, "/api/admin/tenants/nobody/status")
-        .json(&json!({"status": "active"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(missing.status(), 404);
-    let anonymous = app
-        .client
-        .post(app.url("/api/admin/tenants/acme/status"))
-        .json(&json!({"status": "active"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(anonymous.status(), 401);
+    let tier = "/api/admin/tenants/acme/tier";
+    for (path, request, root, expected) in [
+        (status, json!({"status": "suspended"}), true, 409),
+        (tier, json!({"plan_tier": "starter"}), true, 200),
+        (tier, json!({"plan_tier": "gold"}), true, 422),
+        (
+            "/api/admin/tenants/nobody/status",
+            json!({"status": "active"}),
+            true,
+            404,
+        ),
+        (status, json!({"status": "active"}), false, 401),
+    ] {
+        let (code, body) = admin_post(&app, path, request.clone(), root).await;
+        assert_eq!(code, expected, "{path} {request}: {body}");
+    }
     assert_eq!(
         app.count(
             "audit_log WHERE actor = 'root-token' AND target_tenant_id = 'acme' \
@@ -390,12 +382,7 @@ async fn the_scheduler_sweeps_on_its_interval_by_the_engines_clock() {
     .await;
     let mut status = String::new();
     for _ in 0..100 {
-        let ctx = app
-            .state
-            .tenants
-            .context(&acme(), Freshness::Check)
-            .await
-            .unwrap();
+        let ctx = context(&app).await;
         status = ctx.tenant.status.to_string();
         if status == "suspended" {
             break;

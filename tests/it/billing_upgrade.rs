@@ -6,6 +6,7 @@
 
 use crate::support::stripe::{ts, Billing};
 use servicepro_actors::billing::fake::{self, FakeMode};
+use servicepro_actors::tenant::context::TenantContext;
 use servicepro_actors::tenant::Freshness;
 use servicepro_actors::voice::call_flow::{answer_incoming, IncomingCall, Route};
 use servicepro_actors::voice::callback_urls::CallbackUrls;
@@ -19,6 +20,17 @@ async fn subscribed(tier: &str, price: &str) -> Billing {
     let event = fake::event("evt_sub", "customer.subscription.created", ts(-60), sub);
     assert_eq!(b.deliver(&event, ts(0)).await.0, 200);
     b
+}
+
+/// `acme` as the engine sees it now.
+async fn acme_context(b: &Billing) -> std::sync::Arc<TenantContext> {
+    let acme = TenantId::parse("acme").unwrap();
+    b.app
+        .state
+        .tenants
+        .context(&acme, Freshness::Check)
+        .await
+        .unwrap()
 }
 
 fn features(body: &serde_json::Value) -> Vec<String> {
@@ -65,13 +77,7 @@ async fn upgrade_moves_the_price_and_flips_the_tier_at_once() {
         );
     }
     // The engine sees it at once: the tenant's actor answers the new tier.
-    let ctx = b
-        .app
-        .state
-        .tenants
-        .context(&TenantId::parse("acme").unwrap(), Freshness::Check)
-        .await
-        .unwrap();
+    let ctx = acme_context(&b).await;
     assert_eq!(ctx.tenant.plan_tier.as_str(), "elite");
 
     let (status, body) = b.upgrade(&key, "elite").await;
@@ -132,13 +138,7 @@ async fn a_downgrade_keeps_the_ai_settings_and_answers_with_the_menu() {
         "the AI setting is kept for the day it comes back"
     );
     assert!(b.app.count("services WHERE tenant_id = 'acme'").await > 0);
-    let ctx = b
-        .app
-        .state
-        .tenants
-        .context(&TenantId::parse("acme").unwrap(), Freshness::Check)
-        .await
-        .unwrap();
+    let ctx = acme_context(&b).await;
     let call = IncomingCall {
         call_sid: "CA1".into(),
         from: "+15550001111".into(),
@@ -152,13 +152,7 @@ async fn a_downgrade_keeps_the_ai_settings_and_answers_with_the_menu() {
     // Back up: the same settings answer with the AI again, no re-setup.
     let (status, _) = b.upgrade(&key, "elite").await;
     assert_eq!(status, 200);
-    let ctx = b
-        .app
-        .state
-        .tenants
-        .context(&TenantId::parse("acme").unwrap(), Freshness::Check)
-        .await
-        .unwrap();
+    let ctx = acme_context(&b).await;
     assert_eq!(answer_incoming(&ctx, &call, &urls, true).0, Route::AiVoice);
 }
 
