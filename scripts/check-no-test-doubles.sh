@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # The server binary of the default build carries no test double: builds it
 # (debug unless PROFILE=release) without the `testkit` feature and fails if a
-# symbol of the fake Realtime server or the fake chat endpoint is linked in.
+# symbol of the fake Realtime server, the fake chat endpoint or the fake Stripe
+# API (and their loopback HTTP plumbing) is linked in.
 # With `--features testkit` the same symbols are present (that is how the
 # pattern is known to match): `scripts/check-no-test-doubles.sh --expect-present`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 profile=${PROFILE:-debug}
-pattern='FakeRealtimeServer|FakeChatServer|realtime::fake_server|brain::llm::fake'
+pattern='FakeRealtimeServer|FakeChatServer|FakeStripe|realtime::fake_server|brain::llm::fake|billing::fake|servicepro_actors::loopback'
 flags=(-p servicepro --bin servicepro)
 [ "$profile" = release ] && flags+=(--release)
 expect=absent

@@ -14,9 +14,11 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 use url::Url;
 
+pub mod billing;
 pub mod edge;
 pub mod recovery;
 pub mod web_chat;
+pub use billing::StripeConfig;
 pub use edge::EdgeConfig;
 pub use web_chat::WebChatConfig;
 
@@ -93,17 +95,6 @@ impl OpenAiConfig {
     }
 }
 
-/// Stripe billing.
-#[derive(Debug, Clone)]
-pub struct StripeConfig {
-    /// Secret API key; none means billing is off.
-    pub secret_key: Option<SecretString>,
-    /// Webhook signing secret (`whsec_…`).
-    pub webhook_secret: Option<SecretString>,
-    /// REST API base.
-    pub api_base: Url,
-}
-
 /// Everything the server needs to run.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -150,6 +141,8 @@ pub struct Config {
     pub recovery: servicepro_actors::conversation::RecoveryConfig,
     /// The web chat's rate limits, visitor cap, code life and visitor retention.
     pub web_chat: WebChatConfig,
+    /// The trial scheduler (`SERVICEPRO_TRIAL_GRACE_DAYS`, `SERVICEPRO_TRIAL_SWEEP_SECS`).
+    pub trials: servicepro_actors::billing::trials::TrialSchedule,
 }
 
 /// Reads variables from a map (the environment merged over the optional file).
@@ -320,17 +313,8 @@ impl Config {
                 .unwrap_or_else(|| DEFAULT_MODEL.to_owned()),
             chat_timeout: src.millis("OPENAI_CHAT_TIMEOUT_MS", DEFAULT_TIMEOUT)?,
         };
-        let stripe = StripeConfig {
-            secret_key: src.secret("STRIPE_SECRET_KEY"),
-            webhook_secret: src.secret("STRIPE_WEBHOOK_SECRET"),
-            api_base: src.url("STRIPE_API_BASE", "https://api.stripe.com")?,
-        };
-        if stripe.secret_key.is_some() && stripe.webhook_secret.is_none() {
-            return Err(invalid(
-                "STRIPE_WEBHOOK_SECRET",
-                "required when STRIPE_SECRET_KEY is set",
-            ));
-        }
+        let stripe = StripeConfig::read(&src)?;
+        let trials = billing::read_trials(&src)?;
         let sms_rate_raw = src
             .get("SERVICEPRO_SMS_PER_NUMBER_PER_SECOND")
             .unwrap_or_else(|| "1".to_owned());
@@ -371,6 +355,7 @@ impl Config {
         let recovery = recovery::read(&src)?;
         let web_chat = WebChatConfig::read(&src)?;
         Ok(Config {
+            trials,
             edge,
             recovery,
             web_chat,
@@ -538,6 +523,29 @@ mod tests {
                 vec![("STRIPE_SECRET_KEY", "sk_test_x")],
                 "STRIPE_WEBHOOK_SECRET",
             ),
+            (
+                vec![
+                    ("STRIPE_SECRET_KEY", "sk_test_x"),
+                    ("STRIPE_WEBHOOK_SECRET", "whsec_x"),
+                ],
+                "STRIPE_PRICE_STARTER",
+            ),
+            (
+                vec![("STRIPE_PRICE_PRO", "price_p")],
+                "STRIPE_PRICE_STARTER",
+            ),
+            (
+                vec![PRICES[0], PRICES[1], ("STRIPE_PRICE_ELITE", "price_p")],
+                "STRIPE_PRICE_ELITE",
+            ),
+            (
+                vec![("SERVICEPRO_TRIAL_GRACE_DAYS", "-1")],
+                "SERVICEPRO_TRIAL_GRACE_DAYS",
+            ),
+            (
+                vec![("SERVICEPRO_TRIAL_SWEEP_SECS", "0")],
+                "SERVICEPRO_TRIAL_SWEEP_SECS",
+            ),
         ] {
             let err = Config::from_map(vars(&pairs)).unwrap_err();
             assert_eq!(err.variable, variable, "{pairs:?}");
@@ -579,6 +587,30 @@ mod tests {
         );
     }
 
+    const PRICES: [(&str, &str); 3] = [
+        ("STRIPE_PRICE_STARTER", "price_s"),
+        ("STRIPE_PRICE_PRO", "price_p"),
+        ("STRIPE_PRICE_ELITE", "price_e"),
+    ];
+
+    #[test]
+    fn billing_settings_are_read() {
+        let config = Config::from_map(vars(&PRICES)).unwrap();
+        let prices = config.stripe.prices.unwrap();
+        assert_eq!(
+            (prices.starter.as_str(), prices.elite.as_str()),
+            ("price_s", "price_e")
+        );
+        assert_eq!(config.trials.grace_days, billing::DEFAULT_TRIAL_GRACE_DAYS);
+        let tuned = Config::from_map(vars(&[
+            ("SERVICEPRO_TRIAL_GRACE_DAYS", "3"),
+            ("SERVICEPRO_TRIAL_SWEEP_SECS", "60"),
+        ]))
+        .unwrap();
+        assert_eq!(tuned.trials.grace_days, 3);
+        assert_eq!(tuned.trials.every, std::time::Duration::from_secs(60));
+    }
+
     #[test]
     fn secrets_never_print() {
         let secrets = [
@@ -594,6 +626,7 @@ mod tests {
         ];
         let mut pairs = secrets.to_vec();
         pairs.push(("TWILIO_ACCOUNT_SID", "AC0123"));
+        pairs.extend(PRICES);
         let config = Config::from_map(vars(&pairs)).unwrap();
         let credentials = config.twilio.platform_credentials().unwrap();
         assert_eq!(

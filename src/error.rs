@@ -3,6 +3,7 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
+use servicepro_actors::billing::{BillingError, StripeError};
 use servicepro_actors::tenant::TenantError;
 use servicepro_schema::DbError;
 
@@ -88,6 +89,15 @@ impl ApiError {
         )
     }
 
+    /// 403: the status policy refuses this to the tenant now (suspended, cancelled…).
+    pub fn forbidden_now(refused: servicepro_schema::policy::Refused) -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "not_allowed_now",
+            refused.to_string(),
+        )
+    }
+
     /// 409: `field` collides with an existing record.
     pub fn conflict(field: &str, message: impl Into<String>) -> Self {
         ApiError {
@@ -132,6 +142,7 @@ impl From<TenantError> for ApiError {
         match err {
             TenantError::Db(e) => e.into(),
             TenantError::Settings(e) => ApiError::invalid_field(e.field, e.reason),
+            TenantError::Refused(e) => ApiError::forbidden_now(e),
             other => {
                 tracing::error!(error = %other, "tenant unavailable");
                 ApiError::new(
@@ -140,6 +151,44 @@ impl From<TenantError> for ApiError {
                     "the tenant's settings are unavailable; try again shortly",
                 )
             }
+        }
+    }
+}
+
+impl From<BillingError> for ApiError {
+    fn from(err: BillingError) -> Self {
+        match err {
+            BillingError::Signature(e) => {
+                ApiError::new(StatusCode::BAD_REQUEST, "bad_signature", e.to_string())
+            }
+            BillingError::Malformed(reason) => ApiError::bad_request(reason),
+            e @ BillingError::UnknownPrice(_) => {
+                tracing::error!(error = %e, "Stripe names a price no plan has");
+                ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "unknown_price",
+                    e.to_string(),
+                )
+            }
+            e @ BillingError::AlreadyOnTier(_) => ApiError::conflict("plan_tier", e.to_string()),
+            e @ BillingError::NoSubscription => {
+                ApiError::new(StatusCode::CONFLICT, "no_subscription", e.to_string())
+            }
+            BillingError::Refused(e) => {
+                ApiError::new(StatusCode::FORBIDDEN, "not_allowed_now", e.to_string())
+            }
+            BillingError::Stripe(StripeError::PaymentRefused { message, .. }) => {
+                ApiError::new(StatusCode::PAYMENT_REQUIRED, "payment_refused", message)
+            }
+            BillingError::Stripe(e) => {
+                tracing::error!(error = %e, "Stripe failed");
+                ApiError::new(
+                    StatusCode::BAD_GATEWAY,
+                    "stripe_unavailable",
+                    "Stripe could not be reached; try again shortly",
+                )
+            }
+            BillingError::Tenant(e) => e.into(),
         }
     }
 }

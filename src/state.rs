@@ -4,6 +4,8 @@
 use crate::chat_limits::ChatLimits;
 use crate::config::Config;
 use actix::{Addr, Supervisor};
+use servicepro_actors::billing::trials::TrialScheduler;
+use servicepro_actors::billing::{BillingActor, BillingConfig, StripeClient, StripeError};
 use servicepro_actors::booking::BookingDesk;
 use servicepro_actors::brain::llm::LlmBrain;
 use servicepro_actors::call::CallMetrics;
@@ -75,6 +77,54 @@ pub struct AppState {
     pub call_metrics: Arc<CallMetrics>,
     /// The web chat's per-IP and per-visitor request limits.
     pub chat_limits: Arc<ChatLimits>,
+    /// Stripe webhooks and plan changes; `None` when billing is off (no `STRIPE_SECRET_KEY`).
+    pub billing: Option<Addr<BillingActor>>,
+    /// Moves expired trials to `past_due`, then `suspended`.
+    pub trial_scheduler: Addr<TrialScheduler>,
+}
+
+/// Why the state could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum StateError {
+    /// The Twilio client could not be built.
+    #[error(transparent)]
+    Twilio(#[from] TwilioError),
+    /// The Stripe client could not be built.
+    #[error(transparent)]
+    Stripe(#[from] StripeError),
+}
+
+/// The billing actor when Stripe is configured (key, webhook secret and prices).
+fn billing_actor(
+    config: &Config,
+    pool: &DbPool,
+    tenants: &TenantRegistry,
+    clock: &Clock,
+) -> Result<Option<Addr<BillingActor>>, StripeError> {
+    let stripe = &config.stripe;
+    let (Some(key), Some(webhook_secret), Some(prices)) = (
+        stripe.secret_key.clone(),
+        stripe.webhook_secret.clone(),
+        stripe.prices.clone(),
+    ) else {
+        return Ok(None);
+    };
+    let billing = BillingConfig {
+        webhook_secret,
+        prices,
+        client: StripeClient::new(stripe.api_base.clone(), key)?,
+    };
+    let (pool, tenants, clock) = (pool.clone(), tenants.clone(), clock.clone());
+    // Number provisioning (issue 15 items 1-2) plugs in here as the `NumberProvisioner`.
+    Ok(Some(Supervisor::start(move |_| {
+        BillingActor::new(
+            pool.clone(),
+            tenants.clone(),
+            billing.clone(),
+            clock.clone(),
+            None,
+        )
+    })))
 }
 
 /// The LLM brain when `OPENAI_API_KEY` is set (with the chat settings of
@@ -93,7 +143,7 @@ fn llm_brain(config: &Config) -> Option<Arc<LlmBrain>> {
 impl AppState {
     /// Builds the state and starts the process-wide actors under their
     /// supervisors. Must run inside the actix system.
-    pub fn start(config: Config, pool: DbPool) -> Result<Self, TwilioError> {
+    pub fn start(config: Config, pool: DbPool) -> Result<Self, StateError> {
         Self::start_with_clock(config, pool, system_clock())
     }
 
@@ -102,7 +152,7 @@ impl AppState {
         config: Config,
         pool: DbPool,
         clock: Clock,
-    ) -> Result<Self, TwilioError> {
+    ) -> Result<Self, StateError> {
         let secrets = SecretBox::new(&config.secret_key);
         let metrics = Arc::new(Metrics::default());
         let urls = CallbackUrls::new(&config.public_url);
@@ -185,8 +235,18 @@ impl AppState {
         ChatLimits::forget_idle_periodically(&chat_limits);
         let root_db = RootDb::new(pool.clone());
         sweep_visitors_periodically(root_db.clone(), config.web_chat.visitor_retention);
+        let billing = billing_actor(&config, &pool, &tenants, &clock)?;
+        let trial_scheduler = {
+            let (pool, tenants, clock) = (pool.clone(), tenants.clone(), clock.clone());
+            let schedule = config.trials;
+            Supervisor::start(move |_| {
+                TrialScheduler::new(pool.clone(), tenants.clone(), clock.clone(), schedule)
+            })
+        };
         Ok(AppState {
             chat_limits,
+            billing,
+            trial_scheduler,
             tenants,
             receptionist,
             switchboard,

@@ -4,6 +4,8 @@
 //!
 //! * [`tenant`] — a tenant's context, settings and status: `TenantActor`,
 //!   its registry, admin and seeding.
+//! * [`billing`] — Stripe through the `BillingActor` (webhooks, upgrades) and the
+//!   trial scheduler; the status policy itself is `servicepro_schema::policy`.
 //! * [`conversation`] — texts and web chat: `inbound_text`, `web_chat`,
 //!   `ConversationActor`, the group-commit `TextWriter`.
 //! * [`voice`] — calls: the pure call flow, the webhooks' `Switchboard`, the
@@ -18,6 +20,7 @@
 //! * [`twilio`] — Twilio's signature, form and TwiML contracts.
 //! * [`metrics`], [`clock`], [`tls`], [`kb_admin`] — shared plumbing.
 
+pub mod billing;
 pub mod booking;
 pub mod brain;
 pub mod call;
@@ -27,6 +30,8 @@ pub mod kb_admin;
 pub mod knowledge;
 #[cfg(any(test, feature = "testkit"))]
 pub mod log_capture;
+#[cfg(any(test, feature = "testkit"))]
+pub mod loopback;
 pub mod messaging;
 pub mod metrics;
 pub mod packs;

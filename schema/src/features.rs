@@ -1,6 +1,7 @@
 //! Plan tiers and feature gates. Every gate in the product asks
 //! [`has_feature`]; nothing else decides what a tenant may use.
 
+use crate::policy::Action;
 use crate::types::{PlanTier, TenantStatus};
 
 /// A gated capability.
@@ -22,6 +23,17 @@ pub enum Feature {
 }
 
 impl Feature {
+    /// What using the feature does, for the status policy.
+    pub fn action(self) -> Action {
+        match self {
+            Feature::AiSmsAgent | Feature::AiVoiceAgent => Action::AiReply,
+            Feature::DedicatedNumber => Action::InboundCall,
+            Feature::Campaigns => Action::Campaign,
+            Feature::DataExport => Action::DataExport,
+            Feature::WebsiteGenerator => Action::DashboardWrite,
+        }
+    }
+
     /// Every feature, in display order.
     pub const ALL: [Feature; 6] = [
         Feature::AiSmsAgent,
@@ -64,19 +76,16 @@ pub const TIER_FEATURES: [(PlanTier, &[Feature]); 3] = [
 
 /// Whether a tenant on `tier` with `status` may use `feature`.
 ///
-/// The tier decides what is included; the status takes away: `past_due`
-/// keeps everything but campaigns (no outbound automations), `suspended`
-/// and `cancelled` keep only data export — data is never held hostage.
+/// The tier decides what is included; the status takes away what the status
+/// policy ([`crate::policy`]) refuses for the feature's action: `past_due` keeps
+/// everything but campaigns, `suspended` and `cancelled` keep only data export —
+/// data is never held hostage.
 pub fn has_feature(tier: PlanTier, status: TenantStatus, feature: Feature) -> bool {
     let included = TIER_FEATURES
         .iter()
         .find(|(t, _)| *t == tier)
         .is_some_and(|(_, features)| features.contains(&feature));
-    let allowed_by_status = match status {
-        TenantStatus::Trialing | TenantStatus::Active => true,
-        TenantStatus::PastDue => feature != Feature::Campaigns,
-        TenantStatus::Suspended | TenantStatus::Cancelled => feature == Feature::DataExport,
-    };
+    let allowed_by_status = crate::policy::may(status, feature.action());
     included && allowed_by_status
 }
 

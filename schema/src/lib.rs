@@ -13,6 +13,7 @@ pub mod ids;
 pub mod lookup;
 pub mod migrate;
 pub mod models;
+pub mod policy;
 pub mod pool;
 pub mod root_db;
 #[allow(missing_docs)]
@@ -32,6 +33,6 @@ pub use secret_string::SecretString;
 pub use secrets::SecretBox;
 pub use tenant_db::{TenantDb, TenantScoped, TenantTx};
 pub use types::{
-    AppointmentStatus, Direction, IvrMode, MessageStatus, PlanTier, TenantStatus, UsageKind,
-    VoiceAudio,
+    AppointmentStatus, Direction, InvoiceOutcome, IvrMode, MessageStatus, PlanTier,
+    SubscriptionStatus, TenantStatus, UsageKind, VoiceAudio,
 };

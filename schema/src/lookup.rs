@@ -78,3 +78,51 @@ pub async fn tenant_version(
         .await?;
     Ok(found.version.map(TenantVersion::new))
 }
+
+#[derive(diesel::QueryableByName)]
+struct Owner {
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+    tenant_id: Option<String>,
+}
+
+/// The tenant a Stripe customer (`cus_…`) pays for, if one (migration 0014).
+pub async fn tenant_by_stripe_customer(
+    pool: &DbPool,
+    customer: &str,
+) -> Result<Option<TenantId>, DbError> {
+    let mut conn = pool.get().await?;
+    let found: Owner =
+        diesel::sql_query("SELECT resolve_tenant_by_stripe_customer($1) AS tenant_id")
+            .bind::<diesel::sql_types::Text, _>(customer)
+            .get_result(&mut *conn)
+            .await?;
+    Ok(found.tenant_id.and_then(|t| TenantId::parse(&t).ok()))
+}
+
+/// Expired trials without a subscription and the status each moves to now:
+/// `past_due` when the trial has ended, `suspended` once `grace` has passed too
+/// (migration 0014). A hint for the trial scheduler, whose writes re-check it.
+pub async fn expired_trials(
+    pool: &DbPool,
+    now: chrono::DateTime<chrono::Utc>,
+    grace_days: i32,
+) -> Result<Vec<(TenantId, crate::TenantStatus)>, DbError> {
+    #[derive(diesel::QueryableByName)]
+    struct Due {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        tenant_id: String,
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        next_status: crate::TenantStatus,
+    }
+    let mut conn = pool.get().await?;
+    let due: Vec<Due> =
+        diesel::sql_query("SELECT tenant_id, next_status FROM billing_expired_trials($1, $2)")
+            .bind::<diesel::sql_types::Timestamptz, _>(now)
+            .bind::<diesel::sql_types::Integer, _>(grace_days)
+            .load(&mut *conn)
+            .await?;
+    Ok(due
+        .into_iter()
+        .filter_map(|d| Some((TenantId::parse(&d.tenant_id).ok()?, d.next_status)))
+        .collect())
+}

@@ -162,6 +162,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    stripe_events (id) {
+        id -> Text,
+        event_type -> Text,
+        event_created -> Timestamptz,
+        outcome -> Text,
+        received_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     tenant_billing (tenant_id) {
         tenant_id -> Text,
         stripe_customer_id -> Nullable<Text>,
@@ -169,6 +179,15 @@ diesel::table! {
         current_period_end -> Nullable<Timestamptz>,
         last_event_at -> Nullable<Timestamptz>,
         updated_at -> Timestamptz,
+        subscription_status -> Nullable<Text>,
+        subscription_created -> Nullable<Timestamptz>,
+        price_id -> Nullable<Text>,
+        latest_invoice_id -> Nullable<Text>,
+        latest_invoice_created -> Nullable<Timestamptz>,
+        latest_invoice_status -> Nullable<Text>,
+        last_payment_at -> Nullable<Timestamptz>,
+        last_payment_cents -> Nullable<Int8>,
+        owner_notified_at -> Nullable<Timestamptz>,
     }
 }
 
@@ -311,6 +330,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     messages,
     services,
     sms_templates,
+    stripe_events,
     tenant_billing,
     tenant_config,
     tenant_phone_config,

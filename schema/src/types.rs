@@ -177,6 +177,42 @@ text_enum!(
 );
 
 text_enum!(
+    /// A Stripe subscription's `status` (`tenant_billing.subscription_status`, CHECK in
+    /// migration 0014), every value Stripe documents.
+    SubscriptionStatus {
+        /// In its trial period.
+        Trialing => "trialing",
+        /// Paid and in good standing.
+        Active => "active",
+        /// The latest renewal payment failed; Stripe is retrying.
+        PastDue => "past_due",
+        /// Retries ran out; invoices stay open.
+        Unpaid => "unpaid",
+        /// Ended.
+        Canceled => "canceled",
+        /// The first payment failed or needs the customer's action.
+        Incomplete => "incomplete",
+        /// The first payment never succeeded within 23 hours.
+        IncompleteExpired => "incomplete_expired",
+        /// A trial ended without a payment method.
+        Paused => "paused",
+    }
+);
+
+text_enum!(
+    /// What became of a tenant's latest invoice (`tenant_billing.latest_invoice_status`,
+    /// CHECK in migration 0014). Ranked: `paid` is final for an invoice.
+    InvoiceOutcome {
+        /// The payment failed (`invoice.payment_failed`).
+        PaymentFailed => "payment_failed",
+        /// The payment needs the customer (3-D Secure; `invoice.payment_action_required`).
+        ActionRequired => "action_required",
+        /// Paid (`invoice.paid`).
+        Paid => "paid",
+    }
+);
+
+text_enum!(
     /// Where a text is in its life (`messages.status`): our own `pending` and
     /// `refused`, and every `MessageStatus` Twilio documents for its callbacks.
     MessageStatus {

@@ -1,11 +1,14 @@
 //! HTTP routes, one file per surface.
 
 pub mod admin;
+pub mod admin_plan;
 pub mod agent_chat;
+pub mod billing;
 pub mod health;
 pub mod json_fields;
 pub mod media_stream;
 pub mod owner_views;
+pub mod stripe_webhook;
 pub mod twilio_sms;
 pub mod twilio_sms_incoming;
 pub mod twilio_voice;
@@ -25,6 +28,16 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route(web::get().to(admin::list_tenants)),
         )
         .service(web::resource("/api/admin/tenants/{id}").route(web::get().to(admin::get_tenant)))
+        .service(
+            web::resource("/api/admin/tenants/{id}/status")
+                .route(web::post().to(admin_plan::change_status)),
+        )
+        .service(
+            web::resource("/api/admin/tenants/{id}/tier")
+                .route(web::post().to(admin_plan::change_tier)),
+        )
+        .service(web::resource("/api/billing/upgrade").route(web::post().to(billing::upgrade)))
+        .service(web::resource("/stripe/webhook").route(web::post().to(stripe_webhook::webhook)))
         .service(
             web::resource("/api/admin/tenants/{id}/appointments")
                 .route(web::get().to(owner_views::appointments)),

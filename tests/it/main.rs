@@ -6,6 +6,9 @@
 mod support;
 
 mod admin_api;
+mod billing;
+mod billing_status;
+mod billing_upgrade;
 mod booking_race;
 mod conversation_actors;
 mod conversations;

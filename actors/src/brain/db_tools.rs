@@ -24,7 +24,9 @@ use diesel::{ExpressionMethods, QueryDsl, SelectableHelper};
 use diesel_async::RunQueryDsl;
 use futures_util::future::BoxFuture;
 use servicepro_schema::models::Service;
+use servicepro_schema::policy::{self, Action};
 use servicepro_schema::schema::{kb_entries, services, sms_templates};
+use servicepro_schema::TenantStatus;
 use servicepro_schema::{DbError, TenantDb, TenantId, E164};
 
 /// Where a tenant works: city names and ZIP codes (empty: everywhere).
@@ -101,6 +103,8 @@ pub struct TenantSnapshot {
     area: ServiceArea,
     kb: KnowledgeBase,
     services: Vec<ServiceInfo>,
+    /// The billing status it was read at: the status policy decides new bookings.
+    status: TenantStatus,
 }
 
 /// The tools for one tenant.
@@ -288,6 +292,7 @@ impl TenantSnapshot {
             area,
             kb,
             services,
+            status: ctx.tenant.status,
         })
     }
 }
@@ -487,6 +492,12 @@ impl AgentTools for DbTools {
         request: BookingRequest,
     ) -> BoxFuture<'_, Result<BookOutcome, ToolError>> {
         Box::pin(async move {
+            if let Err(refused) = policy::check(self.snapshot.status, Action::NewBooking) {
+                return Ok(BookOutcome::Rejected {
+                    reason: refused.to_string(),
+                    alternatives: Vec::new(),
+                });
+            }
             let Some(phone) = request.customer_phone.clone() else {
                 return Err(ToolError::Invalid(
                     "a phone number is needed to book".to_owned(),

@@ -3,8 +3,9 @@
 //!
 //! Order matters: store the message before anything else (Twilio does not
 //! retry; a text we accepted must never be lost), dedupe by `MessageSid`,
-//! honour carrier keywords ([`super::keywords`]), apply the tier gate (no
-//! `aiSmsAgent`: the owner is texted), and only then hand the turn to the
+//! honour carrier keywords ([`super::keywords`]), apply the status policy (a
+//! suspended account's texts are kept and its owner told at most once a day)
+//! and the tier gate (no `aiSmsAgent`: the owner is texted), and only then hand the turn to the
 //! conversation's actor — waiting up to [`REPLY_DEADLINE`] for an inline
 //! reply, else the actor texts it afterwards. The outcome is typed; the
 //! edge only renders it (TwiML `<Message>` or an empty response).
@@ -13,11 +14,14 @@ use super::actor::{Conversations, Prepared, Turn};
 use super::batch_store::ReceiveText;
 use super::keywords::compliance_answer;
 use super::store::{self, Thread};
+use crate::billing::owner_notice::claim_owner_notice;
 use crate::brain::agent::{AgentRequest, Channel, UserRole};
 use crate::brain::tools::ToolError;
 use crate::messaging::Notices;
 use crate::tenant::context::TenantContext;
+use chrono::{DateTime, Utc};
 use servicepro_schema::error::cause_of;
+use servicepro_schema::policy::{self, Action, NoticeCadence};
 use servicepro_schema::{DbError, Feature, TenantDb, TenantId, TenantVersion, E164};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -76,6 +80,9 @@ pub enum NoReply {
     OptedOut,
     /// The plan has no AI agent; the owner was texted.
     NotInPlan,
+    /// The account's status stops the AI (suspended, cancelled); the owner was
+    /// texted as often as the status policy allows.
+    Paused,
     /// The sender is not a phone number the agent can answer.
     NotAPhoneNumber,
     /// The conversation's actor could not take the turn; the owner was texted.
@@ -216,11 +223,19 @@ pub(super) async fn answer(
         tenant: &text.tenant,
         from: &text.from,
         body: &text.body,
+        db: &db,
+        now: (deps.clock)(),
     };
     if text.opted_out {
         tracing::info!("text from an opted-out number stored; no reply");
         store::mark_answered(&db, text.message_id).await?;
         return Ok(InboundOutcome::NoReply(NoReply::OptedOut));
+    }
+    if !policy::may(ctx.tenant.status, Action::AiReply) {
+        if store::mark_answered(&db, text.message_id).await? {
+            owner.send().await;
+        }
+        return Ok(InboundOutcome::NoReply(NoReply::Paused));
     }
     if !ctx.tenant.has_feature(Feature::AiSmsAgent) {
         if store::mark_answered(&db, text.message_id).await? {
@@ -347,10 +362,30 @@ struct OwnerNotice<'a> {
     tenant: &'a TenantId,
     from: &'a str,
     body: &'a str,
+    db: &'a TenantDb,
+    now: DateTime<Utc>,
 }
 
 impl OwnerNotice<'_> {
+    /// Texts the owner about the text, as often as the status policy allows.
     async fn send(&self) {
+        match policy::owner_notice(self.ctx.tenant.status) {
+            NoticeCadence::Never => return,
+            NoticeCadence::Every => {}
+            NoticeCadence::AtMostEvery(every) => {
+                match claim_owner_notice(self.db, self.now, every).await {
+                    Ok(true) => {}
+                    Ok(false) => {
+                        tracing::debug!("owner already told today; text stored only");
+                        return;
+                    }
+                    Err(e) => {
+                        tracing::error!(error = %e, "owner notice pacing unreadable; owner not texted");
+                        return;
+                    }
+                }
+            }
+        }
         let body = format!("New text from {}: {}", self.from, self.body);
         self.notices
             .text_owner(self.ctx, self.tenant, body, "owner_notice")

@@ -16,6 +16,7 @@ use actix::{
 use diesel::{ExpressionMethods, OptionalExtension, QueryDsl};
 use diesel_async::RunQueryDsl;
 use servicepro_schema::models::NewMessage;
+use servicepro_schema::policy::{self, Action};
 use servicepro_schema::schema::{customers, messages, usage_events};
 use servicepro_schema::MessageStatus;
 use servicepro_schema::{
@@ -31,8 +32,17 @@ use tracing::Instrument;
 /// How long a number's worker waits for more work before it exits.
 pub const WORKER_IDLE_EXIT: Duration = Duration::from_secs(60);
 
-/// Purposes that are automations (stopped while `past_due`).
-const AUTOMATIONS: [&str; 2] = ["reminder", "campaign"];
+/// What sending a text for `purpose` is, for the status policy: reminders and
+/// campaigns are scheduled outbound, an owner's notice of a text is paced apart,
+/// anything else a one-to-one text.
+fn action_of(purpose: &str) -> Action {
+    match purpose {
+        "reminder" => Action::Reminder,
+        "campaign" => Action::Campaign,
+        "owner_notice" => Action::OwnerNotice,
+        _ => Action::OutboundText,
+    }
+}
 
 /// Outbox settings.
 #[derive(Debug, Clone)]
@@ -168,12 +178,8 @@ fn refusal(
     opted_out: bool,
     has_credentials: bool,
 ) -> Option<String> {
-    let status = ctx.tenant.status;
-    if matches!(status, TenantStatus::Suspended | TenantStatus::Cancelled) {
-        return Some(format!("tenant is {status}: no texts are sent"));
-    }
-    if status == TenantStatus::PastDue && AUTOMATIONS.contains(&purpose) {
-        return Some("tenant is past_due: automations are paused".to_owned());
+    if let Err(refused) = policy::check(ctx.tenant.status, action_of(purpose)) {
+        return Some(refused.to_string());
     }
     if opted_out {
         return Some("recipient opted out (STOP)".to_owned());

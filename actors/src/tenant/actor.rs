@@ -24,8 +24,9 @@ use actix::{
     fut, Actor, ActorContext, ActorFutureExt, AsyncContext, AtomicResponse, Context, Handler,
     Message, Supervised, WrapFuture,
 };
+use futures_util::future::BoxFuture;
 use servicepro_schema::{
-    DbPool, PlanTier, RootDb, TenantDb, TenantId, TenantStatus, TenantVersion,
+    DbError, DbPool, PlanTier, RootDb, TenantDb, TenantId, TenantStatus, TenantVersion,
 };
 use std::future::Future;
 use std::sync::{Arc, Weak};
@@ -88,6 +89,27 @@ pub struct UpdateSettings {
     pub by: ChangedBy,
 }
 
+/// A billing write through the audited root path that may move the tenant's status
+/// or plan (a Stripe event, an upgrade, the trial scheduler): run one at a time with
+/// the actor's other writes, then the tenant is read again and cached. Answers what
+/// the write returned and the new context.
+pub struct RootWrite<T> {
+    /// The write, given the root path (may be run twice: once more by a replaced actor).
+    pub write: Arc<dyn Fn(RootDb) -> BoxFuture<'static, Result<T, DbError>> + Send + Sync>,
+}
+
+impl<T> Clone for RootWrite<T> {
+    fn clone(&self) -> Self {
+        RootWrite {
+            write: Arc::clone(&self.write),
+        }
+    }
+}
+
+impl<T: 'static> Message for RootWrite<T> {
+    type Result = Result<(T, Arc<TenantContext>), TenantError>;
+}
+
 /// What the actor keeps: the context and, once needed, the snapshot of one version.
 struct Cached {
     context: Arc<TenantContext>,
@@ -146,20 +168,31 @@ impl TenantActor {
     where
         F: Future<Output = Result<(), TenantError>> + 'static,
     {
+        let reply = self.write_returning(write);
+        AtomicResponse::new(Box::pin(reply.map(|res, _, _| res.map(|((), ctx)| ctx))))
+    }
+
+    /// Runs `write`, then reads the tenant again and keeps what it read; answers both.
+    fn write_returning<T, F>(
+        &mut self,
+        write: F,
+    ) -> actix::ResponseActFuture<Self, Result<(T, Arc<TenantContext>), TenantError>>
+    where
+        T: 'static,
+        F: Future<Output = Result<T, TenantError>> + 'static,
+    {
         self.last_seen = Instant::now();
         let db = self.db();
         let work = async move {
-            write.await?;
-            Ok(Arc::new(TenantContext::load(&db).await?))
+            let answer = write.await?;
+            Ok((answer, Arc::new(TenantContext::load(&db).await?)))
         };
-        AtomicResponse::new(Box::pin(
-            work.instrument(self.span.clone()).into_actor(self).map(
-                |res: Result<Arc<TenantContext>, TenantError>, act, _| {
-                    let context = res?;
-                    act.keep(Arc::clone(&context), None);
-                    Ok(context)
-                },
-            ),
+        Box::pin(work.instrument(self.span.clone()).into_actor(self).map(
+            |res: Result<(T, Arc<TenantContext>), TenantError>, act, _| {
+                let (answer, context) = res?;
+                act.keep(Arc::clone(&context), None);
+                Ok((answer, context))
+            },
         ))
     }
 
@@ -284,5 +317,14 @@ impl Handler<UpdateSettings> for TenantActor {
         self.write_then_reload(async move {
             changes::set_settings(pool, &tenant, &msg.update, &msg.by).await
         })
+    }
+}
+
+impl<T: 'static> Handler<RootWrite<T>> for TenantActor {
+    type Result = AtomicResponse<Self, Result<(T, Arc<TenantContext>), TenantError>>;
+
+    fn handle(&mut self, msg: RootWrite<T>, _: &mut Self::Context) -> Self::Result {
+        let write = (msg.write)(RootDb::new(self.pool.clone()));
+        AtomicResponse::new(self.write_returning(async move { Ok(write.await?) }))
     }
 }

@@ -28,7 +28,7 @@ pub mod registry;
 pub mod seed;
 pub mod settings;
 
-pub use actor::{ChangedBy, TenantActor};
+pub use actor::{ChangedBy, RootWrite, TenantActor};
 pub use registry::{Freshness, TenantRegistry, DEFAULT_IDLE_STOP};
 pub use settings::{SettingsError, SettingsUpdate, SuspendedCallBehavior};
 
@@ -50,6 +50,9 @@ pub enum TenantError {
     /// The tenant's actor could not be reached.
     #[error("tenant actor unavailable")]
     Unavailable(#[from] actix::MailboxError),
+    /// The status policy refuses this now (e.g. an owner's change while suspended).
+    #[error(transparent)]
+    Refused(#[from] servicepro_schema::policy::Refused),
 }
 
 impl From<TenantError> for ToolError {
@@ -57,6 +60,7 @@ impl From<TenantError> for ToolError {
         match err {
             TenantError::Snapshot(e) => e,
             TenantError::Settings(e) => ToolError::Invalid(e.to_string()),
+            TenantError::Refused(e) => ToolError::Invalid(e.to_string()),
             other => ToolError::unavailable(other),
         }
     }

@@ -8,7 +8,7 @@
 //! once more of its replacement.
 
 use super::actor::{
-    ChangeStatus, ChangeTier, ChangedBy, GetContext, GetSnapshot, Leave, TenantActor,
+    ChangeStatus, ChangeTier, ChangedBy, GetContext, GetSnapshot, Leave, RootWrite, TenantActor,
     UpdateSettings,
 };
 use super::context::TenantContext;
@@ -18,6 +18,7 @@ use crate::brain::db_tools::TenantSnapshot;
 use crate::packs::TenantTemplates;
 use actix::{Addr, Handler, MailboxError, Message, Supervisor};
 use servicepro_schema::lookup::{tenant_version, tenant_version_by_phone};
+use servicepro_schema::policy::{self, Action};
 use servicepro_schema::{DbError, DbPool, PlanTier, TenantId, TenantStatus, TenantVersion, E164};
 use std::collections::HashMap;
 use std::hash::{BuildHasher, RandomState};
@@ -234,14 +235,32 @@ impl TenantRegistry {
         self.ask(tenant, msg).await
     }
 
-    /// Changes `tenant`'s settings.
+    /// Runs a billing `write` through `tenant`'s actor (one at a time with its other
+    /// writes; its cache read again after): answers what the write returned and the
+    /// new context.
+    pub async fn root_write<T: Send + 'static>(
+        &self,
+        tenant: &TenantId,
+        write: RootWrite<T>,
+    ) -> Result<(T, Arc<TenantContext>), TenantError> {
+        self.seen(tenant, Freshness::Check).await?;
+        self.ask(tenant, write).await
+    }
+
+    /// Changes `tenant`'s settings. The owner may only while the status policy
+    /// leaves the dashboards writable (not suspended or cancelled); an operator may.
     pub async fn update_settings(
         &self,
         tenant: &TenantId,
         update: SettingsUpdate,
         by: ChangedBy,
     ) -> Result<Arc<TenantContext>, TenantError> {
-        self.seen(tenant, Freshness::Check).await?;
+        if by == ChangedBy::Owner {
+            let status = self.context(tenant, Freshness::Check).await?.tenant.status;
+            policy::check(status, Action::DashboardWrite)?;
+        } else {
+            self.seen(tenant, Freshness::Check).await?;
+        }
         self.ask(tenant, UpdateSettings { update, by }).await
     }
 }

@@ -14,7 +14,8 @@ use crate::twilio::twiml::{
     SpeechTimeout, Stream,
 };
 use crate::voice::callback_urls::CallbackUrls;
-use servicepro_schema::{Feature, IvrMode, TenantStatus, E164};
+use servicepro_schema::policy::{self, CallAnswer};
+use servicepro_schema::{Feature, IvrMode, E164};
 
 /// How long a forwarded call rings before falling through to voicemail.
 pub const DIAL_TIMEOUT_SECS: u32 = 20;
@@ -272,8 +273,8 @@ pub fn answer_incoming(
 ) -> (Route, Response) {
     let script = Script::of(ctx);
     let tenant = ctx.tenant.id.as_str();
-    match ctx.tenant.status {
-        TenantStatus::Suspended => {
+    match policy::call_answer(ctx.tenant.status) {
+        CallAnswer::Paused => {
             let forward_when_paused = ctx
                 .config
                 .as_ref()
@@ -288,14 +289,14 @@ pub fn answer_incoming(
                 Response::new().say(say(script.paused())).hangup(),
             );
         }
-        TenantStatus::Cancelled => {
+        CallAnswer::Closed => {
             let line = format!(
                 "{} is no longer taking calls at this number. Thank you for calling. Goodbye.",
                 script.business
             );
             return (Route::Cancelled, Response::new().say(say(line)).hangup());
         }
-        TenantStatus::Active | TenantStatus::Trialing | TenantStatus::PastDue => {}
+        CallAnswer::Normal => {}
     }
     let mode = ctx
         .phone

@@ -3,6 +3,7 @@
 pub mod app;
 pub mod db;
 pub mod fake_twilio;
+pub mod stripe;
 pub mod tenants;
 pub mod twilio_client;
 

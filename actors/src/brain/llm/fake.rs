@@ -4,17 +4,10 @@
 
 use std::collections::VecDeque;
 use std::io;
-use std::net::SocketAddr;
-use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
+use crate::loopback::{Answer, LoopbackServer, RawRequest};
 use serde_json::{json, Value};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
-use tokio::task::JoinHandle;
-
-/// The largest request head read.
-const MAX_HEAD: usize = 64 * 1024;
 
 /// One scripted HTTP answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -110,136 +103,52 @@ struct Shared {
     requests: Vec<RecordedRequest>,
 }
 
-fn lock(shared: &Mutex<Shared>) -> MutexGuard<'_, Shared> {
-    shared
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
+/// Records `raw` and answers the next scripted reply (500 once the script is out).
+fn answer(state: &mut Shared, raw: RawRequest) -> Answer {
+    state.requests.push(RecordedRequest {
+        body: serde_json::from_slice(&raw.body).unwrap_or_default(),
+        method: raw.method,
+        path: raw.path,
+        headers: raw.headers,
+    });
+    let reply = state
+        .script
+        .pop_front()
+        .unwrap_or_else(|| FakeReply::raw(500, r#"{"error":{"message":"script exhausted"}}"#));
+    Answer {
+        status: reply.status,
+        body: reply.body,
+        headers: reply.headers,
+        delay: reply.delay,
+    }
 }
 
 /// The running fake; stops when dropped.
 #[derive(Debug)]
 pub struct FakeChatServer {
-    addr: SocketAddr,
-    shared: Arc<Mutex<Shared>>,
-    accept: JoinHandle<()>,
+    server: LoopbackServer<Shared>,
 }
 
 impl FakeChatServer {
     /// Starts serving `script`, one reply per request in order; after the
     /// script, requests get HTTP 500.
     pub async fn start(script: Vec<FakeReply>) -> io::Result<Self> {
-        let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
-        let addr = listener.local_addr()?;
-        let shared = Arc::new(Mutex::new(Shared {
+        let state = Shared {
             script: script.into(),
             requests: Vec::new(),
-        }));
-        let accept = tokio::spawn(accept_loop(listener, Arc::clone(&shared)));
+        };
         Ok(FakeChatServer {
-            addr,
-            shared,
-            accept,
+            server: LoopbackServer::start(state, answer).await?,
         })
     }
 
     /// The base URL to configure a client with.
     pub fn base_url(&self) -> String {
-        format!("http://{}", self.addr)
+        self.server.base_url()
     }
 
     /// The requests received so far, in order.
     pub fn requests(&self) -> Vec<RecordedRequest> {
-        lock(&self.shared).requests.clone()
+        self.server.state().requests.clone()
     }
-}
-
-impl Drop for FakeChatServer {
-    fn drop(&mut self) {
-        self.accept.abort();
-    }
-}
-
-async fn accept_loop(listener: TcpListener, shared: Arc<Mutex<Shared>>) {
-    let mut connections = tokio::task::JoinSet::new();
-    while let Ok((stream, _)) = listener.accept().await {
-        while connections.try_join_next().is_some() {}
-        connections.spawn(serve(stream, Arc::clone(&shared)));
-    }
-}
-
-/// Serves requests on one connection until it closes.
-async fn serve(mut stream: TcpStream, shared: Arc<Mutex<Shared>>) -> io::Result<()> {
-    let mut buffer = Vec::new();
-    while let Some(request) = read_request(&mut stream, &mut buffer).await? {
-        let reply = {
-            let mut state = lock(&shared);
-            state.requests.push(request);
-            state.script.pop_front()
-        }
-        .unwrap_or_else(|| FakeReply::raw(500, r#"{"error":{"message":"script exhausted"}}"#));
-        tokio::time::sleep(reply.delay).await;
-        let mut head = format!(
-            "HTTP/1.1 {} Fake\r\ncontent-type: application/json\r\ncontent-length: {}\r\n",
-            reply.status,
-            reply.body.len()
-        );
-        for (name, value) in &reply.headers {
-            head.push_str(&format!("{name}: {value}\r\n"));
-        }
-        head.push_str("\r\n");
-        stream.write_all(head.as_bytes()).await?;
-        stream.write_all(reply.body.as_bytes()).await?;
-        stream.flush().await?;
-    }
-    Ok(())
-}
-
-/// Reads one request (head and `content-length` body); `None` at EOF.
-async fn read_request(
-    stream: &mut TcpStream,
-    buffer: &mut Vec<u8>,
-) -> io::Result<Option<RecordedRequest>> {
-    let head_end = loop {
-        if let Some(at) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
-            break at + 4;
-        }
-        if buffer.len() > MAX_HEAD || !fill(stream, buffer).await? {
-            return Ok(None);
-        }
-    };
-    let head = String::from_utf8_lossy(&buffer[..head_end]).into_owned();
-    let mut lines = head.split("\r\n");
-    let mut first = lines.next().unwrap_or_default().split_whitespace();
-    let method = first.next().unwrap_or_default().to_owned();
-    let path = first.next().unwrap_or_default().to_owned();
-    let headers: Vec<(String, String)> = lines
-        .filter_map(|line| line.split_once(':'))
-        .map(|(n, v)| (n.trim().to_lowercase(), v.trim().to_owned()))
-        .collect();
-    let length: usize = headers
-        .iter()
-        .find(|(n, _)| n == "content-length")
-        .and_then(|(_, v)| v.parse().ok())
-        .unwrap_or(0);
-    while buffer.len() < head_end + length {
-        if !fill(stream, buffer).await? {
-            return Ok(None);
-        }
-    }
-    let body = serde_json::from_slice(&buffer[head_end..head_end + length]).unwrap_or_default();
-    buffer.drain(..head_end + length);
-    Ok(Some(RecordedRequest {
-        method,
-        path,
-        headers,
-        body,
-    }))
-}
-
-/// Reads more bytes; false at EOF.
-async fn fill(stream: &mut TcpStream, buffer: &mut Vec<u8>) -> io::Result<bool> {
-    let mut chunk = [0u8; 8192];
-    let read = stream.read(&mut chunk).await?;
-    buffer.extend_from_slice(&chunk[..read]);
-    Ok(read > 0)
 }

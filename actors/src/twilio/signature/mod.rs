@@ -122,16 +122,21 @@ fn sign(auth_token: &str, url: &str, params: &[&(String, String)]) -> [u8; 20] {
     mac.finalize().into_bytes().into()
 }
 
-/// The auth token as one SHA-1 block, normalised as RFC 2104 does (hashed
-/// when longer than a block, zero-padded): the infallible form of
-/// `Hmac::new_from_slice`, giving the same MAC for any token length.
+/// The auth token as one SHA-1 block (see [`hmac_block_key`]).
 fn hmac_key(auth_token: &str) -> Key<HmacSha1> {
-    let token = auth_token.as_bytes();
-    let mut block = Key::<HmacSha1>::default();
-    if token.len() <= block.len() {
-        block.iter_mut().zip(token).for_each(|(b, t)| *b = *t);
+    hmac_block_key::<HmacSha1, Sha1>(auth_token.as_bytes())
+}
+
+/// `secret` as one block of the HMAC `M` over digest `D`, normalised as RFC 2104
+/// does (hashed when longer than a block, zero-padded): the infallible form of
+/// `Hmac::new_from_slice`, giving the same MAC for any key length. Also keys
+/// Stripe's webhook signatures.
+pub(crate) fn hmac_block_key<M: KeyInit, D: Digest>(secret: &[u8]) -> Key<M> {
+    let mut block = Key::<M>::default();
+    if secret.len() <= block.len() {
+        block.iter_mut().zip(secret).for_each(|(b, t)| *b = *t);
     } else {
-        let digest = Sha1::digest(token);
+        let digest = D::digest(secret);
         block.iter_mut().zip(digest).for_each(|(b, d)| *b = d);
     }
     block
