@@ -15,6 +15,8 @@
 //! * [`booking`] — availability and appointments (`BookingActor`).
 //! * [`knowledge`], [`packs`] — the knowledge base and the industry packs.
 //! * [`messaging`] — outbound texts: outbox, rate limits, Twilio REST, notices.
+//! * [`provisioning`] — buying a tenant's platform number (`ensure_number`) and
+//!   the retry job `NumberProvisioner`.
 //! * [`twilio`] — Twilio's signature, form and TwiML contracts.
 //! * [`metrics`], [`clock`], [`tls`], [`kb_admin`] — shared plumbing.
 
@@ -30,6 +32,7 @@ pub mod log_capture;
 pub mod messaging;
 pub mod metrics;
 pub mod packs;
+pub mod provisioning;
 pub mod realtime;
 pub mod tenant;
 pub mod tls;

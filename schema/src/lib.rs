@@ -32,6 +32,6 @@ pub use secret_string::SecretString;
 pub use secrets::SecretBox;
 pub use tenant_db::{TenantDb, TenantScoped, TenantTx};
 pub use types::{
-    AppointmentStatus, Direction, IvrMode, MessageStatus, PlanTier, TenantStatus, UsageKind,
-    VoiceAudio,
+    AppointmentStatus, Direction, IvrMode, MessageStatus, PlanTier, ProvisioningState,
+    TenantStatus, UsageKind, VoiceAudio,
 };

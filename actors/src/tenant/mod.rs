@@ -16,6 +16,8 @@
 //!   the audited cross-tenant path.
 //! * [`api_keys`] — checking a presented tenant API key (inside the tenant's own
 //!   row-level scope) and rotating a tenant's key.
+//! * [`signup`] — self-serve signup: field rules, the tenant id from the business
+//!   name, the owner's argon2id password hash, creation through the admin insert.
 //! * [`seed`] — setting a tenant up from its industry pack (services, SMS
 //!   templates, scheduling defaults), and the root tenant at start-up.
 
@@ -27,6 +29,7 @@ pub mod context;
 pub mod registry;
 pub mod seed;
 pub mod settings;
+pub mod signup;
 
 pub use actor::{ChangedBy, TenantActor};
 pub use registry::{Freshness, TenantRegistry, DEFAULT_IDLE_STOP};
