@@ -8,6 +8,7 @@ use crate::messaging::rate_limit::{MaySend, RateLimitActor, SendDecision};
 use crate::messaging::twilio_rest::{SmsFrom, TwilioCredentials, TwilioRest};
 use crate::metrics::Metrics;
 use crate::tenant::context::TenantContext;
+use crate::tenant::trial_limits::Metered;
 use crate::voice::callback_urls::CallbackUrls;
 use actix::{
     Actor, ActorFutureExt, Addr, Context, Handler, Message, ResponseActFuture, Supervised,
@@ -45,6 +46,8 @@ pub struct OutboxConfig {
     pub queue_per_number: usize,
     /// Tries per text when Twilio is unreachable or busy.
     pub max_send_attempts: u32,
+    /// What a trialing tenant may send per day.
+    pub trial_limits: crate::tenant::trial_limits::TrialLimits,
 }
 
 /// Send a text for a tenant.
@@ -163,10 +166,14 @@ fn refusal(
     purpose: &str,
     opted_out: bool,
     has_credentials: bool,
+    over_trial_limit: bool,
 ) -> Option<String> {
     let status = ctx.tenant.status;
     if matches!(status, TenantStatus::Suspended | TenantStatus::Cancelled) {
         return Some(format!("tenant is {status}: no texts are sent"));
+    }
+    if over_trial_limit {
+        return Some("trial limit: today's texts are used up".to_owned());
     }
     if status == TenantStatus::PastDue && AUTOMATIONS.contains(&purpose) {
         return Some("tenant is past_due: automations are paused".to_owned());
@@ -211,7 +218,18 @@ impl Handler<SendSms> for SmsOutbox {
                     })
                 })
                 .await?;
-            let reason = refusal(&ctx, &msg.purpose, opted_out, credentials.is_some());
+            let over_trial_limit = deps
+                .config
+                .trial_limits
+                .exceeded(&db, ctx.tenant.status, Metered::Text, chrono::Utc::now())
+                .await?;
+            let reason = refusal(
+                &ctx,
+                &msg.purpose,
+                opted_out,
+                credentials.is_some(),
+                over_trial_limit,
+            );
             let from_number = ctx.phone_number().unwrap_or_default().to_owned();
             let row = NewMessage {
                 conversation_id: msg.conversation_id,

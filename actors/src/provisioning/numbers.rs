@@ -23,6 +23,20 @@ pub struct NumberWebhooks {
     pub sms: String,
 }
 
+impl NumberWebhooks {
+    /// The webhook fields of a number's form.
+    fn form(&self) -> [(&'static str, &str); 6] {
+        [
+            ("VoiceUrl", &self.voice),
+            ("VoiceMethod", "POST"),
+            ("StatusCallback", &self.voice_status),
+            ("StatusCallbackMethod", "POST"),
+            ("SmsUrl", &self.sms),
+            ("SmsMethod", "POST"),
+        ]
+    }
+}
+
 /// A number bought (or found bought) at Twilio.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OwnedNumber {
@@ -102,21 +116,13 @@ pub async fn buy(
     hooks: &NumberWebhooks,
 ) -> Result<OwnedNumber, TwilioError> {
     let friendly = friendly_name(tenant);
+    let mut form = vec![
+        ("PhoneNumber", number.as_str()),
+        ("FriendlyName", &friendly),
+    ];
+    form.extend(hooks.form());
     let bought: Incoming = twilio
-        .post_json(
-            creds,
-            "IncomingPhoneNumbers.json",
-            &[
-                ("PhoneNumber", number.as_str()),
-                ("FriendlyName", &friendly),
-                ("VoiceUrl", &hooks.voice),
-                ("VoiceMethod", "POST"),
-                ("StatusCallback", &hooks.voice_status),
-                ("StatusCallbackMethod", "POST"),
-                ("SmsUrl", &hooks.sms),
-                ("SmsMethod", "POST"),
-            ],
-        )
+        .post_json(creds, "IncomingPhoneNumbers.json", &form)
         .await?;
     bought.owned()
 }
@@ -171,4 +177,22 @@ pub async fn release(
     twilio
         .delete(creds, &format!("IncomingPhoneNumbers/{sid}.json"))
         .await
+}
+
+/// Points a number already in the account at our webhooks
+/// (`POST IncomingPhoneNumbers/{sid}.json`): a tenant bringing its own number.
+pub async fn point_at_us(
+    twilio: &TwilioRest,
+    creds: &TwilioCredentials,
+    sid: &str,
+    hooks: &NumberWebhooks,
+) -> Result<(), TwilioError> {
+    let _: serde_json::Value = twilio
+        .post_json(
+            creds,
+            &format!("IncomingPhoneNumbers/{sid}.json"),
+            &hooks.form(),
+        )
+        .await?;
+    Ok(())
 }
