@@ -15,7 +15,9 @@ use std::time::Duration;
 use url::Url;
 
 pub mod edge;
+pub mod signup;
 pub use edge::EdgeConfig;
+pub use signup::SignupConfig;
 
 /// The default database on a developer machine.
 pub const DEFAULT_DATABASE_URL: &str = "postgres://postgres@127.0.0.1:5432/servicepro";
@@ -142,6 +144,8 @@ pub struct Config {
     pub recordings_dir_configured: bool,
     /// Limits and deadlines at the edge (frame sizes, read timeouts).
     pub edge: EdgeConfig,
+    /// Self-serve signup, trial limits, number provisioning retries.
+    pub signup: SignupConfig,
 }
 
 /// Reads variables from a map (the environment merged over the optional file).
@@ -360,8 +364,10 @@ impl Config {
             recordings_raw.as_deref().unwrap_or(DEFAULT_RECORDINGS_DIR),
         )?;
         let edge = EdgeConfig::read(&src)?;
+        let signup = SignupConfig::read(&src)?;
         Ok(Config {
             edge,
+            signup,
             recordings_dir,
             recordings_dir_configured,
             voice_audio,

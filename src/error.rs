@@ -18,6 +18,8 @@ pub struct ApiError {
     pub message: String,
     /// The request field at fault, when one is.
     pub field: Option<String>,
+    /// Seconds until a refused client may try again (`Retry-After`, with 429).
+    pub retry_after: Option<u64>,
 }
 
 impl ApiError {
@@ -28,6 +30,16 @@ impl ApiError {
             code,
             message: message.into(),
             field: None,
+            retry_after: None,
+        }
+    }
+
+    /// 429: too many requests from this client; `wait` until the next is accepted.
+    pub fn too_many_requests(wait: std::time::Duration, message: impl Into<String>) -> Self {
+        ApiError {
+            // Whole seconds, rounded up: a client retrying on time is accepted.
+            retry_after: Some(wait.as_secs() + u64::from(wait.subsec_nanos() > 0)),
+            ..Self::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", message)
         }
     }
 
@@ -137,6 +149,10 @@ impl ResponseError for ApiError {
         if let (Some(field), Some(obj)) = (&self.field, body.as_object_mut()) {
             obj.insert("field".to_owned(), serde_json::Value::String(field.clone()));
         }
-        HttpResponse::build(self.status).json(serde_json::json!({ "error": body }))
+        let mut res = HttpResponse::build(self.status);
+        if let Some(secs) = self.retry_after {
+            res.insert_header((actix_web::http::header::RETRY_AFTER, secs.to_string()));
+        }
+        res.json(serde_json::json!({ "error": body }))
     }
 }

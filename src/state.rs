@@ -2,6 +2,7 @@
 //! the secret box, configuration, metrics, and the process-wide actors.
 
 use crate::config::Config;
+use crate::signup_limit::SignupLimiter;
 use actix::{Addr, Supervisor};
 use servicepro_actors::booking::BookingDesk;
 use servicepro_actors::brain::llm::LlmBrain;
@@ -14,6 +15,8 @@ use servicepro_actors::messaging::{
     OutboxConfig, RateLimitActor, RateLimits, SmsOutbox, TwilioError, TwilioRest,
 };
 use servicepro_actors::metrics::Metrics;
+use servicepro_actors::provisioning::retry::NumberProvisioner;
+use servicepro_actors::provisioning::Provisioner;
 use servicepro_actors::realtime::provider::OpenAiRealtime;
 use servicepro_actors::tenant::TenantRegistry;
 use servicepro_actors::voice::callback_urls::CallbackUrls;
@@ -65,6 +68,12 @@ pub struct AppState {
     pub switchboard: Switchboard,
     /// Live-call metrics of the AI receptionist.
     pub call_metrics: Arc<CallMetrics>,
+    /// Buys tenants' platform numbers (signup, upgrades, the retry job).
+    pub provisioner: Provisioner,
+    /// The supervised job retrying pending number purchases.
+    pub number_provisioner: Addr<NumberProvisioner>,
+    /// Signups per client address.
+    pub signup_limiter: SignupLimiter,
 }
 
 /// The LLM brain when `OPENAI_API_KEY` is set (with the chat settings of
@@ -108,6 +117,7 @@ impl AppState {
             platform_credentials: platform_credentials.clone(),
             queue_per_number: OUTBOX_QUEUE_PER_NUMBER,
             max_send_attempts: OUTBOX_SEND_ATTEMPTS,
+            trial_limits: config.signup.trial_limits,
         };
         let outbox = {
             let (pool, twilio, limiter, secrets, metrics) = (
@@ -162,8 +172,25 @@ impl AppState {
             outbox.clone(),
             tenants.clone(),
             config.openai.api_key.is_some(),
-        );
+        )
+        .with_trial_limits(config.signup.trial_limits);
+        let provisioner = Provisioner {
+            pool: pool.clone(),
+            twilio: twilio.clone(),
+            platform: platform_credentials.clone(),
+            hooks: urls.number_webhooks(),
+            backoff: config.signup.provision_backoff,
+            voice_audio: config.voice_audio,
+        };
+        let number_provisioner = {
+            let (provisioner, poll) = (provisioner.clone(), config.signup.provision_poll);
+            Supervisor::start(move |_| NumberProvisioner::new(provisioner.clone(), poll))
+        };
+        let signup_limiter = SignupLimiter::new(config.signup.per_ip_per_hour);
         Ok(AppState {
+            provisioner,
+            number_provisioner,
+            signup_limiter,
             tenants,
             receptionist,
             switchboard,
