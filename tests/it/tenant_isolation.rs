@@ -30,6 +30,8 @@ fn seed_sql(t: &str, n: u8) -> Vec<(&'static str, String)> {
         ("messages", format!("INSERT INTO messages (tenant_id, conversation_id, direction, from_number, to_number, body, status, twilio_sid) SELECT '{t}', id, 'inbound', '+1555000000{n}', '+1918555010{n}', 'hi', 'received', 'SM{t}' FROM conversations WHERE tenant_id = '{t}'")),
         ("usage_events", format!("INSERT INTO usage_events (tenant_id, kind, quantity, source_key) VALUES ('{t}', 'sms_in', 1, 'SM{t}')")),
         ("appointments", format!("INSERT INTO appointments (tenant_id, customer_id, service_id, starts_at, ends_at, busy_until, price_cents) SELECT '{t}', c.id, s.id, '2026-12-05 15:00Z', '2026-12-05 17:00Z', '2026-12-05 17:30Z', 4500 FROM customers c, services s WHERE c.tenant_id = '{t}' AND s.tenant_id = '{t}'")),
+        ("tenant_owners", format!("INSERT INTO tenant_owners (tenant_id, owner_name, email, city, area_code) VALUES ('{t}', '{t} owner', '{t}@example.com', 'Tulsa', '918')")),
+        ("number_provisioning", format!("INSERT INTO number_provisioning (tenant_id, area_code) VALUES ('{t}', '918')")),
         ("kb_entries", format!("INSERT INTO kb_entries (tenant_id, question, answer) VALUES ('{t}', 'Do you mow in the rain?', 'No, we reschedule.')")),
         // Its row is made by the trigger on `tenants` (migration 0011) and moved by every write above.
         ("tenant_versions", format!("UPDATE tenant_versions SET version = version WHERE tenant_id = '{t}'")),
