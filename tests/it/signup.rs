@@ -368,3 +368,88 @@ async fn signups_are_rate_limited_per_address() {
     assert_eq!(err["error"]["code"], "rate_limited");
     assert_eq!(app.count("tenant_owners").await, 2);
 }
+
+#[actix_web::test]
+async fn trial_limits_stop_texts_and_calls_for_the_day_only_while_trialing() {
+    let app = TestApp::builder()
+        .var("SERVICEPRO_TRIAL_TEXTS_PER_DAY", "1")
+        .var("SERVICEPRO_TRIAL_CALL_MINUTES_PER_DAY", "5")
+        .spawn()
+        .await;
+    let created = app.signed_up(&body("jody@example.com", "Jody Lawn")).await;
+    let number = created["phone_number"].as_str().unwrap().to_owned();
+    app.sql(
+        "UPDATE tenant_config SET booking_url = 'https://book.example/jody' WHERE tenant_id = 'jody-lawn'; \
+         INSERT INTO usage_events (tenant_id, kind, quantity, source_key, occurred_at) VALUES \
+         ('jody-lawn', 'sms_out', 1, 'today', now() - interval '1 hour'), \
+         ('jody-lawn', 'sms_out', 9, 'yesterday', now() - interval '25 hours'), \
+         ('jody-lawn', 'call_minutes', 5, 'calls', now() - interval '2 hours')",
+    )
+    .await;
+    let press_two = |sid: &'static str| {
+        let number = number.clone();
+        let app = &app;
+        async move {
+            let res = app
+                .twilio_post(
+                    "/twilio/voice/ivr?tenant_id=jody-lawn&attempt=1",
+                    &[
+                        ("CallSid", sid),
+                        ("From", "+14158675309"),
+                        ("To", &number),
+                        ("Digits", "2"),
+                    ],
+                )
+                .await;
+            assert_eq!(res.status(), 200);
+        }
+    };
+    let call = |sid: &'static str| {
+        let number = number.clone();
+        let app = &app;
+        async move {
+            let res = app
+                .twilio_post(
+                    "/twilio/voice/incoming",
+                    &[
+                        ("CallSid", sid),
+                        ("From", "+14158675309"),
+                        ("To", &number),
+                        ("CallStatus", "ringing"),
+                    ],
+                )
+                .await;
+            assert_eq!(res.status(), 200);
+            res.text().await.unwrap()
+        }
+    };
+    // Today's text and today's minutes are used up: the text is refused, stored with
+    // the reason, and the call goes to voicemail.
+    press_two("CA_limit_text").await;
+    assert_eq!(
+        app.count("messages WHERE tenant_id = 'jody-lawn' AND status = 'refused' AND error_message LIKE 'trial limit%'").await,
+        1
+    );
+    let twiml = call("CA_limit_call").await;
+    assert!(twiml.contains("<Record"), "{twiml}");
+    assert_eq!(
+        app.count("calls WHERE call_sid = 'CA_limit_call' AND route = 'trial-limit'")
+            .await,
+        1
+    );
+    assert!(app.twilio.messages().is_empty());
+
+    // A paying tenant has no trial limits.
+    app.sql("UPDATE tenants SET status = 'active' WHERE id = 'jody-lawn'")
+        .await;
+    press_two("CA_paid_text").await;
+    assert_eq!(
+        app.twilio
+            .wait_for_messages(1, Duration::from_secs(10))
+            .await
+            .len(),
+        1
+    );
+    let twiml = call("CA_paid_call").await;
+    assert!(twiml.contains("<Gather"), "{twiml}");
+}
