@@ -73,7 +73,10 @@ pub enum ByoError {
 /// What Twilio's answer to a credentials check means.
 fn checked(err: TwilioError) -> ByoError {
     match err {
-        TwilioError::Api { status, .. } if matches!(status, 401 | 403 | 404) => {
+        TwilioError::Api {
+            status: 401 | 403 | 404,
+            ..
+        } => {
             ByoError::Refused(err)
         }
         other => ByoError::Twilio(other),
