@@ -453,3 +453,36 @@ async fn trial_limits_stop_texts_and_calls_for_the_day_only_while_trialing() {
     let twiml = call("CA_paid_call").await;
     assert!(twiml.contains("<Gather"), "{twiml}");
 }
+
+/// Releasing (for a cancelled tenant after its retention window; nothing calls it
+/// automatically yet) gives the number back to Twilio, stops it routing to the
+/// tenant, and is never undone by a later `ensure_number`.
+#[actix_web::test]
+async fn a_released_number_is_gone_and_not_bought_again() {
+    let app = app_retrying_after(60_000).await;
+    let created = app.signed_up(&body("jody@example.com", "Jody Lawn")).await;
+    let tenant = TenantId::parse("jody-lawn").unwrap();
+    app.state.provisioner.release_number(&tenant).await.unwrap();
+    assert!(app.twilio.owned().is_empty());
+    let release = app
+        .twilio
+        .requests()
+        .into_iter()
+        .find(|r| r.method == "DELETE")
+        .unwrap();
+    assert!(release.path.ends_with(".json") && release.path.contains("/IncomingPhoneNumbers/PN"));
+    assert_eq!(
+        app.count("tenant_phone_config WHERE tenant_id = 'jody-lawn'")
+            .await,
+        0
+    );
+    assert_eq!(
+        app.count("number_provisioning WHERE state = 'released'")
+            .await,
+        1
+    );
+    let profile = app.profile(created["api_key"].as_str().unwrap()).await;
+    assert!(profile["phone_number"].is_null());
+    assert!(app.state.provisioner.ensure_number(&tenant).await.is_err());
+    assert_eq!(app.twilio.purchases().len(), 1);
+}

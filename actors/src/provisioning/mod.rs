@@ -233,7 +233,7 @@ impl Provisioner {
             return Err(ProvisionError::Nothing);
         };
         numbers::release(&self.twilio, self.credentials()?, &bought.sid).await?;
-        store::mark_released(&db).await?;
+        store::mark_released(&db, &bought).await?;
         tracing::info!(tenant_id = %tenant, "number released");
         Ok(())
     }

@@ -193,9 +193,29 @@ pub(super) async fn record_bought(db: &TenantDb, bought: &OwnedNumber) -> Result
     set_state(db, ProvisioningState::Bought, Some(bought.clone())).await
 }
 
-/// Records a release.
-pub(super) async fn mark_released(db: &TenantDb) -> Result<(), DbError> {
-    set_state(db, ProvisioningState::Released, None).await
+/// Records a release: the number no longer routes to the tenant (its
+/// `tenant_phone_config` row goes; calls and texts keep their numbers as history).
+pub(super) async fn mark_released(db: &TenantDb, released: &OwnedNumber) -> Result<(), DbError> {
+    let number = released.phone_number.clone();
+    db.transaction(move |tx| {
+        Box::pin(async move {
+            diesel::delete(
+                tx.scope(tenant_phone_config::table)
+                    .filter(tenant_phone_config::phone_number.eq(number)),
+            )
+            .execute(tx.conn())
+            .await?;
+            diesel::update(tx.scope(np::table))
+                .set((
+                    np::state.eq(ProvisioningState::Released),
+                    np::updated_at.eq(Utc::now()),
+                ))
+                .execute(tx.conn())
+                .await?;
+            Ok(())
+        })
+    })
+    .await
 }
 
 /// Attaches the bought number to the tenant and marks provisioning done, in one

@@ -76,9 +76,7 @@ fn checked(err: TwilioError) -> ByoError {
         TwilioError::Api {
             status: 401 | 403 | 404,
             ..
-        } => {
-            ByoError::Refused(err)
-        }
+        } => ByoError::Refused(err),
         other => ByoError::Twilio(other),
     }
 }
