@@ -456,6 +456,11 @@ mod tests {
         assert_eq!(c.twilio.api_base.as_str(), "https://api.twilio.com/");
         assert!(c.recordings_dir.is_absolute() && c.recordings_dir.ends_with("recordings"));
         assert!(!c.recordings_dir_configured);
+        assert_eq!(c.signup.per_ip_per_hour.get(), 5);
+        assert_eq!(c.signup.trial_limits.texts_per_day, 50);
+        assert_eq!(c.signup.trial_limits.call_minutes_per_day, 60);
+        assert_eq!(c.signup.provision_backoff.base, Duration::from_secs(30));
+        assert_eq!(c.signup.provision_poll, Duration::from_secs(10));
     }
 
     #[test]
@@ -494,6 +499,21 @@ mod tests {
                 "SERVICEPRO_PUBLIC_URL",
             ),
             (vec![("DATABASE_URL", "mysql://x/y")], "DATABASE_URL"),
+            (
+                vec![("SERVICEPRO_SIGNUPS_PER_IP_PER_HOUR", "0")],
+                "SERVICEPRO_SIGNUPS_PER_IP_PER_HOUR",
+            ),
+            (
+                vec![("SERVICEPRO_TRIAL_TEXTS_PER_DAY", "-1")],
+                "SERVICEPRO_TRIAL_TEXTS_PER_DAY",
+            ),
+            (
+                vec![
+                    ("SERVICEPRO_PROVISION_RETRY_MS", "5000"),
+                    ("SERVICEPRO_PROVISION_RETRY_MAX_MS", "1000"),
+                ],
+                "SERVICEPRO_PROVISION_RETRY_MAX_MS",
+            ),
             (
                 vec![("SERVICEPRO_ROOT_TOKEN", "short")],
                 "SERVICEPRO_ROOT_TOKEN",
