@@ -17,6 +17,8 @@ pub const DEFAULT_SIGNUPS_PER_IP_PER_HOUR: u32 = 5;
 pub const DEFAULT_PROVISION_RETRY: Duration = Duration::from_secs(30);
 /// Default longest wait between provisioning tries.
 pub const DEFAULT_PROVISION_RETRY_MAX: Duration = Duration::from_secs(3600);
+/// Longest wait between provisioning tries accepted.
+pub const MAX_PROVISION_RETRY: Duration = Duration::from_secs(7 * 24 * 3600);
 /// Default interval at which the retry job looks for due tenants.
 pub const DEFAULT_PROVISION_POLL: Duration = Duration::from_secs(10);
 
@@ -56,6 +58,12 @@ impl SignupConfig {
             "SERVICEPRO_PROVISION_RETRY_MAX_MS",
             DEFAULT_PROVISION_RETRY_MAX,
         )?;
+        if max > MAX_PROVISION_RETRY {
+            return Err(super::invalid(
+                "SERVICEPRO_PROVISION_RETRY_MAX_MS",
+                "must be at most a week (604800000)",
+            ));
+        }
         if max < base {
             return Err(super::invalid(
                 "SERVICEPRO_PROVISION_RETRY_MAX_MS",

@@ -60,6 +60,20 @@ impl Fields {
         }
     }
 
+    /// A string field taken exactly as sent (no trimming: a password), `None` when
+    /// absent, null or empty.
+    pub fn optional_exact_str(&self, field: &str) -> Result<Option<String>, ApiError> {
+        match self.0.get(field) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) if s.is_empty() => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.clone())),
+            Some(_) => Err(ApiError::invalid_field(
+                field,
+                format!("{field} must be a string"),
+            )),
+        }
+    }
+
     /// A boolean field, `None` when absent or null; anything but `true`/`false` is a
     /// 422 naming the field.
     pub fn optional_bool(&self, field: &str) -> Result<Option<bool>, ApiError> {

@@ -44,7 +44,11 @@ fn parse_signup(fields: &Fields) -> Result<Signup, ApiError> {
         plan_tier: fields
             .optional("plan_tier", str::parse::<PlanTier>)?
             .unwrap_or(PlanTier::Pro),
-        password: fields.optional("password", parse_password)?,
+        password: fields
+            .optional_exact_str("password")?
+            .map(|raw| parse_password(&raw))
+            .transpose()
+            .map_err(|e| ApiError::invalid_field("password", format!("password: {e}")))?,
     })
 }
 

@@ -476,6 +476,19 @@ async fn byo_twilio_is_checked_then_used_and_switched_back() {
         1
     );
     assert_eq!(app.count("messages WHERE tenant_id = 'sam-pest'").await, 1);
+
+    // Another account that does not hold the tenant's number is refused.
+    let other_sid = "AC0000000000000000000000000000cafe";
+    app.twilio.add_account(other_sid, "other-token");
+    let elsewhere = put(json!({"account_sid": other_sid, "auth_token": "other-token"}))
+        .await
+        .unwrap();
+    assert_eq!(field_of(elsewhere).await, "phone_number");
+    assert_eq!(
+        app.count("tenant_phone_config WHERE twilio_account_sid IS NOT NULL")
+            .await,
+        0
+    );
 }
 
 #[actix_web::test]

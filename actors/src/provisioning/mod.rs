@@ -32,8 +32,11 @@ use servicepro_schema::{
 use std::time::Duration;
 use store::Claim;
 
-/// How long one try may hold a tenant's provisioning (longer than Twilio's timeouts).
-pub const LEASE: Duration = Duration::from_secs(120);
+/// How long one try may hold a tenant's provisioning, in seconds (longer than
+/// Twilio's timeouts).
+pub const LEASE_SECS: u32 = 120;
+/// [`LEASE_SECS`] as a duration.
+pub const LEASE: Duration = Duration::from_secs(LEASE_SECS as u64);
 
 /// Waits between failed tries: `base`, doubled per failure, at most `max`.
 #[derive(Debug, Clone, Copy)]
@@ -144,7 +147,7 @@ impl Provisioner {
 
     async fn attempt(&self, tenant: &TenantId, due_only: bool) -> Result<E164, ProvisionError> {
         let db = TenantDb::new(self.pool.clone(), tenant.clone());
-        let (tier, row) = match store::claim(&db, LEASE, due_only).await? {
+        let (tier, row) = match store::claim(&db, LEASE_SECS, due_only).await? {
             Claim::HasNumber(number) => return Ok(number),
             Claim::Busy => return Err(ProvisionError::Busy),
             Claim::Nothing => return Err(ProvisionError::Nothing),

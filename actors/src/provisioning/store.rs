@@ -61,14 +61,14 @@ pub(super) enum Claim {
     Nothing,
 }
 
-/// Claims `db`'s tenant's provisioning for `lease`, creating its row from the signup
+/// Claims `db`'s tenant's provisioning for `lease_secs`, creating its row from the signup
 /// area code when missing. `due_only`: only when its next try is due (the retry job).
 pub(super) async fn claim(
     db: &TenantDb,
-    lease: Duration,
+    lease_secs: u32,
     due_only: bool,
 ) -> Result<Claim, DbError> {
-    let lease = chrono::Duration::from_std(lease).unwrap_or(chrono::Duration::MAX);
+    let lease = chrono::Duration::seconds(i64::from(lease_secs));
     db.transaction(move |tx| {
         Box::pin(async move {
             let number: Option<E164> = tx
@@ -254,7 +254,11 @@ pub(super) async fn failed(
     error: String,
     retry_in: Duration,
 ) -> Result<(), DbError> {
-    let next = Utc::now() + chrono::Duration::from_std(retry_in).unwrap_or(chrono::Duration::MAX);
+    // The configured cap keeps this far from overflow; past it, never again.
+    let next = chrono::Duration::from_std(retry_in)
+        .ok()
+        .and_then(|wait| Utc::now().checked_add_signed(wait))
+        .unwrap_or(DateTime::<Utc>::MAX_UTC);
     db.transaction(move |tx| {
         Box::pin(async move {
             diesel::update(tx.scope(np::table))

@@ -13,7 +13,7 @@
 use crate::messaging::{TwilioCredentials, TwilioError, TwilioRest};
 use crate::provisioning::numbers::{self, NumberWebhooks};
 use chrono::Utc;
-use diesel::{ExpressionMethods, QueryDsl};
+use diesel::{ExpressionMethods, OptionalExtension, QueryDsl};
 use diesel_async::RunQueryDsl;
 use servicepro_schema::models::NewPhoneConfig;
 use servicepro_schema::schema::{tenant_phone_config, tenants};
@@ -32,7 +32,8 @@ pub fn parse_account_sid(raw: &str) -> Result<String, &'static str> {
     }
 }
 
-/// A request to use the tenant's own account.
+/// A request to use the tenant's own account (a tenant that has a number already
+/// must hold it in that account).
 #[derive(Debug, Clone)]
 pub struct OwnAccount {
     /// Account SID.
@@ -81,7 +82,7 @@ fn checked(err: TwilioError) -> ByoError {
     }
 }
 
-async fn tier_and_number(db: &TenantDb) -> Result<(PlanTier, bool), DbError> {
+async fn tier_and_number(db: &TenantDb) -> Result<(PlanTier, Option<E164>), DbError> {
     db.transaction(|tx| {
         Box::pin(async move {
             let tier: PlanTier = tx
@@ -89,12 +90,14 @@ async fn tier_and_number(db: &TenantDb) -> Result<(PlanTier, bool), DbError> {
                 .select(tenants::plan_tier)
                 .first(tx.conn())
                 .await?;
-            let numbers: i64 = tx
+            let number: Option<E164> = tx
                 .scope(tenant_phone_config::table)
-                .count()
-                .get_result(tx.conn())
-                .await?;
-            Ok((tier, numbers > 0))
+                .order(tenant_phone_config::id)
+                .select(tenant_phone_config::phone_number)
+                .first(tx.conn())
+                .await
+                .optional()?;
+            Ok((tier, number))
         })
     })
     .await
@@ -109,7 +112,7 @@ pub async fn use_own_account(
     own: OwnAccount,
     voice_audio: VoiceAudio,
 ) -> Result<(), ByoError> {
-    let (tier, has_number) = tier_and_number(db).await?;
+    let (tier, current) = tier_and_number(db).await?;
     if tier != PlanTier::Starter {
         return Err(ByoError::NotStarter(tier));
     }
@@ -118,10 +121,17 @@ pub async fn use_own_account(
         auth_token: own.auth_token.clone(),
     };
     twilio.fetch_account(&creds).await.map_err(checked)?;
-    let new_number = match (has_number, own.phone_number) {
-        (true, _) => None,
-        (false, None) => return Err(ByoError::NeedsNumber),
-        (false, Some(number)) => {
+    let new_number = match (current, own.phone_number) {
+        // Its number must be in that account too, or nothing could be sent from it.
+        (Some(number), _) => {
+            numbers::find_in_account(twilio, &creds, &number)
+                .await
+                .map_err(checked)?
+                .ok_or(ByoError::NotInAccount)?;
+            None
+        }
+        (None, None) => return Err(ByoError::NeedsNumber),
+        (None, Some(number)) => {
             let owned = numbers::find_in_account(twilio, &creds, &number)
                 .await
                 .map_err(checked)?

@@ -135,7 +135,13 @@ pub async fn profile(db: &TenantDb, now: DateTime<Utc>) -> Result<TenantProfile,
                 .await
                 .optional()?
                 .flatten();
-            let tz: chrono_tz::Tz = tenant.time_zone.parse().unwrap_or(chrono_tz::UTC);
+            let tz: chrono_tz::Tz = match tenant.time_zone.parse() {
+                Ok(tz) => tz,
+                Err(_) => {
+                    tracing::warn!(tenant_id = %tenant.id, time_zone = %tenant.time_zone, "unknown stored time zone; the month is counted in UTC");
+                    chrono_tz::UTC
+                }
+            };
             let sums: Vec<(UsageKind, Option<i64>)> = tx
                 .scope(usage_events::table)
                 .filter(usage_events::occurred_at.ge(month_start(tz, now)))

@@ -314,10 +314,14 @@ async fn insert(
         tenant_owners::city.eq(req.city.clone()),
         tenant_owners::area_code.eq(req.area_code.as_str().to_owned()),
     );
+    // The signup tries at once itself; the retry job steps in only if that try
+    // never reports back (its lease's length later).
+    let first_retry = Utc::now() + Duration::seconds(i64::from(crate::provisioning::LEASE_SECS));
     let provision = includes_number(req.plan_tier).then(|| {
         (
             number_provisioning::tenant_id.eq(id.as_str().to_owned()),
             number_provisioning::area_code.eq(req.area_code.as_str().to_owned()),
+            number_provisioning::next_attempt_at.eq(first_retry),
         )
     });
     let mut audit = AuditEntry::new("signup", "tenant.signup", Some(id));
