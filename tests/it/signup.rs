@@ -486,3 +486,38 @@ async fn a_released_number_is_gone_and_not_bought_again() {
     assert!(app.state.provisioner.ensure_number(&tenant).await.is_err());
     assert_eq!(app.twilio.purchases().len(), 1);
 }
+
+/// A worker that crashed mid-purchase leaves its lease: the retry job keeps off
+/// until the lease runs out, then resumes from the row and Twilio's tag, buying
+/// nothing more.
+#[actix_web::test]
+async fn the_retry_job_resumes_a_crashed_purchase_after_its_lease() {
+    let app = app_retrying_after(20).await;
+    app.twilio.lose_next_purchase_answer();
+    // The failed try schedules the next one at once; hold it as a crashed worker would.
+    app.sql("CREATE FUNCTION hold_lease() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.lease_until := now() + interval '1 hour'; RETURN NEW; END $$; \
+             CREATE TRIGGER hold BEFORE UPDATE ON number_provisioning FOR EACH ROW WHEN (NEW.state = 'buying') EXECUTE FUNCTION hold_lease()")
+        .await;
+    let created = app.signed_up(&body("jody@example.com", "Jody Lawn")).await;
+    assert_eq!(created["provisioning"], "pending");
+    app.sql("UPDATE number_provisioning SET next_attempt_at = now()")
+        .await;
+    actix_web::rt::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(
+        app.count("number_provisioning WHERE state = 'buying'")
+            .await,
+        1,
+        "the lease holds"
+    );
+
+    app.sql("DROP TRIGGER hold ON number_provisioning; UPDATE number_provisioning SET lease_until = now() - interval '1 second'")
+        .await;
+    let profile = app
+        .profile_with_number(created["api_key"].as_str().unwrap())
+        .await;
+    assert_eq!(
+        profile["phone_number"].as_str(),
+        Some(app.twilio.owned()[0].phone_number.as_str())
+    );
+    assert_eq!(app.twilio.purchases().len(), 1);
+}
