@@ -21,6 +21,8 @@ pub mod web_chat;
 pub use billing::StripeConfig;
 pub use edge::EdgeConfig;
 pub use web_chat::WebChatConfig;
+pub mod signup;
+pub use signup::SignupConfig;
 
 /// The default database on a developer machine.
 pub const DEFAULT_DATABASE_URL: &str = "postgres://postgres@127.0.0.1:5432/servicepro";
@@ -143,6 +145,8 @@ pub struct Config {
     pub web_chat: WebChatConfig,
     /// The trial scheduler (`SERVICEPRO_TRIAL_GRACE_DAYS`, `SERVICEPRO_TRIAL_SWEEP_SECS`).
     pub trials: servicepro_actors::billing::trials::TrialSchedule,
+    /// Self-serve signup, trial limits, number provisioning retries.
+    pub signup: SignupConfig,
 }
 
 /// Reads variables from a map (the environment merged over the optional file).
@@ -354,11 +358,13 @@ impl Config {
         let edge = EdgeConfig::read(&src)?;
         let recovery = recovery::read(&src)?;
         let web_chat = WebChatConfig::read(&src)?;
+        let signup = SignupConfig::read(&src)?;
         Ok(Config {
             trials,
             edge,
             recovery,
             web_chat,
+            signup,
             recordings_dir,
             recordings_dir_configured,
             voice_audio,
@@ -447,6 +453,11 @@ mod tests {
         assert_eq!(c.twilio.api_base.as_str(), "https://api.twilio.com/");
         assert!(c.recordings_dir.is_absolute() && c.recordings_dir.ends_with("recordings"));
         assert!(!c.recordings_dir_configured);
+        assert_eq!(c.signup.per_ip_per_hour.get(), 5);
+        assert_eq!(c.signup.trial_limits.texts_per_day, 50);
+        assert_eq!(c.signup.trial_limits.call_minutes_per_day, 60);
+        assert_eq!(c.signup.provision_backoff.base, Duration::from_secs(30));
+        assert_eq!(c.signup.provision_poll, Duration::from_secs(10));
     }
 
     #[test]
@@ -506,6 +517,21 @@ mod tests {
                 "SERVICEPRO_PUBLIC_URL",
             ),
             (vec![("DATABASE_URL", "mysql://x/y")], "DATABASE_URL"),
+            (
+                vec![("SERVICEPRO_SIGNUPS_PER_IP_PER_HOUR", "0")],
+                "SERVICEPRO_SIGNUPS_PER_IP_PER_HOUR",
+            ),
+            (
+                vec![("SERVICEPRO_TRIAL_TEXTS_PER_DAY", "-1")],
+                "SERVICEPRO_TRIAL_TEXTS_PER_DAY",
+            ),
+            (
+                vec![
+                    ("SERVICEPRO_PROVISION_RETRY_MS", "5000"),
+                    ("SERVICEPRO_PROVISION_RETRY_MAX_MS", "1000"),
+                ],
+                "SERVICEPRO_PROVISION_RETRY_MAX_MS",
+            ),
             (
                 vec![("SERVICEPRO_ROOT_TOKEN", "short")],
                 "SERVICEPRO_ROOT_TOKEN",

@@ -3,9 +3,12 @@
 
 use crate::chat_limits::ChatLimits;
 use crate::config::Config;
+use crate::signup_limit::SignupLimiter;
 use actix::{Addr, Supervisor};
 use servicepro_actors::billing::trials::TrialScheduler;
-use servicepro_actors::billing::{BillingActor, BillingConfig, StripeClient, StripeError};
+use servicepro_actors::billing::{
+    BillingActor, BillingConfig, NumberProvisioner as UpgradeNumbers, StripeClient, StripeError,
+};
 use servicepro_actors::booking::BookingDesk;
 use servicepro_actors::brain::llm::LlmBrain;
 use servicepro_actors::call::CallMetrics;
@@ -19,6 +22,8 @@ use servicepro_actors::messaging::{
     OutboxConfig, RateLimitActor, RateLimits, SmsOutbox, TwilioError, TwilioRest,
 };
 use servicepro_actors::metrics::Metrics;
+use servicepro_actors::provisioning::retry::NumberProvisioner;
+use servicepro_actors::provisioning::Provisioner;
 use servicepro_actors::realtime::provider::OpenAiRealtime;
 use servicepro_actors::tenant::TenantRegistry;
 use servicepro_actors::voice::callback_urls::CallbackUrls;
@@ -81,6 +86,12 @@ pub struct AppState {
     pub billing: Option<Addr<BillingActor>>,
     /// Moves expired trials to `past_due`, then `suspended`.
     pub trial_scheduler: Addr<TrialScheduler>,
+    /// Buys tenants' platform numbers (signup, upgrades, the retry job).
+    pub provisioner: Provisioner,
+    /// The supervised job retrying pending number purchases.
+    pub number_provisioner: Addr<NumberProvisioner>,
+    /// Signups per client address.
+    pub signup_limiter: SignupLimiter,
 }
 
 /// Why the state could not be built.
@@ -100,6 +111,7 @@ fn billing_actor(
     pool: &DbPool,
     tenants: &TenantRegistry,
     clock: &Clock,
+    provisioner: &Provisioner,
 ) -> Result<Option<Addr<BillingActor>>, StripeError> {
     let stripe = &config.stripe;
     let (Some(key), Some(webhook_secret), Some(prices)) = (
@@ -115,14 +127,14 @@ fn billing_actor(
         client: StripeClient::new(stripe.api_base.clone(), key)?,
     };
     let (pool, tenants, clock) = (pool.clone(), tenants.clone(), clock.clone());
-    // Number provisioning (issue 15 items 1-2) plugs in here as the `NumberProvisioner`.
+    let provisioner: Arc<dyn UpgradeNumbers> = Arc::new(provisioner.clone());
     Ok(Some(Supervisor::start(move |_| {
         BillingActor::new(
             pool.clone(),
             tenants.clone(),
             billing.clone(),
             clock.clone(),
-            None,
+            Some(provisioner.clone()),
         )
     })))
 }
@@ -169,6 +181,7 @@ impl AppState {
             queue_per_number: OUTBOX_QUEUE_PER_NUMBER,
             max_send_attempts: OUTBOX_SEND_ATTEMPTS,
             claim_lease: config.recovery.grace,
+            trial_limits: config.signup.trial_limits,
         };
         let outbox = {
             let (pool, twilio, limiter, secrets, metrics) = (
@@ -230,12 +243,26 @@ impl AppState {
             outbox.clone(),
             tenants.clone(),
             config.openai.api_key.is_some(),
-        );
+        )
+        .with_trial_limits(config.signup.trial_limits);
         let chat_limits = Arc::new(ChatLimits::new(&config.web_chat));
         ChatLimits::forget_idle_periodically(&chat_limits);
         let root_db = RootDb::new(pool.clone());
         sweep_visitors_periodically(root_db.clone(), config.web_chat.visitor_retention);
-        let billing = billing_actor(&config, &pool, &tenants, &clock)?;
+        let provisioner = Provisioner {
+            pool: pool.clone(),
+            twilio: twilio.clone(),
+            platform: platform_credentials.clone(),
+            hooks: urls.number_webhooks(),
+            backoff: config.signup.provision_backoff,
+            voice_audio: config.voice_audio,
+        };
+        let number_provisioner = {
+            let (provisioner, poll) = (provisioner.clone(), config.signup.provision_poll);
+            Supervisor::start(move |_| NumberProvisioner::new(provisioner.clone(), poll))
+        };
+        let signup_limiter = SignupLimiter::new(config.signup.per_ip_per_hour);
+        let billing = billing_actor(&config, &pool, &tenants, &clock, &provisioner)?;
         let trial_scheduler = {
             let (pool, tenants, clock) = (pool.clone(), tenants.clone(), clock.clone());
             let schedule = config.trials;
@@ -247,6 +274,9 @@ impl AppState {
             chat_limits,
             billing,
             trial_scheduler,
+            provisioner,
+            number_provisioner,
+            signup_limiter,
             tenants,
             receptionist,
             switchboard,

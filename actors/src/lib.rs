@@ -17,6 +17,8 @@
 //! * [`booking`] — availability and appointments (`BookingActor`).
 //! * [`knowledge`], [`packs`] — the knowledge base and the industry packs.
 //! * [`messaging`] — outbound texts: outbox, rate limits, Twilio REST, notices.
+//! * [`provisioning`] — buying a tenant's platform number (`ensure_number`) and
+//!   the retry job `NumberProvisioner`.
 //! * [`twilio`] — Twilio's signature, form and TwiML contracts.
 //! * [`metrics`], [`clock`], [`tls`], [`kb_admin`] — shared plumbing.
 
@@ -35,6 +37,7 @@ pub mod loopback;
 pub mod messaging;
 pub mod metrics;
 pub mod packs;
+pub mod provisioning;
 pub mod realtime;
 pub mod tenant;
 pub mod tls;

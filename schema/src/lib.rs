@@ -34,5 +34,5 @@ pub use secrets::SecretBox;
 pub use tenant_db::{TenantDb, TenantScoped, TenantTx};
 pub use types::{
     AppointmentStatus, Direction, InvoiceOutcome, IvrMode, MessageStatus, PlanTier,
-    SubscriptionStatus, TenantStatus, UsageKind, VoiceAudio,
+    ProvisioningState, SubscriptionStatus, TenantStatus, UsageKind, VoiceAudio,
 };

@@ -126,3 +126,25 @@ pub async fn expired_trials(
         .filter_map(|d| Some((TenantId::parse(&d.tenant_id).ok()?, d.next_status)))
         .collect())
 }
+
+#[derive(diesel::QueryableByName)]
+struct DueTenant {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    tenant_id: String,
+}
+
+/// Up to `limit` tenants whose number provisioning is due for another try now
+/// (not done, its next attempt time passed, no live lease), oldest first.
+pub async fn due_number_provisioning(pool: &DbPool, limit: i32) -> Result<Vec<TenantId>, DbError> {
+    let mut conn = pool.get().await?;
+    let rows: Vec<DueTenant> = diesel::sql_query(
+        "SELECT due_number_provisioning AS tenant_id FROM due_number_provisioning($1)",
+    )
+    .bind::<diesel::sql_types::Integer, _>(limit)
+    .load(&mut *conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| TenantId::parse(&r.tenant_id).ok())
+        .collect())
+}

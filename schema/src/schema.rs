@@ -137,6 +137,22 @@ diesel::table! {
 }
 
 diesel::table! {
+    number_provisioning (tenant_id) {
+        tenant_id -> Text,
+        area_code -> Text,
+        state -> Text,
+        phone_number -> Nullable<Text>,
+        phone_sid -> Nullable<Text>,
+        attempts -> Int4,
+        last_error -> Nullable<Text>,
+        next_attempt_at -> Timestamptz,
+        lease_until -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     services (tenant_id, id) {
         tenant_id -> Text,
         id -> Int8,
@@ -203,6 +219,18 @@ diesel::table! {
         booking_url -> Nullable<Text>,
         updated_at -> Timestamptz,
         suspended_call_behavior -> Text,
+    }
+}
+
+diesel::table! {
+    tenant_owners (tenant_id) {
+        tenant_id -> Text,
+        owner_name -> Text,
+        email -> Text,
+        password_hash -> Nullable<Text>,
+        city -> Text,
+        area_code -> Text,
+        created_at -> Timestamptz,
     }
 }
 
@@ -308,10 +336,12 @@ diesel::joinable!(conversations -> tenants (tenant_id));
 diesel::joinable!(customers -> tenants (tenant_id));
 diesel::joinable!(kb_entries -> tenants (tenant_id));
 diesel::joinable!(messages -> tenants (tenant_id));
+diesel::joinable!(number_provisioning -> tenants (tenant_id));
 diesel::joinable!(services -> tenants (tenant_id));
 diesel::joinable!(sms_templates -> tenants (tenant_id));
 diesel::joinable!(tenant_billing -> tenants (tenant_id));
 diesel::joinable!(tenant_config -> tenants (tenant_id));
+diesel::joinable!(tenant_owners -> tenants (tenant_id));
 diesel::joinable!(tenant_phone_config -> tenants (tenant_id));
 diesel::joinable!(tenant_versions -> tenants (tenant_id));
 diesel::joinable!(usage_events -> tenants (tenant_id));
@@ -328,11 +358,13 @@ diesel::allow_tables_to_appear_in_same_query!(
     customers,
     kb_entries,
     messages,
+    number_provisioning,
     services,
     sms_templates,
     stripe_events,
     tenant_billing,
     tenant_config,
+    tenant_owners,
     tenant_phone_config,
     tenant_versions,
     tenants,

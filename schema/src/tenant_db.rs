@@ -70,6 +70,8 @@ tenant_scoped!(
     appointments => tenant_id,
     kb_entries => tenant_id,
     tenant_versions => tenant_id,
+    tenant_owners => tenant_id,
+    number_provisioning => tenant_id,
 );
 
 /// Opens tenant-scoped transactions for one tenant.

@@ -138,6 +138,23 @@ text_enum!(
 );
 
 text_enum!(
+    /// Where buying a tenant's platform number stands
+    /// (`number_provisioning.state`, CHECK in migration 0015).
+    ProvisioningState {
+        /// Not bought yet; the retry job keeps trying.
+        Pending => "pending",
+        /// About to ask Twilio to buy (recorded first, so a crash is reconciled).
+        Buying => "buying",
+        /// Bought at Twilio (SID recorded), not yet attached to the tenant.
+        Bought => "bought",
+        /// Attached: the tenant's `tenant_phone_config` row exists.
+        Done => "done",
+        /// Released back to Twilio (a cancelled tenant after its retention window).
+        Released => "released",
+    }
+);
+
+text_enum!(
     /// Which way a text or call went (`messages.direction`, `calls.direction`;
     /// CHECK in migration 0002).
     Direction {

@@ -10,6 +10,7 @@ use actix_web::{web, HttpResponse};
 use servicepro_actors::tenant::admin::{
     self as tenant_admin, CreateTenant, ForwardTarget, TenantAdminError, INDUSTRIES,
 };
+use servicepro_actors::tenant::byo_twilio::parse_account_sid;
 use servicepro_schema::{
     IvrMode, PlanTier, SecretString, TenantId, TenantStatus, VoiceAudio, E164,
 };
@@ -102,7 +103,7 @@ fn parse_byo_twilio(fields: &Fields) -> Result<Option<(String, SecretString)>, A
 }
 
 /// Accepts `user@host` or `sip:user@host` and stores `user@host`.
-fn parse_sip_uri(raw: &str) -> Result<String, &'static str> {
+pub(crate) fn parse_sip_uri(raw: &str) -> Result<String, &'static str> {
     let bare = raw.strip_prefix("sip:").unwrap_or(raw);
     let (user, host) = bare.split_once('@').ok_or("expected user@domain")?;
     let ok = !user.is_empty()
@@ -114,16 +115,6 @@ fn parse_sip_uri(raw: &str) -> Result<String, &'static str> {
         Ok(bare.to_owned())
     } else {
         Err("expected user@domain, e.g. jody@cleanmachine.sip.twilio.com")
-    }
-}
-
-fn parse_account_sid(raw: &str) -> Result<String, &'static str> {
-    let ok =
-        raw.len() == 34 && raw.starts_with("AC") && raw[2..].chars().all(|c| c.is_ascii_hexdigit());
-    if ok {
-        Ok(raw.to_owned())
-    } else {
-        Err("expected AC followed by 32 hex digits")
     }
 }
 

@@ -19,12 +19,54 @@ impl Fields {
         }
     }
 
+    /// Refuses a field not in `known` (422 naming it), so a misspelt setting is not
+    /// silently ignored.
+    pub fn only(&self, known: &[&str]) -> Result<(), ApiError> {
+        match self.0.keys().find(|k| !known.contains(&k.as_str())) {
+            Some(unknown) => Err(ApiError::invalid_field(
+                unknown,
+                format!(
+                    "{unknown} is not a known field (known: {})",
+                    known.join(", ")
+                ),
+            )),
+            None => Ok(()),
+        }
+    }
+
+    /// A field decoded from its JSON value with serde, `None` when absent or null.
+    pub fn optional_json<T: serde::de::DeserializeOwned>(
+        &self,
+        field: &str,
+    ) -> Result<Option<T>, ApiError> {
+        match self.0.get(field) {
+            None | Some(Value::Null) => Ok(None),
+            Some(value) => serde_json::from_value(value.clone())
+                .map(Some)
+                .map_err(|e| ApiError::invalid_field(field, format!("{field}: {e}"))),
+        }
+    }
+
     /// A string field, `None` when absent or null (a blank string counts as absent).
     pub fn optional_str(&self, field: &str) -> Result<Option<String>, ApiError> {
         match self.0.get(field) {
             None | Some(Value::Null) => Ok(None),
             Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
             Some(Value::String(s)) => Ok(Some(s.trim().to_owned())),
+            Some(_) => Err(ApiError::invalid_field(
+                field,
+                format!("{field} must be a string"),
+            )),
+        }
+    }
+
+    /// A string field taken exactly as sent (no trimming: a password), `None` when
+    /// absent, null or empty.
+    pub fn optional_exact_str(&self, field: &str) -> Result<Option<String>, ApiError> {
+        match self.0.get(field) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) if s.is_empty() => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.clone())),
             Some(_) => Err(ApiError::invalid_field(
                 field,
                 format!("{field} must be a string"),

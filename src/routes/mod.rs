@@ -8,7 +8,9 @@ pub mod health;
 pub mod json_fields;
 pub mod media_stream;
 pub mod owner_views;
+pub mod signup;
 pub mod stripe_webhook;
+pub mod tenant_api;
 pub mod twilio_sms;
 pub mod twilio_sms_incoming;
 pub mod twilio_voice;
@@ -48,6 +50,18 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(
             web::resource("/api/admin/tenants/{id}/conversations/{phone}")
                 .route(web::get().to(owner_views::conversation)),
+        )
+        .service(web::resource("/api/signup").route(web::post().to(signup::signup)))
+        .service(web::resource("/api/tenant").route(web::get().to(tenant_api::get_tenant)))
+        .service(
+            web::resource("/api/tenant/settings")
+                .route(web::patch().to(tenant_api::patch_settings)),
+        )
+        .service(web::resource("/api/tenant/keys").route(web::post().to(tenant_api::rotate_key)))
+        .service(
+            web::resource("/api/tenant/twilio")
+                .route(web::put().to(tenant_api::use_own_twilio))
+                .route(web::delete().to(tenant_api::use_platform_twilio)),
         )
         .service(
             web::resource("/api/agent/messages").route(web::post().to(agent_chat::post_message)),

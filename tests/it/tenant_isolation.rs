@@ -32,6 +32,8 @@ fn seed_sql(t: &str, n: u8) -> Vec<(&'static str, String)> {
         ("appointments", format!("INSERT INTO appointments (tenant_id, customer_id, service_id, starts_at, ends_at, busy_until, price_cents) SELECT '{t}', c.id, s.id, '2026-12-05 15:00Z', '2026-12-05 17:00Z', '2026-12-05 17:30Z', 4500 FROM customers c, services s WHERE c.tenant_id = '{t}' AND s.tenant_id = '{t}'")),
         ("web_visitors", format!("INSERT INTO web_visitors (tenant_id, visitor_key) VALUES ('{t}', 'visitor-{t}')")),
         ("web_verification_codes", format!("INSERT INTO web_verification_codes (tenant_id, visitor_id, phone, salt, code_hash, expires_at, pending_text) SELECT '{t}', id, '+1555000000{n}', '\\x00', '\\x00', now(), 'hi' FROM web_visitors WHERE tenant_id = '{t}'")),
+        ("tenant_owners", format!("INSERT INTO tenant_owners (tenant_id, owner_name, email, city, area_code) VALUES ('{t}', '{t} owner', '{t}@example.com', 'Tulsa', '918')")),
+        ("number_provisioning", format!("INSERT INTO number_provisioning (tenant_id, area_code) VALUES ('{t}', '918')")),
         ("kb_entries", format!("INSERT INTO kb_entries (tenant_id, question, answer) VALUES ('{t}', 'Do you mow in the rain?', 'No, we reschedule.')")),
         // Its row is made by the trigger on `tenants` (migration 0011) and moved by every write above.
         ("tenant_versions", format!("UPDATE tenant_versions SET version = version WHERE tenant_id = '{t}'")),

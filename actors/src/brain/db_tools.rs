@@ -38,6 +38,13 @@ pub struct ServiceArea {
     /// ZIP codes served.
     #[serde(default)]
     pub zips: Vec<String>,
+    /// Miles served around [`ServiceArea::base_address`] (the engine cannot measure
+    /// distances offline, so a radius alone serves every address).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub radius_miles: Option<u32>,
+    /// Where the radius is measured from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base_address: Option<String>,
 }
 
 impl ServiceArea {
@@ -644,6 +651,7 @@ mod tests {
         let area = ServiceArea {
             cities: vec!["Tulsa".into(), "Broken Arrow".into()],
             zips: vec!["74135".into()],
+            ..ServiceArea::default()
         };
         assert_eq!(area.check("123 Main St, Tulsa OK"), AreaCheck::Served);
         assert_eq!(area.check("9 elm st broken arrow"), AreaCheck::Served);
@@ -670,7 +678,7 @@ mod tests {
     fn service_area_knows_every_street_suffix_the_address_reader_knows() {
         let area = ServiceArea {
             cities: vec!["Tulsa".into()],
-            zips: vec![],
+            ..ServiceArea::default()
         };
         for address in [
             "12 Oak Court Dallas",

@@ -8,6 +8,7 @@ use crate::messaging::rate_limit::{MaySend, RateLimitActor, SendDecision};
 use crate::messaging::twilio_rest::{SmsFrom, TwilioCredentials, TwilioRest};
 use crate::metrics::Metrics;
 use crate::tenant::context::TenantContext;
+use crate::tenant::trial_limits::Metered;
 use crate::voice::callback_urls::CallbackUrls;
 use actix::{
     Actor, ActorFutureExt, Addr, Context, Handler, Message, ResponseActFuture, Supervised,
@@ -59,6 +60,8 @@ pub struct OutboxConfig {
     /// the text is handed to Twilio): a text claimed longer ago, still `pending`, was
     /// abandoned by a process that died, and may be claimed again.
     pub claim_lease: Duration,
+    /// What a trialing tenant may send per day.
+    pub trial_limits: crate::tenant::trial_limits::TrialLimits,
 }
 
 /// Send a text for a tenant.
@@ -177,9 +180,13 @@ fn refusal(
     purpose: &str,
     opted_out: bool,
     has_credentials: bool,
+    over_trial_limit: bool,
 ) -> Option<String> {
     if let Err(refused) = policy::check(ctx.tenant.status, action_of(purpose)) {
         return Some(refused.to_string());
+    }
+    if over_trial_limit {
+        return Some("trial limit: today's texts are used up".to_owned());
     }
     if opted_out {
         return Some("recipient opted out (STOP)".to_owned());
@@ -228,7 +235,18 @@ impl Checked {
                 })
             })
             .await?;
-        let reason = refusal(&ctx, purpose, opted_out, credentials.is_some());
+        let over_trial_limit = deps
+            .config
+            .trial_limits
+            .exceeded(db, ctx.tenant.status, Metered::Text, chrono::Utc::now())
+            .await?;
+        let reason = refusal(
+            &ctx,
+            purpose,
+            opted_out,
+            credentials.is_some(),
+            over_trial_limit,
+        );
         Ok(Checked {
             ctx,
             credentials,

@@ -1,5 +1,6 @@
 //! A small client of Twilio's REST API (2010-04-01): send a message,
-//! redirect a live call. The base URL is configuration (a loopback fake in
+//! redirect a live call, and typed JSON requests for the rest (numbers, accounts:
+//! `crate::provisioning::numbers`). The base URL is configuration (a loopback fake in
 //! tests); credentials are per call so BYO-Twilio tenants use their own.
 
 use servicepro_schema::error::{cause_of, Cause};
@@ -118,11 +119,17 @@ impl TwilioRest {
         form: &[(&str, &str)],
     ) -> Result<reqwest::Response, TwilioError> {
         let url = self.endpoint(creds, tail)?;
-        let res = self
-            .http
-            .post(url)
+        self.send(creds, self.http.post(url).form(form)).await
+    }
+
+    /// Sends an authenticated request; a non-2xx answer is a [`TwilioError::Api`].
+    async fn send(
+        &self,
+        creds: &TwilioCredentials,
+        request: reqwest::RequestBuilder,
+    ) -> Result<reqwest::Response, TwilioError> {
+        let res = request
             .basic_auth(&creds.account_sid, Some(creds.auth_token.expose_secret()))
-            .form(form)
             .send()
             .await
             .map_err(|e| TwilioError::Transport(cause_of(e)))?;
@@ -138,6 +145,59 @@ impl TwilioRest {
                 .and_then(|b| b.message)
                 .unwrap_or_else(|| format!("HTTP {status}")),
         })
+    }
+
+    async fn decode<T: serde::de::DeserializeOwned>(
+        res: reqwest::Response,
+    ) -> Result<T, TwilioError> {
+        res.json::<T>()
+            .await
+            .map_err(|e| TwilioError::Decode(cause_of(e)))
+    }
+
+    /// `GET /2010-04-01/Accounts/{sid}/{tail}` with `query`, decoded from JSON.
+    pub async fn get_json<T: serde::de::DeserializeOwned>(
+        &self,
+        creds: &TwilioCredentials,
+        tail: &str,
+        query: &[(&str, &str)],
+    ) -> Result<T, TwilioError> {
+        let mut url = self.endpoint(creds, tail)?;
+        if !query.is_empty() {
+            url.query_pairs_mut().extend_pairs(query);
+        }
+        let res = self.send(creds, self.http.get(url)).await?;
+        Self::decode(res).await
+    }
+
+    /// `POST /2010-04-01/Accounts/{sid}/{tail}` (form-encoded), decoded from JSON.
+    pub async fn post_json<T: serde::de::DeserializeOwned>(
+        &self,
+        creds: &TwilioCredentials,
+        tail: &str,
+        form: &[(&str, &str)],
+    ) -> Result<T, TwilioError> {
+        Self::decode(self.post_form(creds, tail, form).await?).await
+    }
+
+    /// `DELETE /2010-04-01/Accounts/{sid}/{tail}`.
+    pub async fn delete(&self, creds: &TwilioCredentials, tail: &str) -> Result<(), TwilioError> {
+        let url = self.endpoint(creds, tail)?;
+        self.send(creds, self.http.delete(url)).await.map(|_| ())
+    }
+
+    /// `GET /2010-04-01/Accounts/{sid}.json`: the account itself, which answers only
+    /// to its own credentials (how BYO credentials are checked before storing).
+    pub async fn fetch_account(
+        &self,
+        creds: &TwilioCredentials,
+    ) -> Result<serde_json::Value, TwilioError> {
+        let path = format!("2010-04-01/Accounts/{}.json", creds.account_sid);
+        let url = self
+            .base
+            .join(&path)
+            .map_err(|e| TwilioError::Decode(cause_of(e)))?;
+        Self::decode(self.send(creds, self.http.get(url)).await?).await
     }
 
     /// Sends a text (`POST /Accounts/{sid}/Messages.json`).
@@ -157,10 +217,7 @@ impl TwilioRest {
         if let Some(cb) = status_callback {
             form.push(("StatusCallback", cb));
         }
-        let res = self.post_form(creds, "Messages.json", &form).await?;
-        res.json::<CreatedMessage>()
-            .await
-            .map_err(|e| TwilioError::Decode(cause_of(e)))
+        self.post_json(creds, "Messages.json", &form).await
     }
 
     /// Replaces a live call's TwiML (`POST /Accounts/{sid}/Calls/{CallSid}.json`

@@ -155,27 +155,7 @@ pub async fn create_tenant(
     let pack = crate::packs::pack(&req.industry)?;
     let created = root
         .transaction(audit, move |tx| {
-            Box::pin(async move {
-                let tid = tenant.id.clone();
-                diesel::insert_into(tenants::table)
-                    .values(&tenant)
-                    .execute(tx.conn())
-                    .await?;
-                diesel::insert_into(tenant_billing::table)
-                    .values(tenant_billing::tenant_id.eq(&tid))
-                    .execute(tx.conn())
-                    .await?;
-                diesel::insert_into(tenant_config::table)
-                    .values(tenant_config::tenant_id.eq(&tid))
-                    .execute(tx.conn())
-                    .await?;
-                diesel::insert_into(tenant_phone_config::table)
-                    .values((tenant_phone_config::tenant_id.eq(&tid), &phone))
-                    .execute(tx.conn())
-                    .await?;
-                crate::tenant::seed::seed_in(tx, tid.as_str(), pack).await?;
-                Ok(())
-            })
+            Box::pin(async move { insert_tenant(tx, tenant, Some(phone), pack).await })
         })
         .await;
     match created {
@@ -193,6 +173,38 @@ pub async fn create_tenant(
     get_tenant(root, actor, &id)
         .await?
         .ok_or(TenantAdminError::Db(DbError::NotFound))
+}
+
+/// Inserts a tenant with its billing and config rows (and its number, when it has
+/// one) and seeds it from `pack`, inside an open root transaction: the one creation
+/// path, shared by the admin API and self-serve signup.
+pub(super) async fn insert_tenant(
+    tx: &mut RootTx,
+    tenant: NewTenant,
+    phone: Option<NewPhoneConfig>,
+    pack: &crate::packs::IndustryPack,
+) -> Result<(), DbError> {
+    let tid = tenant.id.clone();
+    diesel::insert_into(tenants::table)
+        .values(&tenant)
+        .execute(tx.conn())
+        .await?;
+    diesel::insert_into(tenant_billing::table)
+        .values(tenant_billing::tenant_id.eq(&tid))
+        .execute(tx.conn())
+        .await?;
+    diesel::insert_into(tenant_config::table)
+        .values(tenant_config::tenant_id.eq(&tid))
+        .execute(tx.conn())
+        .await?;
+    if let Some(phone) = phone {
+        diesel::insert_into(tenant_phone_config::table)
+            .values((tenant_phone_config::tenant_id.eq(&tid), &phone))
+            .execute(tx.conn())
+            .await?;
+    }
+    crate::tenant::seed::seed_in(tx, tid.as_str(), pack).await?;
+    Ok(())
 }
 
 async fn load_summaries(

@@ -1,5 +1,5 @@
 //! What an owner may change about their tenant (the `tenant_config` and
-//! `tenant_phone_config` fields): a typed, validated [`SettingsUpdate`], and the one
+//! `tenant_phone_config` fields, and the time zone on `tenants`): a typed, validated [`SettingsUpdate`], and the one
 //! statement pair that writes it. Only the tenant's [`super::actor::TenantActor`]
 //! calls [`write`], so its cache learns of the change at once.
 
@@ -9,13 +9,15 @@ use crate::packs::BusinessHours;
 use chrono::{DateTime, Utc};
 use diesel::{AsChangeset, ExpressionMethods};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
-use servicepro_schema::schema::{tenant_config, tenant_phone_config};
-use servicepro_schema::{DbError, IvrMode, TenantId, E164};
+use servicepro_schema::schema::{tenant_config, tenant_phone_config, tenants};
+use servicepro_schema::{DbError, IvrMode, TenantId, VoiceAudio, E164};
 
 /// Longest booking link or e-mail address accepted.
 const MAX_TEXT: usize = 2_000;
 /// Longest city name accepted in a service area.
 const MAX_CITY: usize = 100;
+/// Largest service radius accepted, in miles.
+const MAX_RADIUS_MILES: u32 = 500;
 
 /// What a suspended tenant's callers get.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,7 +71,16 @@ pub struct SettingsUpdate {
     pub forward: Option<ForwardTarget>,
     /// Whether AI receptionist calls are recorded.
     pub record_calls: Option<bool>,
+    /// The AI receptionist's audio to the provider.
+    pub voice_audio: Option<VoiceAudio>,
+    /// The business's time zone (hours and bookings are read in it).
+    pub time_zone: Option<chrono_tz::Tz>,
 }
+
+/// A call setting was changed for a tenant whose number is not set up yet.
+#[derive(Debug, Clone, Copy, thiserror::Error)]
+#[error("no phone number is set up yet; call settings can be changed once it is")]
+pub struct NoNumberYet;
 
 /// A settings change that cannot be accepted.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -130,6 +141,23 @@ impl SettingsUpdate {
             {
                 return Err(invalid("service_area", "a city name is empty or too long"));
             }
+            match (&area.radius_miles, &area.base_address) {
+                (Some(r), Some(base)) => {
+                    if !(1..=MAX_RADIUS_MILES).contains(r) {
+                        return Err(invalid("service_area", "radius_miles must be 1 to 500"));
+                    }
+                    if base.trim().is_empty() || base.len() > MAX_TEXT {
+                        return Err(invalid("service_area", "base_address is empty or too long"));
+                    }
+                }
+                (None, None) => {}
+                (Some(_), None) => {
+                    return Err(invalid("service_area", "radius_miles needs a base_address"))
+                }
+                (None, Some(_)) => {
+                    return Err(invalid("service_area", "base_address needs radius_miles"))
+                }
+            }
             if area
                 .zips
                 .iter()
@@ -143,10 +171,11 @@ impl SettingsUpdate {
 
     /// The update as an audit detail (none of the fields is secret).
     pub fn audit_detail(&self) -> Result<serde_json::Value, SettingsError> {
-        let (config, phone) = self.changes()?;
+        let (config, phone, tenant) = self.changes()?;
         Ok(serde_json::json!({
             "config": config.map(|c| c.fields()),
             "phone": phone.map(|p| p.fields()),
+            "tenant": tenant.map(|t| t.time_zone),
         }))
     }
 
@@ -170,14 +199,34 @@ impl SettingsUpdate {
             sip_uri,
             forward_to,
             record_calls: self.record_calls,
+            voice_audio: self.voice_audio,
             updated_at: Utc::now(),
         };
-        Ok((config.any().then_some(config), phone.any().then_some(phone)))
+        let tenant = self.time_zone.map(|tz| TenantChanges {
+            time_zone: tz.name().to_owned(),
+            updated_at: Utc::now(),
+        });
+        Ok((
+            config.any().then_some(config),
+            phone.any().then_some(phone),
+            tenant,
+        ))
     }
 }
 
 /// The columns to set in each table, when any.
-type Changes = (Option<ConfigChanges>, Option<PhoneChanges>);
+type Changes = (
+    Option<ConfigChanges>,
+    Option<PhoneChanges>,
+    Option<TenantChanges>,
+);
+
+#[derive(Debug, AsChangeset)]
+#[diesel(table_name = tenants)]
+struct TenantChanges {
+    time_zone: String,
+    updated_at: DateTime<Utc>,
+}
 
 /// A JSON-valued setting as stored.
 fn to_json<T: serde::Serialize>(
@@ -229,6 +278,7 @@ struct PhoneChanges {
     sip_uri: Option<Option<String>>,
     forward_to: Option<Option<String>>,
     record_calls: Option<bool>,
+    voice_audio: Option<VoiceAudio>,
     updated_at: DateTime<Utc>,
 }
 
@@ -238,12 +288,14 @@ impl PhoneChanges {
             || self.sip_uri.is_some()
             || self.forward_to.is_some()
             || self.record_calls.is_some()
+            || self.voice_audio.is_some()
     }
 
     fn fields(&self) -> serde_json::Value {
         serde_json::json!({
             "ivr_mode": self.ivr_mode, "sip_uri": self.sip_uri,
             "forward_to": self.forward_to, "record_calls": self.record_calls,
+            "voice_audio": self.voice_audio,
         })
     }
 }
@@ -267,7 +319,15 @@ pub(super) async fn write(
     tenant: &TenantId,
     update: Prepared,
 ) -> Result<(), DbError> {
-    let Prepared((config, phone)) = update;
+    let Prepared((config, phone, tenant_row)) = update;
+    if let Some(changes) = tenant_row {
+        let n = diesel::update(tenants::table)
+            .filter(tenants::id.eq(tenant.as_str()))
+            .set(&changes)
+            .execute(conn)
+            .await?;
+        super::changes::found(n)?;
+    }
     if let Some(config) = config {
         let n = diesel::update(tenant_config::table)
             .filter(tenant_config::tenant_id.eq(tenant.as_str()))
@@ -282,7 +342,11 @@ pub(super) async fn write(
             .set(&phone)
             .execute(conn)
             .await?;
-        super::changes::found(n)?;
+        if n == 0 {
+            return Err(DbError::Invalid(servicepro_schema::error::cause_of(
+                NoNumberYet,
+            )));
+        }
     }
     Ok(())
 }
@@ -318,6 +382,7 @@ mod tests {
             service_area: Some(ServiceArea {
                 cities: vec!["Tulsa".to_owned()],
                 zips: vec!["7410".to_owned()],
+                ..ServiceArea::default()
             }),
             ..SettingsUpdate::default()
         };
@@ -348,7 +413,7 @@ mod tests {
             forward: Some(ForwardTarget::Number(E164::parse("+19185550199").unwrap())),
             ..SettingsUpdate::default()
         };
-        let (config, phone) = update.changes().unwrap();
+        let (config, phone, _) = update.changes().unwrap();
         assert!(config.is_none());
         let phone = phone.unwrap();
         assert_eq!(phone.sip_uri, Some(None));

@@ -68,6 +68,8 @@ pub enum Route {
     /// `ai-voice` with no realtime provider configured: turn by turn with
     /// Twilio's speech recognition and the offline agent brain.
     AiVoiceTurns,
+    /// A trialing tenant past today's call minutes: straight to voicemail.
+    TrialLimit,
 }
 
 impl Route {
@@ -83,6 +85,7 @@ impl Route {
             Route::AiVoice => "ai-voice",
             Route::IvrFallback => "ivr-fallback",
             Route::AiVoiceTurns => "ai-voice-turns",
+            Route::TrialLimit => "trial-limit",
         }
     }
 }
@@ -262,6 +265,20 @@ fn voicemail_with(
 /// The answer for a number no tenant owns.
 pub fn answer_unknown_number() -> Response {
     Response::new().say(say(UNKNOWN_NUMBER_LINE)).hangup()
+}
+
+/// The answer for a call to a trialing tenant that used up today's call minutes:
+/// the caller leaves a message (recorded and texted to the owner as usual).
+pub fn answer_over_trial_limit(
+    ctx: &TenantContext,
+    call: &IncomingCall,
+    urls: &CallbackUrls,
+) -> (Route, Response) {
+    let line = format!(
+        "Thanks for calling {}. We can't take your call right now; please leave a message after the tone.",
+        Script::of(ctx).business
+    );
+    (Route::TrialLimit, voicemail_with(ctx, call, urls, line))
 }
 
 /// The answer for an incoming call: by status first, then by `ivr_mode`.

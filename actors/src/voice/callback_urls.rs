@@ -31,6 +31,16 @@ impl CallbackUrls {
         format!("{}{path}?{}", self.base, query.finish())
     }
 
+    /// The webhooks set on a number we buy: calls, call status and texts (they
+    /// carry no tenant: the number says whose it is).
+    pub fn number_webhooks(&self) -> crate::provisioning::numbers::NumberWebhooks {
+        crate::provisioning::numbers::NumberWebhooks {
+            voice: format!("{}/twilio/voice/incoming", self.base),
+            voice_status: format!("{}/twilio/voice/status", self.base),
+            sms: format!("{}/twilio/sms/incoming", self.base),
+        }
+    }
+
     /// The IVR menu's action (attempt counts repeats of the menu).
     pub fn ivr(&self, tenant: &str, attempt: u32) -> String {
         self.url(

@@ -19,6 +19,7 @@ use crate::messaging::Notices;
 use crate::messaging::SmsOutbox;
 use crate::packs::{self, SmsTemplateKey, TenantTemplates};
 use crate::tenant::context::TenantContext;
+use crate::tenant::trial_limits::{Metered, TrialLimits};
 use crate::tenant::{Freshness, TenantRegistry};
 use crate::twilio::twiml::Response;
 use crate::twilio::{Form, MissingField};
@@ -99,6 +100,7 @@ pub struct Switchboard {
     notices: Notices,
     tenants: TenantRegistry,
     realtime: bool,
+    trial_limits: TrialLimits,
 }
 
 fn tenant_id(ctx: &TenantContext) -> TenantId {
@@ -122,7 +124,14 @@ impl Switchboard {
             notices: Notices::new(outbox),
             tenants,
             realtime,
+            trial_limits: TrialLimits::default(),
         }
+    }
+
+    /// The same switchboard with these trial limits.
+    pub fn with_trial_limits(mut self, limits: TrialLimits) -> Self {
+        self.trial_limits = limits;
+        self
     }
 
     /// The tenant's own SMS templates at the version its context was read at.
@@ -148,7 +157,15 @@ impl Switchboard {
             tracing::warn!(call_sid = %event.call.call_sid, to = %event.call.to, "call to a number no tenant owns");
             return Ok(call_flow::answer_unknown_number());
         };
-        let (route, doc) = call_flow::answer_incoming(ctx, &event.call, &self.urls, self.realtime);
+        let over_trial_limit = self
+            .trial_limits
+            .exceeded(&self.db(ctx)?, ctx.tenant.status, Metered::Call, Utc::now())
+            .await?;
+        let (route, doc) = if over_trial_limit {
+            call_flow::answer_over_trial_limit(ctx, &event.call, &self.urls)
+        } else {
+            call_flow::answer_incoming(ctx, &event.call, &self.urls, self.realtime)
+        };
         tracing::info!(call_sid = %event.call.call_sid, route = route.as_str(), "incoming call");
         observe_call(&self.db(ctx)?, event.observation(Some(route))).await?;
         Ok(doc)
