@@ -27,6 +27,9 @@ pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 pub const CONTROL_TIMEOUT: Duration = Duration::from_secs(10);
 /// Longest a tool may run before the model is told it timed out.
 pub const TOOL_TIMEOUT: Duration = Duration::from_secs(20);
+/// Caller audio that may arrive ahead of real time (jitter, a socket catching up);
+/// audio beyond it is counted and dropped, never forwarded (see the `pacing` module).
+pub const CALLER_BURST: Duration = Duration::from_secs(1);
 /// How soon to retry events the provider queue had no room for.
 pub const PUMP_RETRY: Duration = Duration::from_millis(20);
 
@@ -84,6 +87,8 @@ pub struct CallTuning {
     pub pump_retry: Duration,
     /// See [`TOOL_TIMEOUT`].
     pub tool_timeout: Duration,
+    /// See [`CALLER_BURST`].
+    pub caller_burst: Duration,
 }
 
 impl Default for CallTuning {
@@ -96,6 +101,7 @@ impl Default for CallTuning {
             control_timeout: CONTROL_TIMEOUT,
             pump_retry: PUMP_RETRY,
             tool_timeout: TOOL_TIMEOUT,
+            caller_burst: CALLER_BURST,
         }
     }
 }

@@ -7,11 +7,13 @@
 //! blocks and nothing grows without bound.
 
 use std::collections::VecDeque;
+use std::time::{Duration, Instant};
 
 use servicepro_media::transcode::InboundTranscoder;
 use servicepro_media::MediaError;
 
 use super::deps::AudioMode;
+use super::pacing::Pacer;
 use crate::realtime::openai_events::ClientEvent;
 use crate::realtime::provider::{SessionSender, TrySendError};
 
@@ -42,13 +44,19 @@ pub(crate) struct CallerAudio {
     encoder: Encoder,
     queue: VecDeque<String>,
     capacity: usize,
+    pacer: Pacer,
     frames_in: u64,
     dropped: u64,
 }
 
 impl CallerAudio {
-    /// A path for `mode` holding at most `buffer_ms` of audio.
-    pub(crate) fn new(mode: AudioMode, buffer: std::time::Duration) -> Result<Self, MediaError> {
+    /// A path for `mode` holding at most `buffer` of audio, paced to real time with a
+    /// burst allowance of `burst`.
+    pub(crate) fn new(
+        mode: AudioMode,
+        buffer: Duration,
+        burst: Duration,
+    ) -> Result<Self, MediaError> {
         let encoder = match mode {
             AudioMode::Passthrough => Encoder::Passthrough,
             AudioMode::Transcode => Encoder::Transcode(Box::new(InboundTranscoder::to_24k()?)),
@@ -60,9 +68,22 @@ impl CallerAudio {
             encoder,
             queue: VecDeque::with_capacity(capacity.min(256)),
             capacity,
+            pacer: Pacer::new(burst, Instant::now()),
             frames_in: 0,
             dropped: 0,
         })
+    }
+
+    /// Whether caller audio `payload` arriving at `now` is within real time plus the
+    /// burst allowance. A frame refused here is received (counted in
+    /// [`Self::frames_in`]) and over pace (counted in [`Self::over_pace`]), and must go
+    /// no further: not to the provider, not to the recording.
+    pub(crate) fn admit(&mut self, payload: &str, now: Instant) -> bool {
+        let admitted = self.pacer.admit(payload, now);
+        if !admitted {
+            self.frames_in += 1;
+        }
+        admitted
     }
 
     /// Queues one Twilio payload (base64 μ-law), dropping the oldest queued frame when
@@ -132,17 +153,22 @@ impl CallerAudio {
     pub(crate) fn dropped(&self) -> u64 {
         self.dropped
     }
+
+    /// Caller frames refused for arriving faster than real time.
+    pub(crate) fn over_pace(&self) -> u64 {
+        self.pacer.refused()
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    use std::time::Duration;
-
     use super::*;
+
+    const BURST: Duration = Duration::from_secs(1);
 
     #[test]
     fn queue_keeps_the_newest_frames_when_full() {
-        let mut audio = CallerAudio::new(AudioMode::Passthrough, Duration::from_millis(100))
+        let mut audio = CallerAudio::new(AudioMode::Passthrough, Duration::from_millis(100), BURST)
             .expect("passthrough needs no resampler");
         for i in 0..8 {
             audio.push(&format!("frame{i}"));
@@ -155,7 +181,7 @@ mod tests {
 
     #[test]
     fn transcoding_turns_a_frame_into_960_bytes_and_counts_bad_base64() {
-        let mut audio = CallerAudio::new(AudioMode::Transcode, Duration::from_secs(1))
+        let mut audio = CallerAudio::new(AudioMode::Transcode, Duration::from_secs(1), BURST)
             .expect("24 kHz is supported");
         let mut payload = String::new();
         servicepro_media::b64::encode_append(&[0xFF; 160], &mut payload);

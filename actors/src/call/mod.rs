@@ -6,7 +6,8 @@
 //! * caller `media` → `input_audio_buffer.append` (μ-law untouched in
 //!   [`AudioMode::Passthrough`], PCM16 24 kHz in [`AudioMode::Transcode`]), through a
 //!   bounded queue that holds early audio while the session opens and drops the oldest
-//!   frames when the provider is slower than real time;
+//!   frames when the provider is slower than real time; audio arriving faster than real
+//!   time beyond a one-second burst is counted and dropped, never forwarded (`pacing`);
 //! * provider audio deltas → 20 ms Twilio `media` frames, each followed by a uniquely
 //!   named `mark`, onto the bounded outbound queue the websocket edge drains; echoed
 //!   marks drive the playback clock;
@@ -41,6 +42,7 @@ mod link;
 pub(crate) mod messages;
 mod metrics;
 mod outbound;
+mod pacing;
 mod ports;
 mod provider_in;
 mod recording;
@@ -54,8 +56,8 @@ mod twilio_in;
 
 pub use actor::{CallActor, CallError, MAILBOX_CAPACITY};
 pub use deps::{
-    AudioMode, CallDeps, CallProfile, CallTuning, CONNECT_TIMEOUT, CONTROL_TIMEOUT, EARLY_AUDIO,
-    HEARTBEAT_INTERVAL, PUMP_RETRY, TOOL_TIMEOUT, TWILIO_IDLE_TIMEOUT,
+    AudioMode, CallDeps, CallProfile, CallTuning, CALLER_BURST, CONNECT_TIMEOUT, CONTROL_TIMEOUT,
+    EARLY_AUDIO, HEARTBEAT_INTERVAL, PUMP_RETRY, TOOL_TIMEOUT, TWILIO_IDLE_TIMEOUT,
 };
 pub use messages::{CallPhase, CallStats, CallerHungUp, GetCallStats, TwilioFrame};
 pub use metrics::{CallMetrics, ReactionSnapshot, ReactionStats};

@@ -39,7 +39,9 @@ impl CallActor {
         }
         match event {
             TwilioEvent::Media(media) => {
-                if media.track == Track::Outbound {
+                if media.track == Track::Outbound
+                    || !self.caller.admit(&media.payload, self.last_twilio)
+                {
                     return;
                 }
                 // The caller is still on the line while a redirect is under way: recorded,

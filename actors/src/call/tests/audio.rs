@@ -201,3 +201,52 @@ async fn malformed_frames_are_counted_and_skipped() {
     eventually("finalised", || rig.records.all().len() == 1).await;
     assert_eq!(rig.records.all()[0].malformed, 4);
 }
+
+#[actix::test]
+async fn caller_audio_faster_than_real_time_is_paced_and_the_excess_never_forwarded() {
+    // Issue 14: caller audio replayed ~1,000× faster than real time went to the provider
+    // unpaced. Twenty seconds of audio arrive at once: past the burst allowance (one
+    // second) the frames are dropped, never appended.
+    let server = fake(quiet()).await;
+    let mut rig = Rig::new(to(&server));
+    rig.tuning = CallTuning::default();
+    let mut call = rig.call(1);
+    call.wait_stats("live", |s| s.phase == CallPhase::Live)
+        .await;
+    let frames = tone_frames(1_000);
+    for payload in &frames {
+        call.media(payload);
+    }
+    let stats = call
+        .wait_stats("all frames in", |s| s.frames_in == 1_000)
+        .await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let log = server.session(0).expect("a session");
+    assert!(
+        log.appends <= 52,
+        "{} appends for 20 s of audio sent in an instant",
+        log.appends
+    );
+    assert!(log.appends >= 50, "the burst allowance is forwarded");
+    let appended = appended(&log);
+    assert_eq!(
+        appended[..50],
+        frames[..50],
+        "the burst allowance, in order"
+    );
+    let mut rest = frames[50..].iter();
+    assert!(
+        appended[50..].iter().all(|a| rest.any(|f| f == a)),
+        "what the clock let through later is in order"
+    );
+    assert_eq!(
+        stats.over_pace,
+        1_000 - log.appends,
+        "every refused frame counted"
+    );
+    assert_eq!(stats.dropped_in, 0);
+    call.stop();
+    eventually("finalised", || rig.records.all().len() == 1).await;
+    assert_eq!(rig.records.all()[0].over_pace, stats.over_pace);
+    assert_eq!(rig.metrics.over_pace.get(), stats.over_pace);
+}

@@ -232,7 +232,11 @@ impl Rig {
             records: Arc::default(),
             metrics: Arc::default(),
             mode: AudioMode::Passthrough,
-            tuning: CallTuning::default(),
+            // The tests feed caller audio as fast as they can; pacing has its own test.
+            tuning: CallTuning {
+                caller_burst: Duration::from_secs(3_600),
+                ..CallTuning::default()
+            },
             outbound_capacity: 1024,
             recordings_dir: None,
         }
