@@ -124,7 +124,7 @@ pub async fn one_call(
                    "mediaFormat": { "encoding": "audio/x-mulaw", "sampleRate": 8000, "channels": 1 } }
     });
     tx.send(Message::text(start.to_string())).await?;
-    let payload = base64::engine::general_purpose::STANDARD.encode(tag(i));
+    let mut payload = String::with_capacity(216);
     let mut tick = tokio::time::interval(Duration::from_millis(20));
     let frames = seconds * 50;
     let mut sent = 0;
@@ -134,6 +134,9 @@ pub async fn one_call(
         let due = player.next_due();
         tokio::select! {
             _ = tick.tick() => {
+                payload.clear();
+                base64::engine::general_purpose::STANDARD
+                    .encode_string(tag(i, sent as usize), &mut payload);
                 let frame = format!(
                     r#"{{"event":"media","sequenceNumber":"{}","streamSid":"{stream_sid}","media":{{"track":"inbound","chunk":"{}","timestamp":"{}","payload":"{payload}"}}}}"#,
                     sent + 2,

@@ -35,20 +35,24 @@ pub const FIRST_CALLER: u64 = 14_155_550_000;
 /// Marks the start of a tagged caller payload.
 const TAG: u8 = 0x7E;
 
-/// Call `call`'s caller audio: 160 μ-law bytes, silence but for a tag naming the call.
-pub fn tag(call: usize) -> [u8; 160] {
+/// Frame `seq` of call `call`'s caller audio: 160 μ-law bytes, silence but for a tag
+/// naming the call and the frame.
+pub fn tag(call: usize, seq: usize) -> [u8; 160] {
     let mut frame = [0xFFu8; 160];
-    let n = u32::try_from(call).unwrap_or(u32::MAX).to_be_bytes();
     frame[0] = TAG;
-    frame[1..5].copy_from_slice(&n);
-    frame[5] = TAG;
+    frame[1..5].copy_from_slice(&u32::try_from(call).unwrap_or(u32::MAX).to_be_bytes());
+    frame[5..9].copy_from_slice(&u32::try_from(seq).unwrap_or(u32::MAX).to_be_bytes());
+    frame[9] = TAG;
     frame
 }
 
-/// The call a tagged payload names.
-fn untag(audio: &[u8]) -> Option<usize> {
-    match audio {
-        [TAG, a, b, c, d, TAG, ..] => usize::try_from(u32::from_be_bytes([*a, *b, *c, *d])).ok(),
+/// The call and frame a tagged frame names.
+fn untag(frame: &[u8]) -> Option<(usize, usize)> {
+    match frame {
+        [TAG, a, b, c, d, e, f, g, h, TAG, ..] => Some((
+            usize::try_from(u32::from_be_bytes([*a, *b, *c, *d])).ok()?,
+            usize::try_from(u32::from_be_bytes([*e, *f, *g, *h])).ok()?,
+        )),
         _ => None,
     }
 }
@@ -306,8 +310,9 @@ impl ProbeSink for Clocks {
 
     fn audio_appended(&self, session_id: &str, audio_us: u64, audio: &[u8]) {
         let now = Instant::now();
-        if self.call_of(session_id).is_none() {
-            if let Some(call) = untag(audio).filter(|&c| c < self.calls.len()) {
+        let tagged = audio.len() % 160 == 0 && untag(audio).is_some();
+        if tagged && self.call_of(session_id).is_none() {
+            if let Some((call, _)) = untag(audio).filter(|&(c, _)| c < self.calls.len()) {
                 self.sessions
                     .write()
                     .unwrap_or_else(PoisonError::into_inner)
@@ -319,6 +324,25 @@ impl ProbeSink for Clocks {
         };
         let mut clock = lock(clock);
         clock.appended_us += audio_us;
+        if tagged {
+            // μ-law frames as the caller sent them: each names its own send time, so
+            // frames a bridge lost do not shift the ones after them.
+            for frame in audio.chunks(160) {
+                let Some((_, seq)) = untag(frame) else {
+                    continue;
+                };
+                if let Some(sent) = clock
+                    .sent
+                    .get(seq)
+                    .copied()
+                    .filter(|_| seq >= WARMUP_FRAMES)
+                {
+                    let took = micros(now.saturating_duration_since(sent));
+                    clock.inbound_us.push(took);
+                }
+            }
+            return;
+        }
         let complete = clock.appended_us.div_ceil(FRAME_US);
         let Some(frame) = usize::try_from(complete)
             .ok()
@@ -392,9 +416,9 @@ mod tests {
     #[test]
     fn a_tagged_payload_ties_an_unnamed_session_to_its_call() {
         let clocks = Clocks::new(3, 200);
-        clocks.audio_appended("sess_x", FRAME_US, &tag(1));
-        clocks.audio_appended("sess_y", FRAME_US, &tag(7));
-        clocks.audio_appended("sess_x", FRAME_US, &tag(2));
+        clocks.audio_appended("sess_x", FRAME_US, &tag(1, 0));
+        clocks.audio_appended("sess_y", FRAME_US, &tag(7, 0));
+        clocks.audio_appended("sess_x", FRAME_US, &tag(2, 0));
         assert_eq!(untag(&[0xFF; 160]), None);
         let (_, _, _, unmatched) = clocks.report();
         assert_eq!(unmatched, 2, "call 7 does not exist; sess_x stays call 1");

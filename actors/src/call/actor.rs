@@ -93,7 +93,7 @@ impl CallActor {
         let (env, outbound) = deps.split();
         let mode = env.profile.audio_mode;
         let caller = CallerAudio::new(mode, env.tuning.early_audio, env.tuning.caller_burst)?;
-        let speech = AiSpeech::new(mode, outbound)?;
+        let speech = AiSpeech::new(mode, outbound, env.tuning.frames_per_message)?;
         let span = tracing::info_span!(
             parent: None,
             "call",

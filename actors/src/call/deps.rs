@@ -30,6 +30,11 @@ pub const TOOL_TIMEOUT: Duration = Duration::from_secs(20);
 /// Caller audio that may arrive ahead of real time (jitter, a socket catching up);
 /// audio beyond it is counted and dropped, never forwarded (see the `pacing` module).
 pub const CALLER_BURST: Duration = Duration::from_secs(1);
+/// 20 ms frames one Twilio `media` message carries at most. A provider delta is
+/// usually 100–200 ms, so this is one message and one mark per delta, where one per
+/// frame was five to ten times the messages (and socket writes, and Twilio's work)
+/// for the same audio; the playback clock interpolates between the sparser marks.
+pub const FRAMES_PER_MESSAGE: usize = 10;
 /// How soon to retry events the provider queue had no room for.
 pub const PUMP_RETRY: Duration = Duration::from_millis(20);
 
@@ -89,6 +94,8 @@ pub struct CallTuning {
     pub tool_timeout: Duration,
     /// See [`CALLER_BURST`].
     pub caller_burst: Duration,
+    /// See [`FRAMES_PER_MESSAGE`].
+    pub frames_per_message: usize,
 }
 
 impl Default for CallTuning {
@@ -102,6 +109,7 @@ impl Default for CallTuning {
             pump_retry: PUMP_RETRY,
             tool_timeout: TOOL_TIMEOUT,
             caller_burst: CALLER_BURST,
+            frames_per_message: FRAMES_PER_MESSAGE,
         }
     }
 }

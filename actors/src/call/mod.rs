@@ -8,9 +8,10 @@
 //!   bounded queue that holds early audio while the session opens and drops the oldest
 //!   frames when the provider is slower than real time; audio arriving faster than real
 //!   time beyond a one-second burst is counted and dropped, never forwarded (`pacing`);
-//! * provider audio deltas → 20 ms Twilio `media` frames, each followed by a uniquely
-//!   named `mark`, onto the bounded outbound queue the websocket edge drains; echoed
-//!   marks drive the playback clock;
+//! * provider audio deltas → whole 20 ms μ-law frames, one Twilio `media` message per
+//!   delta (at most [`FRAMES_PER_MESSAGE`] frames) followed by a uniquely named `mark`,
+//!   onto the bounded outbound queue the websocket edge drains; echoed marks, and the
+//!   time since the last one, drive the playback clock;
 //! * barge-in (`speech_started`) → Twilio `clear`, then `conversation.item.truncate` to
 //!   what the caller heard and `response.cancel` only while a response is active;
 //! * function calls → the [`ToolExecutor`] in a task of their own → tool output and a new
@@ -57,7 +58,8 @@ mod twilio_in;
 pub use actor::{CallActor, CallError, MAILBOX_CAPACITY};
 pub use deps::{
     AudioMode, CallDeps, CallProfile, CallTuning, CALLER_BURST, CONNECT_TIMEOUT, CONTROL_TIMEOUT,
-    EARLY_AUDIO, HEARTBEAT_INTERVAL, PUMP_RETRY, TOOL_TIMEOUT, TWILIO_IDLE_TIMEOUT,
+    EARLY_AUDIO, FRAMES_PER_MESSAGE, HEARTBEAT_INTERVAL, PUMP_RETRY, TOOL_TIMEOUT,
+    TWILIO_IDLE_TIMEOUT,
 };
 pub use messages::{CallPhase, CallStats, CallerHungUp, GetCallStats, TwilioFrame};
 pub use metrics::{CallMetrics, ReactionSnapshot, ReactionStats};

@@ -124,7 +124,7 @@ async fn early_audio_beyond_the_buffer_drops_the_oldest_frames() {
     let mut rig = Rig::new(Arc::new(slow));
     rig.tuning = CallTuning {
         early_audio: Duration::from_millis(200),
-        ..CallTuning::default()
+        ..rig.tuning.clone()
     };
     let mut call = rig.call(1);
     let frames = tone_frames(25);
