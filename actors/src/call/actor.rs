@@ -92,7 +92,13 @@ impl CallActor {
     pub fn new(deps: CallDeps, start: StartFrame) -> Result<Self, CallError> {
         let (env, outbound) = deps.split();
         let mode = env.profile.audio_mode;
-        let caller = CallerAudio::new(mode, env.tuning.early_audio, env.tuning.caller_burst)?;
+        let tuning = &env.tuning;
+        let caller = CallerAudio::new(
+            mode,
+            tuning.early_audio,
+            tuning.caller_burst,
+            tuning.append_frames,
+        )?;
         let speech = AiSpeech::new(mode, outbound, env.tuning.frames_per_message)?;
         let span = tracing::info_span!(
             parent: None,

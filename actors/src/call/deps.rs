@@ -35,6 +35,10 @@ pub const CALLER_BURST: Duration = Duration::from_secs(1);
 /// frame was five to ten times the messages (and socket writes, and Twilio's work)
 /// for the same audio; the playback clock interpolates between the sparser marks.
 pub const FRAMES_PER_MESSAGE: usize = 10;
+/// 20 ms caller frames per `input_audio_buffer.append`: a third of the provider sends
+/// (each its own socket write) for up to 40 ms more before the provider hears the
+/// first frame of a batch (and so detects speech up to 40 ms later).
+pub const APPEND_FRAMES: usize = 3;
 /// How soon to retry events the provider queue had no room for.
 pub const PUMP_RETRY: Duration = Duration::from_millis(20);
 
@@ -96,6 +100,8 @@ pub struct CallTuning {
     pub caller_burst: Duration,
     /// See [`FRAMES_PER_MESSAGE`].
     pub frames_per_message: usize,
+    /// See [`APPEND_FRAMES`].
+    pub append_frames: usize,
 }
 
 impl Default for CallTuning {
@@ -110,6 +116,7 @@ impl Default for CallTuning {
             tool_timeout: TOOL_TIMEOUT,
             caller_burst: CALLER_BURST,
             frames_per_message: FRAMES_PER_MESSAGE,
+            append_frames: APPEND_FRAMES,
         }
     }
 }

@@ -3,7 +3,7 @@
 //! One [`CallActor`] per live call bridges Twilio Media Streams (8 kHz μ-law over the
 //! media-stream websocket) to an OpenAI Realtime session:
 //!
-//! * caller `media` → `input_audio_buffer.append` (μ-law untouched in
+//! * caller `media` → `input_audio_buffer.append` of [`APPEND_FRAMES`] frames (μ-law in
 //!   [`AudioMode::Passthrough`], PCM16 24 kHz in [`AudioMode::Transcode`]), through a
 //!   bounded queue that holds early audio while the session opens and drops the oldest
 //!   frames when the provider is slower than real time; audio arriving faster than real
@@ -57,8 +57,8 @@ mod twilio_in;
 
 pub use actor::{CallActor, CallError, MAILBOX_CAPACITY};
 pub use deps::{
-    AudioMode, CallDeps, CallProfile, CallTuning, CALLER_BURST, CONNECT_TIMEOUT, CONTROL_TIMEOUT,
-    EARLY_AUDIO, FRAMES_PER_MESSAGE, HEARTBEAT_INTERVAL, PUMP_RETRY, TOOL_TIMEOUT,
+    AudioMode, CallDeps, CallProfile, CallTuning, APPEND_FRAMES, CALLER_BURST, CONNECT_TIMEOUT,
+    CONTROL_TIMEOUT, EARLY_AUDIO, FRAMES_PER_MESSAGE, HEARTBEAT_INTERVAL, PUMP_RETRY, TOOL_TIMEOUT,
     TWILIO_IDLE_TIMEOUT,
 };
 pub use messages::{CallPhase, CallStats, CallerHungUp, GetCallStats, TwilioFrame};

@@ -209,7 +209,10 @@ async fn caller_audio_faster_than_real_time_is_paced_and_the_excess_never_forwar
     // second) the frames are dropped, never appended.
     let server = fake(quiet()).await;
     let mut rig = Rig::new(to(&server));
-    rig.tuning = CallTuning::default();
+    rig.tuning = CallTuning {
+        append_frames: 1,
+        ..CallTuning::default()
+    };
     let mut call = rig.call(1);
     call.wait_stats("live", |s| s.phase == CallPhase::Live)
         .await;
@@ -249,4 +252,35 @@ async fn caller_audio_faster_than_real_time_is_paced_and_the_excess_never_forwar
     eventually("finalised", || rig.records.all().len() == 1).await;
     assert_eq!(rig.records.all()[0].over_pace, stats.over_pace);
     assert_eq!(rig.metrics.over_pace.get(), stats.over_pace);
+}
+
+#[actix::test]
+async fn production_batches_caller_audio_three_frames_an_append_without_loss() {
+    let server = fake(quiet()).await;
+    let mut rig = Rig::new(to(&server));
+    rig.tuning = CallTuning {
+        append_frames: CallTuning::default().append_frames,
+        ..rig.tuning.clone()
+    };
+    let mut call = rig.call(1);
+    call.wait_stats("live", |s| s.phase == CallPhase::Live)
+        .await;
+    let frames = tone_frames(30);
+    for payload in &frames {
+        call.media(payload);
+    }
+    let log = server
+        .wait_for_session(0, WAIT, |log| log.appends == 10)
+        .await
+        .expect("10 appends");
+    let mut heard = Vec::new();
+    for batch in appended(&log) {
+        servicepro_media::b64::decode_append(batch.as_bytes(), &mut heard).unwrap();
+    }
+    let mut sent = Vec::new();
+    for frame in &frames {
+        servicepro_media::b64::decode_append(frame.as_bytes(), &mut sent).unwrap();
+    }
+    assert_eq!(heard, sent, "every byte, in order");
+    call.stop();
 }

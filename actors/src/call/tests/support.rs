@@ -237,6 +237,7 @@ impl Rig {
             tuning: CallTuning {
                 caller_burst: Duration::from_secs(3_600),
                 frames_per_message: 1,
+                append_frames: 1,
                 ..CallTuning::default()
             },
             outbound_capacity: 1024,
