@@ -35,10 +35,12 @@ pub const CALLER_BURST: Duration = Duration::from_secs(1);
 /// frame was five to ten times the messages (and socket writes, and Twilio's work)
 /// for the same audio; the playback clock interpolates between the sparser marks.
 pub const FRAMES_PER_MESSAGE: usize = 10;
-/// 20 ms caller frames per `input_audio_buffer.append`: a third of the provider sends
-/// (each its own socket write) for up to 40 ms more before the provider hears the
-/// first frame of a batch (and so detects speech up to 40 ms later).
-pub const APPEND_FRAMES: usize = 3;
+/// 20 ms caller frames per `input_audio_buffer.append`. Three frames an append cut
+/// the provider sends to a third but saved no measurable CPU at 200 calls (0.67–0.71
+/// vs 0.66–0.74 ms per call-second) and delayed what the provider hears, and so its
+/// speech detection, by 20 ms at the median and 40 ms at p90 (BENCHMARKS.md), so one
+/// frame an append it is.
+pub const APPEND_FRAMES: usize = 1;
 /// How soon to retry events the provider queue had no room for.
 pub const PUMP_RETRY: Duration = Duration::from_millis(20);
 

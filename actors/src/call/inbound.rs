@@ -1,10 +1,8 @@
 //! Caller → provider: Twilio `media` payloads become `input_audio_buffer.append`
 //! events (untouched μ-law, or PCM16 24 kHz through the media crate) and wait in a
 //! bounded queue until the provider session takes them, [`CallTuning::append_frames`]
-//! 20 ms frames per append ([`APPEND_FRAMES`] in production: a third of the provider
-//! sends, and of its socket writes, for up to 40 ms more before the provider hears a
-//! frame). While the session is opening
-//! (or reopening) the queue holds the early audio; when the provider is slower than
+//! 20 ms frames per append ([`APPEND_FRAMES`] in production; see there why one).
+//! While the session is opening (or reopening) the queue holds the early audio; when the provider is slower than
 //! real time (more than `MAX_IN_FLIGHT` frames handed over and not yet
 //! written to its socket) the frames wait here and the oldest go first. Nothing ever
 //! blocks and nothing grows without bound.

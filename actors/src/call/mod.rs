@@ -3,7 +3,7 @@
 //! One [`CallActor`] per live call bridges Twilio Media Streams (8 kHz μ-law over the
 //! media-stream websocket) to an OpenAI Realtime session:
 //!
-//! * caller `media` → `input_audio_buffer.append` of [`APPEND_FRAMES`] frames (μ-law in
+//! * caller `media` → `input_audio_buffer.append` of [`APPEND_FRAMES`] frame(s) (μ-law in
 //!   [`AudioMode::Passthrough`], PCM16 24 kHz in [`AudioMode::Transcode`]), through a
 //!   bounded queue that holds early audio while the session opens and drops the oldest
 //!   frames when the provider is slower than real time; audio arriving faster than real

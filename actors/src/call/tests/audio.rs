@@ -255,11 +255,11 @@ async fn caller_audio_faster_than_real_time_is_paced_and_the_excess_never_forwar
 }
 
 #[actix::test]
-async fn production_batches_caller_audio_three_frames_an_append_without_loss() {
+async fn batched_caller_audio_goes_three_frames_an_append_without_loss() {
     let server = fake(quiet()).await;
     let mut rig = Rig::new(to(&server));
     rig.tuning = CallTuning {
-        append_frames: CallTuning::default().append_frames,
+        append_frames: 3,
         ..rig.tuning.clone()
     };
     let mut call = rig.call(1);
