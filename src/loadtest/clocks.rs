@@ -310,7 +310,7 @@ impl ProbeSink for Clocks {
 
     fn audio_appended(&self, session_id: &str, audio_us: u64, audio: &[u8]) {
         let now = Instant::now();
-        let tagged = audio.len() % 160 == 0 && untag(audio).is_some();
+        let tagged = audio.len().is_multiple_of(160) && untag(audio).is_some();
         if tagged && self.call_of(session_id).is_none() {
             if let Some((call, _)) = untag(audio).filter(|&(c, _)| c < self.calls.len()) {
                 self.sessions
