@@ -54,9 +54,31 @@ enum Command {
         /// Transcode to PCM16 24 kHz instead of μ-law pass-through.
         #[arg(long)]
         transcode: bool,
-        /// Port of the server under test.
+        /// Port of the server this command starts (without `--url`).
         #[arg(long, default_value_t = 18099)]
         port: u16,
+        /// Drive a bridge started separately at this media-stream websocket URL
+        /// (e.g. `ws://127.0.0.1:5050/media-stream`) instead of starting the engine.
+        #[arg(long, requires = "pid")]
+        url: Option<String>,
+        /// The process of the bridge at `--url`, for its CPU and memory.
+        #[arg(long, requires = "url")]
+        pid: Option<u32>,
+        /// Do not sign the media-stream handshake (for bridges that do not check it).
+        #[arg(long)]
+        no_signature: bool,
+        /// Port of the loopback Realtime provider (0: any); point a separately started
+        /// bridge at `ws://127.0.0.1:PORT/v1/realtime`.
+        #[arg(long, default_value_t = 0)]
+        provider_port: u16,
+        /// The provider talks as soon as the session is configured, for bridges that
+        /// never ask for a greeting (the Node sample).
+        #[arg(long)]
+        provider_greets: bool,
+        /// Pin the engine this command starts to these CPUs (`taskset -c` list);
+        /// without it the engine inherits the generator's affinity.
+        #[arg(long)]
+        server_cpus: Option<String>,
     },
     /// Knowledge-base administration.
     Kb {
@@ -158,14 +180,28 @@ async fn main() -> anyhow::Result<()> {
             seconds,
             transcode,
             port,
+            url,
+            pid,
+            no_signature,
+            provider_port,
+            provider_greets,
+            server_cpus,
         } => {
             let database_url = config.database_url_or_default().to_owned();
+            let external = url
+                .zip(pid)
+                .map(|(url, pid)| servicepro::loadtest::External { url, pid });
             servicepro::loadtest::run(servicepro::loadtest::LoadTest {
                 calls,
                 seconds,
                 transcode,
                 database_url,
                 port,
+                external,
+                signed: !no_signature,
+                provider_port,
+                provider_greets,
+                server_cpus,
             })
             .await?;
         }

@@ -7,12 +7,18 @@
 //! caller heard. [`PlaybackClock`] is sans-IO: the engine reports what it sent and what
 //! Twilio echoed, and asks for the heard length of an item.
 //!
-//! Audio counts as heard only once a mark sent after it is echoed, so the answer never
-//! exceeds the audio sent, and it is as precise as the marks are frequent: a mark after
-//! every 20 ms frame gives 20 ms resolution. Send a mark after an item's last frame, and
-//! once its echo arrives [`PlaybackClock::heard_ms`] equals [`PlaybackClock::sent_ms`].
+//! Audio counts as heard once a mark sent after it is echoed. Between marks the clock
+//! interpolates when told the time ([`PlaybackClock::audio_sent_at`],
+//! [`PlaybackClock::mark_echoed_at`], [`PlaybackClock::heard_ms_at`]): Twilio plays in
+//! real time, so the chunk after the last echoed mark has been playing since that echo
+//! (or since it was sent, if it arrived later), and the caller heard the time since
+//! then, never more than the chunk. So marks may be sparse (one per 100 ms message)
+//! and the answer stays within the echo's transit time of what was heard, and never
+//! exceeds the audio sent. Send a mark after an item's last audio, and once its echo
+//! arrives [`PlaybackClock::heard_ms`] equals [`PlaybackClock::sent_ms`].
 
 use std::collections::{HashMap, VecDeque};
+use std::time::Instant;
 
 /// Samples per millisecond at the 8 kHz Twilio rate.
 const SAMPLES_PER_MS: u64 = 8;
@@ -25,8 +31,13 @@ struct ItemTotals {
 
 #[derive(Debug, Clone)]
 enum Pending {
-    /// Samples of the item with this index, sent but not yet acknowledged.
-    Audio { item: usize, samples: u64 },
+    /// Samples of the item with this index, sent (at `at`, when known) but not yet
+    /// acknowledged.
+    Audio {
+        item: usize,
+        samples: u64,
+        at: Option<Instant>,
+    },
     /// A mark sent after the audio before it.
     Mark(String),
 }
@@ -39,6 +50,8 @@ pub struct PlaybackClock {
     pending: VecDeque<Pending>,
     /// Names of marks whose audio a `clear` dropped; their echoes are still to come.
     cleared_marks: HashMap<String, usize>,
+    /// When the last mark was echoed (playback had reached it then).
+    last_echo: Option<Instant>,
 }
 
 impl PlaybackClock {
@@ -59,13 +72,26 @@ impl PlaybackClock {
 
     /// Records that `samples` samples (8 kHz, one μ-law byte each) of `item` were sent.
     pub fn audio_sent(&mut self, item: &str, samples: usize) {
+        self.push_audio(item, samples, None);
+    }
+
+    /// Records that `samples` samples of `item` were sent at `at`, so that
+    /// [`Self::heard_ms_at`] can tell how far into them playback is.
+    pub fn audio_sent_at(&mut self, item: &str, samples: usize, at: Instant) {
+        self.push_audio(item, samples, Some(at));
+    }
+
+    fn push_audio(&mut self, item: &str, samples: usize, at: Option<Instant>) {
         if samples == 0 {
             return;
         }
         let index = self.item_index(item);
         let samples = samples as u64;
         self.items[index].sent += samples;
-        if let Some(Pending::Audio { item, samples: s }) = self.pending.back_mut() {
+        if let Some(Pending::Audio {
+            item, samples: s, ..
+        }) = self.pending.back_mut()
+        {
             if *item == index {
                 *s += samples;
                 return;
@@ -74,6 +100,7 @@ impl PlaybackClock {
         self.pending.push_back(Pending::Audio {
             item: index,
             samples,
+            at,
         });
     }
 
@@ -92,6 +119,16 @@ impl PlaybackClock {
     /// earlier marks, which Twilio echoes in order) now counts as heard, unless a `clear`
     /// dropped it. Unknown names are ignored.
     pub fn mark_echoed(&mut self, name: &str) {
+        self.echo(name, None);
+    }
+
+    /// Like [`Self::mark_echoed`], the echo arriving at `at`: playback had reached the
+    /// mark then, and goes on into the audio after it.
+    pub fn mark_echoed_at(&mut self, name: &str, at: Instant) {
+        self.echo(name, Some(at));
+    }
+
+    fn echo(&mut self, name: &str, at: Option<Instant>) {
         if let Some(count) = self.cleared_marks.get_mut(name) {
             *count -= 1;
             if *count == 0 {
@@ -106,8 +143,11 @@ impl PlaybackClock {
         else {
             return;
         };
+        if at.is_some() {
+            self.last_echo = at;
+        }
         for entry in self.pending.drain(..=pos) {
-            if let Pending::Audio { item, samples } = entry {
+            if let Pending::Audio { item, samples, .. } = entry {
                 if let Some(totals) = self.items.get_mut(item) {
                     totals.heard += samples;
                 }
@@ -118,6 +158,7 @@ impl PlaybackClock {
     /// Records that a `clear` was sent: all audio not yet acknowledged is dropped and will
     /// never count as heard, and the echoes Twilio sends for the marks it drops are ignored.
     pub fn clear_sent(&mut self) {
+        self.last_echo = None;
         for entry in self.pending.drain(..) {
             if let Pending::Mark(name) = entry {
                 *self.cleared_marks.entry(name).or_insert(0) += 1;
@@ -129,6 +170,32 @@ impl PlaybackClock {
     /// Never more than [`Self::sent_ms`] for the same item.
     pub fn heard_ms(&self, item: &str) -> u64 {
         self.totals(item).map_or(0, |t| t.heard / SAMPLES_PER_MS)
+    }
+
+    /// Milliseconds of `item` the caller has heard by `now`: what echoed marks
+    /// acknowledged, plus the time the first unacknowledged chunk has been playing if it
+    /// belongs to `item` (since the last echo, or since it was sent if later; never
+    /// more than the chunk). Audio sent without a time is not interpolated.
+    pub fn heard_ms_at(&self, item: &str, now: Instant) -> u64 {
+        let Some(&index) = self.names.get(item) else {
+            return 0;
+        };
+        let acknowledged = self.items.get(index).map_or(0, |t| t.heard);
+        let playing = match self.pending.front() {
+            Some(Pending::Audio {
+                item,
+                samples,
+                at: Some(sent),
+            }) if *item == index => {
+                let start = self.last_echo.map_or(*sent, |echo| echo.max(*sent));
+                let elapsed = now.saturating_duration_since(start);
+                let played =
+                    u64::try_from(elapsed.as_micros()).unwrap_or(u64::MAX) * SAMPLES_PER_MS / 1_000;
+                played.min(*samples)
+            }
+            _ => 0,
+        };
+        (acknowledged + playing) / SAMPLES_PER_MS
     }
 
     /// Milliseconds of `item` sent to Twilio so far.
@@ -155,7 +222,46 @@ impl PlaybackClock {
 
 #[cfg(test)]
 mod tests {
+    use std::time::Duration;
+
     use super::*;
+
+    #[test]
+    fn between_sparse_marks_playback_is_interpolated_never_past_the_audio_sent() {
+        let t0 = Instant::now();
+        let ms = Duration::from_millis;
+        let mut clock = PlaybackClock::new();
+        // Two 100 ms chunks, each with its mark, sent at once.
+        clock.audio_sent_at("a", 800, t0);
+        clock.mark_sent("m1");
+        clock.audio_sent_at("a", 800, t0);
+        clock.mark_sent("m2");
+        assert_eq!(clock.heard_ms_at("a", t0 + ms(30)), 30);
+        assert_eq!(
+            clock.heard_ms_at("a", t0 + ms(250)),
+            100,
+            "capped by the chunk"
+        );
+        // m1 echoed at 100 ms: the second chunk plays from then.
+        clock.mark_echoed_at("m1", t0 + ms(100));
+        assert_eq!(clock.heard_ms_at("a", t0 + ms(100)), 100);
+        assert_eq!(clock.heard_ms_at("a", t0 + ms(163)), 163);
+        assert_eq!(
+            clock.heard_ms_at("a", t0 + ms(900)),
+            200,
+            "never past the audio sent"
+        );
+        assert_eq!(clock.heard_ms("a"), 100, "without the time, marks only");
+        // A chunk sent after the player ran dry plays from when it was sent.
+        clock.mark_echoed_at("m2", t0 + ms(200));
+        clock.audio_sent_at("a", 800, t0 + ms(500));
+        clock.mark_sent("m3");
+        assert_eq!(clock.heard_ms_at("a", t0 + ms(520)), 220);
+        // After a clear nothing unacknowledged is heard.
+        clock.clear_sent();
+        assert_eq!(clock.heard_ms_at("a", t0 + ms(560)), 200);
+        assert_eq!(clock.heard_ms_at("b", t0 + ms(560)), 0);
+    }
 
     #[test]
     fn full_play_out_equals_item_length() {

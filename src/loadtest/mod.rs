@@ -1,17 +1,22 @@
 //! `servicepro loadtest`: N simulated Twilio calls at real-time pace (one
-//! 160-byte μ-law frame per 20 ms per call, marks echoed) through the real
-//! media-stream websocket of a separate server process, against a
+//! 160-byte μ-law frame per 20 ms per call, AI audio played in real time and marks
+//! echoed as it plays) through the media-stream websocket of a separate process
+//! (the engine this command starts, or with `--url`/`--pid` any bridge started
+//! separately, such as Twilio's Node sample), against a
 //! loopback Realtime provider that talks for the whole call and hears the caller
 //! barge in every five seconds. It reports the calls sustained, frames received
 //! and dropped, the added latency per direction and the barge-in reaction (timed
 //! by [`clocks`]), and the **server process's own** CPU-seconds per call-second
-//! and memory per call (from `/proc/<pid>`), apart from the generator's.
+//! and memory per call (from `/proc/<pid>`), apart from the generator's; how far
+//! each truncation's `audio_end_ms` was from what the caller heard; and the caller
+//! audio that never reached the provider.
 
 mod caller;
 mod clocks;
 mod proc_stat;
 
 use anyhow::Context;
+use caller::Bridge;
 use clocks::Clocks;
 use servicepro_actors::realtime::fake_server::{
     FakeProbe, FakeRealtimeServer, FakeResponse, FakeScript, Pacing, SpeechTrigger,
@@ -43,8 +48,29 @@ pub struct LoadTest {
     pub transcode: bool,
     /// The PostgreSQL server (a scratch database is created on it).
     pub database_url: String,
-    /// The port the server under test listens on.
+    /// The port the server this command starts listens on.
     pub port: u16,
+    /// A bridge started separately, instead of starting the engine.
+    pub external: Option<External>,
+    /// Sign the media-stream handshake (the engine checks it; the Node sample does not).
+    pub signed: bool,
+    /// The loopback provider's port (`0`: any free port).
+    pub provider_port: u16,
+    /// The provider starts talking once the session is configured, for bridges that
+    /// never send `response.create` (the Node sample).
+    pub provider_greets: bool,
+    /// CPUs the engine this command starts is pinned to (`taskset -c`), since it would
+    /// otherwise inherit the generator's pinning.
+    pub server_cpus: Option<String>,
+}
+
+/// A bridge under test started separately.
+#[derive(Debug, Clone)]
+pub struct External {
+    /// Its media-stream websocket URL.
+    pub url: String,
+    /// Its process, for CPU and memory.
+    pub pid: u32,
 }
 
 #[derive(Default)]
@@ -52,6 +78,8 @@ pub(crate) struct Totals {
     pub(crate) frames_sent: AtomicU64,
     pub(crate) frames_received: AtomicU64,
     pub(crate) marks_echoed: AtomicU64,
+    pub(crate) marks_received: AtomicU64,
+    pub(crate) media_messages: AtomicU64,
     pub(crate) clears: AtomicU64,
     pub(crate) calls_ok: AtomicU64,
     pub(crate) calls_failed: AtomicU64,
@@ -65,7 +93,7 @@ pub async fn run(cfg: LoadTest) -> anyhow::Result<()> {
         usize::try_from(cfg.seconds * 50).unwrap_or(0),
     ));
     let script = FakeScript {
-        greet_on_connect: false,
+        greet_on_connect: cfg.provider_greets,
         response: FakeResponse {
             chunk_ms: 100,
             chunks: u32::try_from(cfg.seconds * 10 + 20).unwrap_or(u32::MAX),
@@ -82,11 +110,28 @@ pub async fn run(cfg: LoadTest) -> anyhow::Result<()> {
         probe: Some(FakeProbe(clocks.clone())),
         ..FakeScript::default()
     };
-    let (_, provider) = FakeRealtimeServer::start(script).await?;
+    let (_, provider) = FakeRealtimeServer::start_on(cfg.provider_port, script).await?;
+    if let Some(external) = &cfg.external {
+        println!("provider: {}", provider.url());
+        let bridge = Bridge {
+            url: external.url.clone(),
+            signed: cfg.signed,
+        };
+        return drive(&cfg, bridge, external.pid, None, &provider, &clocks).await;
+    }
     let db_name = format!("servicepro_loadtest_{}", std::process::id());
     let db_url = servicepro_schema::database_admin::with_database(&cfg.database_url, &db_name)?;
     let port = cfg.port;
-    let mut server = std::process::Command::new(std::env::current_exe()?)
+    let exe = std::env::current_exe()?;
+    let mut server = match &cfg.server_cpus {
+        Some(cpus) => {
+            let mut pinned = std::process::Command::new("taskset");
+            pinned.arg("-c").arg(cpus).arg(&exe);
+            pinned
+        }
+        None => std::process::Command::new(&exe),
+    };
+    let mut server = server
         .arg("serve")
         .env("DATABASE_URL", &db_url)
         .env("SERVICEPRO_BIND", format!("127.0.0.1:{port}"))
@@ -108,20 +153,25 @@ pub async fn run(cfg: LoadTest) -> anyhow::Result<()> {
         .spawn()
         .context("starting the server under test")?;
     let pid = server.id();
-    let result = drive(&cfg, pid, &provider, &clocks).await;
+    let base = format!("http://127.0.0.1:{port}");
+    let result = match prepare_engine(&base).await {
+        Ok(()) => {
+            let bridge = Bridge {
+                url: format!("ws://127.0.0.1:{port}/twilio/media-stream/load"),
+                signed: cfg.signed,
+            };
+            drive(&cfg, bridge, pid, Some(&base), &provider, &clocks).await
+        }
+        Err(e) => Err(e),
+    };
     let _ = server.kill();
     let _ = server.wait();
     servicepro_schema::database_admin::drop_database(&cfg.database_url, &db_name).await?;
     result
 }
 
-async fn drive(
-    cfg: &LoadTest,
-    pid: u32,
-    provider: &servicepro_actors::realtime::fake_server::FakeServerHandle,
-    clocks: &Arc<Clocks>,
-) -> anyhow::Result<()> {
-    let base = format!("http://127.0.0.1:{}", cfg.port);
+/// Waits for the engine started at `base` and creates the load tenant.
+async fn prepare_engine(base: &str) -> anyhow::Result<()> {
     let http = reqwest::Client::new();
     let mut ready = false;
     for _ in 0..100 {
@@ -149,6 +199,19 @@ async fn drive(
         "creating the tenant: {}",
         created.status()
     );
+    Ok(())
+}
+
+/// Drives the calls against `bridge` (process `pid`); `metrics` is the engine's base
+/// URL when it is the engine, whose `/metrics` is read at the end.
+async fn drive(
+    cfg: &LoadTest,
+    bridge: Bridge,
+    pid: u32,
+    metrics: Option<&str>,
+    provider: &servicepro_actors::realtime::fake_server::FakeServerHandle,
+    clocks: &Arc<Clocks>,
+) -> anyhow::Result<()> {
     let rss_before = proc_stat::rss_kib(pid)?;
     let totals = Arc::new(Totals::default());
     let started = Instant::now();
@@ -156,9 +219,9 @@ async fn drive(
     for i in 0..cfg.calls {
         let totals = totals.clone();
         let clocks = clocks.clone();
-        let (port, seconds) = (cfg.port, cfg.seconds);
+        let (bridge, seconds) = (bridge.clone(), cfg.seconds);
         calls.push(tokio::spawn(async move {
-            match caller::one_call(i, port, seconds, totals.clone(), clocks).await {
+            match caller::one_call(i, bridge, seconds, totals.clone(), clocks).await {
                 Ok(()) => totals.calls_ok.fetch_add(1, Ordering::Relaxed),
                 Err(e) => {
                     eprintln!("call {i}: {e}");
@@ -181,12 +244,15 @@ async fn drive(
     for c in calls {
         let _ = c.await;
     }
-    let metrics = http
-        .get(format!("{base}/metrics"))
-        .send()
-        .await?
-        .text()
-        .await?;
+    let metrics = match metrics {
+        Some(base) => {
+            reqwest::get(format!("{base}/metrics"))
+                .await?
+                .text()
+                .await?
+        }
+        None => String::new(),
+    };
     let metric = |name: &str| -> u64 {
         metrics
             .lines()
@@ -196,6 +262,7 @@ async fn drive(
             .unwrap_or_default()
     };
     let dropped = metric("servicepro_media_frames_dropped_total");
+    let engine = !metrics.is_empty();
     let ticks_per_sec = 100.0;
     let cpu_seconds = (cpu1 - cpu0) as f64 / ticks_per_sec;
     let call_seconds = cfg.calls as f64 * window;
@@ -217,18 +284,28 @@ async fn drive(
         started.elapsed().as_secs_f64()
     );
     println!(
-        "frames: {sent} caller frames sent, {received} frames played to callers, {} marks echoed",
+        "frames: {sent} caller frames sent, {received} frames (20 ms) played to callers in {} media messages, {} marks received, {} echoed",
+        totals.media_messages.load(Ordering::Relaxed),
+        totals.marks_received.load(Ordering::Relaxed),
         totals.marks_echoed.load(Ordering::Relaxed)
     );
+    let appended = clocks.frames_appended();
     println!(
-        "provider: {} audio appends received",
-        provider.stats().appends
+        "provider: {} audio appends received carrying {appended} frames; caller frames that never reached it: {}",
+        provider.stats().appends,
+        sent.saturating_sub(appended)
     );
-    println!(
+    if engine {
+        println!(
+            "engine: {} caller frames over pace (refused)",
+            metric("servicepro_ai_call_frames_over_pace")
+        );
+        println!(
         "frames dropped: {dropped} at the websocket edge, {} caller frames and {} caller-bound frames in the call actors",
         metric("servicepro_ai_call_frames_dropped_in"),
         metric("servicepro_ai_call_frames_dropped_out")
-    );
+        );
+    }
     let (inbound, outbound, barge_in, unmatched) = clocks.report();
     println!(
         "added latency, caller → provider (frame sent → its audio at the provider): {inbound}"
@@ -240,22 +317,25 @@ async fn drive(
         "barge-in: {} clears received; reaction (speech_started sent → clear received): {barge_in}",
         totals.clears.load(Ordering::Relaxed)
     );
-    println!(
-        "barge-in reaction inside the engine (speech_started handled → clear queued): p99 {} µs, max {} µs",
-        metric("servicepro_ai_barge_in_reaction_p99_us"),
-        metric("servicepro_ai_barge_in_reaction_max_us")
-    );
+    if engine {
+        println!(
+            "barge-in reaction inside the engine (speech_started handled → clear queued): p99 {} µs, max {} µs",
+            metric("servicepro_ai_barge_in_reaction_p99_us"),
+            metric("servicepro_ai_barge_in_reaction_max_us")
+        );
+    }
+    println!("truncation: {}", clocks.truncations());
     if unmatched > 0 {
         println!("warning: {unmatched} calls' provider sessions were not matched; their latency is not counted");
     }
     println!(
-        "server CPU: {cpu_seconds:.2} s over {window:.1} s with {} calls = {:.3} ms CPU per call-second ({:.2} cores)",
+        "bridge CPU: {cpu_seconds:.2} s over {window:.1} s with {} calls = {:.3} ms CPU per call-second ({:.2} cores)",
         cfg.calls,
         cpu_seconds * 1000.0 / call_seconds.max(1.0),
         cpu_seconds / window
     );
     println!(
-        "server memory: {:.1} MiB before, {:.1} MiB under load = {:.1} KiB per call",
+        "bridge memory: {:.1} MiB before, {:.1} MiB under load = {:.1} KiB per call",
         rss_before as f64 / 1024.0,
         rss_peak as f64 / 1024.0,
         rss_peak.saturating_sub(rss_before) as f64 / cfg.calls.max(1) as f64

@@ -167,9 +167,10 @@ async fn a_signed_stream_is_bridged_to_the_provider_and_the_call_is_recorded() {
                 let payload = base64::engine::general_purpose::STANDARD
                     .decode(frame["media"]["payload"].as_str().unwrap())
                     .unwrap();
-                assert_eq!(payload.len(), 160, "20 ms μ-law frames");
+                assert_eq!(payload.len() % 160, 0, "whole 20 ms μ-law frames");
+                assert!(payload.len() <= 1_600, "at most 10 frames a message");
                 assert_eq!(frame["streamSid"], "MZ_ws");
-                frames += 1;
+                frames += payload.len() / 160;
             }
             Some("mark") => marks.push(frame["mark"]["name"].as_str().unwrap().to_owned()),
             _ => {}
@@ -432,7 +433,12 @@ async fn one_call(app: &TestApp, sid: &str, frames: u32) -> usize {
         };
         let frame: serde_json::Value = serde_json::from_str(&text).unwrap();
         if frame["event"] == "media" {
-            ai_frames += 1;
+            // One message per provider delta: count the 20 ms frames it carries.
+            let payload = base64::engine::general_purpose::STANDARD
+                .decode(frame["media"]["payload"].as_str().unwrap())
+                .unwrap();
+            assert_eq!(payload.len() % 160, 0, "whole 20 ms μ-law frames");
+            ai_frames += payload.len() / 160;
         }
     }
     // Frames reach the call actor in order, so `stop` ends the call after all of them.

@@ -92,8 +92,14 @@ impl CallActor {
     pub fn new(deps: CallDeps, start: StartFrame) -> Result<Self, CallError> {
         let (env, outbound) = deps.split();
         let mode = env.profile.audio_mode;
-        let caller = CallerAudio::new(mode, env.tuning.early_audio)?;
-        let speech = AiSpeech::new(mode, outbound)?;
+        let tuning = &env.tuning;
+        let caller = CallerAudio::new(
+            mode,
+            tuning.early_audio,
+            tuning.caller_burst,
+            tuning.append_frames,
+        )?;
+        let speech = AiSpeech::new(mode, outbound, env.tuning.frames_per_message)?;
         let span = tracing::info_span!(
             parent: None,
             "call",
@@ -153,6 +159,7 @@ impl CallActor {
             frames_in: self.caller.frames_in(),
             queued_in: self.caller.queued(),
             dropped_in: self.caller.dropped(),
+            over_pace: self.caller.over_pace(),
             frames_out: frames.frames_out(),
             dropped_out: frames.dropped_out(),
             malformed: self.tally.malformed,

@@ -27,6 +27,20 @@ pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 pub const CONTROL_TIMEOUT: Duration = Duration::from_secs(10);
 /// Longest a tool may run before the model is told it timed out.
 pub const TOOL_TIMEOUT: Duration = Duration::from_secs(20);
+/// Caller audio that may arrive ahead of real time (jitter, a socket catching up);
+/// audio beyond it is counted and dropped, never forwarded (see the `pacing` module).
+pub const CALLER_BURST: Duration = Duration::from_secs(1);
+/// 20 ms frames one Twilio `media` message carries at most. A provider delta is
+/// usually 100–200 ms, so this is one message and one mark per delta, where one per
+/// frame was five to ten times the messages (and socket writes, and Twilio's work)
+/// for the same audio; the playback clock interpolates between the sparser marks.
+pub const FRAMES_PER_MESSAGE: usize = 10;
+/// 20 ms caller frames per `input_audio_buffer.append`. Three frames an append cut
+/// the provider sends to a third but saved no measurable CPU at 200 calls (0.67–0.71
+/// vs 0.66–0.74 ms per call-second) and delayed what the provider hears, and so its
+/// speech detection, by 20 ms at the median and 40 ms at p90 (BENCHMARKS.md), so one
+/// frame an append it is.
+pub const APPEND_FRAMES: usize = 1;
 /// How soon to retry events the provider queue had no room for.
 pub const PUMP_RETRY: Duration = Duration::from_millis(20);
 
@@ -84,6 +98,12 @@ pub struct CallTuning {
     pub pump_retry: Duration,
     /// See [`TOOL_TIMEOUT`].
     pub tool_timeout: Duration,
+    /// See [`CALLER_BURST`].
+    pub caller_burst: Duration,
+    /// See [`FRAMES_PER_MESSAGE`].
+    pub frames_per_message: usize,
+    /// See [`APPEND_FRAMES`].
+    pub append_frames: usize,
 }
 
 impl Default for CallTuning {
@@ -96,6 +116,9 @@ impl Default for CallTuning {
             control_timeout: CONTROL_TIMEOUT,
             pump_retry: PUMP_RETRY,
             tool_timeout: TOOL_TIMEOUT,
+            caller_burst: CALLER_BURST,
+            frames_per_message: FRAMES_PER_MESSAGE,
+            append_frames: APPEND_FRAMES,
         }
     }
 }

@@ -124,6 +124,7 @@ impl CallActor {
             frames_in: self.caller.frames_in(),
             frames_out: frames.frames_out(),
             dropped_in: self.caller.dropped(),
+            over_pace: self.caller.over_pace(),
             dropped_out: frames.dropped_out(),
             malformed: self.tally.malformed,
             barge_ins: self.tally.barge_ins,

@@ -1,8 +1,12 @@
-//! The Twilio side of the AI's voice: each 20 ms μ-law frame becomes a `media` frame
-//! followed by a uniquely named `mark` on the bounded outbound queue, and the
-//! [`PlaybackClock`] learns what was sent and, from the echoed marks, what was heard.
+//! The Twilio side of the AI's voice: each chunk of whole 20 ms μ-law frames (what one
+//! provider delta completed) becomes one `media` message followed by a uniquely named
+//! `mark` on the bounded outbound queue, and the [`PlaybackClock`] learns what was sent
+//! and when, and from the echoed marks (and the time since the last one) what was
+//! heard.
 //! When the call is recorded, the frames sent and the clears go to the [`Recorder`]
 //! too, along with the caller's frames (so one owner drops it when the call ends).
+
+use std::time::Instant;
 
 use servicepro_media::framing::SAMPLES_8K;
 use servicepro_media::playback::PlaybackClock;
@@ -59,30 +63,37 @@ impl FrameOut {
         self.writer = Some(TwilioFrameWriter::new(stream_sid));
     }
 
-    /// Sends one 20 ms frame of `item` (`payload` is base64 μ-law) and its mark. When
-    /// the queue is full the frame is dropped and counted, and the clock never hears of
-    /// it.
+    /// Sends one 20 ms frame of `item` (`payload` is base64 μ-law) and its mark.
+    #[cfg(test)]
     pub(crate) fn send_frame(&mut self, item: &str, payload: &str) {
+        self.send_audio(item, payload, 1, Instant::now());
+    }
+
+    /// Sends `frames` whole 20 ms frames of `item` (`payload` is their base64 μ-law) as
+    /// one `media` message, and its mark, at `now`. When the queue is full they are
+    /// dropped and counted, and the clock never hears of them.
+    pub(crate) fn send_audio(&mut self, item: &str, payload: &str, frames: u64, now: Instant) {
         let (Some(sink), Some(writer)) = (&self.sink, &mut self.writer) else {
-            self.dropped_out += 1;
+            self.dropped_out += frames;
             return;
         };
         if self.clear_owed {
             if sink.try_send(writer.clear().to_owned()).is_err() {
-                self.dropped_out += 1;
+                self.dropped_out += frames;
                 return;
             }
             self.clear_owed = false;
         }
         if sink.try_send(writer.media(payload).to_owned()).is_err() {
-            self.dropped_out += 1;
+            self.dropped_out += frames;
             return;
         }
-        self.frames_out += 1;
+        self.frames_out += frames;
         if let Some(recorder) = &mut self.recorder {
             recorder.ai(payload);
         }
-        self.clock.audio_sent(item, SAMPLES_8K);
+        let samples = usize::try_from(frames).unwrap_or(usize::MAX) * SAMPLES_8K;
+        self.clock.audio_sent_at(item, samples, now);
         self.mark_seq += 1;
         self.mark_name.clear();
         self.mark_name.push('m');
@@ -95,9 +106,9 @@ impl FrameOut {
         }
     }
 
-    /// Twilio echoed mark `name`.
-    pub(crate) fn mark_echoed(&mut self, name: &str) {
-        self.clock.mark_echoed(name);
+    /// Twilio echoed mark `name` at `now`.
+    pub(crate) fn mark_echoed(&mut self, name: &str, now: Instant) {
+        self.clock.mark_echoed_at(name, now);
     }
 
     /// Whether Twilio may still be playing (or holding) audio we sent.
@@ -105,9 +116,9 @@ impl FrameOut {
         self.clock.has_unacknowledged_audio()
     }
 
-    /// Milliseconds of `item` the caller has heard.
-    pub(crate) fn heard_ms(&self, item: &str) -> u64 {
-        self.clock.heard_ms(item)
+    /// Milliseconds of `item` the caller has heard by `now`.
+    pub(crate) fn heard_ms(&self, item: &str, now: Instant) -> u64 {
+        self.clock.heard_ms_at(item, now)
     }
 
     /// Sends Twilio `clear` (barge-in) and forgets the unacknowledged audio. If the queue
@@ -197,8 +208,8 @@ mod tests {
         assert!(media.contains(r#""event":"media""#), "{media}");
         let mark = rx.try_recv().expect("mark");
         assert!(mark.contains(r#""name":"m1""#), "{mark}");
-        out.mark_echoed("m1");
-        assert_eq!(out.heard_ms("item"), 20);
+        out.mark_echoed("m1", Instant::now());
+        assert_eq!(out.heard_ms("item", Instant::now()), 20);
         assert!(!out.playing());
     }
 

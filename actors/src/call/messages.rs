@@ -51,6 +51,8 @@ pub struct CallStats {
     pub queued_in: usize,
     /// Caller frames dropped.
     pub dropped_in: u64,
+    /// Caller frames refused for arriving faster than real time.
+    pub over_pace: u64,
     /// AI frames sent.
     pub frames_out: u64,
     /// AI frames dropped.

@@ -26,6 +26,8 @@ pub struct CallMetrics {
     pub frames_out: Counter,
     /// Caller frames dropped, over finished calls.
     pub dropped_in: Counter,
+    /// Caller frames refused for arriving faster than real time, over finished calls.
+    pub over_pace: Counter,
     /// AI frames dropped, over finished calls.
     pub dropped_out: Counter,
     /// Malformed Twilio frames, over finished calls.
@@ -59,6 +61,7 @@ impl CallMetrics {
         self.frames_in.add(summary.frames_in);
         self.frames_out.add(summary.frames_out);
         self.dropped_in.add(summary.dropped_in);
+        self.over_pace.add(summary.over_pace);
         self.dropped_out.add(summary.dropped_out);
         self.malformed.add(summary.malformed);
         self.barge_ins.add(summary.barge_ins);
@@ -75,7 +78,7 @@ impl CallMetrics {
             .get((recent.len() * 99).div_ceil(100).saturating_sub(1))
             .copied()
             .unwrap_or_default();
-        let counters: [(&'static str, &'static str, &Counter); 10] = [
+        let counters: [(&'static str, &'static str, &Counter); 11] = [
             (
                 "servicepro_ai_call_frames_in",
                 "Caller frames received by call actors",
@@ -90,6 +93,11 @@ impl CallMetrics {
                 "servicepro_ai_call_frames_dropped_in",
                 "Caller frames dropped (provider slower than real time)",
                 &self.dropped_in,
+            ),
+            (
+                "servicepro_ai_call_frames_over_pace",
+                "Caller frames refused for arriving faster than real time",
+                &self.over_pace,
             ),
             (
                 "servicepro_ai_call_frames_dropped_out",

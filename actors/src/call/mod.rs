@@ -3,13 +3,15 @@
 //! One [`CallActor`] per live call bridges Twilio Media Streams (8 kHz μ-law over the
 //! media-stream websocket) to an OpenAI Realtime session:
 //!
-//! * caller `media` → `input_audio_buffer.append` (μ-law untouched in
+//! * caller `media` → `input_audio_buffer.append` of [`APPEND_FRAMES`] frame(s) (μ-law in
 //!   [`AudioMode::Passthrough`], PCM16 24 kHz in [`AudioMode::Transcode`]), through a
 //!   bounded queue that holds early audio while the session opens and drops the oldest
-//!   frames when the provider is slower than real time;
-//! * provider audio deltas → 20 ms Twilio `media` frames, each followed by a uniquely
-//!   named `mark`, onto the bounded outbound queue the websocket edge drains; echoed
-//!   marks drive the playback clock;
+//!   frames when the provider is slower than real time; audio arriving faster than real
+//!   time beyond a one-second burst is counted and dropped, never forwarded (`pacing`);
+//! * provider audio deltas → whole 20 ms μ-law frames, one Twilio `media` message per
+//!   delta (at most [`FRAMES_PER_MESSAGE`] frames) followed by a uniquely named `mark`,
+//!   onto the bounded outbound queue the websocket edge drains; echoed marks, and the
+//!   time since the last one, drive the playback clock;
 //! * barge-in (`speech_started`) → Twilio `clear`, then `conversation.item.truncate` to
 //!   what the caller heard and `response.cancel` only while a response is active;
 //! * function calls → the [`ToolExecutor`] in a task of their own → tool output and a new
@@ -41,6 +43,7 @@ mod link;
 pub(crate) mod messages;
 mod metrics;
 mod outbound;
+mod pacing;
 mod ports;
 mod provider_in;
 mod recording;
@@ -54,8 +57,9 @@ mod twilio_in;
 
 pub use actor::{CallActor, CallError, MAILBOX_CAPACITY};
 pub use deps::{
-    AudioMode, CallDeps, CallProfile, CallTuning, CONNECT_TIMEOUT, CONTROL_TIMEOUT, EARLY_AUDIO,
-    HEARTBEAT_INTERVAL, PUMP_RETRY, TOOL_TIMEOUT, TWILIO_IDLE_TIMEOUT,
+    AudioMode, CallDeps, CallProfile, CallTuning, APPEND_FRAMES, CALLER_BURST, CONNECT_TIMEOUT,
+    CONTROL_TIMEOUT, EARLY_AUDIO, FRAMES_PER_MESSAGE, HEARTBEAT_INTERVAL, PUMP_RETRY, TOOL_TIMEOUT,
+    TWILIO_IDLE_TIMEOUT,
 };
 pub use messages::{CallPhase, CallStats, CallerHungUp, GetCallStats, TwilioFrame};
 pub use metrics::{CallMetrics, ReactionSnapshot, ReactionStats};

@@ -1,6 +1,10 @@
 //! Provider → caller: the AI's audio deltas (any length, μ-law or PCM16 24 kHz) become
-//! whole 20 ms μ-law frames through the media crate, and barge-in cuts the playing
-//! answer to what the caller heard.
+//! whole 20 ms μ-law frames through the media crate, sent as one Twilio `media` message
+//! (and one mark) per delta, at most [`CallTuning::frames_per_message`] frames each
+//! ([`FRAMES_PER_MESSAGE`] in production); barge-in
+//! cuts the playing answer to what the caller heard.
+
+use std::time::Instant;
 
 use servicepro_media::b64;
 use servicepro_media::transcode::{OutboundTranscoder, UlawPassthrough};
@@ -8,6 +12,8 @@ use servicepro_media::MediaError;
 use tokio::sync::mpsc;
 
 use super::deps::AudioMode;
+#[cfg(doc)]
+use super::deps::{CallTuning, FRAMES_PER_MESSAGE};
 use super::frames::FrameOut;
 
 /// The provider's audio format, reduced to what the framing needs.
@@ -45,11 +51,23 @@ pub(crate) struct AiSpeech {
     current: Option<Item>,
     cut_response: Option<String>,
     scratch: String,
+    /// The delta's bytes (μ-law or PCM16), decoded.
+    decoded: Vec<u8>,
+    /// Whole μ-law frames of the delta, waiting to go as one message.
+    batch: Vec<u8>,
+    /// Bytes of whole frames that fill one message.
+    message_bytes: usize,
 }
 
 impl AiSpeech {
-    /// Speech in `mode`, framed onto `sink`.
-    pub(crate) fn new(mode: AudioMode, sink: mpsc::Sender<String>) -> Result<Self, MediaError> {
+    /// Speech in `mode`, framed onto `sink` in messages of at most `frames_per_message`
+    /// 20 ms frames.
+    pub(crate) fn new(
+        mode: AudioMode,
+        sink: mpsc::Sender<String>,
+        frames_per_message: usize,
+    ) -> Result<Self, MediaError> {
+        let message_bytes = 160 * frames_per_message.max(1);
         let decoder = match mode {
             AudioMode::Passthrough => Decoder::Passthrough(UlawPassthrough::new()),
             AudioMode::Transcode => Decoder::Transcode(Box::new(OutboundTranscoder::from_24k()?)),
@@ -60,7 +78,10 @@ impl AiSpeech {
             frames: FrameOut::new(sink),
             current: None,
             cut_response: None,
-            scratch: String::with_capacity(b64::encoded_len(160)),
+            scratch: String::with_capacity(b64::encoded_len(message_bytes)),
+            decoded: Vec::with_capacity(4_800 * 2),
+            batch: Vec::with_capacity(message_bytes),
+            message_bytes,
         })
     }
 
@@ -92,15 +113,32 @@ impl AiSpeech {
             return;
         };
         item.provider_bytes += decoded_len(delta);
-        let frames = &mut self.frames;
-        let id = item.id.as_str();
-        let pushed = match &mut self.decoder {
-            Decoder::Passthrough(p) => p.push_base64(delta, |f| frames.send_frame(id, f)),
-            Decoder::Transcode(t) => t.push_base64(delta, |f| frames.send_frame(id, f)),
-        };
-        if let Err(err) = pushed {
+        self.decoded.clear();
+        if let Err(err) = b64::decode_append(delta.as_bytes(), &mut self.decoded) {
             tracing::debug!(%err, "provider audio delta is not base64; skipped");
+            return;
         }
+        let (frames, scratch, batch) = (&mut self.frames, &mut self.scratch, &mut self.batch);
+        let id = item.id.as_str();
+        let now = Instant::now();
+        let full = self.message_bytes;
+        let mut emit = |frame: &[u8]| {
+            batch.extend_from_slice(frame);
+            if batch.len() >= full {
+                send_batch(frames, scratch, batch, id, now);
+            }
+        };
+        match &mut self.decoder {
+            Decoder::Passthrough(p) => {
+                p.push_ulaw(&self.decoded, &mut emit);
+            }
+            Decoder::Transcode(t) => {
+                if let Err(err) = t.push_pcm_le(&self.decoded, &mut emit) {
+                    tracing::debug!(%err, "resampling provider audio failed; skipped");
+                }
+            }
+        }
+        send_batch(frames, scratch, batch, id, now);
     }
 
     /// `item`'s audio is complete: the partial last frame (and the resampler's tail) is
@@ -115,12 +153,9 @@ impl AiSpeech {
         let Some(item) = &self.current else {
             return;
         };
-        let (frames, scratch, id) = (&mut self.frames, &mut self.scratch, item.id.as_str());
-        let mut emit = |ulaw: &[u8]| {
-            scratch.clear();
-            b64::encode_append(ulaw, scratch);
-            frames.send_frame(id, scratch);
-        };
+        let (frames, scratch, batch) = (&mut self.frames, &mut self.scratch, &mut self.batch);
+        let id = item.id.as_str();
+        let mut emit = |ulaw: &[u8]| batch.extend_from_slice(ulaw);
         match &mut self.decoder {
             Decoder::Passthrough(p) => {
                 p.flush(&mut emit);
@@ -132,6 +167,7 @@ impl AiSpeech {
                 }
             }
         }
+        send_batch(frames, scratch, batch, id, Instant::now());
     }
 
     /// The caller started talking. Clears Twilio's queue when audio may be playing or
@@ -139,6 +175,12 @@ impl AiSpeech {
     /// current item the caller heard when that is less than the provider produced
     /// (capped by it: `audio_end_ms` may never exceed what the provider sent).
     pub(crate) fn interrupt(&mut self, response_active: bool) -> Interruption {
+        // What was heard, read before the clear forgets the audio still playing.
+        let now = Instant::now();
+        let heard_now = self
+            .current
+            .as_ref()
+            .map_or(0, |item| self.frames.heard_ms(&item.id, now));
         let cleared = if self.frames.playing() || response_active {
             self.frames.clear();
             match &mut self.decoder {
@@ -151,7 +193,7 @@ impl AiSpeech {
         };
         let truncate = self.current.take().and_then(|item| {
             let produced = item.provider_bytes / self.bytes_per_ms.max(1);
-            let heard = self.frames.heard_ms(&item.id).min(produced);
+            let heard = heard_now.min(produced);
             if response_active {
                 self.cut_response = Some(item.response_id);
             }
@@ -166,6 +208,23 @@ impl AiSpeech {
         self.current = None;
         self.cut_response = None;
     }
+}
+
+/// Sends the whole frames in `batch` (if any) as one message of `item`, and empties it.
+fn send_batch(
+    frames: &mut FrameOut,
+    scratch: &mut String,
+    batch: &mut Vec<u8>,
+    item: &str,
+    now: Instant,
+) {
+    if batch.is_empty() {
+        return;
+    }
+    scratch.clear();
+    b64::encode_append(batch, scratch);
+    frames.send_audio(item, scratch, (batch.len() / 160) as u64, now);
+    batch.clear();
 }
 
 /// Bytes encoded by base64 text `text` (padding excluded).
@@ -198,7 +257,7 @@ mod tests {
     #[test]
     fn deltas_become_frames_with_marks_and_the_last_partial_frame_is_flushed() {
         let (tx, mut rx) = mpsc::channel(64);
-        let mut speech = AiSpeech::new(AudioMode::Passthrough, tx).expect("passthrough");
+        let mut speech = AiSpeech::new(AudioMode::Passthrough, tx, 10).expect("passthrough");
         speech.frames().set_stream("MZ1");
         speech.delta("resp_1", "item_1", &ulaw_b64(250));
         assert_eq!(drain(&mut rx).len(), 2);
@@ -206,7 +265,9 @@ mod tests {
         let tail = drain(&mut rx);
         assert_eq!(tail.len(), 2);
         assert!(tail[1].contains(r#""name":"m2""#));
-        speech.frames().mark_echoed("m1");
+        // Echoed "later", so no playback time has passed since: 20 ms heard exactly.
+        let later = Instant::now() + std::time::Duration::from_secs(60);
+        speech.frames().mark_echoed("m1", later);
         let cut = speech.interrupt(true);
         assert!(cut.cleared);
         assert_eq!(cut.truncate, Some(("item_1".to_owned(), 20)));
@@ -215,13 +276,36 @@ mod tests {
     }
 
     #[test]
+    fn a_delta_goes_as_one_media_message_and_one_mark_at_most_ten_frames_each() {
+        let (tx, mut rx) = mpsc::channel(64);
+        let mut speech = AiSpeech::new(AudioMode::Passthrough, tx, 10).expect("passthrough");
+        speech.frames().set_stream("MZ1");
+        speech.delta("resp_1", "item_1", &ulaw_b64(800));
+        let out = drain(&mut rx);
+        assert_eq!(out.len(), 2, "{out:?}");
+        assert!(out[0].contains(r#""event":"media""#));
+        assert!(out[1].contains(r#""name":"m1""#));
+        speech.delta("resp_1", "item_1", &ulaw_b64(4_000));
+        let out = drain(&mut rx);
+        assert_eq!(out.len(), 6, "500 ms: 200 + 200 + 100 ms");
+        assert_eq!(speech.frames_ref().frames_out(), 30);
+        let mut audio = Vec::new();
+        for media in out.iter().filter(|m| m.contains("media")) {
+            let payload = media.split("\"payload\":\"").nth(1).unwrap();
+            let payload = payload.split('"').next().unwrap();
+            b64::decode_append(payload.as_bytes(), &mut audio).unwrap();
+        }
+        assert_eq!(audio.len(), 4_000, "every byte, in order");
+    }
+
+    #[test]
     fn heard_is_capped_by_what_the_provider_produced() {
         let (tx, _rx) = mpsc::channel(64);
-        let mut speech = AiSpeech::new(AudioMode::Passthrough, tx).expect("passthrough");
+        let mut speech = AiSpeech::new(AudioMode::Passthrough, tx, 10).expect("passthrough");
         speech.frames().set_stream("MZ1");
         speech.delta("resp_1", "item_1", &ulaw_b64(100));
         speech.audio_done("item_1");
-        speech.frames().mark_echoed("m1");
+        speech.frames().mark_echoed("m1", Instant::now());
         let cut = speech.interrupt(false);
         assert!(!cut.cleared);
         assert_eq!(cut.truncate, None, "12 ms produced, all of it heard");

@@ -74,6 +74,9 @@ pub struct CallSummary {
     /// Caller frames dropped because the provider was slower than real time (or not yet
     /// connected for longer than the early-audio buffer holds).
     pub dropped_in: u64,
+    /// Caller frames refused for arriving faster than real time (beyond the burst
+    /// allowance); never forwarded.
+    pub over_pace: u64,
     /// AI frames dropped because the websocket edge's outbound queue was full.
     pub dropped_out: u64,
     /// Twilio frames that could not be parsed and were skipped.

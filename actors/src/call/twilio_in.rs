@@ -39,7 +39,9 @@ impl CallActor {
         }
         match event {
             TwilioEvent::Media(media) => {
-                if media.track == Track::Outbound {
+                if media.track == Track::Outbound
+                    || !self.caller.admit(&media.payload, self.last_twilio)
+                {
                     return;
                 }
                 // The caller is still on the line while a redirect is under way: recorded,
@@ -53,7 +55,11 @@ impl CallActor {
                 self.caller.push(&media.payload);
                 self.pump(ctx);
             }
-            TwilioEvent::Mark(mark) => self.speech.frames().mark_echoed(&mark.name),
+            TwilioEvent::Mark(mark) => {
+                self.speech
+                    .frames()
+                    .mark_echoed(&mark.name, self.last_twilio);
+            }
             TwilioEvent::Start(_) => {
                 // The edge checked the stream's one `start` and began the call with it.
                 self.tally.malformed += 1;

@@ -124,7 +124,7 @@ async fn early_audio_beyond_the_buffer_drops_the_oldest_frames() {
     let mut rig = Rig::new(Arc::new(slow));
     rig.tuning = CallTuning {
         early_audio: Duration::from_millis(200),
-        ..CallTuning::default()
+        ..rig.tuning.clone()
     };
     let mut call = rig.call(1);
     let frames = tone_frames(25);
@@ -200,4 +200,94 @@ async fn malformed_frames_are_counted_and_skipped() {
     call.stop();
     eventually("finalised", || rig.records.all().len() == 1).await;
     assert_eq!(rig.records.all()[0].malformed, 4);
+}
+
+#[actix::test]
+async fn caller_audio_faster_than_real_time_is_paced_and_the_excess_never_forwarded() {
+    // Issue 14: caller audio replayed ~1,000× faster than real time went to the provider
+    // unpaced. Twenty seconds of audio arrive at once: past the burst allowance (one
+    // second) the frames are dropped, never appended.
+    let server = fake(quiet()).await;
+    let mut rig = Rig::new(to(&server));
+    rig.tuning = CallTuning {
+        append_frames: 1,
+        ..CallTuning::default()
+    };
+    let mut call = rig.call(1);
+    call.wait_stats("live", |s| s.phase == CallPhase::Live)
+        .await;
+    let frames = tone_frames(1_000);
+    let sending = std::time::Instant::now();
+    for payload in &frames {
+        call.media(payload);
+    }
+    let stats = call
+        .wait_stats("all frames in", |s| s.frames_in == 1_000)
+        .await;
+    // Real time went on while the frames were handled: it earns its own audio.
+    let earned = sending.elapsed().as_millis() as u64 / 20 + 1;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let log = server.session(0).expect("a session");
+    assert!(
+        log.appends <= 50 + earned,
+        "{} appends for 20 s of audio sent in an instant ({earned} frames of real time)",
+        log.appends
+    );
+    assert!(
+        earned < 500,
+        "the frames were handled faster than real time"
+    );
+    assert!(log.appends >= 50, "the burst allowance is forwarded");
+    let appended = appended(&log);
+    assert_eq!(
+        appended[..50],
+        frames[..50],
+        "the burst allowance, in order"
+    );
+    let mut rest = frames[50..].iter();
+    assert!(
+        appended[50..].iter().all(|a| rest.any(|f| f == a)),
+        "what the clock let through later is in order"
+    );
+    assert_eq!(
+        stats.over_pace,
+        1_000 - log.appends,
+        "every refused frame counted"
+    );
+    assert_eq!(stats.dropped_in, 0);
+    call.stop();
+    eventually("finalised", || rig.records.all().len() == 1).await;
+    assert_eq!(rig.records.all()[0].over_pace, stats.over_pace);
+    assert_eq!(rig.metrics.over_pace.get(), stats.over_pace);
+}
+
+#[actix::test]
+async fn batched_caller_audio_goes_three_frames_an_append_without_loss() {
+    let server = fake(quiet()).await;
+    let mut rig = Rig::new(to(&server));
+    rig.tuning = CallTuning {
+        append_frames: 3,
+        ..rig.tuning.clone()
+    };
+    let mut call = rig.call(1);
+    call.wait_stats("live", |s| s.phase == CallPhase::Live)
+        .await;
+    let frames = tone_frames(30);
+    for payload in &frames {
+        call.media(payload);
+    }
+    let log = server
+        .wait_for_session(0, WAIT, |log| log.appends == 10)
+        .await
+        .expect("10 appends");
+    let mut heard = Vec::new();
+    for batch in appended(&log) {
+        servicepro_media::b64::decode_append(batch.as_bytes(), &mut heard).unwrap();
+    }
+    let mut sent = Vec::new();
+    for frame in &frames {
+        servicepro_media::b64::decode_append(frame.as_bytes(), &mut sent).unwrap();
+    }
+    assert_eq!(heard, sent, "every byte, in order");
+    call.stop();
 }

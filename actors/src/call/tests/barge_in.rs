@@ -1,8 +1,10 @@
 //! Barge-in: Twilio `clear` first, then truncation to what the caller heard, and
 //! `response.cancel` only while an answer is being generated.
 
+use std::time::Duration;
+
 use super::support::*;
-use crate::call::CallPhase;
+use crate::call::{CallPhase, CallTuning};
 use crate::realtime::fake_server::{FakeResponse, FakeScript, Pacing, SpeechTrigger};
 use crate::realtime::openai_events::ClientEvent;
 
@@ -56,7 +58,10 @@ async fn barge_in_clears_twilio_then_truncates_to_what_was_heard_and_cancels() {
     else {
         unreachable!()
     };
-    assert_eq!((*content_index, *audio_end_ms), (0, 200), "heard, not sent");
+    assert_eq!(*content_index, 0);
+    // Heard, not sent: the 200 ms the echoed marks acknowledged, plus at most the frame
+    // Twilio has been playing since the last echo.
+    assert!((200..=220).contains(audio_end_ms), "{audio_end_ms}");
     let controls = control_types(&log);
     assert_eq!(
         &controls[controls.len() - 2..],
@@ -125,10 +130,11 @@ async fn speech_while_a_finished_answer_still_plays_truncates_without_cancel() {
         })
         .await
         .expect("a truncate");
+    // The 100 ms the echoed marks acknowledged, plus at most the frame playing since.
     assert!(log.events.iter().any(|e| matches!(
         e,
         ClientEvent::ItemTruncate {
-            audio_end_ms: 100,
+            audio_end_ms: 100..=120,
             ..
         }
     )));
@@ -136,5 +142,47 @@ async fn speech_while_a_finished_answer_still_plays_truncates_without_cancel() {
     assert!(log.errors_sent.is_empty(), "{:?}", log.errors_sent);
     call.drain();
     assert!(call.frames.contains(&Out::Clear));
+    call.stop();
+}
+
+#[actix::test]
+async fn batched_audio_is_truncated_to_the_echoed_marks_plus_the_time_played_since() {
+    // Production framing: one `media` message and one mark per 100 ms delta.
+    let server = fake(talkative(Pacing::RealTime, 50)).await;
+    let mut rig = Rig::new(to(&server));
+    rig.tuning = CallTuning {
+        frames_per_message: CallTuning::default().frames_per_message,
+        ..rig.tuning.clone()
+    };
+    let mut call = rig.call(1);
+    call.read_until("four 100 ms messages", |f| media_count(f) >= 4)
+        .await;
+    assert!(
+        call.frames
+            .iter()
+            .all(|f| !matches!(f, Out::Media(audio) if audio.len() != 800)),
+        "one message per delta"
+    );
+    // Twilio has played the first two messages and is 50 ms or more into the third.
+    call.echo_marks(2);
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    for payload in tone_frames(10) {
+        call.media(&payload);
+    }
+    let log = server
+        .wait_for_session(0, WAIT, |log| {
+            log.event_types().contains(&"conversation.item.truncate")
+        })
+        .await
+        .expect("a truncate");
+    let heard = log.events.iter().find_map(|e| match e {
+        ClientEvent::ItemTruncate { audio_end_ms, .. } => Some(*audio_end_ms),
+        _ => None,
+    });
+    let heard = heard.expect("a truncate");
+    assert!(
+        (250..=300).contains(&heard),
+        "200 ms acknowledged + 50..100 ms of the third message: {heard}"
+    );
     call.stop();
 }

@@ -136,7 +136,7 @@ async fn a_twilio_stream_that_falls_silent_ends_the_call() {
     rig.tuning = CallTuning {
         twilio_idle_timeout: Duration::from_millis(300),
         heartbeat: Duration::from_millis(50),
-        ..CallTuning::default()
+        ..rig.tuning.clone()
     };
     let mut call = rig.call(1);
     call.read_to_end().await;

@@ -232,7 +232,14 @@ impl Rig {
             records: Arc::default(),
             metrics: Arc::default(),
             mode: AudioMode::Passthrough,
-            tuning: CallTuning::default(),
+            // The tests feed caller audio as fast as they can (pacing has its own test),
+            // and read the AI's audio frame by frame (batched messages have their own).
+            tuning: CallTuning {
+                caller_burst: Duration::from_secs(3_600),
+                frames_per_message: 1,
+                append_frames: 1,
+                ..CallTuning::default()
+            },
             outbound_capacity: 1024,
             recordings_dir: None,
         }

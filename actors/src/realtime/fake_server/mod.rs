@@ -46,7 +46,16 @@ impl FakeRealtimeServer {
     /// Listens on `127.0.0.1:0` and serves every connection with `script`. The server
     /// runs until the returned handle is dropped.
     pub async fn start(script: FakeScript) -> io::Result<(SocketAddr, FakeServerHandle)> {
-        let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
+        Self::start_on(0, script).await
+    }
+
+    /// Like [`Self::start`], on `127.0.0.1:port` (`0`: any free port), so a bridge
+    /// started separately can be pointed at it.
+    pub async fn start_on(
+        port: u16,
+        script: FakeScript,
+    ) -> io::Result<(SocketAddr, FakeServerHandle)> {
+        let listener = TcpListener::bind(("127.0.0.1", port)).await?;
         let addr = listener.local_addr()?;
         let url = Url::parse(&format!("ws://{addr}/v1/realtime?model=gpt-realtime"))
             .map_err(io::Error::other)?;

@@ -171,19 +171,33 @@ impl FakeSession {
                 item_id,
                 content_index,
                 audio_end_ms,
-            } => match self.item_audio_ms.get(&item_id).copied() {
-                None => {
-                    let message = format!("Item with item_id not found: {item_id}");
-                    self.error("invalid_value", &message, Some("item_id"), out);
+            } => {
+                if let Some(probe) = &self.script.probe {
+                    probe.0.item_truncated(&self.session_id, audio_end_ms);
                 }
-                Some(sent) if audio_end_ms > sent => {
-                    let message = format!(
-                        "Audio content of {sent}ms is already shorter than {audio_end_ms}ms"
-                    );
-                    self.error("invalid_value", &message, Some("audio_end_ms"), out);
-                }
-                Some(_) => out.push(self.events.truncated(&item_id, content_index, audio_end_ms)),
-            },
+                self.on_truncate(&item_id, content_index, audio_end_ms, out);
+            }
+        }
+    }
+
+    fn on_truncate(
+        &mut self,
+        item_id: &str,
+        content_index: u32,
+        audio_end_ms: u64,
+        out: &mut Vec<String>,
+    ) {
+        match self.item_audio_ms.get(item_id).copied() {
+            None => {
+                let message = format!("Item with item_id not found: {item_id}");
+                self.error("invalid_value", &message, Some("item_id"), out);
+            }
+            Some(sent) if audio_end_ms > sent => {
+                let message =
+                    format!("Audio content of {sent}ms is already shorter than {audio_end_ms}ms");
+                self.error("invalid_value", &message, Some("audio_end_ms"), out);
+            }
+            Some(_) => out.push(self.events.truncated(item_id, content_index, audio_end_ms)),
         }
     }
 
@@ -196,9 +210,11 @@ impl FakeSession {
         self.shared.appends.fetch_add(1, Ordering::Relaxed);
         if let Some(probe) = &self.script.probe {
             let per_ms = u64::from(self.input_format.bytes_per_ms().max(1));
-            probe
-                .0
-                .audio_appended(&self.session_id, self.scratch.len() as u64 * 1000 / per_ms);
+            probe.0.audio_appended(
+                &self.session_id,
+                self.scratch.len() as u64 * 1000 / per_ms,
+                &self.scratch,
+            );
         }
         {
             let mut log = lock(&self.log);
