@@ -12,12 +12,14 @@
 //! * [`realtime`] — the OpenAI Realtime and Twilio Media Streams wire contracts.
 //! * [`brain`] — understanding customers and driving bookings (NLU, the
 //!   offline engine, the LLM brain, the tools, per-channel phrasing).
+//! * [`area`] — service areas: cities, ZIPs, a radius over the vendored ZIP map.
 //! * [`booking`] — availability and appointments (`BookingActor`).
 //! * [`knowledge`], [`packs`] — the knowledge base and the industry packs.
 //! * [`messaging`] — outbound texts: outbox, rate limits, Twilio REST, notices.
 //! * [`twilio`] — Twilio's signature, form and TwiML contracts.
 //! * [`metrics`], [`clock`], [`tls`], [`kb_admin`] — shared plumbing.
 
+pub mod area;
 pub mod booking;
 pub mod brain;
 pub mod call;

@@ -14,8 +14,6 @@ use servicepro_schema::{DbError, IvrMode, TenantId, E164};
 
 /// Longest booking link or e-mail address accepted.
 const MAX_TEXT: usize = 2_000;
-/// Longest city name accepted in a service area.
-const MAX_CITY: usize = 100;
 
 /// What a suspended tenant's callers get.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -123,20 +121,8 @@ impl SettingsUpdate {
             }
         }
         if let Some(area) = &self.service_area {
-            if area
-                .cities
-                .iter()
-                .any(|c| c.trim().is_empty() || c.len() > MAX_CITY)
-            {
-                return Err(invalid("service_area", "a city name is empty or too long"));
-            }
-            if area
-                .zips
-                .iter()
-                .any(|z| z.len() != 5 || !z.chars().all(|c| c.is_ascii_digit()))
-            {
-                return Err(invalid("service_area", "ZIP codes have five digits"));
-            }
+            area.validate()
+                .map_err(|e| invalid("service_area", e.to_string()))?;
         }
         Ok(())
     }
@@ -318,6 +304,7 @@ mod tests {
             service_area: Some(ServiceArea {
                 cities: vec!["Tulsa".to_owned()],
                 zips: vec!["7410".to_owned()],
+                ..ServiceArea::default()
             }),
             ..SettingsUpdate::default()
         };

@@ -227,6 +227,9 @@ async fn advance(
     true
 }
 
+/// The job detail a travel fee is kept under.
+const TRAVEL_FEE: &str = "travel_fee";
+
 /// Checks the service area once per address; false when the flow stops
 /// here (not served, unknown, or a tool error).
 async fn area_ok(
@@ -242,6 +245,14 @@ async fn area_ok(
                 state.area = Some(AreaVerdict::NotServed { reason })
             }
             Ok(AreaCheck::Unknown) => state.area = Some(AreaVerdict::Unknown),
+            Ok(AreaCheck::TravelFee { fee_cents, miles }) => {
+                let fee = usd(i32::try_from(fee_cents).unwrap_or(i32::MAX));
+                reply.lead(format!(
+                    "Heads up: that's about {miles} miles out, past our usual area, so there's a {fee} travel fee."
+                ));
+                state.details.insert(String::from(TRAVEL_FEE), fee);
+                state.area = Some(AreaVerdict::TravelFee { fee_cents, miles });
+            }
             Err(_) => {
                 trouble(state, ctx, reply, "checking that address");
                 return false;
@@ -249,7 +260,7 @@ async fn area_ok(
         }
     }
     match state.area.clone() {
-        Some(AreaVerdict::Served) | None => true,
+        Some(AreaVerdict::Served | AreaVerdict::TravelFee { .. }) | None => true,
         Some(AreaVerdict::Unknown) => {
             state.awaiting = Awaiting::AreaZip;
             reply.main(format!("Thanks! What's the ZIP code for {address}?"));

@@ -163,6 +163,13 @@ pub enum AreaVerdict {
         /// Customer-facing reason.
         reason: String,
     },
+    /// Past the radius, served for a travel fee (told once, kept in the details).
+    TravelFee {
+        /// The fee, in cents.
+        fee_cents: u32,
+        /// Miles from the base.
+        miles: u32,
+    },
     /// The address alone could not be placed.
     Unknown,
 }

@@ -40,7 +40,7 @@ pub(super) struct Inner {
     busy: Vec<Busy>,
     appointments: Vec<Stored>,
     take_next: bool,
-    area: Vec<String>,
+    area: crate::area::ServiceArea,
     failing: Vec<String>,
     pub(super) handoffs: Vec<String>,
     pub(super) messages: Vec<String>,
@@ -110,8 +110,8 @@ impl FakeTools {
         }
     }
 
-    /// Restricts the service area to these cities and ZIP codes.
-    pub(crate) fn set_area(&self, area: Vec<String>) {
+    /// Restricts the service area (the real check runs on it).
+    pub(crate) fn set_area(&self, area: crate::area::ServiceArea) {
         self.inner.lock().unwrap().area = area;
     }
 
@@ -325,24 +325,7 @@ impl FakeTools {
     }
 
     pub(super) fn area_check(&self, address: &str) -> AreaCheck {
-        let area = self.inner.lock().unwrap().area.clone();
-        if area.is_empty() {
-            return AreaCheck::Served;
-        }
-        let lower = address.to_lowercase();
-        if area.iter().any(|a| lower.contains(&a.to_lowercase())) {
-            return AreaCheck::Served;
-        }
-        let has_zip = address
-            .split(|c: char| !c.is_ascii_digit())
-            .any(|w| w.len() == 5);
-        if address.contains(',') || has_zip {
-            AreaCheck::NotServed {
-                reason: format!("we serve {}", area.join(", ")),
-            }
-        } else {
-            AreaCheck::Unknown
-        }
+        self.inner.lock().unwrap().area.check(address)
     }
 
     pub(super) fn kb(&self, question: &str) -> Option<KbAnswer> {
