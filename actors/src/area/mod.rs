@@ -152,11 +152,17 @@ impl ServiceArea {
         self.cities.is_empty() && self.zips.is_empty() && self.radius().is_none()
     }
 
-    /// Whether a street address is served, not served, served for a travel
-    /// fee, or cannot be told (no ZIP and no city the map knows: ask for the ZIP).
+    /// Whether a street address, or a place named in a question, is
+    /// served, not served, served for a travel fee, or cannot be told (no
+    /// ZIP and no city the map knows: ask for the ZIP).
     pub fn check(&self, address: &str) -> AreaCheck {
         if self.is_everywhere() {
             return AreaCheck::Served;
+        }
+        if !has_street(address) {
+            if let Some((_, verdict)) = self.check_place(address) {
+                return verdict;
+            }
         }
         let place = locate::address(address, self.base_point());
         if self.listed(address, place) {
@@ -256,6 +262,20 @@ impl ServiceArea {
             [one, ..] => format!("we serve {one}"),
         }
     }
+}
+
+/// Whether the text has a street (a street suffix word).
+fn has_street(text: &str) -> bool {
+    locate::words(text)
+        .iter()
+        .any(|w| street_suffix(w).is_some())
+}
+
+/// The city a question or reply names ("can you come out to jenks?" →
+/// "Jenks"), for telling the customer; a name several states share is
+/// given as such.
+pub fn place_name(text: &str) -> Option<&'static str> {
+    locate::mention(text, Some(zips::US_CENTER)).map(|p| p.city)
 }
 
 /// Whether an address names a place past its street (a word after the suffix).

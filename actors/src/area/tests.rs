@@ -173,3 +173,22 @@ fn validation_names_the_broken_part() {
     let area = ServiceArea::parse(&stored).expect("valid");
     assert_eq!(serde_json::to_value(&area).expect("json"), stored);
 }
+
+#[test]
+fn a_question_naming_a_place_is_checked_like_an_address() {
+    let area = tulsa_20();
+    assert_eq!(
+        area.check("do you guys come out to jenks?"),
+        AreaCheck::Served
+    );
+    assert!(matches!(
+        area.check("can u come out to dallas"),
+        AreaCheck::NotServed { .. }
+    ));
+    assert_eq!(
+        area.check("can you come out to my place"),
+        AreaCheck::Unknown
+    );
+    assert_eq!(place_name("can u come out to dallas"), Some("Dallas"));
+    assert_eq!(place_name("do you do weekends"), None);
+}

@@ -17,6 +17,13 @@ pub struct Point {
     pub lon: f64,
 }
 
+/// The geographic center of the contiguous US (near Lebanon, KS): the
+/// tie-breaker when only a place's name matters.
+pub const US_CENTER: Point = Point {
+    lat: 39.833,
+    lon: -98.583,
+};
+
 /// Mean Earth radius in miles.
 const EARTH_RADIUS_MILES: f64 = 3958.8;
 

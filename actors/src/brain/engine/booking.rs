@@ -8,6 +8,7 @@ use crate::brain::nlu::Intent;
 use crate::brain::tools::AreaCheck;
 
 use super::absorb::{absorb, Changes};
+use super::area_question::{answer_area_question, AreaAnswer};
 use super::catalog::Catalog;
 use super::context::Ctx;
 use super::details;
@@ -18,12 +19,18 @@ use super::reply::Reply;
 use super::state::{AreaVerdict, Awaiting, ConversationState, Task};
 use super::text::{price_phrase, usd, with_article};
 use super::upsell;
+use crate::packs::format_usd;
 
 /// Runs one booking turn; false when the text meant nothing the engine
 /// could use.
 pub(super) async fn turn(state: &mut ConversationState, ctx: &Ctx<'_>, reply: &mut Reply) -> bool {
     let ch = absorb(state, ctx);
-    let answered = answer_questions(state, ctx, reply, ch.any()).await;
+    let area = answer_area_question(state, ctx, reply).await;
+    if area == AreaAnswer::Outside {
+        return true;
+    }
+    let placed = area == AreaAnswer::Served;
+    let answered = answer_questions(state, ctx, reply, ch.any() || placed).await || placed;
     let wants_booking =
         ctx.has(Intent::Book) || ((ch.service || ch.service_ambiguous) && !answered);
     if state.task == Task::Idle && (wants_booking || (ch.any() && !answered)) {
@@ -148,6 +155,13 @@ async fn advance(
             usd(addon.price_cents)
         ));
     }
+    // An address given early is checked now: nobody outside the area is
+    // asked about the job first.
+    if let Some(address) = state.address.clone().filter(|_| ch.address) {
+        if !area_ok(state, ctx, reply, &address).await {
+            return true;
+        }
+    }
     if let Some(q) = details::next_question(ctx.pack, state, &service.name) {
         if ch.service {
             reply.lead(chosen);
@@ -246,7 +260,7 @@ async fn area_ok(
             }
             Ok(AreaCheck::Unknown) => state.area = Some(AreaVerdict::Unknown),
             Ok(AreaCheck::TravelFee { fee_cents, miles }) => {
-                let fee = usd(i32::try_from(fee_cents).unwrap_or(i32::MAX));
+                let fee = format_usd(fee_cents);
                 reply.lead(format!(
                     "Heads up: that's about {miles} miles out, past our usual area, so there's a {fee} travel fee."
                 ));

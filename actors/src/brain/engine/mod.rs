@@ -29,6 +29,7 @@
 //! Replies are plain ASCII and short enough for one or two SMS segments.
 
 mod absorb;
+mod area_question;
 mod booking;
 mod catalog;
 mod confirm_text;
