@@ -24,7 +24,8 @@ use crate::packs::format_usd;
 /// Runs one booking turn; false when the text meant nothing the engine
 /// could use.
 pub(super) async fn turn(state: &mut ConversationState, ctx: &Ctx<'_>, reply: &mut Reply) -> bool {
-    let ch = absorb(state, ctx);
+    let mut ch = absorb(state, ctx);
+    asked_not_chosen(state, ctx, &mut ch);
     let area = answer_area_question(state, ctx, reply).await;
     if area == AreaAnswer::Outside {
         return true;
@@ -53,6 +54,28 @@ pub(super) async fn turn(state: &mut ConversationState, ctx: &Ctx<'_>, reply: &m
     }
     advance(state, ctx, reply, ch, answered).await
 }
+
+/// "is the weed killer you use safe for cats?", "are you taking new
+/// clients for full grooms?": a service named only inside a question, with
+/// no booking words and no other booking fact, is what the question is
+/// about; it is suggested (a "yes" books it), not chosen.
+fn asked_not_chosen(state: &mut ConversationState, ctx: &Ctx<'_>, ch: &mut Changes) {
+    let only_asks = ctx.u.signals.confidence(Intent::FaqQuestion) >= ASKING;
+    let other_facts = ch.when || ch.details || ch.address || ch.name || ch.upsell_answered;
+    if state.task != Task::Idle || !ch.service || !only_asks || ctx.has(Intent::Book) || other_facts
+    {
+        return;
+    }
+    state.suggested_service = state.service_id.take();
+    state.addons.clear();
+    state.upsell_offered = None;
+    state.upsell_pending = false;
+    ch.service = false;
+    ch.duration = false;
+}
+
+/// The confidence of a question with no booking words in it.
+const ASKING: f32 = 0.5;
 
 /// "never mind", "forget it": the customer drops the booking altogether
 /// (with no new fact in the same text, which would be a correction).
@@ -163,7 +186,7 @@ async fn advance(
         }
     }
     if let Some(q) = details::next_question(ctx.pack, state, &service.name) {
-        if ch.service {
+        if ch.service && !reply.mentions(&service.name) {
             reply.lead(chosen);
         }
         upsell::maybe_offer(state, ctx, reply, upsell::Place::BeforeQuestion);
@@ -175,7 +198,7 @@ async fn advance(
         return ch.any() || answered;
     }
     let Some(address) = state.address.clone() else {
-        if ch.service {
+        if ch.service && !reply.mentions(&service.name) {
             reply.lead(chosen);
         }
         upsell::maybe_offer(state, ctx, reply, upsell::Place::BeforeQuestion);

@@ -8,7 +8,7 @@ mod phrases;
 
 use phrases::{
     AFFIRM_ANYWHERE, AFFIRM_START, BOOKING_NOUNS, BOOK_STRONG, BOOK_WEAK, BOOK_WISH, DENY_ANYWHERE,
-    DENY_START, DURATION, GREETINGS, OPT_OUT_REQUESTS, PRICE, RESCHEDULE, THANKS,
+    DENY_START, DURATION, GREETINGS, JUST_ASKING, OPT_OUT_REQUESTS, PRICE, RESCHEDULE, THANKS,
 };
 
 use super::carrier::{carrier_keyword, CarrierKeyword};
@@ -179,15 +179,23 @@ fn conversational(t: &Normalized, hints: &IntentHints, s: &mut Signals) {
         s.add(Intent::DurationQuestion, 0.9);
     }
     let moving = s.has(Intent::Reschedule) || s.has(Intent::Cancel);
-    if !moving && any(BOOK_STRONG) {
+    let just_asking = any(JUST_ASKING);
+    if just_asking {
+        // Nothing below is a booking.
+    } else if !moving && any(BOOK_STRONG) {
         s.add(Intent::Book, 0.85);
     } else if !moving && (any(BOOK_WEAK) || (any(BOOK_WISH) && !is_question(t))) {
         s.add(Intent::Book, 0.6);
     }
     // "how often should i mow": advice about a service, not a request for it.
     let advice = t.starts_with_phrase("how often");
+    // "is the weed killer you use safe for cats?": a question about a
+    // service (with no day or time) is not a request for it.
+    let asks_about_service = is_question(t) && !hints.when_mentioned;
     if !moving
         && !advice
+        && !just_asking
+        && !asks_about_service
         && hints.service_mentioned
         && !s.has(Intent::PriceQuestion)
         && !s.has(Intent::DurationQuestion)
@@ -222,7 +230,7 @@ fn conversational(t: &Normalized, hints: &IntentHints, s: &mut Signals) {
     if let Some(choice) = hints.slot_choice {
         s.add(Intent::SelectOption(choice), if short { 0.9 } else { 0.7 });
     }
-    if hints.when_mentioned && s.ranked.is_empty() {
+    if hints.when_mentioned && s.ranked.is_empty() && !just_asking {
         s.add(Intent::Book, 0.4);
     }
 }

@@ -71,6 +71,25 @@ pub(super) const PRICE: &[&str] = &[
     "expensive",
     "cheap",
     "cheaper",
+    "runs",
+    "run me",
+    "ballpark",
+];
+
+/// "just curious", "not ready to book": a question with no booking in it,
+/// whatever booking words it uses.
+pub(super) const JUST_ASKING: &[&str] = &[
+    "just curious",
+    "just wondering",
+    "just asking",
+    "just a price",
+    "just the price",
+    "just looking",
+    "not ready to book",
+    "not booking",
+    "dont want to book",
+    "not looking to book",
+    "before i book",
 ];
 
 pub(super) const DURATION: &[&str] = &[
