@@ -31,7 +31,7 @@ pub(super) async fn turn(state: &mut ConversationState, ctx: &Ctx<'_>, reply: &m
         return true;
     }
     let placed = area == AreaAnswer::Served;
-    let answered = answer_questions(state, ctx, reply, ch.any() || placed).await || placed;
+    let answered = answer_questions(state, ctx, reply, ch.any(), placed).await || placed;
     let wants_booking =
         ctx.has(Intent::Book) || ((ch.service || ch.service_ambiguous) && !answered);
     if state.task == Task::Idle && (wants_booking || (ch.any() && !answered)) {

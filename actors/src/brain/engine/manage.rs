@@ -298,7 +298,7 @@ pub(super) async fn reschedule_turn(
     }
     // "how long does it take?" while new times are on offer: answer, then
     // show the times again.
-    if super::questions::answer_questions(state, ctx, reply, false).await {
+    if super::questions::answer_questions(state, ctx, reply, false, false).await {
         repeat_offer(state, ctx, reply);
         return true;
     }

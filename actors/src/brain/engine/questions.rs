@@ -17,12 +17,15 @@ const FAQ_CONFIDENCE: f32 = 0.5;
 /// Answers the questions in the text; true when one was answered. A
 /// question that also carried booking facts (`facts`: "can you do
 /// saturday?") is about the booking, not for the knowledge base. A text
-/// with several questions gets each answered, in the order asked.
+/// with several questions gets each answered, in the order asked; one
+/// about a place already answered from the service area (`placed`) is
+/// not asked of the knowledge base again.
 pub(super) async fn answer_questions(
     state: &mut ConversationState,
     ctx: &Ctx<'_>,
     reply: &mut Reply,
     facts: bool,
+    placed: bool,
 ) -> bool {
     let price = ctx.has(Intent::PriceQuestion);
     let duration = ctx.has(Intent::DurationQuestion);
@@ -31,6 +34,9 @@ pub(super) async fn answer_questions(
         if price || duration {
             price_answers(state, ctx, reply, price, duration);
             return true;
+        }
+        if placed {
+            return false;
         }
         if let Some(clause) = clauses
             .first()
@@ -57,6 +63,9 @@ pub(super) async fn answer_questions(
         if p || d {
             price_answers(state, ctx, reply, price || p, duration || d);
             answered = true;
+            continue;
+        }
+        if placed && crate::area::place_name(clause).is_some() {
             continue;
         }
         match ctx.tools.search_kb(clause).await {
