@@ -178,6 +178,9 @@ async fn advance(
             usd(addon.price_cents)
         ));
     }
+    if super::returning::ask_if_booked(state, ctx, reply, &service.name).await {
+        return true;
+    }
     // An address given early is checked now: nobody outside the area is
     // asked about the job first.
     if let Some(address) = state.address.clone().filter(|_| ch.address) {

@@ -41,6 +41,7 @@ mod offer;
 mod prompt;
 mod questions;
 mod reply;
+mod returning;
 mod spoken;
 pub mod state;
 mod text;

@@ -191,7 +191,9 @@ fn conversational(t: &Normalized, hints: &IntentHints, s: &mut Signals) {
     let advice = t.starts_with_phrase("how often");
     // "is the weed killer you use safe for cats?": a question about a
     // service (with no day or time) is not a request for it.
-    let asks_about_service = is_question(t) && !hints.when_mentioned;
+    // "can you mow my yard?" asks for the job, not about it.
+    let request = REQUEST_STARTS.iter().any(|p| t.starts_with_phrase(p));
+    let asks_about_service = is_question(t) && !hints.when_mentioned && !request;
     if !moving
         && !advice
         && !just_asking
@@ -234,6 +236,21 @@ fn conversational(t: &Normalized, hints: &IntentHints, s: &mut Signals) {
         s.add(Intent::Book, 0.4);
     }
 }
+
+/// How a question asking for the job itself starts.
+const REQUEST_STARTS: &[&str] = &[
+    "can you",
+    "can u",
+    "could you",
+    "could u",
+    "can i",
+    "could i",
+    "can we",
+    "would you",
+    "will you",
+    "can yall",
+    "can someone",
+];
 
 /// Words people put before a yes or no ("lol ok", "oh yes", "um no").
 const INTERJECTIONS: &[&str] = &[
