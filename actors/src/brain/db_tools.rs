@@ -13,7 +13,7 @@ use crate::brain::tools::{
     TenantProfile, ToolError,
 };
 use crate::clock::Clock;
-use crate::knowledge::{global_entries, KbEntry, KbSource, KnowledgeBase};
+use crate::knowledge::{global_entries_with_hours, KbEntry, KbSource, KnowledgeBase};
 use crate::messaging::{SendSms, SmsOutbox};
 use crate::packs::{self, booking_link_text, IndustryPack, SmsTemplateKey, TenantTemplates};
 use crate::tenant::context::TenantContext;
@@ -212,7 +212,11 @@ impl TenantSnapshot {
                 )
             })
             .collect();
-        let kb = KnowledgeBase::layered(global_entries(), pack, tenant_entries);
+        let kb = KnowledgeBase::layered(
+            global_entries_with_hours(&rules.hours),
+            pack,
+            tenant_entries,
+        );
         let services = load_services(db, pack).await?;
         let tenant = ctx.tenant.id.clone();
         let profile = TenantProfile {

@@ -4,6 +4,7 @@
 
 use crate::brain::nlu::{intent, normalize, Intent, IntentHints, TermKind};
 use crate::brain::tools::ServiceInfo;
+use crate::knowledge::HOURS_QUESTION;
 
 use super::catalog::Catalog;
 use super::context::Ctx;
@@ -29,7 +30,19 @@ pub(super) async fn answer_questions(
 ) -> bool {
     let price = ctx.has(Intent::PriceQuestion);
     let duration = ctx.has(Intent::DurationQuestion);
-    let clauses = question_clauses(&ctx.u.raw);
+    let hours = asks_hours(&ctx.u.normalized);
+    if hours {
+        if let Ok(Some(answer)) = ctx.tools.search_kb(HOURS_QUESTION).await {
+            reply.lead(clip(&answer.answer, MAX_ANSWER));
+        }
+    }
+    let clauses: Vec<&str> = question_clauses(&ctx.u.raw)
+        .into_iter()
+        .filter(|c| !(hours && asks_hours(&c.to_lowercase())))
+        .collect();
+    if hours && clauses.is_empty() && !price && !duration {
+        return true;
+    }
     if clauses.len() < 2 {
         if price || duration {
             price_answers(state, ctx, reply, price, duration);
@@ -209,6 +222,38 @@ fn asked_about(state: &ConversationState, ctx: &Ctx<'_>) -> Vec<ServiceInfo> {
         .filter_map(|id| ctx.catalog.get(*id))
         .cloned()
         .collect()
+}
+
+/// "do you work weekends?", "are you open sundays", "what are your hours":
+/// a question about when the business works.
+fn asks_hours(text: &str) -> bool {
+    const ASKS: &[&str] = &[
+        "your hours",
+        "business hours",
+        "are you open",
+        "you guys open",
+        "yall open",
+        "you open",
+        "open on",
+        "open weekends",
+        "open saturday",
+        "open sunday",
+        "work weekends",
+        "work on weekends",
+        "work saturday",
+        "work sunday",
+        "work on saturday",
+        "work on sunday",
+        "do weekends",
+        "do evenings",
+        "work evenings",
+        "open late",
+        "time do you open",
+        "time do you close",
+        "time do you start",
+    ];
+    let question = text.contains('?') || real_question(text) || text.starts_with("are ");
+    question && ASKS.iter().any(|p| text.contains(p))
 }
 
 /// Words a real question starts with; "asdf???" is not a question.

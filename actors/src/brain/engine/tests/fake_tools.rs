@@ -15,7 +15,7 @@ use crate::brain::tools::{
     AppointmentInfo, AreaCheck, BookOutcome, BookingRequest, KbAnswer, ServiceInfo, TenantProfile,
     ToolError,
 };
-use crate::knowledge::{global_entries, KnowledgeBase};
+use crate::knowledge::{global_entries_with_hours, KnowledgeBase};
 use crate::packs::pack;
 
 /// Ids of add-ons start here, so they never collide with services.
@@ -100,7 +100,7 @@ impl FakeTools {
                 templates: crate::packs::TenantTemplates::default(),
             },
             services,
-            kb: KnowledgeBase::layered(global_entries(), p, Vec::new()),
+            kb: KnowledgeBase::layered(global_entries_with_hours(&p.defaults.hours), p, Vec::new()),
             rules: AvailabilityRules::from_pack_defaults(&p.defaults),
             inner: Mutex::new(Inner {
                 now: Some(now),
