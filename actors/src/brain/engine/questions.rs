@@ -81,6 +81,15 @@ pub(super) async fn answer_questions(
         if placed && crate::area::place_name(clause).is_some() {
             continue;
         }
+        if let Some(service) = offered_service(ctx, clause) {
+            reply.lead(format!(
+                "Yes, we do! {} is {}.",
+                service.name,
+                price_phrase(service)
+            ));
+            answered = true;
+            continue;
+        }
         match ctx.tools.search_kb(clause).await {
             Ok(Some(answer)) => {
                 reply.lead(clip(&answer.answer, MAX_ANSWER));
@@ -135,7 +144,7 @@ async fn faq_answer(ctx: &Ctx<'_>, reply: &mut Reply, facts: bool) -> bool {
             reply.lead(clip(&answer.answer, MAX_ANSWER));
             true
         }
-        Ok(None) | Err(_) if !real_question(&ctx.u.normalized) => false,
+        Ok(None) | Err(_) if !real_question(&ctx.u.normalized) && !long_question(ctx) => false,
         Ok(None) | Err(_) => {
             not_sure(ctx, reply, &ctx.u.raw).await;
             true
@@ -254,6 +263,26 @@ fn asks_hours(text: &str) -> bool {
     ];
     let question = text.contains('?') || real_question(text) || text.starts_with("are ");
     question && ASKS.iter().any(|p| text.contains(p))
+}
+
+/// "do you groom cats?": whether a service is offered, when the clause
+/// names one of the tenant's services.
+fn offered_service<'c>(ctx: &'c Ctx<'_>, clause: &str) -> Option<&'c ServiceInfo> {
+    let lower = clause.to_lowercase();
+    let asks = ["do you ", "do u ", "do yall ", "do you guys "]
+        .iter()
+        .any(|p| lower.starts_with(p));
+    if !asks {
+        return None;
+    }
+    super::absorb::named_services(&ctx.u)
+        .filter(|s| !s.negated && s.kind == TermKind::Service && lower.contains(&s.text))
+        .find_map(|s| ctx.catalog.get(s.id))
+}
+
+/// A text of four words or more ending in '?': a question, however it opens.
+fn long_question(ctx: &Ctx<'_>) -> bool {
+    ctx.u.raw.trim_end().ends_with('?') && ctx.u.normalized.split_whitespace().count() >= 4
 }
 
 /// Words a real question starts with; "asdf???" is not a question.

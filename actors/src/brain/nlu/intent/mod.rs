@@ -220,6 +220,10 @@ fn conversational(t: &Normalized, hints: &IntentHints, s: &mut Signals) {
         s.add(Intent::FaqQuestion, confidence);
     }
     affirm_or_deny(t, short, s);
+    if just_asking {
+        // "ok thanks, i'll think about it": no yes to anything.
+        s.ranked.retain(|r| r.intent != Intent::Affirm);
+    }
     if starts(GREETINGS) {
         s.add(Intent::Greeting, 0.8);
     }

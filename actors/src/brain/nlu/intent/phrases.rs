@@ -90,6 +90,17 @@ pub(super) const JUST_ASKING: &[&str] = &[
     "dont want to book",
     "not looking to book",
     "before i book",
+    "just want a price",
+    "just want a ballpark",
+    "just a ballpark",
+    "rough idea",
+    "just need a price",
+    "just need a quote",
+    "think about it",
+    "let me think",
+    "maybe later",
+    "not right now",
+    "ill get back",
 ];
 
 pub(super) const DURATION: &[&str] = &[
