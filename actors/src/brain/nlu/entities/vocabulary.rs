@@ -234,7 +234,22 @@ pub fn match_terms(text: &Normalized, vocab: &Vocabulary) -> TermMatches {
     for span in spans {
         emit(span, &words, &terms, text, &mut out);
     }
+    keep_the_only_choice(text, &mut out);
     out
+}
+
+/// "standard is fine" (the answer to "which service?") chooses it: a
+/// service said to be fine is declined only beside another one chosen
+/// ("the inside is fine, just the outside"), never when it is the only one
+/// named and no "no"/"not" is said.
+fn keep_the_only_choice(text: &Normalized, out: &mut TermMatches) {
+    let chosen = out.services.iter().any(|s| !s.negated);
+    let said_no = text.words().iter().any(|w| NEGATIONS.contains(w));
+    if !chosen && !said_no {
+        for service in &mut out.services {
+            service.negated = false;
+        }
+    }
 }
 
 /// "the inside is fine", "the outside doesn't need it": the part named
