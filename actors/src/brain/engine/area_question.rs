@@ -55,7 +55,13 @@ pub(super) async fn answer_area_question(
     let u = &ctx.u;
     let padded = format!(" {} ", u.normalized);
     let asks = u.raw.contains('?') || padded.starts_with(" can ") || padded.starts_with(" do ");
-    if u.address.is_some() || !asks || !ASKS_WHERE.iter().any(|p| padded.contains(p)) {
+    // "do you clean houses in oklahoma city?": any question naming a town
+    // after a place word asks about it, with or without "come out".
+    let about_place = ASKS_WHERE.iter().any(|p| padded.contains(p))
+        || [" in ", " near ", " around "]
+            .iter()
+            .any(|p| padded.contains(p));
+    if u.address.is_some() || !asks || !about_place {
         return AreaAnswer::NotAsked;
     }
     let Some(place) = place_name(&u.raw) else {

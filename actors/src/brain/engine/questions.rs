@@ -55,6 +55,17 @@ pub(super) async fn answer_questions(
             .first()
             .filter(|c| facts && c.len() < ctx.u.raw.len())
         {
+            if let Some(service) = offered_service(ctx, clause) {
+                reply.lead(format!(
+                    "Yes, we do! {} is {}.",
+                    service.name,
+                    price_phrase(service)
+                ));
+                return true;
+            }
+            if intent::asks_for_job(&normalize(clause)) {
+                return faq_answer(ctx, reply, facts).await;
+            }
             // "are you taking new clients? my doodle needs a groom": the
             // question beside the booking facts is answered when the
             // knowledge base knows it.

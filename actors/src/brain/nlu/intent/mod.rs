@@ -192,7 +192,7 @@ fn conversational(t: &Normalized, hints: &IntentHints, s: &mut Signals) {
     // "is the weed killer you use safe for cats?": a question about a
     // service (with no day or time) is not a request for it.
     // "can you mow my yard?" asks for the job, not about it.
-    let request = REQUEST_STARTS.iter().any(|p| t.starts_with_phrase(p));
+    let request = asks_for_job(t);
     let asks_about_service = is_question(t) && !hints.when_mentioned && !request;
     if !moving
         && !advice
@@ -239,6 +239,12 @@ fn conversational(t: &Normalized, hints: &IntentHints, s: &mut Signals) {
     if hints.when_mentioned && s.ranked.is_empty() && !just_asking {
         s.add(Intent::Book, 0.4);
     }
+}
+
+/// Whether a question asks for the job itself ("can you mow my yard?",
+/// "could i get a wash"), rather than about it.
+pub fn asks_for_job(t: &Normalized) -> bool {
+    REQUEST_STARTS.iter().any(|p| t.starts_with_phrase(p))
 }
 
 /// How a question asking for the job itself starts.
