@@ -264,6 +264,26 @@ impl ServiceArea {
     }
 }
 
+impl ServiceArea {
+    /// The answer to "what areas do you serve?" for a knowledge-base entry
+    /// of the service-area category: where the business really works, or
+    /// the entry's own answer when the area is everywhere.
+    pub fn faq_answer(&self, category: &str, answer: &str) -> String {
+        if category != "service_area" || self.is_everywhere() {
+            return answer.to_owned();
+        }
+        let mut where_ = self.describe();
+        if let Some(first) = where_.get(..1) {
+            where_ = format!(
+                "{}{}",
+                first.to_uppercase(),
+                where_.get(1..).unwrap_or_default()
+            );
+        }
+        format!("{where_}. Send us your address or ZIP and we'll confirm.")
+    }
+}
+
 /// Whether the text has a street (a street suffix word).
 fn has_street(text: &str) -> bool {
     locate::words(text)

@@ -192,3 +192,17 @@ fn a_question_naming_a_place_is_checked_like_an_address() {
     assert_eq!(place_name("can u come out to dallas"), Some("Dallas"));
     assert_eq!(place_name("do you do weekends"), None);
 }
+
+#[test]
+fn the_service_area_faq_says_where_we_work() {
+    let area = tulsa_20();
+    assert_eq!(
+        area.faq_answer("service_area", "We cover our service radius."),
+        "We work within 20 miles of Tulsa, OK. Send us your address or ZIP and we'll confirm."
+    );
+    assert_eq!(area.faq_answer("payment", "Cards."), "Cards.");
+    assert_eq!(
+        ServiceArea::default().faq_answer("service_area", "Anywhere."),
+        "Anywhere."
+    );
+}

@@ -401,7 +401,7 @@ impl AgentTools for DbTools {
         Box::pin(async move {
             Ok(self.snapshot.kb.best_answer(question).map(|e| KbAnswer {
                 question: e.question.clone(),
-                answer: e.answer.clone(),
+                answer: self.snapshot.area.faq_answer(&e.category, &e.answer),
             }))
         })
     }

@@ -329,9 +329,10 @@ impl FakeTools {
     }
 
     pub(super) fn kb(&self, question: &str) -> Option<KbAnswer> {
+        let area = self.inner.lock().unwrap().area.clone();
         self.kb.best_answer(question).map(|e| KbAnswer {
             question: e.question.clone(),
-            answer: e.answer.clone(),
+            answer: area.faq_answer(&e.category, &e.answer),
         })
     }
 }
