@@ -14,6 +14,7 @@
 //! * [`realtime`] — the OpenAI Realtime and Twilio Media Streams wire contracts.
 //! * [`brain`] — understanding customers and driving bookings (NLU, the
 //!   offline engine, the LLM brain, the tools, per-channel phrasing).
+//! * [`area`] — service areas: cities, ZIPs, a radius over the vendored ZIP map.
 //! * [`booking`] — availability and appointments (`BookingActor`).
 //! * [`knowledge`], [`packs`] — the knowledge base and the industry packs.
 //! * [`messaging`] — outbound texts: outbox, rate limits, Twilio REST, notices.
@@ -22,6 +23,7 @@
 //! * [`twilio`] — Twilio's signature, form and TwiML contracts.
 //! * [`metrics`], [`clock`], [`tls`], [`kb_admin`] — shared plumbing.
 
+pub mod area;
 pub mod billing;
 pub mod booking;
 pub mod brain;

@@ -39,6 +39,8 @@ struct Setup {
     #[serde(default)]
     service_area: Vec<String>,
     #[serde(default)]
+    area: Option<serde_json::Value>,
+    #[serde(default)]
     busy: Vec<Busy>,
     #[serde(default)]
     take_next_slot: bool,
@@ -144,7 +146,11 @@ async fn setup(app: &TestApp, fx: &Fixture) {
         .service_area
         .iter()
         .partition(|a| a.len() == 5 && a.chars().all(|c| c.is_ascii_digit()));
-    let area = serde_json::json!({ "cities": cities, "zips": zips });
+    let area = fx
+        .setup
+        .area
+        .clone()
+        .unwrap_or_else(|| serde_json::json!({ "cities": cities, "zips": zips }));
     app.sql(&format!(
         "UPDATE tenant_config SET service_area = '{}' WHERE tenant_id = 'acme'",
         quote(&area.to_string())

@@ -8,13 +8,12 @@ use crate::booking::availability::{
 use crate::booking::store::CommitError;
 use crate::booking::store::{self, NewBooking, StoredAppointment};
 use crate::booking::{BookingDesk, Commit};
-use crate::brain::nlu::entities::street_suffix;
 use crate::brain::tools::{
     AgentTools, AppointmentInfo, AreaCheck, BookOutcome, BookingRequest, KbAnswer, ServiceInfo,
     TenantProfile, ToolError,
 };
 use crate::clock::Clock;
-use crate::knowledge::{global_entries, KbEntry, KbSource, KnowledgeBase};
+use crate::knowledge::{global_entries_with_hours, KbEntry, KbSource, KnowledgeBase};
 use crate::messaging::{SendSms, SmsOutbox};
 use crate::packs::{self, booking_link_text, IndustryPack, SmsTemplateKey, TenantTemplates};
 use crate::tenant::context::TenantContext;
@@ -29,74 +28,7 @@ use servicepro_schema::schema::{kb_entries, services, sms_templates};
 use servicepro_schema::TenantStatus;
 use servicepro_schema::{DbError, TenantDb, TenantId, E164};
 
-/// Where a tenant works: city names and ZIP codes (empty: everywhere).
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct ServiceArea {
-    /// Cities served.
-    #[serde(default)]
-    pub cities: Vec<String>,
-    /// ZIP codes served.
-    #[serde(default)]
-    pub zips: Vec<String>,
-    /// Miles served around [`ServiceArea::base_address`] (the engine cannot measure
-    /// distances offline, so a radius alone serves every address).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub radius_miles: Option<u32>,
-    /// Where the radius is measured from.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub base_address: Option<String>,
-}
-
-impl ServiceArea {
-    /// Whether `address` is served, not served, or cannot be told.
-    pub fn check(&self, address: &str) -> AreaCheck {
-        if self.cities.is_empty() && self.zips.is_empty() {
-            return AreaCheck::Served;
-        }
-        let lower = address.to_lowercase();
-        let words: Vec<&str> = lower
-            .split(|c: char| !c.is_ascii_alphanumeric())
-            .filter(|w| !w.is_empty())
-            .collect();
-        let zip = words
-            .iter()
-            .find(|w| w.len() == 5 && w.chars().all(|c| c.is_ascii_digit()));
-        let city_listed = self.cities.iter().any(|c| {
-            let c = c.to_lowercase();
-            let parts: Vec<&str> = c.split_whitespace().collect();
-            words
-                .windows(parts.len().max(1))
-                .any(|w| w == parts.as_slice())
-        });
-        if city_listed || zip.is_some_and(|z| self.zips.iter().any(|listed| listed == z)) {
-            return AreaCheck::Served;
-        }
-        let names_a_place = zip.is_some()
-            || words
-                .iter()
-                .position(|w| street_suffix(w).is_some())
-                .is_some_and(|i| i + 1 < words.len());
-        if names_a_place {
-            AreaCheck::NotServed {
-                reason: self.describe(),
-            }
-        } else {
-            AreaCheck::Unknown
-        }
-    }
-
-    fn describe(&self) -> String {
-        let mut places: Vec<&str> = self.cities.iter().map(String::as_str).collect();
-        if places.is_empty() {
-            places = self.zips.iter().map(String::as_str).collect();
-        }
-        match places.as_slice() {
-            [] => "we don't serve that area".to_owned(),
-            [one] => format!("we serve {one}"),
-            [rest @ .., last] => format!("we serve {} and {last}", rest.join(", ")),
-        }
-    }
-}
+pub use crate::area::ServiceArea;
 
 /// What the tools know of a tenant that changes rarely: its profile (with
 /// its own SMS templates), pack, booking rules, service area, active services
@@ -241,10 +173,14 @@ impl TenantSnapshot {
         if let Ok(tz) = ctx.tenant.time_zone.parse() {
             rules.time_zone = tz;
         }
-        let area: ServiceArea = config
-            .as_ref()
-            .and_then(|c| serde_json::from_value(c.service_area.clone()).ok())
-            .unwrap_or_default();
+        let area = match config.as_ref().map(|c| ServiceArea::parse(&c.service_area)) {
+            Some(Ok(area)) => area,
+            None => ServiceArea::default(),
+            Some(Err(e)) => return Err(ToolError::Invalid(format!("service_area: {e}"))),
+        };
+        if area.radius_miles.is_some() && area.base.is_none() {
+            tracing::warn!("the service radius has no base yet, so it is not enforced");
+        }
         let (tenant_kb, template_rows) = db
             .transaction(|tx| {
                 Box::pin(async move {
@@ -280,7 +216,11 @@ impl TenantSnapshot {
                 )
             })
             .collect();
-        let kb = KnowledgeBase::layered(global_entries(), pack, tenant_entries);
+        let kb = KnowledgeBase::layered(
+            global_entries_with_hours(&rules.hours),
+            pack,
+            tenant_entries,
+        );
         let services = load_services(db, pack).await?;
         let tenant = ctx.tenant.id.clone();
         let profile = TenantProfile {
@@ -466,7 +406,7 @@ impl AgentTools for DbTools {
         Box::pin(async move {
             Ok(self.snapshot.kb.best_answer(question).map(|e| KbAnswer {
                 question: e.question.clone(),
-                answer: e.answer.clone(),
+                answer: self.snapshot.area.faq_answer(&e.category, &e.answer),
             }))
         })
     }
@@ -639,59 +579,5 @@ impl AgentTools for DbTools {
 impl From<DbError> for ToolError {
     fn from(e: DbError) -> Self {
         unavailable(e)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn service_area_by_city_and_zip() {
-        let area = ServiceArea {
-            cities: vec!["Tulsa".into(), "Broken Arrow".into()],
-            zips: vec!["74135".into()],
-            ..ServiceArea::default()
-        };
-        assert_eq!(area.check("123 Main St, Tulsa OK"), AreaCheck::Served);
-        assert_eq!(area.check("9 elm st broken arrow"), AreaCheck::Served);
-        assert_eq!(area.check("4501 S Harvard Ave 74135"), AreaCheck::Served);
-        assert!(
-            matches!(area.check("55 Elm St, Dallas TX"), AreaCheck::NotServed { ref reason } if reason == "we serve Tulsa and Broken Arrow")
-        );
-        assert!(matches!(
-            area.check("1 Oak Rd 75001"),
-            AreaCheck::NotServed { .. }
-        ));
-        assert_eq!(area.check("123 main st"), AreaCheck::Unknown);
-        assert_eq!(
-            ServiceArea::default().check("anywhere at all"),
-            AreaCheck::Served
-        );
-    }
-
-    /// Spelled-out suffixes the service-area check once lacked ("court",
-    /// "boulevard", "trail"; the address reader always knew them): the
-    /// words after them name a city, so an address elsewhere is not served
-    /// rather than unknown.
-    #[test]
-    fn service_area_knows_every_street_suffix_the_address_reader_knows() {
-        let area = ServiceArea {
-            cities: vec!["Tulsa".into()],
-            ..ServiceArea::default()
-        };
-        for address in [
-            "12 Oak Court Dallas",
-            "4501 Harvard Boulevard Plano",
-            "88 Cherry Trail Frisco",
-        ] {
-            assert!(
-                matches!(area.check(address), AreaCheck::NotServed { .. }),
-                "{address}: {:?}",
-                area.check(address)
-            );
-        }
-        assert_eq!(area.check("12 Oak Court Tulsa"), AreaCheck::Served);
-        assert_eq!(area.check("12 oak court"), AreaCheck::Unknown);
     }
 }

@@ -84,6 +84,13 @@ pub enum AreaCheck {
         /// e.g. "we serve Tulsa, Broken Arrow, Jenks and Bixby".
         reason: String,
     },
+    /// Past the radius but within the tenant's travel-fee reach: served for a fee.
+    TravelFee {
+        /// The fee, in cents.
+        fee_cents: u32,
+        /// Miles from the base, rounded.
+        miles: u32,
+    },
     /// Cannot tell from this address (ask for a ZIP or city).
     Unknown,
 }

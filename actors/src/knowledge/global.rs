@@ -8,7 +8,7 @@
 use super::entry::{KbEntry, KbSource};
 
 /// Question, answer, category and keywords of each built-in entry.
-const GLOBAL: [(&str, &str, &str, &[&str]); 11] = [
+const GLOBAL: [(&str, &str, &str, &[&str]); 12] = [
     (
         "Am I texting a real person or a bot?",
         "You're texting our automated assistant. It can answer questions and book appointments any time, and a real person on our team can step in whenever you like. Just ask.",
@@ -32,6 +32,12 @@ const GLOBAL: [(&str, &str, &str, &[&str]); 11] = [
         "Our assistant replies right away. If you asked for a person, someone from our team will get back to you as soon as they can, usually the same business day.",
         "contact",
         &["reply", "respond", "response time", "hear back", "waiting"],
+    ),
+    (
+        "Are you taking new customers?",
+        "Yes! We're always happy to take on new customers. Just tell us what you need and when works for you.",
+        "booking",
+        &["new customer", "new customers", "new client", "new clients", "taking new", "accepting new"],
     ),
     (
         "How do I book an appointment?",

@@ -16,6 +16,7 @@
 mod base;
 mod entry;
 mod global;
+mod hours;
 mod import;
 mod index;
 mod layer;
@@ -31,6 +32,7 @@ mod tests;
 pub use base::{Hit, KnowledgeBase};
 pub use entry::{category_name, normalize_category, KbEntry, KbSource, GENERAL_CATEGORY};
 pub use global::global_entries;
+pub use hours::{global_entries_with_hours, hours_entry, hours_sentence, HOURS_QUESTION};
 pub use import::{import_csv, import_xlsx, ImportReport, KbImportError, SkippedRow};
 pub use index::{B, FIELD_WEIGHTS, K1};
 pub use layer::{layer_entries, pack_entries, same_topic};

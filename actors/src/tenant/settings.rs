@@ -14,10 +14,6 @@ use servicepro_schema::{DbError, IvrMode, TenantId, VoiceAudio, E164};
 
 /// Longest booking link or e-mail address accepted.
 const MAX_TEXT: usize = 2_000;
-/// Longest city name accepted in a service area.
-const MAX_CITY: usize = 100;
-/// Largest service radius accepted, in miles.
-const MAX_RADIUS_MILES: u32 = 500;
 
 /// What a suspended tenant's callers get.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -134,37 +130,8 @@ impl SettingsUpdate {
             }
         }
         if let Some(area) = &self.service_area {
-            if area
-                .cities
-                .iter()
-                .any(|c| c.trim().is_empty() || c.len() > MAX_CITY)
-            {
-                return Err(invalid("service_area", "a city name is empty or too long"));
-            }
-            match (&area.radius_miles, &area.base_address) {
-                (Some(r), Some(base)) => {
-                    if !(1..=MAX_RADIUS_MILES).contains(r) {
-                        return Err(invalid("service_area", "radius_miles must be 1 to 500"));
-                    }
-                    if base.trim().is_empty() || base.len() > MAX_TEXT {
-                        return Err(invalid("service_area", "base_address is empty or too long"));
-                    }
-                }
-                (None, None) => {}
-                (Some(_), None) => {
-                    return Err(invalid("service_area", "radius_miles needs a base_address"))
-                }
-                (None, Some(_)) => {
-                    return Err(invalid("service_area", "base_address needs radius_miles"))
-                }
-            }
-            if area
-                .zips
-                .iter()
-                .any(|z| z.len() != 5 || !z.chars().all(|c| c.is_ascii_digit()))
-            {
-                return Err(invalid("service_area", "ZIP codes have five digits"));
-            }
+            area.validate()
+                .map_err(|e| invalid("service_area", e.to_string()))?;
         }
         Ok(())
     }

@@ -8,6 +8,7 @@ use crate::brain::nlu::Intent;
 use crate::brain::tools::AreaCheck;
 
 use super::absorb::{absorb, Changes};
+use super::area_question::{answer_area_question, AreaAnswer};
 use super::catalog::Catalog;
 use super::context::Ctx;
 use super::details;
@@ -18,12 +19,19 @@ use super::reply::Reply;
 use super::state::{AreaVerdict, Awaiting, ConversationState, Task};
 use super::text::{price_phrase, usd, with_article};
 use super::upsell;
+use crate::packs::format_usd;
 
 /// Runs one booking turn; false when the text meant nothing the engine
 /// could use.
 pub(super) async fn turn(state: &mut ConversationState, ctx: &Ctx<'_>, reply: &mut Reply) -> bool {
-    let ch = absorb(state, ctx);
-    let answered = answer_questions(state, ctx, reply, ch.any()).await;
+    let mut ch = absorb(state, ctx);
+    asked_not_chosen(state, ctx, &mut ch);
+    let area = answer_area_question(state, ctx, reply).await;
+    if area == AreaAnswer::Outside {
+        return true;
+    }
+    let placed = area == AreaAnswer::Served;
+    let answered = answer_questions(state, ctx, reply, ch.any(), placed).await || placed;
     let wants_booking =
         ctx.has(Intent::Book) || ((ch.service || ch.service_ambiguous) && !answered);
     if state.task == Task::Idle && (wants_booking || (ch.any() && !answered)) {
@@ -46,6 +54,28 @@ pub(super) async fn turn(state: &mut ConversationState, ctx: &Ctx<'_>, reply: &m
     }
     advance(state, ctx, reply, ch, answered).await
 }
+
+/// "is the weed killer you use safe for cats?", "are you taking new
+/// clients for full grooms?": a service named only inside a question, with
+/// no booking words and no other booking fact, is what the question is
+/// about; it is suggested (a "yes" books it), not chosen.
+fn asked_not_chosen(state: &mut ConversationState, ctx: &Ctx<'_>, ch: &mut Changes) {
+    let only_asks = ctx.u.signals.confidence(Intent::FaqQuestion) >= ASKING;
+    let other_facts = ch.when || ch.details || ch.address || ch.name || ch.upsell_answered;
+    if state.task != Task::Idle || !ch.service || !only_asks || ctx.has(Intent::Book) || other_facts
+    {
+        return;
+    }
+    state.suggested_service = state.service_id.take();
+    state.addons.clear();
+    state.upsell_offered = None;
+    state.upsell_pending = false;
+    ch.service = false;
+    ch.duration = false;
+}
+
+/// The confidence of a question with no booking words in it.
+const ASKING: f32 = 0.5;
 
 /// "never mind", "forget it": the customer drops the booking altogether
 /// (with no new fact in the same text, which would be a correction).
@@ -148,8 +178,18 @@ async fn advance(
             usd(addon.price_cents)
         ));
     }
+    if super::returning::ask_if_booked(state, ctx, reply, &service.name).await {
+        return true;
+    }
+    // An address given early is checked now: nobody outside the area is
+    // asked about the job first.
+    if let Some(address) = state.address.clone().filter(|_| ch.address) {
+        if !area_ok(state, ctx, reply, &address).await {
+            return true;
+        }
+    }
     if let Some(q) = details::next_question(ctx.pack, state, &service.name) {
-        if ch.service {
+        if ch.service && !reply.mentions(&service.name) {
             reply.lead(chosen);
         }
         upsell::maybe_offer(state, ctx, reply, upsell::Place::BeforeQuestion);
@@ -161,7 +201,7 @@ async fn advance(
         return ch.any() || answered;
     }
     let Some(address) = state.address.clone() else {
-        if ch.service {
+        if ch.service && !reply.mentions(&service.name) {
             reply.lead(chosen);
         }
         upsell::maybe_offer(state, ctx, reply, upsell::Place::BeforeQuestion);
@@ -227,6 +267,9 @@ async fn advance(
     true
 }
 
+/// The job detail a travel fee is kept under.
+const TRAVEL_FEE: &str = "travel_fee";
+
 /// Checks the service area once per address; false when the flow stops
 /// here (not served, unknown, or a tool error).
 async fn area_ok(
@@ -242,6 +285,14 @@ async fn area_ok(
                 state.area = Some(AreaVerdict::NotServed { reason })
             }
             Ok(AreaCheck::Unknown) => state.area = Some(AreaVerdict::Unknown),
+            Ok(AreaCheck::TravelFee { fee_cents, miles }) => {
+                let fee = format_usd(fee_cents);
+                reply.lead(format!(
+                    "Heads up: that's about {miles} miles out, past our usual area, so there's a {fee} travel fee."
+                ));
+                state.details.insert(String::from(TRAVEL_FEE), fee);
+                state.area = Some(AreaVerdict::TravelFee { fee_cents, miles });
+            }
             Err(_) => {
                 trouble(state, ctx, reply, "checking that address");
                 return false;
@@ -249,7 +300,7 @@ async fn area_ok(
         }
     }
     match state.area.clone() {
-        Some(AreaVerdict::Served) | None => true,
+        Some(AreaVerdict::Served | AreaVerdict::TravelFee { .. }) | None => true,
         Some(AreaVerdict::Unknown) => {
             state.awaiting = Awaiting::AreaZip;
             reply.main(format!("Thanks! What's the ZIP code for {address}?"));

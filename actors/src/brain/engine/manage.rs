@@ -193,6 +193,23 @@ fn named_choice(state: &ConversationState, ctx: &Ctx<'_>) -> Option<usize> {
 }
 
 /// With the target known: offer new times, or ask to confirm the cancel.
+/// Moves `target` instead of booking a new job (a returning customer who
+/// meant the appointment they have): offers its new times.
+pub(super) async fn move_instead(
+    state: &mut ConversationState,
+    ctx: &Ctx<'_>,
+    reply: &mut Reply,
+    target: TargetAppointment,
+) {
+    let asked = ctx.u.when.is_specified().then_some(ctx.u.when);
+    let when = asked.or(state.when.take());
+    state.reset_booking();
+    state.when = when;
+    state.task = Task::Rescheduling;
+    state.target = Some(target);
+    proceed(state, ctx, reply).await;
+}
+
 async fn proceed(state: &mut ConversationState, ctx: &Ctx<'_>, reply: &mut Reply) {
     let Some(target) = state.target.clone() else {
         return;
@@ -298,7 +315,7 @@ pub(super) async fn reschedule_turn(
     }
     // "how long does it take?" while new times are on offer: answer, then
     // show the times again.
-    if super::questions::answer_questions(state, ctx, reply, false).await {
+    if super::questions::answer_questions(state, ctx, reply, false, false).await {
         repeat_offer(state, ctx, reply);
         return true;
     }
@@ -395,7 +412,7 @@ fn shift_minutes(text: &str) -> Option<i64> {
 }
 
 /// "Saturday Dec 5 at 8:00 AM".
-fn describe(target: &TargetAppointment, ctx: &Ctx<'_>) -> String {
+pub(super) fn describe(target: &TargetAppointment, ctx: &Ctx<'_>) -> String {
     let tz = ctx.tz();
     format!(
         "{} at {}",
@@ -404,7 +421,7 @@ fn describe(target: &TargetAppointment, ctx: &Ctx<'_>) -> String {
     )
 }
 
-fn target_of(a: AppointmentInfo) -> TargetAppointment {
+pub(super) fn target_of(a: AppointmentInfo) -> TargetAppointment {
     let minutes = (a.ends_at - a.starts_at).num_minutes();
     TargetAppointment {
         id: a.id,

@@ -29,6 +29,7 @@
 //! Replies are plain ASCII and short enough for one or two SMS segments.
 
 mod absorb;
+mod area_question;
 mod booking;
 mod catalog;
 mod confirm_text;
@@ -40,6 +41,7 @@ mod offer;
 mod prompt;
 mod questions;
 mod reply;
+mod returning;
 mod spoken;
 pub mod state;
 mod text;

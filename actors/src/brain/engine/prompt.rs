@@ -46,6 +46,7 @@ pub(super) fn reprompt(state: &ConversationState, ctx: &Ctx<'_>, reply: &mut Rep
         Awaiting::Slot => String::from("What day and time would work for you?"),
         Awaiting::PickAppointment => ctx.say.which_appointment().to_owned(),
         Awaiting::ConfirmCancel => format!("Should I cancel it? {}", ctx.say.yes_to_cancel()),
+        Awaiting::SecondVisit => super::returning::QUESTION.to_owned(),
     };
     reply.main(main);
 }

@@ -39,6 +39,12 @@ impl Reply {
         }
     }
 
+    /// Whether a sentence said so far mentions `text` (a service's name
+    /// and price are said once).
+    pub(super) fn mentions(&self, text: &str) -> bool {
+        self.lead.iter().any(|l| l.contains(text))
+    }
+
     /// Sets the side offer.
     pub(super) fn aside(&mut self, text: impl Into<String>) {
         self.aside = Some(text.into());

@@ -76,6 +76,9 @@ pub struct ConversationState {
     pub person_offered: bool,
     /// The last appointment booked in this conversation.
     pub last_booking: Option<i64>,
+    /// The customer's upcoming appointments were looked at for this booking
+    /// (a returning customer asked once: another visit, or move that one).
+    pub existing_checked: bool,
     /// The most recent turns, oldest first.
     pub history: Vec<TurnRecord>,
 }
@@ -107,6 +110,7 @@ impl Default for ConversationState {
             unclear_turns: 0,
             person_offered: false,
             last_booking: None,
+            existing_checked: false,
             history: Vec::new(),
         }
     }
@@ -150,6 +154,8 @@ pub enum Awaiting {
     PickAppointment,
     /// Yes/no to cancelling the target appointment.
     ConfirmCancel,
+    /// A returning customer: another visit, or move the one booked (`target`).
+    SecondVisit,
 }
 
 /// Whether the job address is in the service area.
@@ -162,6 +168,13 @@ pub enum AreaVerdict {
     NotServed {
         /// Customer-facing reason.
         reason: String,
+    },
+    /// Past the radius, served for a travel fee (told once, kept in the details).
+    TravelFee {
+        /// The fee, in cents.
+        fee_cents: u32,
+        /// Miles from the base.
+        miles: u32,
     },
     /// The address alone could not be placed.
     Unknown,

@@ -16,6 +16,7 @@ use super::handoff::{hand_off, offer_person, pass_along, trouble};
 use super::manage::{self, Lookup};
 use super::prompt::reprompt;
 use super::reply::Reply;
+use super::returning::{self, SecondVisit};
 use super::state::{Awaiting, ConversationState, Task};
 
 /// Unclear turns in a row after which a person is offered.
@@ -115,6 +116,18 @@ async fn dispatch(state: &mut ConversationState, ctx: &Ctx<'_>, reply: &mut Repl
         state.address = None;
         state.area = None;
         return true;
+    }
+    if state.awaiting == Awaiting::SecondVisit {
+        match returning::answer(state, ctx, reply).await {
+            SecondVisit::Another => {
+                reply.lead("Sounds good, a second visit it is.");
+                if !booking::turn(state, ctx, reply).await || !reply.has_main() {
+                    reprompt(state, ctx, reply);
+                }
+                return true;
+            }
+            SecondVisit::Moved | SecondVisit::Unclear => return true,
+        }
     }
     if state.awaiting == Awaiting::ConfirmCancel && !ctx.has(Intent::Reschedule) {
         return manage::confirm_cancel(state, ctx, reply).await;

@@ -52,6 +52,12 @@ pub(super) async fn service_area(arguments: &str, tools: &dyn AgentTools) -> Res
         {
             AreaCheck::Served => json!({"served": true}),
             AreaCheck::NotServed { reason } => json!({"served": false, "reason": reason}),
+            AreaCheck::TravelFee { fee_cents, miles } => json!({
+                "served": true,
+                "travel_fee_cents": fee_cents,
+                "miles": miles,
+                "note": "past the usual area: tell the customer about the travel fee"
+            }),
             AreaCheck::Unknown => {
                 json!({"served": null, "note": "cannot tell; ask for the city or ZIP code"})
             }

@@ -15,7 +15,7 @@ use crate::brain::tools::{
     AppointmentInfo, AreaCheck, BookOutcome, BookingRequest, KbAnswer, ServiceInfo, TenantProfile,
     ToolError,
 };
-use crate::knowledge::{global_entries, KnowledgeBase};
+use crate::knowledge::{global_entries_with_hours, KnowledgeBase};
 use crate::packs::pack;
 
 /// Ids of add-ons start here, so they never collide with services.
@@ -40,7 +40,7 @@ pub(super) struct Inner {
     busy: Vec<Busy>,
     appointments: Vec<Stored>,
     take_next: bool,
-    area: Vec<String>,
+    area: crate::area::ServiceArea,
     failing: Vec<String>,
     pub(super) handoffs: Vec<String>,
     pub(super) messages: Vec<String>,
@@ -100,7 +100,7 @@ impl FakeTools {
                 templates: crate::packs::TenantTemplates::default(),
             },
             services,
-            kb: KnowledgeBase::layered(global_entries(), p, Vec::new()),
+            kb: KnowledgeBase::layered(global_entries_with_hours(&p.defaults.hours), p, Vec::new()),
             rules: AvailabilityRules::from_pack_defaults(&p.defaults),
             inner: Mutex::new(Inner {
                 now: Some(now),
@@ -110,8 +110,8 @@ impl FakeTools {
         }
     }
 
-    /// Restricts the service area to these cities and ZIP codes.
-    pub(crate) fn set_area(&self, area: Vec<String>) {
+    /// Restricts the service area (the real check runs on it).
+    pub(crate) fn set_area(&self, area: crate::area::ServiceArea) {
         self.inner.lock().unwrap().area = area;
     }
 
@@ -325,30 +325,14 @@ impl FakeTools {
     }
 
     pub(super) fn area_check(&self, address: &str) -> AreaCheck {
-        let area = self.inner.lock().unwrap().area.clone();
-        if area.is_empty() {
-            return AreaCheck::Served;
-        }
-        let lower = address.to_lowercase();
-        if area.iter().any(|a| lower.contains(&a.to_lowercase())) {
-            return AreaCheck::Served;
-        }
-        let has_zip = address
-            .split(|c: char| !c.is_ascii_digit())
-            .any(|w| w.len() == 5);
-        if address.contains(',') || has_zip {
-            AreaCheck::NotServed {
-                reason: format!("we serve {}", area.join(", ")),
-            }
-        } else {
-            AreaCheck::Unknown
-        }
+        self.inner.lock().unwrap().area.check(address)
     }
 
     pub(super) fn kb(&self, question: &str) -> Option<KbAnswer> {
+        let area = self.inner.lock().unwrap().area.clone();
         self.kb.best_answer(question).map(|e| KbAnswer {
             question: e.question.clone(),
-            answer: e.answer.clone(),
+            answer: area.faq_answer(&e.category, &e.answer),
         })
     }
 }

@@ -39,6 +39,9 @@ pub(crate) struct Fixture {
 pub(crate) struct Setup {
     #[serde(default)]
     pub(crate) service_area: Vec<String>,
+    /// The stored service-area setting itself (radius, base, travel fee).
+    #[serde(default)]
+    pub(crate) area: Option<crate::area::ServiceArea>,
     #[serde(default)]
     pub(crate) busy: Vec<Busy>,
     #[serde(default)]
@@ -47,6 +50,26 @@ pub(crate) struct Setup {
     pub(crate) appointments: Vec<ExistingAppointment>,
     #[serde(default)]
     pub(crate) failing: Vec<String>,
+}
+
+impl Setup {
+    /// The service area: the `area` table, else the short list (five
+    /// digits: a ZIP, anything else: a city).
+    pub(crate) fn area(&self) -> crate::area::ServiceArea {
+        if let Some(area) = &self.area {
+            return area.clone();
+        }
+        let (zips, cities) = self
+            .service_area
+            .iter()
+            .cloned()
+            .partition(|a| a.len() == 5 && a.bytes().all(|b| b.is_ascii_digit()));
+        crate::area::ServiceArea {
+            cities,
+            zips,
+            ..crate::area::ServiceArea::default()
+        }
+    }
 }
 
 /// An appointment that exists before the conversation.
@@ -127,7 +150,7 @@ pub(crate) const MAX_FIXTURE_REPLY: usize = 480;
 /// Plays a fixture; returns the transcript and every failed expectation.
 pub(crate) async fn play(fx: &Fixture) -> (String, Vec<String>) {
     let tools = FakeTools::new(&fx.industry, fx.now);
-    tools.set_area(fx.setup.service_area.clone());
+    tools.set_area(fx.setup.area());
     tools.set_failing(fx.setup.failing.clone());
     for busy in &fx.setup.busy {
         tools.add_busy(*busy);

@@ -149,15 +149,18 @@ impl AgentTools for MemTools {
     }
 
     fn check_service_area<'a>(&'a self, address: &'a str) -> Fut<'a, AreaCheck> {
-        Box::pin(async move {
-            Ok(if address.contains("Tulsa") {
-                AreaCheck::Served
-            } else {
-                AreaCheck::NotServed {
-                    reason: "we serve Tulsa".to_owned(),
-                }
-            })
-        })
+        // The real check, as the offline brain's fixtures use it: Tulsa
+        // and 20 miles around, a $25 travel fee out to 35 miles.
+        let area = crate::area::ServiceArea {
+            radius_miles: Some(20),
+            base: Some("Tulsa, OK".to_owned()),
+            travel_fee: Some(crate::area::TravelFee {
+                fee_cents: 2500,
+                up_to_miles: 35,
+            }),
+            ..crate::area::ServiceArea::default()
+        };
+        Box::pin(async move { Ok(area.check(address)) })
     }
 
     fn check_availability<'a>(

@@ -198,6 +198,33 @@ async fn a_taken_slot_offers_alternatives_that_can_be_booked() {
     assert_eq!(booked["done"], true, "{booked}");
 }
 
+/// The LLM brain's `check_service_area` gives the same verdicts as the
+/// offline brain (the real `ServiceArea`): inside, the travel fee past the
+/// radius, a refusal naming the area, and "ask for the ZIP".
+#[tokio::test]
+async fn the_service_area_tool_reports_fee_refusal_and_unknown() {
+    assert_eq!(
+        area("9 Elm St, Broken Arrow OK 74012").await["served"],
+        true
+    );
+    let fee = area("1200 N Lynn Riggs Blvd, Claremore OK 74017").await;
+    assert_eq!(
+        (fee["served"].clone(), fee["travel_fee_cents"].clone()),
+        (json!(true), json!(2500)),
+        "{fee}"
+    );
+    let far = area("815 W Okmulgee Ave, Muskogee OK 74401").await;
+    assert_eq!(far["served"], false, "{far}");
+    assert_eq!(far["reason"], "we work within 20 miles of Tulsa, OK");
+    let unknown = area("123 main st").await;
+    assert!(unknown["served"].is_null(), "{unknown}");
+}
+
+async fn area(address: &str) -> Value {
+    let args = json!({ "address": address });
+    run("check_service_area", args, &MemTools::new(), &mut ctx()).await
+}
+
 #[tokio::test]
 async fn invalid_calls_answer_errors() {
     let tools = MemTools::new();

@@ -230,6 +230,29 @@ const NOT_NAMES: &[&str] = &[
     "book",
     "schedule",
     "quick",
+    "pretty",
+    "filthy",
+    "dirty",
+    "gross",
+    "messy",
+    "nasty",
+    "muddy",
+    "dusty",
+    "bad",
+    "covered",
+    "huge",
+    "big",
+    "small",
+    "tiny",
+    "old",
+    "overgrown",
+    "hairy",
+    "matted",
+    "clean",
+    "kinda",
+    "kind",
+    "super",
+    "too",
 ];
 
 /// The customer's name, when they introduce or sign themselves.
@@ -287,8 +310,10 @@ fn name_at(text: &Normalized, start: usize, strong: bool) -> Option<PersonName> 
             })
             .is_some_and(char::is_uppercase)
     };
-    let im = start > 0 && text.word(start - 1) == "im";
-    if im && !capitalised(start) {
+    // "i'm"/"it's" are names only when the word is written as one ("I'm
+    // Sam", "its Dana"); "its filthy inside" and "im pretty sure" are not.
+    let weak = start > 0 && matches!(text.word(start - 1), "im" | "its");
+    if weak && !capitalised(start) {
         return None;
     }
     let ends_first = text

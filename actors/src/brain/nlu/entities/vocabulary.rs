@@ -234,8 +234,63 @@ pub fn match_terms(text: &Normalized, vocab: &Vocabulary) -> TermMatches {
     for span in spans {
         emit(span, &words, &terms, text, &mut out);
     }
+    keep_the_only_choice(text, &mut out);
     out
 }
+
+/// "standard is fine" (the answer to "which service?") chooses it: a
+/// service said to be fine is declined only beside another one chosen
+/// ("the inside is fine, just the outside"), never when it is the only one
+/// named and no "no"/"not" is said.
+fn keep_the_only_choice(text: &Normalized, out: &mut TermMatches) {
+    let chosen = out.services.iter().any(|s| !s.negated);
+    let said_no = text.words().iter().any(|w| NEGATIONS.contains(w));
+    if !chosen && !said_no {
+        for service in &mut out.services {
+            service.negated = false;
+        }
+    }
+}
+
+/// "the inside is fine", "the outside doesn't need it": the part named
+/// is said to need nothing, which declines it like a "no" before it.
+fn fine_as_is(text: &Normalized, words: &[Word], span: &Span) -> bool {
+    let Some(last) = span.end.checked_sub(1).and_then(|i| words.get(i)) else {
+        return false;
+    };
+    if text
+        .tokens
+        .get(last.token)
+        .is_some_and(|t| t.raw.ends_with([',', '.', '!', ';', ':']))
+    {
+        return false;
+    }
+    // Within the clause ("the inside of my accord is fine"), a few words on.
+    for n in 1..=FINE_REACH {
+        let k = last.token + n;
+        let fine = matches!(
+            (text.word(k), text.word(k + 1)),
+            (
+                "is" | "are" | "looks" | "look" | "seems",
+                "fine" | "ok" | "okay" | "good" | "clean" | "great"
+            ) | ("doesnt" | "dont", "need")
+        );
+        if fine {
+            return true;
+        }
+        let clause_ends = text
+            .tokens
+            .get(k)
+            .is_none_or(|t| t.raw.ends_with([',', '.', '!', ';', ':', '?']));
+        if clause_ends {
+            return false;
+        }
+    }
+    false
+}
+
+/// How many words after a service the "is fine" may come.
+const FINE_REACH: usize = 6;
 
 /// A run of words and the term(s) it matched.
 struct Span {
@@ -264,7 +319,7 @@ fn emit(span: Span, words: &[Word], terms: &[Term], text: &Normalized, out: &mut
                     .tokens
                     .get(k)
                     .is_some_and(|t| t.raw.ends_with([',', '.', '!', ';', ':']))
-        });
+        }) || fine_as_is(text, words, &span);
         let found = TermMatch {
             id: term.term.id,
             name: term.term.name.clone(),

@@ -8,7 +8,7 @@ mod phrases;
 
 use phrases::{
     AFFIRM_ANYWHERE, AFFIRM_START, BOOKING_NOUNS, BOOK_STRONG, BOOK_WEAK, BOOK_WISH, DENY_ANYWHERE,
-    DENY_START, DURATION, GREETINGS, OPT_OUT_REQUESTS, PRICE, RESCHEDULE, THANKS,
+    DENY_START, DURATION, GREETINGS, JUST_ASKING, OPT_OUT_REQUESTS, PRICE, RESCHEDULE, THANKS,
 };
 
 use super::carrier::{carrier_keyword, CarrierKeyword};
@@ -179,15 +179,25 @@ fn conversational(t: &Normalized, hints: &IntentHints, s: &mut Signals) {
         s.add(Intent::DurationQuestion, 0.9);
     }
     let moving = s.has(Intent::Reschedule) || s.has(Intent::Cancel);
-    if !moving && any(BOOK_STRONG) {
+    let just_asking = any(JUST_ASKING);
+    if just_asking {
+        // Nothing below is a booking.
+    } else if !moving && any(BOOK_STRONG) {
         s.add(Intent::Book, 0.85);
     } else if !moving && (any(BOOK_WEAK) || (any(BOOK_WISH) && !is_question(t))) {
         s.add(Intent::Book, 0.6);
     }
     // "how often should i mow": advice about a service, not a request for it.
     let advice = t.starts_with_phrase("how often");
+    // "is the weed killer you use safe for cats?": a question about a
+    // service (with no day or time) is not a request for it.
+    // "can you mow my yard?" asks for the job, not about it.
+    let request = asks_for_job(t);
+    let asks_about_service = is_question(t) && !hints.when_mentioned && !request;
     if !moving
         && !advice
+        && !just_asking
+        && !asks_about_service
         && hints.service_mentioned
         && !s.has(Intent::PriceQuestion)
         && !s.has(Intent::DurationQuestion)
@@ -210,6 +220,10 @@ fn conversational(t: &Normalized, hints: &IntentHints, s: &mut Signals) {
         s.add(Intent::FaqQuestion, confidence);
     }
     affirm_or_deny(t, short, s);
+    if just_asking {
+        // "ok thanks, i'll think about it": no yes to anything.
+        s.ranked.retain(|r| r.intent != Intent::Affirm);
+    }
     if starts(GREETINGS) {
         s.add(Intent::Greeting, 0.8);
     }
@@ -222,10 +236,31 @@ fn conversational(t: &Normalized, hints: &IntentHints, s: &mut Signals) {
     if let Some(choice) = hints.slot_choice {
         s.add(Intent::SelectOption(choice), if short { 0.9 } else { 0.7 });
     }
-    if hints.when_mentioned && s.ranked.is_empty() {
+    if hints.when_mentioned && s.ranked.is_empty() && !just_asking {
         s.add(Intent::Book, 0.4);
     }
 }
+
+/// Whether a question asks for the job itself ("can you mow my yard?",
+/// "could i get a wash"), rather than about it.
+pub fn asks_for_job(t: &Normalized) -> bool {
+    REQUEST_STARTS.iter().any(|p| t.starts_with_phrase(p))
+}
+
+/// How a question asking for the job itself starts.
+const REQUEST_STARTS: &[&str] = &[
+    "can you",
+    "can u",
+    "could you",
+    "could u",
+    "can i",
+    "could i",
+    "can we",
+    "would you",
+    "will you",
+    "can yall",
+    "can someone",
+];
 
 /// Words people put before a yes or no ("lol ok", "oh yes", "um no").
 const INTERJECTIONS: &[&str] = &[

@@ -71,6 +71,36 @@ pub(super) const PRICE: &[&str] = &[
     "expensive",
     "cheap",
     "cheaper",
+    "runs",
+    "run me",
+    "ballpark",
+];
+
+/// "just curious", "not ready to book": a question with no booking in it,
+/// whatever booking words it uses.
+pub(super) const JUST_ASKING: &[&str] = &[
+    "just curious",
+    "just wondering",
+    "just asking",
+    "just a price",
+    "just the price",
+    "just looking",
+    "not ready to book",
+    "not booking",
+    "dont want to book",
+    "not looking to book",
+    "before i book",
+    "just want a price",
+    "just want a ballpark",
+    "just a ballpark",
+    "rough idea",
+    "just need a price",
+    "just need a quote",
+    "think about it",
+    "let me think",
+    "maybe later",
+    "not right now",
+    "ill get back",
 ];
 
 pub(super) const DURATION: &[&str] = &[

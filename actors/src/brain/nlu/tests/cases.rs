@@ -559,6 +559,13 @@ fn cases() -> Vec<(&'static str, Vec<E>)> {
             vec![Name("Dana"), Service("Interior Detail")],
         ),
         ("this is great", vec![NoName]),
+        // "X is fine" declines X.
+        ("the inside is fine, just the outside please", vec![Service("Exterior Detail")]),
+        // A word in a description is never a name.
+        ("its filthy inside, dog hair everywhere", vec![NoName]),
+        ("its pretty dirty, lots of crumbs", vec![NoName]),
+        ("hey its Dana, need a wash", vec![Name("Dana")]),
+        ("name's Sam", vec![Name("Sam")]),
         (
             "im looking for a quote",
             vec![NoName, Has(Intent::PriceQuestion)],
