@@ -261,7 +261,7 @@ async fn settings_are_validated_field_by_field() {
         app.count(
             "tenant_config WHERE tenant_id = 'jody-lawn' AND booking_url = 'https://book.example/jody' \
              AND service_area ->> 'radius_miles' = '25' \
-             AND service_area ->> 'base_address' = '1 Main St, Tulsa OK' \
+             AND service_area ->> 'base' = '1 Main St, Tulsa OK' \
              AND business_hours -> 'mon' ->> 'open' = '07:00:00'"
         )
         .await,

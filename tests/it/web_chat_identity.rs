@@ -225,7 +225,7 @@ async fn a_new_visitor_can_still_book_and_is_kept() {
             .unwrap()
             .iter()
             .any(|a| a["type"] == "book"),
-        "{booked}"
+        "{offered} → {booked}"
     );
     assert_eq!(app.count("appointments a JOIN customers c ON c.tenant_id = a.tenant_id AND c.id = a.customer_id WHERE c.phone = '+15550001111'").await, 1);
     assert_eq!(

@@ -52,7 +52,11 @@ pub struct ServiceArea {
     /// Where the radius is measured from: a ZIP or "City, ST" (signup's city
     /// or the owner's answer in setup). A radius without a base applies to
     /// nothing until a base is set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        alias = "base_address",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub base: Option<String>,
     /// A fee for jobs past the radius, when the tenant takes them.
     #[serde(default, skip_serializing_if = "Option::is_none")]

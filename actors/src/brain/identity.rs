@@ -125,6 +125,10 @@ impl AgentTools for IdentityGuard<'_> {
         self.inner.book_appointment(request)
     }
 
+    fn may_read_appointments(&self, phone: &str) -> bool {
+        self.is_verified(phone)
+    }
+
     fn upcoming_appointments<'b>(
         &'b self,
         customer_phone: &'b str,

@@ -178,6 +178,13 @@ pub struct TenantProfile {
 pub trait AgentTools: Send + Sync {
     /// The tenant facts.
     fn profile(&self) -> &TenantProfile;
+    /// Whether this caller may see `phone`'s existing appointments without being
+    /// asked to prove the number first (always, but on an unverified web chat). A
+    /// courtesy lookup, such as "already booked?" before a new booking, is skipped
+    /// rather than asking for a code when it may not.
+    fn may_read_appointments(&self, _phone: &str) -> bool {
+        true
+    }
     /// `get_services`: active services and add-ons.
     fn get_services(&self) -> BoxFuture<'_, Result<Vec<ServiceInfo>, ToolError>>;
     /// `search_kb`: the best answer to a question, if one is good enough.

@@ -132,6 +132,14 @@ impl SettingsUpdate {
         if let Some(area) = &self.service_area {
             area.validate()
                 .map_err(|e| invalid("service_area", e.to_string()))?;
+            if area.radius_miles.is_some() && area.base.is_none() {
+                // The engine keeps a pack's radius until a base is set; an owner who
+                // sets a radius says where it is measured from.
+                return Err(invalid(
+                    "service_area",
+                    "radius_miles needs a base (a ZIP or \"City, ST\") to measure from",
+                ));
+            }
         }
         Ok(())
     }

@@ -53,7 +53,8 @@ pub(super) async fn ask_if_booked(
         return false;
     }
     state.existing_checked = true;
-    let Some(phone) = ctx.phone else {
+    let Some(phone) = ctx.phone.filter(|p| ctx.tools.may_read_appointments(p)) else {
+        // No number, or one this web visitor has not proven: book as new.
         return false;
     };
     let upcoming = match ctx.tools.upcoming_appointments(phone).await {
