@@ -5,6 +5,7 @@
 //! API is a loopback sink that prints the texts the engine sends.
 
 mod caller;
+mod trial;
 mod twilio_sink;
 
 use crate::config::Config;
@@ -77,6 +78,12 @@ pub async fn run(mut config: Config, database_url: &str, exit_after: bool) -> an
     config.twilio.api_base = url::Url::parse(&sink.base)?;
     config.twilio.account_sid = Some(DEMO_ACCOUNT_SID.to_owned());
     config.twilio.auth_token = Some(SecretString::from(DEMO_AUTH_TOKEN));
+    // Billing on, with the demo's own webhook secret and prices: the trial tour signs
+    // Stripe's events itself (nothing calls Stripe's API; its base is the sink).
+    config.stripe.secret_key = Some(SecretString::from("sk_demo_not_secret"));
+    config.stripe.webhook_secret = Some(SecretString::from(trial::WEBHOOK_SECRET));
+    config.stripe.prices = Some(trial::prices());
+    config.stripe.api_base = url::Url::parse(&sink.base)?;
     // The demo prints the root token on purpose: the tour ends with a curl to try.
     let root_token = config
         .root_token
@@ -268,6 +275,9 @@ pub async fn run(mut config: Config, database_url: &str, exit_after: bool) -> an
         )
         .await?;
     println!("  POST /twilio/voice/incoming → {status} {body}");
+
+    banner("A trial: signup, its number, a text, an upgrade, a failed and a paid invoice");
+    trial::tour(&server, &twilio).await?;
 
     banner("Done");
     println!(

@@ -46,7 +46,7 @@ fn numbers(
     };
     let mut all = bought.lock().ok()?;
     if path.ends_with("/AvailablePhoneNumbers/US/Local.json") {
-        let number = format!("+1{}555{:04}", query("AreaCode"), 100 + all.len());
+        let number = format!("+1{}555{:04}", query("AreaCode"), 400 + all.len());
         return Some(
             HttpResponse::Ok().json(
                 serde_json::json!({ "available_phone_numbers": [{ "phone_number": number }] }),

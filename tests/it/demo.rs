@@ -34,8 +34,33 @@ async fn the_demo_tour_runs_end_to_end() {
     let mut conn = db.superuser().await;
     assert_eq!(
         count(&mut conn, "tenants").await,
-        4,
-        "root and three demo tenants"
+        5,
+        "root, three demo tenants and the trial that signed up"
+    );
+    assert_eq!(
+        count(
+            &mut conn,
+            "tenants t JOIN tenant_phone_config p ON p.tenant_id = t.id \
+             WHERE t.id = 'greenway-lawn' AND t.status = 'active' AND t.plan_tier = 'elite' \
+             AND p.phone_number = '+19185550400'"
+        )
+        .await,
+        1,
+        "the trial got its number, was upgraded by Stripe, fell past due and paid again"
+    );
+    assert_eq!(
+        count(&mut conn, "stripe_events").await,
+        3,
+        "three signed Stripe events applied"
+    );
+    assert_eq!(
+        count(
+            &mut conn,
+            "messages WHERE tenant_id = 'greenway-lawn' AND direction = 'outbound' AND purpose = 'reply'"
+        )
+        .await,
+        1,
+        "the trial's first customer text was answered"
     );
     assert_eq!(
         count(&mut conn, "services WHERE tenant_id = 'root'").await,
