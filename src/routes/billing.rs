@@ -12,8 +12,8 @@ use actix::Addr;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use servicepro_actors::billing::{BillingActor, Upgrade};
-use servicepro_schema::features::enabled_features;
-use servicepro_schema::{policy, PlanTier};
+use servicepro_actors::tenant::profile;
+use servicepro_schema::PlanTier;
 
 /// The billing actor, or 404 when billing is off.
 pub fn billing(state: &AppState) -> Result<&Addr<BillingActor>, ApiError> {
@@ -43,20 +43,19 @@ pub async fn upgrade(
         tracing::error!(error = %e, "billing actor unavailable");
         ApiError::internal()
     })??;
-    let t = &done.context.tenant;
-    Ok(HttpResponse::Ok().json(serde_json::json!({
-        "id": t.id,
-        "name": t.name,
-        "industry": t.industry,
-        "plan_tier": t.plan_tier,
-        "status": t.status,
-        "trial_ends_at": t.trial_ends_at,
-        "features": enabled_features(t.plan_tier, t.status),
-        "phone_number": done.context.phone_number(),
-        "banner": policy::banner(t.status),
-        "billing": {
-            "checkout_required": done.checkout_required,
-            "provisioning": if done.provisioning { "pending" } else { "done" },
-        },
-    })))
+    // The same profile as `GET /api/tenant`, read after the change, plus what the
+    // upgrade itself left to do.
+    let db = state.tenant_db(done.context.tenant.id.clone());
+    let found = profile::profile(&db, (state.clock)()).await?;
+    let mut body = serde_json::to_value(found).map_err(|e| {
+        tracing::error!(error = %e, "profile not serialisable");
+        ApiError::internal()
+    })?;
+    if let Some(billing) = body.get_mut("billing").and_then(|b| b.as_object_mut()) {
+        billing.insert(
+            "checkout_required".to_owned(),
+            serde_json::Value::Bool(done.checkout_required),
+        );
+    }
+    Ok(HttpResponse::Ok().json(body))
 }

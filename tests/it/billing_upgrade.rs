@@ -184,3 +184,49 @@ async fn a_trial_without_a_subscription_changes_tier_for_the_trial() {
         (403, Some("not_allowed_now"))
     );
 }
+
+#[actix_web::test]
+async fn a_starter_moving_to_pro_gets_its_platform_number_bought_once() {
+    let b = Billing::start("pro", "active").await;
+    let mut body = crate::signup::body("owner@sprout.example", "Sprout Lawn");
+    body["plan_tier"] = "starter".into();
+    // Tulsa's other area code: the fake's numbers there are not `acme`'s.
+    body["area_code"] = "539".into();
+    let signed = b.app.signed_up(&body).await;
+    assert_eq!(signed["phone_number"], serde_json::Value::Null);
+    assert!(
+        b.app.twilio.purchases().is_empty(),
+        "a starter buys nothing"
+    );
+    let tenant = signed["tenant_id"].as_str().unwrap().to_owned();
+    let key = signed["api_key"].as_str().unwrap().to_owned();
+    let sub = fake::subscription(
+        "sub_sprout",
+        &tenant,
+        "active",
+        "price_starter",
+        ts(-86_400),
+    );
+    b.stripe.put_subscription(sub.clone());
+    let event = fake::event("evt_sprout", "customer.subscription.created", ts(-60), sub);
+    assert_eq!(b.deliver(&event, ts(0)).await.0, 200);
+
+    let (status, profile) = b.upgrade(&key, "pro").await;
+    assert_eq!(status, 200, "{profile}");
+    assert_eq!(profile["plan_tier"], "pro");
+    // The number is bought by the upgrade (or, had Twilio failed, by the retry job).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while b.app.twilio.purchases().is_empty() && std::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let purchases = b.app.twilio.purchases();
+    assert_eq!(purchases.len(), 1, "one number for the upgraded tenant");
+    let numbers = b
+        .app
+        .count(&format!("tenant_phone_config WHERE tenant_id = '{tenant}'"))
+        .await;
+    assert_eq!(numbers, 1);
+    // Upgrading again is a 409 and buys nothing more.
+    assert_eq!(b.upgrade(&key, "pro").await.0, 409);
+    assert_eq!(b.app.twilio.purchases().len(), 1);
+}

@@ -55,20 +55,9 @@ pub struct BillingView {
     pub banner: Option<&'static str>,
 }
 
-/// The banner an owner sees for `status`, if any.
+/// The banner an owner sees for `status`, if any: the status policy's own words.
 pub fn banner(status: TenantStatus) -> Option<&'static str> {
-    match status {
-        TenantStatus::Trialing | TenantStatus::Active => None,
-        TenantStatus::PastDue => Some(
-            "Your last payment did not go through. Everything still works, but campaigns and scheduled texts are paused until you update your card.",
-        ),
-        TenantStatus::Suspended => Some(
-            "Your account is paused because of an unpaid balance. Your data is safe; pay the balance to turn everything back on.",
-        ),
-        TenantStatus::Cancelled => Some(
-            "Your account is cancelled. You can still export your data.",
-        ),
-    }
+    servicepro_schema::policy::banner(status)
 }
 
 /// A tenant's profile.
