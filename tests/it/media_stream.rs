@@ -238,15 +238,7 @@ async fn a_signed_stream_is_bridged_to_the_provider_and_the_call_is_recorded() {
         "the provider socket closed with the call"
     );
     assert_eq!(app.state.call_metrics.live_calls.get(), 0);
-    let metrics = app
-        .client
-        .get(app.url("/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = app.metrics_text().await;
     let frames_in: u64 = metrics
         .lines()
         .find(|l| l.starts_with("servicepro_ai_call_frames_in "))
@@ -557,15 +549,7 @@ async fn a_recording_tenants_call_is_one_stereo_ogg_opus_file_linked_from_its_ca
     assert_eq!(info.duration_ms(), 1000);
     assert_eq!(files_under(&app.recordings), vec![expected]);
     assert_eq!(app.state.call_metrics.recordings_saved.get(), 1);
-    let metrics = app
-        .client
-        .get(app.url("/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = app.metrics_text().await;
     assert!(
         metrics.contains("servicepro_ai_call_recordings_saved 1"),
         "{metrics}"

@@ -106,15 +106,7 @@ async fn two_sweeps_at_once_answer_every_unanswered_text_exactly_once() {
         "three replies each, none twice: {sent:?}"
     );
     assert_eq!(sweep(&app).await, SweepReport::default(), "nothing left");
-    let metrics = app
-        .client
-        .get(app.url("/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = app.metrics_text().await;
     assert!(
         metrics.contains("servicepro_texts_recovered_total 36"),
         "{metrics}"
