@@ -92,6 +92,8 @@ pub struct AppState {
     pub number_provisioner: Addr<NumberProvisioner>,
     /// Signups per client address.
     pub signup_limiter: SignupLimiter,
+    /// CSRF tokens of every HTML form.
+    pub csrf: crate::web::csrf::Csrf,
 }
 
 /// Why the state could not be built.
@@ -271,6 +273,7 @@ impl AppState {
             })
         };
         Ok(AppState {
+            csrf: crate::web::csrf::Csrf::new(&config.secret_key),
             chat_limits,
             billing,
             trial_scheduler,
