@@ -92,6 +92,8 @@ pub struct AppState {
     pub number_provisioner: Addr<NumberProvisioner>,
     /// Signups per client address.
     pub signup_limiter: SignupLimiter,
+    /// Owner sign-in attempts per client address and per e-mail.
+    pub sign_in_limiter: crate::sign_in_limit::SignInLimiter,
     /// CSRF tokens of every HTML form.
     pub csrf: crate::web::csrf::Csrf,
 }
@@ -274,6 +276,7 @@ impl AppState {
         };
         Ok(AppState {
             csrf: crate::web::csrf::Csrf::new(&config.secret_key),
+            sign_in_limiter: crate::sign_in_limit::SignInLimiter::default(),
             chat_limits,
             billing,
             trial_scheduler,

@@ -9,6 +9,9 @@
 //!   to the field (status 422).
 //! * [`chrome`]: what the layout shows around a page (title, navigation,
 //!   banner, sign-out).
+//! * [`session`]: the `sp_session` cookie, the `OwnerSession` / `RootSession`
+//!   extractors (303 to sign-in with `?next=`), and the forms' CSRF check.
+//! * [`problem`]: the page saying why a request was refused.
 //! * [`assets`]: the one stylesheet, served with a content hash in its URL and
 //!   cached for a year.
 //!
@@ -20,3 +23,5 @@ pub mod chrome;
 pub mod csrf;
 pub mod form;
 pub mod page;
+pub mod problem;
+pub mod session;

@@ -6,6 +6,8 @@
 mod support;
 
 mod admin_api;
+mod app_pages;
+mod app_sign_in;
 mod billing;
 mod billing_status;
 mod billing_upgrade;
