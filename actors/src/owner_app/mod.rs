@@ -4,6 +4,7 @@
 //!
 //! * [`appointments`] — a range (the week view), the next few (Today), one
 //!   with its customer, details and how it was booked.
+//! * [`catalog`] — services with prices and the tenant's SMS templates.
 //! * [`inbox`] — conversation threads with their messages, calls with the AI's
 //!   summary, transcript and recording, voicemails.
 //!
@@ -11,4 +12,5 @@
 //! (`TenantRegistry::update_settings`), like the API's.
 
 pub mod appointments;
+pub mod catalog;
 pub mod inbox;
