@@ -12,6 +12,7 @@ mod billing;
 mod billing_status;
 mod billing_upgrade;
 mod booking_race;
+mod browser_app;
 mod browser_harness;
 mod conversation_actors;
 mod conversations;
