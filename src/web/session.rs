@@ -253,7 +253,22 @@ pub fn see_other_with(location: &str, cookie: Cookie<'static>) -> HttpResponse {
 
 #[cfg(test)]
 mod tests {
-    use super::safe_next;
+    use super::{cookie, safe_next};
+    use servicepro_actors::web_session::SessionToken;
+
+    #[test]
+    fn the_cookie_is_http_only_lax_and_secure_in_production() {
+        let token = SessionToken::new_root();
+        let prod = cookie(&token, true).to_string();
+        let dev = cookie(&token, false).to_string();
+        for c in [&prod, &dev] {
+            assert!(
+                c.contains("HttpOnly") && c.contains("SameSite=Lax") && c.contains("Path=/"),
+                "{c}"
+            );
+        }
+        assert!(prod.contains("Secure") && !dev.contains("Secure"));
+    }
 
     #[test]
     fn next_stays_on_the_signed_in_area() {
