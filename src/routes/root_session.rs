@@ -95,7 +95,7 @@ pub async fn submit(
         .cookie(FORM_COOKIE)
         .map(|c| c.value().to_owned())
         .unwrap_or_default();
-    if let Err(res) = session::verify_csrf(
+    if let Some(res) = session::refuse_bad_csrf(
         &state,
         &binding,
         form.csrf.as_deref(),
@@ -153,8 +153,8 @@ pub async fn sign_out(
     root: RootSession,
     form: web::Form<CsrfOnly>,
 ) -> Result<HttpResponse, ApiError> {
-    if let Err(res) =
-        session::verify_csrf(&state, &root.csrf_binding, form.csrf.as_deref(), "/root")
+    if let Some(res) =
+        session::refuse_bad_csrf(&state, &root.csrf_binding, form.csrf.as_deref(), "/root")
     {
         return Ok(res);
     }

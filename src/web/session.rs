@@ -6,7 +6,7 @@
 //! page asked for), so the handler only ever runs signed in. The cookie is
 //! `HttpOnly`, `SameSite=Lax`, `Path=/`, and `Secure` in production. Each
 //! session's CSRF binding is its row id, so every form's token dies with the
-//! session. [`verify_csrf`] is the one check every signed-in form calls.
+//! session. [`refuse_bad_csrf`] is the one check every signed-in form calls.
 
 use super::csrf::CsrfError;
 use crate::error::ApiError;
@@ -224,15 +224,15 @@ pub fn token_of(req: &HttpRequest) -> Option<SessionToken> {
     presented(req)
 }
 
-/// Checks a posted form's `csrf` field against `binding`; the 403 page naming
-/// the reason when it does not match.
-pub fn verify_csrf(
+/// Checks a posted form's `csrf` field against `binding`: `None` when it
+/// matches, else the 403 page naming the reason (to answer instead).
+pub fn refuse_bad_csrf(
     state: &AppState,
     binding: &str,
     token: Option<&str>,
     back: &str,
-) -> Result<(), HttpResponse> {
-    state.csrf.verify(binding, token).map_err(|e: CsrfError| {
+) -> Option<HttpResponse> {
+    state.csrf.verify(binding, token).err().map(|e: CsrfError| {
         tracing::warn!(reason = %e, "form refused: CSRF token");
         super::problem::page(StatusCode::FORBIDDEN, &e.to_string(), back)
     })

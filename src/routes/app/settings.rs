@@ -337,7 +337,7 @@ pub async fn save(
 ) -> Result<HttpResponse, ApiError> {
     let section = path.into_inner();
     let form = form.into_inner();
-    if let Err(res) = session::verify_csrf(
+    if let Some(res) = session::refuse_bad_csrf(
         &state,
         &owner.csrf_binding,
         form.get("csrf").map(String::as_str),
@@ -345,13 +345,13 @@ pub async fn save(
     ) {
         return Ok(res);
     }
-    let Some(saved) = saved_text(&section) else {
+    if saved_text(&section).is_none() {
         return Ok(problem::page(
             StatusCode::NOT_FOUND,
             "There is no such settings form.",
             "/app/settings",
         ));
-    };
+    }
     let p = OwnerPage::load(&state, &owner, "Settings", "/app/settings").await?;
     if let Err(refused) = policy::check(p.ctx.tenant.status, Action::DashboardWrite) {
         return Ok(problem::page(
@@ -380,7 +380,6 @@ pub async fn save(
     match result {
         Ok(()) => {
             tracing::info!(section, "settings saved from the app");
-            let _ = saved;
             Ok(crate::web::page::see_other(&format!(
                 "/app/settings?saved={section}"
             )))

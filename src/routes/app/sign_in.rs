@@ -102,7 +102,7 @@ pub async fn submit(
     form: web::Form<Credentials>,
 ) -> Result<HttpResponse, ApiError> {
     let form = form.into_inner();
-    if let Err(res) = session::verify_csrf(
+    if let Some(res) = session::refuse_bad_csrf(
         &state,
         &form_binding(&req),
         form.csrf.as_deref(),

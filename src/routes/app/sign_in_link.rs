@@ -35,7 +35,7 @@ pub async fn request(
     form: web::Form<LinkRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let form = form.into_inner();
-    if let Err(res) = session::verify_csrf(
+    if let Some(res) = session::refuse_bad_csrf(
         &state,
         &form_binding(&req),
         form.csrf.as_deref(),
@@ -135,7 +135,7 @@ pub async fn consume(
     form: web::Form<LinkUse>,
 ) -> Result<HttpResponse, ApiError> {
     let form = form.into_inner();
-    if let Err(res) = session::verify_csrf(
+    if let Some(res) = session::refuse_bad_csrf(
         &state,
         &form_binding(&req),
         form.csrf.as_deref(),

@@ -27,8 +27,8 @@ pub async fn sign_out(
     owner: OwnerSession,
     form: web::Form<CsrfOnly>,
 ) -> Result<HttpResponse, ApiError> {
-    if let Err(res) =
-        session::verify_csrf(&state, &owner.csrf_binding, form.csrf.as_deref(), "/app")
+    if let Some(res) =
+        session::refuse_bad_csrf(&state, &owner.csrf_binding, form.csrf.as_deref(), "/app")
     {
         return Ok(res);
     }
@@ -47,7 +47,7 @@ pub async fn everywhere(
     owner: OwnerSession,
     form: web::Form<CsrfOnly>,
 ) -> Result<HttpResponse, ApiError> {
-    if let Err(res) = session::verify_csrf(
+    if let Some(res) = session::refuse_bad_csrf(
         &state,
         &owner.csrf_binding,
         form.csrf.as_deref(),
