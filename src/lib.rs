@@ -14,6 +14,7 @@ pub mod loadtest;
 pub mod postgres_check;
 pub mod request_span;
 pub mod routes;
+pub mod sign_in_limit;
 pub mod signup_limit;
 pub mod startup;
 pub mod state;

@@ -92,6 +92,10 @@ pub struct AppState {
     pub number_provisioner: Addr<NumberProvisioner>,
     /// Signups per client address.
     pub signup_limiter: SignupLimiter,
+    /// Owner sign-in attempts per client address and per e-mail.
+    pub sign_in_limiter: crate::sign_in_limit::SignInLimiter,
+    /// Signs the owner app's recording links.
+    pub recording_links: crate::web::recording_link::RecordingLinks,
     /// CSRF tokens of every HTML form.
     pub csrf: crate::web::csrf::Csrf,
 }
@@ -274,6 +278,8 @@ impl AppState {
         };
         Ok(AppState {
             csrf: crate::web::csrf::Csrf::new(&config.secret_key),
+            sign_in_limiter: crate::sign_in_limit::SignInLimiter::default(),
+            recording_links: crate::web::recording_link::RecordingLinks::new(&config.secret_key),
             chat_limits,
             billing,
             trial_scheduler,

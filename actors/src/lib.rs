@@ -21,6 +21,8 @@
 //! * [`provisioning`] — buying a tenant's platform number (`ensure_number`) and
 //!   the retry job `NumberProvisioner`.
 //! * [`twilio`] — Twilio's signature, form and TwiML contracts.
+//! * [`owner_app`] — what the owner's web app reads (appointments, threads, calls).
+//! * [`web_session`] — browser sessions of owners and root, owner sign-in.
 //! * [`metrics`], [`clock`], [`tls`], [`kb_admin`] — shared plumbing.
 
 pub mod area;
@@ -38,6 +40,7 @@ pub mod log_capture;
 pub mod loopback;
 pub mod messaging;
 pub mod metrics;
+pub mod owner_app;
 pub mod packs;
 pub mod provisioning;
 pub mod realtime;
@@ -45,3 +48,4 @@ pub mod tenant;
 pub mod tls;
 pub mod twilio;
 pub mod voice;
+pub mod web_session;

@@ -302,6 +302,31 @@ diesel::table! {
 }
 
 diesel::table! {
+    web_sessions (id) {
+        id -> Int8,
+        kind -> Text,
+        tenant_id -> Nullable<Text>,
+        token_hash -> Text,
+        user_agent -> Nullable<Text>,
+        created_at -> Timestamptz,
+        last_seen_at -> Timestamptz,
+        expires_at -> Timestamptz,
+        revoked_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    web_sign_in_links (tenant_id, id) {
+        tenant_id -> Text,
+        id -> Int8,
+        token_hash -> Text,
+        created_at -> Timestamptz,
+        expires_at -> Timestamptz,
+        used_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
     web_verification_codes (tenant_id, visitor_id) {
         tenant_id -> Text,
         visitor_id -> Int8,
@@ -346,6 +371,8 @@ diesel::joinable!(tenant_phone_config -> tenants (tenant_id));
 diesel::joinable!(tenant_versions -> tenants (tenant_id));
 diesel::joinable!(usage_events -> tenants (tenant_id));
 diesel::joinable!(voicemails -> tenants (tenant_id));
+diesel::joinable!(web_sessions -> tenants (tenant_id));
+diesel::joinable!(web_sign_in_links -> tenants (tenant_id));
 diesel::joinable!(web_verification_codes -> tenants (tenant_id));
 diesel::joinable!(web_visitors -> tenants (tenant_id));
 
@@ -370,6 +397,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     tenants,
     usage_events,
     voicemails,
+    web_sessions,
+    web_sign_in_links,
     web_verification_codes,
     web_visitors,
 );

@@ -72,6 +72,7 @@ tenant_scoped!(
     tenant_versions => tenant_id,
     tenant_owners => tenant_id,
     number_provisioning => tenant_id,
+    web_sign_in_links => tenant_id,
 );
 
 /// Opens tenant-scoped transactions for one tenant.

@@ -284,6 +284,12 @@ pub async fn run(mut config: Config, database_url: &str, exit_after: bool) -> an
         "  {} text(s) went out through the Twilio sink.",
         sink.texts().len()
     );
+    println!(
+        "  Owner app:  http://{bind}/app/sign-in  ({} / {})",
+        trial::OWNER_EMAIL,
+        trial::OWNER_PASSWORD
+    );
+    println!("  Operator:   http://{bind}/root/sign-in  (root token {root_token})");
     if exit_after {
         handle.stop(true).await;
         return Ok(());

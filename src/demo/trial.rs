@@ -23,13 +23,18 @@ pub fn prices() -> PriceMap {
     }
 }
 
+/// The demo owner's e-mail, for signing in to `/app`.
+pub const OWNER_EMAIL: &str = "dana@greenway.example";
+/// The demo owner's password (a demo, not a secret).
+pub const OWNER_PASSWORD: &str = "greenway-demo-owner";
+
 /// Runs the tour against `server`.
 pub async fn tour(server: &str, twilio: &DemoTwilio) -> anyhow::Result<()> {
     let http = reqwest::Client::new();
     let res = http
         .post(format!("{server}/api/signup"))
         .json(&json!({
-            "owner_name": "Dana Reyes", "email": "dana@greenway.example",
+            "owner_name": "Dana Reyes", "email": OWNER_EMAIL, "password": OWNER_PASSWORD,
             "business_name": "Greenway Lawn", "industry": "lawn-care",
             "city": "Tulsa", "area_code": "918", "plan_tier": "pro",
         }))

@@ -19,6 +19,12 @@ impl Fields {
         }
     }
 
+    /// The fields of an already-built object (an HTML form turned into the API's
+    /// JSON shape, so both are read by the same rules).
+    pub fn from_map(map: Map<String, Value>) -> Self {
+        Fields(map)
+    }
+
     /// Refuses a field not in `known` (422 naming it), so a misspelt setting is not
     /// silently ignored.
     pub fn only(&self, known: &[&str]) -> Result<(), ApiError> {

@@ -3,11 +3,13 @@
 pub mod admin;
 pub mod admin_plan;
 pub mod agent_chat;
+pub mod app;
 pub mod billing;
 pub mod health;
 pub mod json_fields;
 pub mod media_stream;
 pub mod owner_views;
+pub mod root_session;
 pub mod signup;
 pub mod stripe_webhook;
 pub mod tenant_api;
@@ -21,6 +23,13 @@ use actix_web::web;
 
 /// Mounts every route on the app.
 pub fn configure(cfg: &mut web::ServiceConfig) {
+    app::configure(cfg);
+    cfg.service(
+        web::resource("/root/sign-in")
+            .route(web::get().to(root_session::form))
+            .route(web::post().to(root_session::submit)),
+    )
+    .service(web::resource("/root/sign-out").route(web::post().to(root_session::sign_out)));
     cfg.service(web::resource("/healthz").route(web::get().to(health::healthz)))
         .service(web::resource("/readyz").route(web::get().to(health::readyz)))
         .service(web::resource("/metrics").route(web::get().to(health::metrics)))

@@ -59,7 +59,9 @@ fn parse_forward(fields: &Fields) -> Result<Option<ForwardTarget>, ApiError> {
     }
 }
 
-fn parse_settings(fields: &Fields) -> Result<SettingsUpdate, ApiError> {
+/// The settings update in `fields` (the API's body, or a settings form in the
+/// same shape), each field checked by the one rule for it.
+pub(crate) fn parse_settings(fields: &Fields) -> Result<SettingsUpdate, ApiError> {
     fields.only(&SETTINGS)?;
     Ok(SettingsUpdate {
         business_hours: fields.optional_json::<BusinessHours>("business_hours")?,

@@ -9,6 +9,10 @@
 //!   to the field (status 422).
 //! * [`chrome`]: what the layout shows around a page (title, navigation,
 //!   banner, sign-out).
+//! * [`session`]: the `sp_session` cookie, the `OwnerSession` / `RootSession`
+//!   extractors (303 to sign-in with `?next=`), and the forms' CSRF check.
+//! * [`recording_link`]: signed, time-limited URLs of call recordings.
+//! * [`problem`]: the page saying why a request was refused.
 //! * [`assets`]: the one stylesheet, served with a content hash in its URL and
 //!   cached for a year.
 //!
@@ -20,3 +24,6 @@ pub mod chrome;
 pub mod csrf;
 pub mod form;
 pub mod page;
+pub mod problem;
+pub mod recording_link;
+pub mod session;

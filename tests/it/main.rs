@@ -6,10 +6,13 @@
 mod support;
 
 mod admin_api;
+mod app_pages;
+mod app_sign_in;
 mod billing;
 mod billing_status;
 mod billing_upgrade;
 mod booking_race;
+mod browser_app;
 mod browser_harness;
 mod conversation_actors;
 mod conversations;

@@ -205,7 +205,7 @@ fn with_suffix(base: &str) -> String {
 }
 
 /// The argon2id hash (PHC string) of `password`, computed off the async threads.
-async fn hash_password(password: SecretString) -> Result<String, SignupError> {
+pub(crate) async fn hash_password(password: SecretString) -> Result<String, SignupError> {
     let work = move || {
         let mut salt = [0u8; 16];
         rand::rng().fill_bytes(&mut salt);

@@ -7,6 +7,7 @@ pub mod fake_twilio;
 pub mod stripe;
 pub mod tenants;
 pub mod twilio_client;
+pub mod web_client;
 
 pub use app::TestApp;
 pub use db::TestDatabase;

@@ -1,0 +1,59 @@
+//! The owner's web app under `/app`, one file per page or action. Every page
+//! takes an [`OwnerSession`](crate::web::session::OwnerSession) (303 to
+//! sign-in without one) and reaches only that tenant.
+//!
+//! * [`layout`] — what every page shares (context, navigation, banner, read-only).
+//! * [`today`] — `GET /app`.
+//! * [`appointments`], [`appointment`] — the week and list, one appointment.
+//! * [`conversations`] — threads and their messages.
+//! * [`calls`], [`recording`] — calls (summary, transcript) and the signed recording link.
+//! * [`settings`] — each settings form, saved through the tenant's actor.
+//! * [`sign_in`], [`sign_in_link`], [`sign_out`] — e-mail and password, the
+//!   texted one-time link, signing out here or everywhere.
+
+pub mod appointment;
+pub mod appointments;
+pub mod calls;
+pub mod conversations;
+pub mod layout;
+pub mod recording;
+pub mod settings;
+pub mod sign_in;
+pub mod sign_in_link;
+pub mod sign_out;
+pub mod today;
+
+use actix_web::web;
+
+/// Mounts `/app`.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(web::resource("/app").route(web::get().to(today::today)))
+        .service(web::resource("/app/appointments").route(web::get().to(appointments::week)))
+        .service(web::resource("/app/appointments/{id}").route(web::get().to(appointment::show)))
+        .service(web::resource("/app/conversations").route(web::get().to(conversations::list)))
+        .service(web::resource("/app/conversations/{id}").route(web::get().to(conversations::show)))
+        .service(web::resource("/app/calls").route(web::get().to(calls::list)))
+        .service(web::resource("/app/calls/{id}").route(web::get().to(calls::show)))
+        .service(
+            web::resource("/app/recordings/{call_sid}").route(web::get().to(recording::recording)),
+        )
+        .service(web::resource("/app/settings").route(web::get().to(settings::page)))
+        .service(web::resource("/app/settings/{section}").route(web::post().to(settings::save)))
+        .service(
+            web::resource("/app/sign-in")
+                .route(web::get().to(sign_in::form))
+                .route(web::post().to(sign_in::submit)),
+        )
+        .service(
+            web::resource("/app/sign-in/text-link").route(web::post().to(sign_in_link::request)),
+        )
+        .service(
+            web::resource("/app/sign-in/link")
+                .route(web::get().to(sign_in_link::confirm))
+                .route(web::post().to(sign_in_link::consume)),
+        )
+        .service(web::resource("/app/sign-out").route(web::post().to(sign_out::sign_out)))
+        .service(
+            web::resource("/app/sign-out-everywhere").route(web::post().to(sign_out::everywhere)),
+        );
+}
