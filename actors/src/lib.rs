@@ -45,3 +45,4 @@ pub mod tenant;
 pub mod tls;
 pub mod twilio;
 pub mod voice;
+pub mod website;

@@ -72,6 +72,9 @@ tenant_scoped!(
     tenant_versions => tenant_id,
     tenant_owners => tenant_id,
     number_provisioning => tenant_id,
+    tenant_websites => tenant_id,
+    website_images => tenant_id,
+    tenant_domains => tenant_id,
 );
 
 /// Opens tenant-scoped transactions for one tenant.
