@@ -15,6 +15,7 @@ pub mod postgres_check;
 pub mod request_span;
 pub mod routes;
 pub mod signup_limit;
+pub mod sites;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

@@ -29,6 +29,7 @@ use servicepro_actors::tenant::TenantRegistry;
 use servicepro_actors::voice::callback_urls::CallbackUrls;
 use servicepro_actors::voice::receptionist::Receptionist;
 use servicepro_actors::voice::switchboard::Switchboard;
+use servicepro_actors::website::partner::{GeneratorMode, PartnerClient, PartnerError};
 use servicepro_schema::{DbPool, RootDb, SecretBox, TenantDb, TenantId};
 use std::sync::Arc;
 
@@ -92,6 +93,10 @@ pub struct AppState {
     pub number_provisioner: Addr<NumberProvisioner>,
     /// Signups per client address.
     pub signup_limiter: SignupLimiter,
+    /// Tenant sites' rendered pages.
+    pub sites: Arc<crate::sites::cache::SiteCache>,
+    /// Sends website seeds to the partner, in `partner` generator mode.
+    pub website_partner: Option<servicepro_actors::website::partner::PartnerClient>,
 }
 
 /// Why the state could not be built.
@@ -103,6 +108,9 @@ pub enum StateError {
     /// The Stripe client could not be built.
     #[error(transparent)]
     Stripe(#[from] StripeError),
+    /// The website partner's client could not be built.
+    #[error(transparent)]
+    Partner(#[from] PartnerError),
 }
 
 /// The billing actor when Stripe is configured (key, webhook secret and prices).
@@ -270,7 +278,16 @@ impl AppState {
                 TrialScheduler::new(pool.clone(), tenants.clone(), clock.clone(), schedule)
             })
         };
+        let website_partner = match &config.website_generator {
+            GeneratorMode::BuiltIn => None,
+            GeneratorMode::Partner(endpoint) => Some(PartnerClient::new(
+                endpoint.clone(),
+                std::time::Duration::from_secs(1),
+            )?),
+        };
         Ok(AppState {
+            sites: Arc::default(),
+            website_partner,
             chat_limits,
             billing,
             trial_scheduler,

@@ -98,3 +98,57 @@ pub async fn site_source(
         palette,
     })
 }
+
+/// What the owner sees of their site settings.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SiteView {
+    /// The template in use.
+    pub template: template::TemplateId,
+    /// The owner's edits.
+    pub overrides: overrides::SiteOverrides,
+}
+
+/// The owner's site settings now.
+pub async fn settings(db: &TenantDb) -> Result<SiteView, WebsiteError> {
+    let row = store::load(db).await?;
+    Ok(SiteView {
+        template: row.settings.template,
+        overrides: row.settings.overrides,
+    })
+}
+
+/// Applies an owner's `patch` (template switch and/or edits), while the status
+/// policy leaves the dashboards writable. Answers the new settings.
+pub async fn change(
+    tenants: &TenantRegistry,
+    db: &TenantDb,
+    patch: overrides::SitePatch,
+) -> Result<SiteView, WebsiteError> {
+    let status = tenants
+        .context(db.tenant(), Freshness::Check)
+        .await?
+        .tenant
+        .status;
+    servicepro_schema::policy::check(status, servicepro_schema::policy::Action::DashboardWrite)
+        .map_err(TenantError::from)?;
+    let saved = store::update(db, patch).await?;
+    Ok(SiteView {
+        template: saved.template,
+        overrides: saved.overrides,
+    })
+}
+
+/// Sends the tenant's current seed to the partner (partner mode); answers the seed.
+pub async fn publish(
+    tenants: &TenantRegistry,
+    db: &TenantDb,
+    partner: &partner::PartnerClient,
+    urls: &seed::SeedUrls<'_>,
+    now: i64,
+) -> Result<Arc<seed::WebsiteSeed>, WebsiteError> {
+    let tenant = db.tenant().clone();
+    let seen = tenants.context(&tenant, Freshness::Check).await?.version;
+    let source = site_source(tenants, db, &tenant, seen, None, urls).await?;
+    partner.send(&source.seed, now).await?;
+    Ok(source.seed)
+}
