@@ -22,6 +22,7 @@ mod media_stream;
 mod outages;
 mod recovery;
 mod signup;
+mod sites;
 mod sms_group_commit;
 mod sms_inbound;
 mod sms_outbound;
