@@ -119,7 +119,7 @@ async fn every_template_renders_every_pack_with_booking_and_phone() {
             assert!(html.contains(&escaped("Sparkle & Co")), "{what}: name");
             assert!(html.contains(template.name()), "{what}: preview banner");
             for service in &pack.services {
-                assert!(html.contains(&service.name), "{what}: {}", service.name);
+                assert!(html.contains(&escaped(&service.name)), "{what}: {}", service.name);
             }
         }
         let (status, live) = app.page(&format!("/{id}/")).await;
