@@ -3,7 +3,7 @@
 # development checks complete, skipping those already present. Safe to run
 # repeatedly; needs root (or sudo).
 #
-# None of them is needed to build or test: a machine with only the Rust
+# None of them is needed to build or test (the browser tests skip, saying so): a machine with only the Rust
 # toolchain and PostgreSQL runs `cargo run -- demo` and `cargo test --workspace`
 # (libopus is compiled from the vendored source in opus/vendor/libopus, and the
 # tests check Ogg Opus files in-process). What each package adds:
@@ -15,6 +15,8 @@ packages=(
   postgresql        # server binaries: tests, and the demo's private cluster
   postgresql-contrib
   libpq-dev         # required by scripts/check-schema.sh: the diesel CLI links libpq
+  chromium          # the browser tests (dashboards, booking page, sites): without it they
+                    # say so and pass, except in CI (SERVICEPRO_REQUIRE_BROWSER=1)
 )
 
 missing=()

@@ -20,4 +20,5 @@ pub mod startup;
 pub mod state;
 pub mod telemetry;
 pub mod twilio_webhook;
+pub mod web;
 pub mod ws_frame_limit;

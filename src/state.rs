@@ -97,6 +97,8 @@ pub struct AppState {
     pub sites: Arc<crate::sites::cache::SiteCache>,
     /// Sends website seeds to the partner, in `partner` generator mode.
     pub website_partner: Option<servicepro_actors::website::partner::PartnerClient>,
+    /// CSRF tokens of every HTML form.
+    pub csrf: crate::web::csrf::Csrf,
 }
 
 /// Why the state could not be built.
@@ -288,6 +290,7 @@ impl AppState {
         Ok(AppState {
             sites: Arc::default(),
             website_partner,
+            csrf: crate::web::csrf::Csrf::new(&config.secret_key),
             chat_limits,
             billing,
             trial_scheduler,

@@ -25,6 +25,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/healthz").route(web::get().to(health::healthz)))
         .service(web::resource("/readyz").route(web::get().to(health::readyz)))
         .service(web::resource("/metrics").route(web::get().to(health::metrics)))
+        .service(web::resource("/static/app.css").route(web::get().to(crate::web::assets::app_css)))
         .service(
             web::resource("/api/admin/tenants")
                 .route(web::post().to(admin::create_tenant))

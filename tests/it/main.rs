@@ -10,6 +10,7 @@ mod billing;
 mod billing_status;
 mod billing_upgrade;
 mod booking_race;
+mod browser_harness;
 mod conversation_actors;
 mod conversations;
 mod crash_recovery;

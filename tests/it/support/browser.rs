@@ -14,6 +14,8 @@
 //!
 //! At most two browsers run at once (two cores); each is killed with its test.
 
+#![allow(dead_code)] // the harness serves every browser test; not each uses every step
+
 use base64::Engine as _;
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Value};
@@ -199,7 +201,12 @@ impl Page {
             .expect("send to Chromium");
         let answer = tokio::time::timeout(STEP, async {
             loop {
-                let frame = self.ws.next().await.expect("Chromium closed").expect("read");
+                let frame = self
+                    .ws
+                    .next()
+                    .await
+                    .expect("Chromium closed")
+                    .expect("read");
                 let Message::Text(text) = frame else { continue };
                 let value: Value = serde_json::from_str(text.as_str()).expect("CDP JSON");
                 if value["id"].as_u64() == Some(id) {
@@ -225,7 +232,12 @@ impl Page {
         }
         tokio::time::timeout(STEP, async {
             loop {
-                let frame = self.ws.next().await.expect("Chromium closed").expect("read");
+                let frame = self
+                    .ws
+                    .next()
+                    .await
+                    .expect("Chromium closed")
+                    .expect("read");
                 let Message::Text(text) = frame else { continue };
                 let value: Value = serde_json::from_str(text.as_str()).expect("CDP JSON");
                 if value["method"] == method {
@@ -277,12 +289,20 @@ impl Page {
 
     /// The page's URL.
     pub async fn url(&mut self) -> String {
-        self.eval("location.href").await.as_str().unwrap_or_default().to_owned()
+        self.eval("location.href")
+            .await
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
     }
 
     /// The page's visible text.
     pub async fn text(&mut self) -> String {
-        self.eval("document.body.innerText").await.as_str().unwrap_or_default().to_owned()
+        self.eval("document.body.innerText")
+            .await
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
     }
 
     /// Whether an element matches `selector`.

@@ -1,6 +1,7 @@
 //! Shared test harness: databases, the spawned app, logging.
 
 pub mod app;
+pub mod browser;
 pub mod db;
 pub mod fake_twilio;
 pub mod stripe;
