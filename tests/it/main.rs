@@ -11,6 +11,7 @@ mod billing_status;
 mod billing_upgrade;
 mod booking_race;
 mod browser_harness;
+mod browser_sites;
 mod conversation_actors;
 mod conversations;
 mod crash_recovery;
