@@ -222,7 +222,11 @@ impl From<servicepro_actors::website::WebsiteError> for ApiError {
             WebsiteError::Partner(e @ PartnerError::Refused(_))
             | WebsiteError::Partner(e @ PartnerError::Unreachable(_)) => {
                 tracing::warn!(error = %e, "website partner did not take the seed");
-                ApiError::new(StatusCode::BAD_GATEWAY, "partner_unavailable", e.to_string())
+                ApiError::new(
+                    StatusCode::BAD_GATEWAY,
+                    "partner_unavailable",
+                    e.to_string(),
+                )
             }
             other => {
                 tracing::error!(error = %other, "website unavailable");

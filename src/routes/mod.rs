@@ -111,12 +111,8 @@ fn sites_routes(cfg: &mut web::ServiceConfig) {
         web::resource("/api/tenant/website/preview/{template}")
             .route(web::get().to(sites::preview)),
     )
-    .service(
-        web::resource("/api/tenant/website/images").route(web::post().to(sites::upload_image)),
-    )
-    .service(
-        web::resource("/api/tenant/website/publish").route(web::post().to(sites::publish)),
-    )
+    .service(web::resource("/api/tenant/website/images").route(web::post().to(sites::upload_image)))
+    .service(web::resource("/api/tenant/website/publish").route(web::post().to(sites::publish)))
     .service(web::resource("/").route(web::get().to(sites::by_host)))
     .service(web::resource("/{tenant}/").route(web::get().to(sites::home)))
     .service(web::resource("/{tenant}").route(web::get().to(sites::home_redirect)))

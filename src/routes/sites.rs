@@ -225,7 +225,11 @@ pub async fn put_settings(
     let map = match serde_json::from_slice::<serde_json::Value>(&body) {
         Ok(serde_json::Value::Object(map)) => map,
         Ok(_) => return Err(ApiError::bad_request("the body must be a JSON object")),
-        Err(e) => return Err(ApiError::bad_request(format!("the body is not valid JSON: {e}"))),
+        Err(e) => {
+            return Err(ApiError::bad_request(format!(
+                "the body is not valid JSON: {e}"
+            )))
+        }
     };
     let patch = SitePatch::parse(&map)?;
     let db = state.tenant_db(auth.tenant.clone());

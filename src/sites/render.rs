@@ -36,14 +36,18 @@ fn theme_css(template: TemplateId) -> &'static str {
         TemplateId::LuminousConcierge => {
             include_str!("../../templates/sites/luminous-concierge/site.css")
         }
-        TemplateId::NightDriveNeon => include_str!("../../templates/sites/night-drive-neon/site.css"),
+        TemplateId::NightDriveNeon => {
+            include_str!("../../templates/sites/night-drive-neon/site.css")
+        }
         TemplateId::PrestigeGrid => include_str!("../../templates/sites/prestige-grid/site.css"),
         TemplateId::LocalHero => include_str!("../../templates/sites/local-hero/site.css"),
         TemplateId::StudioMinimal => include_str!("../../templates/sites/studio-minimal/site.css"),
         TemplateId::CoastalBreeze => include_str!("../../templates/sites/coastal-breeze/site.css"),
         TemplateId::HeritageCraft => include_str!("../../templates/sites/heritage-craft/site.css"),
         TemplateId::SunriseBold => include_str!("../../templates/sites/sunrise-bold/site.css"),
-        TemplateId::EvergreenTrust => include_str!("../../templates/sites/evergreen-trust/site.css"),
+        TemplateId::EvergreenTrust => {
+            include_str!("../../templates/sites/evergreen-trust/site.css")
+        }
         TemplateId::MonoEditorial => include_str!("../../templates/sites/mono-editorial/site.css"),
     }
 }

@@ -25,6 +25,7 @@ mod outages;
 mod recovery;
 mod signup;
 mod sites;
+mod sites_bench;
 mod sms_group_commit;
 mod sms_inbound;
 mod sms_outbound;

@@ -68,7 +68,13 @@ fn escaped(text: &str) -> String {
 /// The checks every rendered page must pass.
 fn assert_site(html: &str, tenant: &str, phone: &str, what: &str) {
     assert!(html.len() < BUDGET, "{what}: {} bytes", html.len());
-    for landmark in ["<header", "<nav", "<main id=\"main\"", "<footer", "lang=\"en\""] {
+    for landmark in [
+        "<header",
+        "<nav",
+        "<main id=\"main\"",
+        "<footer",
+        "lang=\"en\"",
+    ] {
         assert!(html.contains(landmark), "{what}: no {landmark}");
     }
     let book = format!("href=\"/{tenant}/book\"");
@@ -76,15 +82,30 @@ fn assert_site(html: &str, tenant: &str, phone: &str, what: &str) {
         html.matches(&book).count() >= 3,
         "{what}: the booking page is not the main call to action"
     );
-    assert!(html.contains(&format!("href=\"tel:{phone}\"")), "{what}: no tel: link");
-    assert!(html.contains("prefers-reduced-motion:reduce"), "{what}: motion");
+    assert!(
+        html.contains(&format!("href=\"tel:{phone}\"")),
+        "{what}: no tel: link"
+    );
+    assert!(
+        html.contains("prefers-reduced-motion:reduce"),
+        "{what}: motion"
+    );
     assert!(html.contains(":focus-visible"), "{what}: focus");
-    assert!(html.contains(&format!("data-tenant=\"{tenant}\"")), "{what}: chat widget");
-    assert!(html.contains("/api/agent/messages"), "{what}: chat endpoint");
+    assert!(
+        html.contains(&format!("data-tenant=\"{tenant}\"")),
+        "{what}: chat widget"
+    );
+    assert!(
+        html.contains("/api/agent/messages"),
+        "{what}: chat endpoint"
+    );
     for img in html.split("<img").skip(1) {
         let tag = &img[..img.find('>').unwrap()];
         assert!(tag.contains("alt=\""), "{what}: img without alt: {tag}");
-        assert!(tag.contains("loading=\"lazy\""), "{what}: img not lazy: {tag}");
+        assert!(
+            tag.contains("loading=\"lazy\""),
+            "{what}: img not lazy: {tag}"
+        );
     }
 }
 
@@ -119,13 +140,20 @@ async fn every_template_renders_every_pack_with_booking_and_phone() {
             assert!(html.contains(&escaped("Sparkle & Co")), "{what}: name");
             assert!(html.contains(template.name()), "{what}: preview banner");
             for service in &pack.services {
-                assert!(html.contains(&escaped(&service.name)), "{what}: {}", service.name);
+                assert!(
+                    html.contains(&escaped(&service.name)),
+                    "{what}: {}",
+                    service.name
+                );
             }
         }
         let (status, live) = app.page(&format!("/{id}/")).await;
         assert_eq!(status, 200);
         assert_site(&live, id, phone, id);
-        assert!(!live.contains("class=\"preview-note\""), "the live page has no banner");
+        assert!(
+            !live.contains("class=\"preview-note\""),
+            "the live page has no banner"
+        );
     }
     let (status, _) = app.page("/no-such-tenant/").await;
     assert_eq!(status, 404);
@@ -152,7 +180,9 @@ async fn a_script_for_a_business_name_stays_text_everywhere() {
         .await;
     assert_eq!(status, 200);
     for template in TemplateId::ALL {
-        let (status, _) = app.put_site(&key, json!({"template": template.slug()})).await;
+        let (status, _) = app
+            .put_site(&key, json!({"template": template.slug()}))
+            .await;
         assert_eq!(status, 200);
         let (status, html) = app.page("/acme/").await;
         assert_eq!(status, 200);
@@ -160,8 +190,15 @@ async fn a_script_for_a_business_name_stays_text_everywhere() {
             assert!(!html.contains(raw), "{template}: {raw} unescaped");
         }
         assert!(html.contains(&escaped(evil)), "{template}");
-        assert!(html.contains(&escaped("</style><script>alert(2)")), "{template}");
-        assert_eq!(html.matches("<script").count(), 1, "{template}: only the widget's");
+        assert!(
+            html.contains(&escaped("</style><script>alert(2)")),
+            "{template}"
+        );
+        assert_eq!(
+            html.matches("<script").count(),
+            1,
+            "{template}: only the widget's"
+        );
     }
 }
 
@@ -184,11 +221,7 @@ async fn a_verified_custom_domain_serves_its_tenant_by_host() {
     )
     .await;
     let by_host = |host: &'static str| {
-        let req = app
-            .client
-            .get(app.url("/"))
-            .header("host", host)
-            .send();
+        let req = app.client.get(app.url("/")).header("host", host).send();
         async move {
             let res = req.await.unwrap();
             (res.status(), res.text().await.unwrap())
@@ -251,9 +284,16 @@ async fn pages_come_from_the_cache_until_the_tenant_changes() {
     assert_eq!(changed.status(), 200, "the old ETag is stale");
     assert_ne!(changed.headers()["etag"].to_str().unwrap(), etag);
     let html = changed.text().await.unwrap();
-    assert!(html.contains("<th scope=\"row\">Monday</th><td>Closed</td>"), "new hours shown");
+    assert!(
+        html.contains("<th scope=\"row\">Monday</th><td>Closed</td>"),
+        "new hours shown"
+    );
     assert!(html.contains("<th scope=\"row\">Tuesday</th><td>9:00 AM – 5:00 PM</td>"));
-    assert_eq!(app.state.sites.counts().1, renders + 1, "rendered once more");
+    assert_eq!(
+        app.state.sites.counts().1,
+        renders + 1,
+        "rendered once more"
+    );
 
     // So is a change made straight in SQL (a service renamed).
     app.sql("UPDATE services SET name = 'Showroom Detail' WHERE tenant_id = 'acme' AND name = 'Full Detail'")
@@ -274,21 +314,33 @@ async fn owner_edits_survive_a_template_switch_and_previews_leave_the_site_alone
         .await;
     assert_eq!(status, 200, "{view}");
     assert_eq!(view["template"], "luminous-concierge");
-    let (status, view) = app.put_site(&key, json!({"template": "night-drive-neon"})).await;
+    let (status, view) = app
+        .put_site(&key, json!({"template": "night-drive-neon"}))
+        .await;
     assert_eq!(status, 200);
     assert_eq!(view["template"], "night-drive-neon");
-    assert_eq!(view["overrides"]["headline"], "Showroom shine, in your driveway");
+    assert_eq!(
+        view["overrides"]["headline"],
+        "Showroom shine, in your driveway"
+    );
     assert_eq!(view["overrides"]["accent"], "#aa0033");
     let (_, html) = app.page("/acme/").await;
     assert!(html.contains("class=\"nd\""), "the new template is live");
     assert!(html.contains("Showroom shine, in your driveway"));
     assert!(html.contains("--accent:#aa0033"));
-    assert!(html.contains("--on-accent:#ffffff"), "readable text on the owner's colour");
+    assert!(
+        html.contains("--on-accent:#ffffff"),
+        "readable text on the owner's colour"
+    );
     assert!(html.contains(&escaped("Tulsa's detail studio")));
 
     // A preview of another template shows the edits but changes nothing live.
     let res = app
-        .owner(Method::GET, "/api/tenant/website/preview/heritage-craft", &key)
+        .owner(
+            Method::GET,
+            "/api/tenant/website/preview/heritage-craft",
+            &key,
+        )
         .send()
         .await
         .unwrap();
@@ -297,7 +349,9 @@ async fn owner_edits_survive_a_template_switch_and_previews_leave_the_site_alone
     assert!(app.page("/acme/").await.1.contains("class=\"nd\""));
 
     // Cleared with null; the owner's GET shows the settings and every template.
-    let (_, view) = app.put_site(&key, json!({"overrides": {"headline": null}})).await;
+    let (_, view) = app
+        .put_site(&key, json!({"overrides": {"headline": null}}))
+        .await;
     assert!(view["overrides"].get("headline").is_none());
     let res = app
         .owner(Method::GET, "/api/tenant/website", &key)
@@ -319,7 +373,10 @@ async fn bad_owner_input_is_refused_naming_the_field() {
     for (body, field) in [
         (json!({"template": "geocities"}), "template"),
         (json!({"overrides": {"accent": "red"}}), "overrides.accent"),
-        (json!({"overrides": {"hero_image": "a".repeat(64)}}), "overrides.hero_image"),
+        (
+            json!({"overrides": {"hero_image": "a".repeat(64)}}),
+            "overrides.hero_image",
+        ),
         (json!({"theme": "dark"}), "theme"),
     ] {
         let (status, err) = app.put_site(&key, body.clone()).await;
@@ -365,9 +422,10 @@ async fn uploads_are_checked_by_their_bytes_and_served_with_cache_headers() {
             .body(bytes)
             .send()
     };
-    let svg = upload(b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>".to_vec())
-        .await
-        .unwrap();
+    let svg =
+        upload(b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>".to_vec())
+            .await
+            .unwrap();
     assert_eq!(svg.status(), 422, "an SVG sent as image/png is refused");
     let err: Value = svg.json().await.unwrap();
     assert_eq!(err["error"]["field"], "image");
@@ -388,7 +446,10 @@ async fn uploads_are_checked_by_their_bytes_and_served_with_cache_headers() {
     let res = app.client.get(app.url(&url)).send().await.unwrap();
     assert_eq!(res.status(), 200);
     assert_eq!(res.headers()["content-type"], "image/png");
-    assert_eq!(res.headers()["cache-control"], "public, max-age=31536000, immutable");
+    assert_eq!(
+        res.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
     assert_eq!(res.headers()["x-content-type-options"], "nosniff");
     let etag = res.headers()["etag"].to_str().unwrap().to_owned();
     assert_eq!(res.bytes().await.unwrap().as_ref(), png.as_slice());
@@ -400,16 +461,27 @@ async fn uploads_are_checked_by_their_bytes_and_served_with_cache_headers() {
         .await
         .unwrap();
     assert_eq!(again.status(), 304);
-    assert_eq!(app.page(&format!("/other/images/{id}")).await.0, 404, "another tenant's");
+    assert_eq!(
+        app.page(&format!("/other/images/{id}")).await.0,
+        404,
+        "another tenant's"
+    );
 
     let (status, _) = app
-        .put_site(&key, json!({"overrides": {"hero_image": id, "logo_image": id}}))
+        .put_site(
+            &key,
+            json!({"overrides": {"hero_image": id, "logo_image": id}}),
+        )
         .await;
     assert_eq!(status, 200);
     for template in TemplateId::ALL {
-        app.put_site(&key, json!({"template": template.slug()})).await;
+        app.put_site(&key, json!({"template": template.slug()}))
+            .await;
         let (_, html) = app.page("/acme/").await;
-        assert!(html.contains(&format!("src=\"{url}\"")), "{template}: hero image");
+        assert!(
+            html.contains(&format!("src=\"{url}\"")),
+            "{template}: hero image"
+        );
         assert_eq!(html.matches("<img").count(), 2, "{template}: logo and hero");
         assert_site(&html, "acme", "+19185550100", template.slug());
     }
@@ -432,11 +504,16 @@ fn partner(state: &mut Partner, req: RawRequest) -> Answer {
 
 #[actix_web::test]
 async fn partner_mode_sends_the_signed_seed() {
-    let fake = LoopbackServer::start(Partner::default(), partner).await.unwrap();
+    let fake = LoopbackServer::start(Partner::default(), partner)
+        .await
+        .unwrap();
     let secret = "partner-signing-secret-0123";
     let app = TestApp::builder()
         .var("SERVICEPRO_WEBSITE_GENERATOR", "partner")
-        .var("SERVICEPRO_WEBSITE_PARTNER_URL", &format!("{}/seeds", fake.base_url()))
+        .var(
+            "SERVICEPRO_WEBSITE_PARTNER_URL",
+            &format!("{}/seeds", fake.base_url()),
+        )
         .var("SERVICEPRO_WEBSITE_PARTNER_SECRET", secret)
         .spawn()
         .await;
@@ -469,7 +546,10 @@ async fn partner_mode_sends_the_signed_seed() {
     let seed: Value = serde_json::from_slice(&req.body).unwrap();
     assert_eq!(seed["business_name"], "Acme Detailing");
     assert_eq!(seed["phone"]["e164"], "+19185550100");
-    assert!(seed["booking_url"].as_str().unwrap().ends_with("/acme/book"));
+    assert!(seed["booking_url"]
+        .as_str()
+        .unwrap()
+        .ends_with("/acme/book"));
     assert_eq!(seed["services"][0]["name"], "Full Detail");
     assert_eq!(seed["hours"].as_array().unwrap().len(), 7);
     assert_eq!(seed["reviews"]["placeholder"], true);

@@ -138,9 +138,18 @@ mod tests {
 
     #[test]
     fn types_are_told_by_magic_bytes() {
-        assert_eq!(ImageType::sniff(b"\x89PNG\r\n\x1a\nrest"), Some(ImageType::Png));
-        assert_eq!(ImageType::sniff(&[0xFF, 0xD8, 0xFF, 0xE0]), Some(ImageType::Jpeg));
-        assert_eq!(ImageType::sniff(b"RIFF\0\0\0\0WEBPVP8 "), Some(ImageType::Webp));
+        assert_eq!(
+            ImageType::sniff(b"\x89PNG\r\n\x1a\nrest"),
+            Some(ImageType::Png)
+        );
+        assert_eq!(
+            ImageType::sniff(&[0xFF, 0xD8, 0xFF, 0xE0]),
+            Some(ImageType::Jpeg)
+        );
+        assert_eq!(
+            ImageType::sniff(b"RIFF\0\0\0\0WEBPVP8 "),
+            Some(ImageType::Webp)
+        );
         assert_eq!(ImageType::sniff(b"GIF89a..."), Some(ImageType::Gif));
         assert_eq!(ImageType::sniff(b"<svg xmlns="), None);
         assert_eq!(ImageType::sniff(b"<html><script>"), None);

@@ -213,7 +213,10 @@ mod tests {
             tagline: Some("Keep me".into()),
             ..SiteOverrides::default()
         };
-        let patch = parse(json!({"overrides": {"headline": null, "about": "  Hello  ", "accent": "#AA0000"}})).unwrap();
+        let patch = parse(
+            json!({"overrides": {"headline": null, "about": "  Hello  ", "accent": "#AA0000"}}),
+        )
+        .unwrap();
         let out = patch.apply(start);
         assert_eq!(out.headline, None);
         assert_eq!(out.tagline.as_deref(), Some("Keep me"));
@@ -229,8 +232,14 @@ mod tests {
             (json!({"overrides": {"accent": "red"}}), "overrides.accent"),
             (json!({"overrides": {"font": "x"}}), "overrides.font"),
             (json!({"overrides": {"headline": ""}}), "overrides.headline"),
-            (json!({"overrides": {"tagline": "x".repeat(MAX_TAGLINE + 1)}}), "overrides.tagline"),
-            (json!({"overrides": {"hero_image": "../etc/passwd"}}), "overrides.hero_image"),
+            (
+                json!({"overrides": {"tagline": "x".repeat(MAX_TAGLINE + 1)}}),
+                "overrides.tagline",
+            ),
+            (
+                json!({"overrides": {"hero_image": "../etc/passwd"}}),
+                "overrides.hero_image",
+            ),
             (json!({"overrides": {"about": 5}}), "overrides.about"),
             (json!({}), "template"),
         ];

@@ -97,7 +97,11 @@ impl PartnerClient {
         self.send_json(seed, now).await
     }
 
-    async fn send_json<T: serde::Serialize>(&self, seed: &T, now: i64) -> Result<u16, PartnerError> {
+    async fn send_json<T: serde::Serialize>(
+        &self,
+        seed: &T,
+        now: i64,
+    ) -> Result<u16, PartnerError> {
         let body = serde_json::to_vec(seed).map_err(|e| PartnerError::Encode(cause_of(e)))?;
         let signed = signature(&self.endpoint.secret, now, &body)?;
         let mut wait = self.backoff;
@@ -202,8 +206,12 @@ mod tests {
         for req in &state.received {
             assert_eq!(req.path, "/seeds");
             assert_eq!(header(req, TIMESTAMP_HEADER), "1700000000");
-            let expected =
-                signature(&SecretString::new("partner-secret"), 1_700_000_000, &req.body).unwrap();
+            let expected = signature(
+                &SecretString::new("partner-secret"),
+                1_700_000_000,
+                &req.body,
+            )
+            .unwrap();
             assert_eq!(header(req, SIGNATURE_HEADER), expected);
             let wrong = signature(&SecretString::new("other"), 1_700_000_000, &req.body).unwrap();
             assert_ne!(header(req, SIGNATURE_HEADER), wrong);
@@ -224,13 +232,19 @@ mod tests {
         .await
         .unwrap();
         let refused = client(&server).await.send_json(&seed_json(), 1).await;
-        assert!(matches!(refused, Err(PartnerError::Refused(400))), "{refused:?}");
+        assert!(
+            matches!(refused, Err(PartnerError::Refused(400))),
+            "{refused:?}"
+        );
         assert_eq!(server.state().received.len(), 1);
 
         server.state().script = vec![500, 502, 503, 200];
         server.state().received.clear();
         let down = client(&server).await.send_json(&seed_json(), 1).await;
-        assert!(matches!(down, Err(PartnerError::Unreachable(_))), "{down:?}");
+        assert!(
+            matches!(down, Err(PartnerError::Unreachable(_))),
+            "{down:?}"
+        );
         assert_eq!(server.state().received.len(), ATTEMPTS as usize);
     }
 }
