@@ -123,7 +123,7 @@ impl TemplateId {
                 0xDDDDDD,
             ),
             TemplateId::CoastalBreeze => p(
-                0xF3F9FC, 0xFFFFFF, 0x0F2A3A, 0x41606F, 0x0B6E99, 0x0B7FB0, 0xDDEFF7, 0x0F2A3A,
+                0xF3F9FC, 0xFFFFFF, 0x0F2A3A, 0x41606F, 0x0B6E99, 0x0A6E99, 0xDDEFF7, 0x0F2A3A,
                 0xCFE4EE,
             ),
             TemplateId::HeritageCraft => p(
