@@ -147,6 +147,38 @@ pub struct Config {
     pub trials: servicepro_actors::billing::trials::TrialSchedule,
     /// Self-serve signup, trial limits, number provisioning retries.
     pub signup: SignupConfig,
+    /// Who renders tenants' sites (`SERVICEPRO_WEBSITE_GENERATOR`: `built-in`, the
+    /// default, or `partner` with `SERVICEPRO_WEBSITE_PARTNER_URL` and
+    /// `SERVICEPRO_WEBSITE_PARTNER_SECRET`).
+    pub website_generator: servicepro_actors::website::partner::GeneratorMode,
+}
+
+/// `websiteGeneratorMode` from the environment.
+fn website_generator(
+    src: &Source,
+) -> Result<servicepro_actors::website::partner::GeneratorMode, ConfigError> {
+    use servicepro_actors::website::partner::{GeneratorMode, PartnerEndpoint};
+    const MODE: &str = "SERVICEPRO_WEBSITE_GENERATOR";
+    match src.get(MODE).as_deref() {
+        None | Some("built-in") => Ok(GeneratorMode::BuiltIn),
+        Some("partner") => {
+            let url = src.http_url("SERVICEPRO_WEBSITE_PARTNER_URL", "")?;
+            let secret = src
+                .secret("SERVICEPRO_WEBSITE_PARTNER_SECRET")
+                .filter(|s| s.expose_secret().len() >= 16)
+                .ok_or_else(|| {
+                    invalid(
+                        "SERVICEPRO_WEBSITE_PARTNER_SECRET",
+                        "partner mode needs a signing secret of at least 16 characters",
+                    )
+                })?;
+            Ok(GeneratorMode::Partner(PartnerEndpoint { url, secret }))
+        }
+        Some(other) => Err(invalid(
+            MODE,
+            format!("expected built-in or partner, got {other}"),
+        )),
+    }
 }
 
 /// Reads variables from a map (the environment merged over the optional file).
@@ -359,7 +391,9 @@ impl Config {
         let recovery = recovery::read(&src)?;
         let web_chat = WebChatConfig::read(&src)?;
         let signup = SignupConfig::read(&src)?;
+        let website_generator = website_generator(&src)?;
         Ok(Config {
+            website_generator,
             trials,
             edge,
             recovery,

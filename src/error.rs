@@ -210,3 +210,28 @@ impl ResponseError for ApiError {
         response.json(serde_json::json!({ "error": body }))
     }
 }
+
+impl From<servicepro_actors::website::WebsiteError> for ApiError {
+    fn from(err: servicepro_actors::website::WebsiteError) -> Self {
+        use servicepro_actors::website::partner::PartnerError;
+        use servicepro_actors::website::WebsiteError;
+        match err {
+            WebsiteError::Db(e) => e.into(),
+            WebsiteError::Tenant(e) => e.into(),
+            WebsiteError::Invalid { field, reason } => ApiError::invalid_field(&field, reason),
+            WebsiteError::Partner(e @ PartnerError::Refused(_))
+            | WebsiteError::Partner(e @ PartnerError::Unreachable(_)) => {
+                tracing::warn!(error = %e, "website partner did not take the seed");
+                ApiError::new(
+                    StatusCode::BAD_GATEWAY,
+                    "partner_unavailable",
+                    e.to_string(),
+                )
+            }
+            other => {
+                tracing::error!(error = %other, "website unavailable");
+                ApiError::internal()
+            }
+        }
+    }
+}

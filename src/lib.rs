@@ -16,6 +16,7 @@ pub mod request_span;
 pub mod routes;
 pub mod sign_in_limit;
 pub mod signup_limit;
+pub mod sites;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

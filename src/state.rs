@@ -29,6 +29,7 @@ use servicepro_actors::tenant::TenantRegistry;
 use servicepro_actors::voice::callback_urls::CallbackUrls;
 use servicepro_actors::voice::receptionist::Receptionist;
 use servicepro_actors::voice::switchboard::Switchboard;
+use servicepro_actors::website::partner::{GeneratorMode, PartnerClient, PartnerError};
 use servicepro_schema::{DbPool, RootDb, SecretBox, TenantDb, TenantId};
 use std::sync::Arc;
 
@@ -96,6 +97,10 @@ pub struct AppState {
     pub sign_in_limiter: crate::sign_in_limit::SignInLimiter,
     /// Signs the owner app's recording links.
     pub recording_links: crate::web::recording_link::RecordingLinks,
+    /// Tenant sites' rendered pages.
+    pub sites: Arc<crate::sites::cache::SiteCache>,
+    /// Sends website seeds to the partner, in `partner` generator mode.
+    pub website_partner: Option<servicepro_actors::website::partner::PartnerClient>,
     /// CSRF tokens of every HTML form.
     pub csrf: crate::web::csrf::Csrf,
 }
@@ -109,6 +114,9 @@ pub enum StateError {
     /// The Stripe client could not be built.
     #[error(transparent)]
     Stripe(#[from] StripeError),
+    /// The website partner's client could not be built.
+    #[error(transparent)]
+    Partner(#[from] PartnerError),
 }
 
 /// The billing actor when Stripe is configured (key, webhook secret and prices).
@@ -276,7 +284,16 @@ impl AppState {
                 TrialScheduler::new(pool.clone(), tenants.clone(), clock.clone(), schedule)
             })
         };
+        let website_partner = match &config.website_generator {
+            GeneratorMode::BuiltIn => None,
+            GeneratorMode::Partner(endpoint) => Some(PartnerClient::new(
+                endpoint.clone(),
+                std::time::Duration::from_secs(1),
+            )?),
+        };
         Ok(AppState {
+            sites: Arc::default(),
+            website_partner,
             csrf: crate::web::csrf::Csrf::new(&config.secret_key),
             sign_in_limiter: crate::sign_in_limit::SignInLimiter::default(),
             recording_links: crate::web::recording_link::RecordingLinks::new(&config.secret_key),

@@ -49,3 +49,4 @@ pub mod tls;
 pub mod twilio;
 pub mod voice;
 pub mod web_session;
+pub mod website;

@@ -223,6 +223,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    tenant_domains (domain) {
+        domain -> Text,
+        tenant_id -> Text,
+        verified_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     tenant_owners (tenant_id) {
         tenant_id -> Text,
         owner_name -> Text,
@@ -258,6 +267,15 @@ diesel::table! {
     tenant_versions (tenant_id) {
         tenant_id -> Text,
         version -> Int8,
+    }
+}
+
+diesel::table! {
+    tenant_websites (tenant_id) {
+        tenant_id -> Text,
+        template -> Text,
+        overrides -> Jsonb,
+        updated_at -> Timestamptz,
     }
 }
 
@@ -354,6 +372,16 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    website_images (tenant_id, sha256) {
+        tenant_id -> Text,
+        sha256 -> Text,
+        content_type -> Text,
+        bytes -> Bytea,
+        created_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(api_keys -> tenants (tenant_id));
 diesel::joinable!(appointments -> tenants (tenant_id));
 diesel::joinable!(calls -> tenants (tenant_id));
@@ -366,15 +394,18 @@ diesel::joinable!(services -> tenants (tenant_id));
 diesel::joinable!(sms_templates -> tenants (tenant_id));
 diesel::joinable!(tenant_billing -> tenants (tenant_id));
 diesel::joinable!(tenant_config -> tenants (tenant_id));
+diesel::joinable!(tenant_domains -> tenants (tenant_id));
 diesel::joinable!(tenant_owners -> tenants (tenant_id));
 diesel::joinable!(tenant_phone_config -> tenants (tenant_id));
 diesel::joinable!(tenant_versions -> tenants (tenant_id));
+diesel::joinable!(tenant_websites -> tenants (tenant_id));
 diesel::joinable!(usage_events -> tenants (tenant_id));
 diesel::joinable!(voicemails -> tenants (tenant_id));
 diesel::joinable!(web_sessions -> tenants (tenant_id));
 diesel::joinable!(web_sign_in_links -> tenants (tenant_id));
 diesel::joinable!(web_verification_codes -> tenants (tenant_id));
 diesel::joinable!(web_visitors -> tenants (tenant_id));
+diesel::joinable!(website_images -> tenants (tenant_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     api_keys,
@@ -391,9 +422,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     stripe_events,
     tenant_billing,
     tenant_config,
+    tenant_domains,
     tenant_owners,
     tenant_phone_config,
     tenant_versions,
+    tenant_websites,
     tenants,
     usage_events,
     voicemails,
@@ -401,4 +434,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     web_sign_in_links,
     web_verification_codes,
     web_visitors,
+    website_images,
 );

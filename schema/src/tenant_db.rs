@@ -73,6 +73,9 @@ tenant_scoped!(
     tenant_owners => tenant_id,
     number_provisioning => tenant_id,
     web_sign_in_links => tenant_id,
+    tenant_websites => tenant_id,
+    website_images => tenant_id,
+    tenant_domains => tenant_id,
 );
 
 /// Opens tenant-scoped transactions for one tenant.

@@ -11,6 +11,7 @@ pub mod media_stream;
 pub mod owner_views;
 pub mod root_session;
 pub mod signup;
+pub mod sites;
 pub mod stripe_webhook;
 pub mod tenant_api;
 pub mod twilio_sms;
@@ -104,4 +105,25 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route(web::get().to(media_stream::media_stream)),
         )
         .service(web::resource("/twilio/sms/status").route(web::post().to(twilio_sms::status)));
+    sites_routes(cfg);
+}
+
+/// The tenant websites, mounted LAST: `/{tenant}/…` and `/` must not shadow any
+/// `/api` or `/twilio` route.
+fn sites_routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::resource("/api/tenant/website")
+            .route(web::get().to(sites::get_settings))
+            .route(web::put().to(sites::put_settings)),
+    )
+    .service(
+        web::resource("/api/tenant/website/preview/{template}")
+            .route(web::get().to(sites::preview)),
+    )
+    .service(web::resource("/api/tenant/website/images").route(web::post().to(sites::upload_image)))
+    .service(web::resource("/api/tenant/website/publish").route(web::post().to(sites::publish)))
+    .service(web::resource("/").route(web::get().to(sites::by_host)))
+    .service(web::resource("/{tenant}/").route(web::get().to(sites::home)))
+    .service(web::resource("/{tenant}").route(web::get().to(sites::home_redirect)))
+    .service(web::resource("/{tenant}/images/{id}").route(web::get().to(sites::image)));
 }

@@ -35,6 +35,9 @@ fn seed_sql(t: &str, n: u8) -> Vec<(&'static str, String)> {
         ("tenant_owners", format!("INSERT INTO tenant_owners (tenant_id, owner_name, email, city, area_code) VALUES ('{t}', '{t} owner', '{t}@example.com', 'Tulsa', '918')")),
         ("number_provisioning", format!("INSERT INTO number_provisioning (tenant_id, area_code) VALUES ('{t}', '918')")),
         ("kb_entries", format!("INSERT INTO kb_entries (tenant_id, question, answer) VALUES ('{t}', 'Do you mow in the rain?', 'No, we reschedule.')")),
+        ("tenant_websites", format!("INSERT INTO tenant_websites (tenant_id, template) VALUES ('{t}', 'local-hero')")),
+        ("website_images", format!("INSERT INTO website_images (tenant_id, sha256, content_type, bytes) VALUES ('{t}', repeat('{n}', 64), 'image/png', '\\x89504e47')")),
+        ("tenant_domains", format!("INSERT INTO tenant_domains (domain, tenant_id, verified_at) VALUES ('www.{t}.test', '{t}', now())")),
         // Its row is made by the trigger on `tenants` (migration 0011) and moved by every write above.
         ("tenant_versions", format!("UPDATE tenant_versions SET version = version WHERE tenant_id = '{t}'")),
     ])

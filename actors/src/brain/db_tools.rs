@@ -146,6 +146,11 @@ impl TenantSnapshot {
         &self.kb
     }
 
+    /// The active services and add-ons, in the order they were created.
+    pub fn services(&self) -> &[ServiceInfo] {
+        &self.services
+    }
+
     /// Reads the tenant's settings and builds its rules and knowledge base.
     pub async fn load(db: &TenantDb) -> Result<Self, ToolError> {
         let ctx = TenantContext::load(db).await.map_err(unavailable)?;
