@@ -12,6 +12,7 @@
 //! * [`session`]: the `sp_session` cookie, the `OwnerSession` / `RootSession`
 //!   extractors (303 to sign-in with `?next=`), and the forms' CSRF check.
 //! * [`problem`]: the page saying why a request was refused.
+//! * [`chart`]: inline SVG bar charts of daily numbers, their numbers in the title.
 //! * [`assets`]: the one stylesheet, served with a content hash in its URL and
 //!   cached for a year.
 //!
@@ -19,6 +20,7 @@
 //! themselves are in `crate::routes` like every other surface.
 
 pub mod assets;
+pub mod chart;
 pub mod chrome;
 pub mod csrf;
 pub mod form;

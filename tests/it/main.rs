@@ -16,6 +16,8 @@ mod browser_harness;
 mod conversation_actors;
 mod conversations;
 mod crash_recovery;
+mod dashboard_app;
+mod dashboard_root;
 mod demo;
 mod edges;
 mod ephemeral_db;

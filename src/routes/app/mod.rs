@@ -4,20 +4,30 @@
 //!
 //! * [`layout`] — what every page shares (context, navigation, banner, read-only).
 //! * [`today`] — `GET /app`.
+//! * [`billing`] — Plan and billing, and the plan change form.
+//! * [`usage`] — this month and 30-day charts.
+//! * [`nudges`] — nudges on a page, and dismissing one.
 //! * [`sign_in`], [`sign_in_link`], [`sign_out`] — e-mail and password, the
 //!   texted one-time link, signing out here or everywhere.
 
+pub mod billing;
 pub mod layout;
+pub mod nudges;
 pub mod sign_in;
 pub mod sign_in_link;
 pub mod sign_out;
 pub mod today;
+pub mod usage;
 
 use actix_web::web;
 
 /// Mounts `/app`.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/app").route(web::get().to(today::today)))
+        .service(web::resource("/app/billing").route(web::get().to(billing::show)))
+        .service(web::resource("/app/billing/upgrade").route(web::post().to(billing::upgrade)))
+        .service(web::resource("/app/usage").route(web::get().to(usage::show)))
+        .service(web::resource("/app/nudges/dismiss").route(web::post().to(nudges::dismiss)))
         .service(
             web::resource("/app/sign-in")
                 .route(web::get().to(sign_in::form))
