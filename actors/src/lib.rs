@@ -32,6 +32,7 @@ pub mod brain;
 pub mod call;
 pub mod clock;
 pub mod conversation;
+pub mod dashboard;
 pub mod kb_admin;
 pub mod knowledge;
 #[cfg(any(test, feature = "testkit"))]

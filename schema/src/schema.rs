@@ -137,6 +137,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    nudge_dismissals (tenant_id, kind, period) {
+        tenant_id -> Text,
+        kind -> Text,
+        period -> Text,
+        dismissed_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     number_provisioning (tenant_id) {
         tenant_id -> Text,
         area_code -> Text,
@@ -389,6 +398,7 @@ diesel::joinable!(conversations -> tenants (tenant_id));
 diesel::joinable!(customers -> tenants (tenant_id));
 diesel::joinable!(kb_entries -> tenants (tenant_id));
 diesel::joinable!(messages -> tenants (tenant_id));
+diesel::joinable!(nudge_dismissals -> tenants (tenant_id));
 diesel::joinable!(number_provisioning -> tenants (tenant_id));
 diesel::joinable!(services -> tenants (tenant_id));
 diesel::joinable!(sms_templates -> tenants (tenant_id));
@@ -416,6 +426,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     customers,
     kb_entries,
     messages,
+    nudge_dismissals,
     number_provisioning,
     services,
     sms_templates,

@@ -52,22 +52,23 @@ fn render(ctx: &TenantContext) -> HttpResponse {
 
 /// A change an operator asks for.
 #[derive(Debug, Clone, Copy)]
-enum PlanChange {
+pub enum PlanChange {
+    /// Move to this status.
     Status(TenantStatus),
+    /// Move to this tier.
     Tier(PlanTier),
 }
 
-/// Applies `change` to the tenant at `path` through its actor; 409 when it is so already.
-async fn apply(
+/// Applies `change` to tenant `id` through its actor, audited as `by`; 404 for
+/// no such tenant, 409 when it is so already. The one path of the admin API
+/// and the root dashboard.
+pub async fn apply_change(
     state: &AppState,
-    path: web::Path<String>,
-    change: impl Fn(&Fields) -> Result<PlanChange, ApiError>,
-    body: &[u8],
-) -> Result<HttpResponse, ApiError> {
-    let id = tenant_of(path)?;
-    let change = change(&Fields::parse(body)?)?;
-    let now = current(state, &id).await?;
-    let by = RootAdmin::ACTOR;
+    id: &TenantId,
+    change: PlanChange,
+    by: &str,
+) -> Result<Arc<TenantContext>, ApiError> {
+    let now = current(state, id).await?;
     let ctx = match change {
         PlanChange::Status(s) if s == now.tenant.status => {
             return Err(ApiError::conflict(
@@ -81,10 +82,23 @@ async fn apply(
                 format!("the tenant is on {t} already"),
             ))
         }
-        PlanChange::Status(s) => state.tenants.change_status(&id, s, by).await?,
-        PlanChange::Tier(t) => state.tenants.change_tier(&id, t, by).await?,
+        PlanChange::Status(s) => state.tenants.change_status(id, s, by).await?,
+        PlanChange::Tier(t) => state.tenants.change_tier(id, t, by).await?,
     };
-    tracing::info!(?change, "tenant plan changed by the root admin");
+    tracing::info!(?change, by, "tenant plan changed by an operator");
+    Ok(ctx)
+}
+
+/// Applies `change` to the tenant at `path` through its actor; 409 when it is so already.
+async fn apply(
+    state: &AppState,
+    path: web::Path<String>,
+    change: impl Fn(&Fields) -> Result<PlanChange, ApiError>,
+    body: &[u8],
+) -> Result<HttpResponse, ApiError> {
+    let id = tenant_of(path)?;
+    let change = change(&Fields::parse(body)?)?;
+    let ctx = apply_change(state, &id, change, RootAdmin::ACTOR).await?;
     Ok(render(&ctx))
 }
 

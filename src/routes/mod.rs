@@ -9,6 +9,7 @@ pub mod health;
 pub mod json_fields;
 pub mod media_stream;
 pub mod owner_views;
+pub mod root;
 pub mod root_session;
 pub mod signup;
 pub mod sites;
@@ -25,6 +26,7 @@ use actix_web::web;
 /// Mounts every route on the app.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     app::configure(cfg);
+    root::configure(cfg);
     cfg.service(
         web::resource("/root/sign-in")
             .route(web::get().to(root_session::form))

@@ -13,6 +13,7 @@
 //!   extractors (303 to sign-in with `?next=`), and the forms' CSRF check.
 //! * [`recording_link`]: signed, time-limited URLs of call recordings.
 //! * [`problem`]: the page saying why a request was refused.
+//! * [`chart`]: inline SVG bar charts of daily numbers, their numbers in the title.
 //! * [`assets`]: the one stylesheet, served with a content hash in its URL and
 //!   cached for a year.
 //!
@@ -20,6 +21,7 @@
 //! themselves are in `crate::routes` like every other surface.
 
 pub mod assets;
+pub mod chart;
 pub mod chrome;
 pub mod csrf;
 pub mod form;

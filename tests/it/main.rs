@@ -18,6 +18,8 @@ mod browser_sites;
 mod conversation_actors;
 mod conversations;
 mod crash_recovery;
+mod dashboard_app;
+mod dashboard_root;
 mod demo;
 mod edges;
 mod ephemeral_db;

@@ -32,7 +32,8 @@ pub struct Usage {
 }
 
 impl Usage {
-    fn add(&mut self, kind: UsageKind, n: i64) {
+    /// Adds `n` of `kind`.
+    pub fn add(&mut self, kind: UsageKind, n: i64) {
         let slot = match kind {
             UsageKind::SmsIn => &mut self.sms_in,
             UsageKind::SmsOut => &mut self.sms_out,
@@ -41,6 +42,17 @@ impl Usage {
             UsageKind::Bookings => &mut self.bookings,
         };
         *slot += n;
+    }
+
+    /// How much of `kind` there is.
+    pub fn get(&self, kind: UsageKind) -> i64 {
+        match kind {
+            UsageKind::SmsIn => self.sms_in,
+            UsageKind::SmsOut => self.sms_out,
+            UsageKind::CallMinutes => self.call_minutes,
+            UsageKind::AiMinutes => self.ai_minutes,
+            UsageKind::Bookings => self.bookings,
+        }
     }
 }
 
@@ -88,7 +100,7 @@ pub struct TenantProfile {
 }
 
 /// The first instant of `now`'s month in `tz`.
-fn month_start(tz: chrono_tz::Tz, now: DateTime<Utc>) -> DateTime<Utc> {
+pub fn month_start(tz: chrono_tz::Tz, now: DateTime<Utc>) -> DateTime<Utc> {
     let local = now.with_timezone(&tz);
     tz.with_ymd_and_hms(local.year(), local.month(), 1, 0, 0, 0)
         .earliest()

@@ -17,12 +17,14 @@ use servicepro_schema::{TenantDb, TenantStatus};
 use std::sync::Arc;
 
 /// The sections of the app, in navigation order: (label, path).
-pub const SECTIONS: [(&str, &str); 5] = [
+pub const SECTIONS: [(&str, &str); 7] = [
     ("Today", "/app"),
     ("Appointments", "/app/appointments"),
     ("Conversations", "/app/conversations"),
     ("Calls", "/app/calls"),
     ("Settings", "/app/settings"),
+    ("Usage", "/app/usage"),
+    ("Plan", "/app/billing"),
 ];
 
 /// One signed-in page's shared parts.

@@ -8,6 +8,9 @@
 //! * [`conversations`] — threads and their messages.
 //! * [`calls`], [`recording`] — calls (summary, transcript) and the signed recording link.
 //! * [`settings`] — each settings form, saved through the tenant's actor.
+//! * [`billing`] — Plan and billing, and the plan change form.
+//! * [`usage`] — this month and 30-day charts.
+//! * [`nudges`] — nudges on a page, and dismissing one.
 //! * [`sign_in`], [`sign_in_link`], [`sign_out`] — e-mail and password, the
 //!   texted one-time link, signing out here or everywhere.
 
@@ -18,10 +21,13 @@ pub mod conversations;
 pub mod layout;
 pub mod recording;
 pub mod settings;
+pub mod billing;
+pub mod nudges;
 pub mod sign_in;
 pub mod sign_in_link;
 pub mod sign_out;
 pub mod today;
+pub mod usage;
 
 use actix_web::web;
 
@@ -39,6 +45,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         )
         .service(web::resource("/app/settings").route(web::get().to(settings::page)))
         .service(web::resource("/app/settings/{section}").route(web::post().to(settings::save)))
+        .service(web::resource("/app/billing").route(web::get().to(billing::show)))
+        .service(web::resource("/app/billing/upgrade").route(web::post().to(billing::upgrade)))
+        .service(web::resource("/app/usage").route(web::get().to(usage::show)))
+        .service(web::resource("/app/nudges/dismiss").route(web::post().to(nudges::dismiss)))
         .service(
             web::resource("/app/sign-in")
                 .route(web::get().to(sign_in::form))
