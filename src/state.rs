@@ -94,6 +94,8 @@ pub struct AppState {
     pub signup_limiter: SignupLimiter,
     /// CSRF tokens of every HTML form.
     pub csrf: crate::web::csrf::Csrf,
+    /// Booking-page posts per client address.
+    pub book_limiter: crate::book_limit::BookLimiter,
 }
 
 /// Why the state could not be built.
@@ -205,7 +207,8 @@ impl AppState {
             })
         };
         let desk = BookingDesk::new(pool.clone());
-        let tenants = TenantRegistry::new(pool.clone(), config.tenant_idle_stop);
+        let tenants =
+            TenantRegistry::new(pool.clone(), config.tenant_idle_stop, urls.public_base());
         let text_writer = TextWriterHandle::start(pool.clone(), DEFAULT_LANES, metrics.clone());
         let conversations = Conversations::new(ConversationDeps {
             pool: pool.clone(),
@@ -274,6 +277,7 @@ impl AppState {
         };
         Ok(AppState {
             csrf: crate::web::csrf::Csrf::new(&config.secret_key),
+            book_limiter: crate::book_limit::BookLimiter::default(),
             chat_limits,
             billing,
             trial_scheduler,

@@ -4,6 +4,7 @@ pub mod admin;
 pub mod admin_plan;
 pub mod agent_chat;
 pub mod billing;
+pub mod book;
 pub mod health;
 pub mod json_fields;
 pub mod media_stream;
@@ -94,5 +95,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::resource("/twilio/media-stream/{tenant}")
                 .route(web::get().to(media_stream::media_stream)),
         )
-        .service(web::resource("/twilio/sms/status").route(web::post().to(twilio_sms::status)));
+        .service(web::resource("/twilio/sms/status").route(web::post().to(twilio_sms::status)))
+        .service(
+            web::resource("/{tenant}/book")
+                .route(web::get().to(book::show::first_step))
+                .route(web::post().to(book::post::submit)),
+        );
 }

@@ -9,6 +9,7 @@ mod admin_api;
 mod billing;
 mod billing_status;
 mod billing_upgrade;
+mod book_page;
 mod booking_race;
 mod browser_harness;
 mod conversation_actors;
