@@ -11,6 +11,7 @@ mod billing_status;
 mod billing_upgrade;
 mod book_page;
 mod booking_race;
+mod browser_book;
 mod browser_harness;
 mod conversation_actors;
 mod conversations;
