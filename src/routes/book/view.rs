@@ -86,6 +86,9 @@ impl BookPage {
     }
 }
 
+/// Refused fields with their reasons.
+pub type FieldReasons = Vec<(String, String)>;
+
 /// The total of steps shown to the customer.
 pub const STEPS: usize = Step::ALL.len();
 
@@ -95,7 +98,7 @@ pub async fn step(
     shown: Shown,
     showing: Step,
     posted: &Posted,
-    refused: Option<(Vec<(String, String)>, Option<String>)>,
+    refused: Option<(FieldReasons, Option<String>)>,
     status: StatusCode,
 ) -> Result<HttpResponse, ApiError> {
     let (refused, notice) = refused.unwrap_or_default();
