@@ -4,6 +4,7 @@
 
 pub mod auth;
 pub mod body;
+pub mod book_limit;
 pub mod chat_limits;
 pub mod config;
 pub mod demo;

@@ -103,6 +103,8 @@ pub struct AppState {
     pub website_partner: Option<servicepro_actors::website::partner::PartnerClient>,
     /// CSRF tokens of every HTML form.
     pub csrf: crate::web::csrf::Csrf,
+    /// Booking-page posts per client address.
+    pub book_limiter: crate::book_limit::BookLimiter,
 }
 
 /// Why the state could not be built.
@@ -217,7 +219,8 @@ impl AppState {
             })
         };
         let desk = BookingDesk::new(pool.clone());
-        let tenants = TenantRegistry::new(pool.clone(), config.tenant_idle_stop);
+        let tenants =
+            TenantRegistry::new(pool.clone(), config.tenant_idle_stop, urls.public_base());
         let text_writer = TextWriterHandle::start(pool.clone(), DEFAULT_LANES, metrics.clone());
         let conversations = Conversations::new(ConversationDeps {
             pool: pool.clone(),
@@ -297,6 +300,7 @@ impl AppState {
             csrf: crate::web::csrf::Csrf::new(&config.secret_key),
             sign_in_limiter: crate::sign_in_limit::SignInLimiter::default(),
             recording_links: crate::web::recording_link::RecordingLinks::new(&config.secret_key),
+            book_limiter: crate::book_limit::BookLimiter::default(),
             chat_limits,
             billing,
             trial_scheduler,

@@ -75,6 +75,8 @@ pub struct Metrics {
     pub texts_recovered: Counter,
     /// `pending` outbound texts the recovery sweep handed back to the outbox.
     pub outbox_resent: Counter,
+    /// Booking-page posts that filled the honeypot (answered a fake success, nothing booked).
+    pub booking_page_bots: Counter,
 }
 
 impl Metrics {
@@ -90,7 +92,12 @@ impl Metrics {
     /// Renders the Prometheus text exposition, with extra gauges supplied by the caller.
     pub fn render(&self, extra_gauges: &[(&str, &str, i64)]) -> String {
         let mut out = String::with_capacity(1024);
-        let counters: [(&str, &str, &Counter); 6] = [
+        let counters: [(&str, &str, &Counter); 7] = [
+            (
+                "servicepro_booking_page_bots_total",
+                "Booking-page posts that filled the honeypot field",
+                &self.booking_page_bots,
+            ),
             (
                 "servicepro_texts_recovered_total",
                 "Unanswered texts the recovery sweep answered",

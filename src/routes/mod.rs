@@ -5,6 +5,7 @@ pub mod admin_plan;
 pub mod agent_chat;
 pub mod app;
 pub mod billing;
+pub mod book;
 pub mod health;
 pub mod json_fields;
 pub mod media_stream;
@@ -125,6 +126,11 @@ fn sites_routes(cfg: &mut web::ServiceConfig) {
     .service(web::resource("/api/tenant/website/images").route(web::post().to(sites::upload_image)))
     .service(web::resource("/api/tenant/website/publish").route(web::post().to(sites::publish)))
     .service(web::resource("/").route(web::get().to(sites::by_host)))
+    .service(
+        web::resource("/{tenant}/book")
+            .route(web::get().to(book::show::first_step))
+            .route(web::post().to(book::post::submit)),
+    )
     .service(web::resource("/{tenant}/").route(web::get().to(sites::home)))
     .service(web::resource("/{tenant}").route(web::get().to(sites::home_redirect)))
     .service(web::resource("/{tenant}/images/{id}").route(web::get().to(sites::image)));

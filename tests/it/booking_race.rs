@@ -21,6 +21,7 @@ async fn tools(state: &AppState, now: DateTime<Utc>) -> DbTools {
         state.outbox.clone(),
         fixed_clock(now),
         "sms",
+        &state.urls.public_base(),
     )
     .await
     .unwrap()

@@ -49,6 +49,7 @@ async fn imported_entries_override_the_pack() {
         app.state.outbox.clone(),
         system_clock(),
         "sms",
+        &app.state.urls.public_base(),
     )
     .await
     .unwrap();

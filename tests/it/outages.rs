@@ -23,6 +23,7 @@ async fn a_database_error_while_booking_is_unavailable_not_unknown_service() {
         app.state.outbox.clone(),
         fixed_clock(now),
         "sms",
+        &app.state.urls.public_base(),
     )
     .await
     .unwrap();

@@ -29,6 +29,7 @@ use servicepro_schema::TenantStatus;
 use servicepro_schema::{DbError, TenantDb, TenantId, E164};
 
 pub use crate::area::ServiceArea;
+use crate::booking::link::{booking_link, PublicBase};
 
 /// What the tools know of a tenant that changes rarely: its profile (with
 /// its own SMS templates), pack, booking rules, service area, active services
@@ -152,14 +153,19 @@ impl TenantSnapshot {
     }
 
     /// Reads the tenant's settings and builds its rules and knowledge base.
-    pub async fn load(db: &TenantDb) -> Result<Self, ToolError> {
+    pub async fn load(db: &TenantDb, base: &PublicBase) -> Result<Self, ToolError> {
         let ctx = TenantContext::load(db).await.map_err(unavailable)?;
-        Self::build(db, &ctx).await
+        Self::build(db, &ctx, base).await
     }
 
     /// Builds the snapshot of `ctx`'s tenant: its rules and area from `ctx`, its
-    /// knowledge base and active services read now.
-    pub async fn build(db: &TenantDb, ctx: &TenantContext) -> Result<Self, ToolError> {
+    /// knowledge base and active services read now; `base` makes its default
+    /// booking link.
+    pub async fn build(
+        db: &TenantDb,
+        ctx: &TenantContext,
+        base: &PublicBase,
+    ) -> Result<Self, ToolError> {
         let pack =
             packs::pack(&ctx.tenant.industry).map_err(|e| ToolError::Invalid(e.to_string()))?;
         let config = ctx.config.clone();
@@ -232,7 +238,11 @@ impl TenantSnapshot {
             business_name: ctx.tenant.name.clone(),
             industry: ctx.tenant.industry.clone(),
             time_zone: rules.time_zone,
-            booking_url: config.as_ref().and_then(|c| c.booking_url.clone()),
+            booking_url: Some(booking_link(
+                config.as_ref().and_then(|c| c.booking_url.as_deref()),
+                base,
+                &ctx.tenant.id,
+            )),
             owner_phone: config.as_ref().and_then(|c| c.owner_phone.clone()),
             templates: TenantTemplates::from_rows(tenant.as_str(), template_rows),
         };
@@ -257,8 +267,9 @@ impl DbTools {
         outbox: Addr<SmsOutbox>,
         clock: Clock,
         channel: &str,
+        base: &PublicBase,
     ) -> Result<Self, ToolError> {
-        let snapshot = std::sync::Arc::new(TenantSnapshot::load(&db).await?);
+        let snapshot = std::sync::Arc::new(TenantSnapshot::load(&db, base).await?);
         Ok(Self::with_snapshot(
             snapshot, db, desk, outbox, clock, channel,
         ))

@@ -19,6 +19,7 @@ use super::changes::{self, PlanChange};
 use super::context::TenantContext;
 use super::settings::SettingsUpdate;
 use super::TenantError;
+use crate::booking::link::PublicBase;
 use crate::brain::db_tools::TenantSnapshot;
 use actix::{
     fut, Actor, ActorContext, ActorFutureExt, AsyncContext, AtomicResponse, Context, Handler,
@@ -128,6 +129,8 @@ pub struct TenantActor {
     pool: DbPool,
     idle_stop: Duration,
     registry: Weak<dyn Leave>,
+    /// Makes the default booking link of the snapshot.
+    base: PublicBase,
     cached: Option<Cached>,
     last_seen: Instant,
     /// `tenant{tenant_id}`: entered around every handler, so what it logs names the tenant.
@@ -142,6 +145,7 @@ impl TenantActor {
         pool: DbPool,
         idle_stop: Duration,
         registry: Weak<dyn Leave>,
+        base: PublicBase,
     ) -> Self {
         TenantActor {
             span: tracing::info_span!(parent: None, "tenant", tenant_id = %tenant),
@@ -149,6 +153,7 @@ impl TenantActor {
             pool,
             idle_stop,
             registry,
+            base,
             cached: None,
             last_seen: Instant::now(),
         }
@@ -262,12 +267,13 @@ impl Handler<GetSnapshot> for TenantActor {
         }
         let known = cached.map(|c| Arc::clone(&c.context));
         let db = self.db();
+        let base = self.base.clone();
         let build = async move {
             let context = match known {
                 Some(context) => context,
                 None => Arc::new(TenantContext::load(&db).await?),
             };
-            let snapshot = TenantSnapshot::build(&db, &context)
+            let snapshot = TenantSnapshot::build(&db, &context, &base)
                 .await
                 .map_err(TenantError::Snapshot)?;
             Ok((context, Arc::new(snapshot)))

@@ -14,6 +14,7 @@ use super::actor::{
 use super::context::TenantContext;
 use super::settings::SettingsUpdate;
 use super::TenantError;
+use crate::booking::link::PublicBase;
 use crate::brain::db_tools::TenantSnapshot;
 use crate::packs::TenantTemplates;
 use actix::{Addr, Handler, MailboxError, Message, Supervisor};
@@ -48,6 +49,7 @@ struct Inner {
     hasher: RandomState,
     pool: DbPool,
     idle_stop: Duration,
+    base: PublicBase,
 }
 
 impl Inner {
@@ -78,14 +80,16 @@ pub struct TenantRegistry {
 }
 
 impl TenantRegistry {
-    /// A registry whose actors stop after `idle_stop` without a message.
-    pub fn new(pool: DbPool, idle_stop: Duration) -> Self {
+    /// A registry whose actors stop after `idle_stop` without a message; `base`
+    /// makes the tenants' default booking links.
+    pub fn new(pool: DbPool, idle_stop: Duration, base: PublicBase) -> Self {
         TenantRegistry {
             inner: Arc::new(Inner {
                 shards: (0..SHARDS).map(|_| Mutex::default()).collect(),
                 hasher: RandomState::new(),
                 pool,
                 idle_stop,
+                base,
             }),
         }
     }
@@ -98,14 +102,17 @@ impl TenantRegistry {
         if let Some(addr) = shard.get(tenant).filter(|a| a.connected()) {
             return addr.clone();
         }
-        let (pool, idle_stop, id) = (
+        let (pool, idle_stop, id, base) = (
             self.inner.pool.clone(),
             self.inner.idle_stop,
             tenant.clone(),
+            self.inner.base.clone(),
         );
         let inner: Arc<dyn Leave> = self.inner.clone();
         let registry = Arc::downgrade(&inner);
-        let addr = Supervisor::start(move |_| TenantActor::new(id, pool, idle_stop, registry));
+        let addr = Supervisor::start(move |_| {
+            TenantActor::new(id, pool, idle_stop, registry, base.clone())
+        });
         shard.insert(tenant.clone(), addr.clone());
         addr
     }

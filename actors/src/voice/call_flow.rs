@@ -7,6 +7,7 @@
 //! Every path ends in something the caller hears — a person, a menu, a
 //! recording prompt or a spoken goodbye — never silence.
 
+use crate::booking::link::booking_link;
 use crate::packs::{self, IvrScript};
 use crate::tenant::context::TenantContext;
 use crate::twilio::twiml::{
@@ -380,22 +381,40 @@ pub fn answer_ivr(
             Some(dial) => plain(Response::new().say(say(script.connecting())).dial(dial)),
             None => plain(voicemail(ctx, call, urls)),
         },
-        Some("2") => match ctx.config.as_ref().and_then(|c| c.booking_url.clone()) {
-            Some(url) => IvrOutcome {
-                twiml: Response::new().say(say(script.booking_link_said())).hangup(),
-                action: Some(IvrAction::TextBookingLink { url }),
-            },
-            None => plain(voicemail_with(
-                ctx,
-                call,
-                urls,
-                "Our online booking isn't set up yet. Please leave a message after the tone and we'll call you back.".to_owned(),
-            )),
+        Some("2") => IvrOutcome {
+            twiml: Response::new()
+                .say(say(script.booking_link_said()))
+                .hangup(),
+            action: Some(IvrAction::TextBookingLink {
+                url: booking_link(
+                    ctx.config.as_ref().and_then(|c| c.booking_url.as_deref()),
+                    &urls.public_base(),
+                    &ctx.tenant.id,
+                ),
+            }),
         },
         Some("3") => plain(voicemail(ctx, call, urls)),
-        Some("7") => plain(menu_gather(&script, tenant, attempt, urls, Some(script.joke(joke_pick)))),
-        None if attempt == 0 => plain(menu_gather(&script, tenant, 1, urls, Some(script.greeting()))),
-        _ if attempt < MENU_ATTEMPTS => plain(menu_gather(&script, tenant, attempt + 1, urls, Some(script.invalid_choice()))),
+        Some("7") => plain(menu_gather(
+            &script,
+            tenant,
+            attempt,
+            urls,
+            Some(script.joke(joke_pick)),
+        )),
+        None if attempt == 0 => plain(menu_gather(
+            &script,
+            tenant,
+            1,
+            urls,
+            Some(script.greeting()),
+        )),
+        _ if attempt < MENU_ATTEMPTS => plain(menu_gather(
+            &script,
+            tenant,
+            attempt + 1,
+            urls,
+            Some(script.invalid_choice()),
+        )),
         _ => plain(voicemail(ctx, call, urls)),
     }
 }

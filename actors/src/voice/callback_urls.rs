@@ -22,6 +22,11 @@ impl CallbackUrls {
         CallbackUrls { base, stream_base }
     }
 
+    /// The base the hosted pages (the booking page) live under.
+    pub fn public_base(&self) -> crate::booking::link::PublicBase {
+        crate::booking::link::PublicBase::from_trimmed(&self.base)
+    }
+
     fn url(&self, path: &str, tenant: &str, extra: &[(&str, &str)]) -> String {
         let mut query = Serializer::new(String::new());
         query.append_pair("tenant_id", tenant);

@@ -62,6 +62,7 @@ pub use state::{
     AreaVerdict, Awaiting, ConversationState, TargetAppointment, Task, TurnRecord, HISTORY_TURNS,
     STATE_VERSION,
 };
+pub(crate) use text::{clock, day_label, duration_phrase, price_phrase, usd};
 
 /// Answers one customer text and advances the conversation's state.
 ///

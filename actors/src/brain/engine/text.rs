@@ -53,12 +53,12 @@ pub(super) fn clip(text: &str, max: usize) -> String {
 }
 
 /// Cents as "$275" or "$27.50"; negative amounts read as zero.
-pub(super) fn usd(cents: i32) -> String {
+pub(crate) fn usd(cents: i32) -> String {
     format_usd(u32::try_from(cents).unwrap_or(0))
 }
 
 /// "from $275" for a starting-at price, else "$75".
-pub(super) fn price_phrase(service: &ServiceInfo) -> String {
+pub(crate) fn price_phrase(service: &ServiceInfo) -> String {
     if service.starting_at {
         format!("from {}", usd(service.price_cents))
     } else {
@@ -67,7 +67,7 @@ pub(super) fn price_phrase(service: &ServiceInfo) -> String {
 }
 
 /// "about 45 minutes", "about 1 hour", "about 2.5 hours".
-pub(super) fn duration_phrase(minutes: i32) -> String {
+pub(crate) fn duration_phrase(minutes: i32) -> String {
     let minutes = minutes.max(0);
     if minutes < 60 {
         return format!("about {minutes} minutes");
@@ -82,7 +82,7 @@ pub(super) fn duration_phrase(minutes: i32) -> String {
 }
 
 /// The local date as "Saturday Dec 5".
-pub(super) fn day_label(date: NaiveDate) -> String {
+pub(crate) fn day_label(date: NaiveDate) -> String {
     date.format("%A %b %-d").to_string()
 }
 
@@ -96,12 +96,12 @@ pub(super) fn slot_label(slot: &Slot, tz: Tz) -> String {
 }
 
 /// The local clock time as "8:00 AM".
-pub(super) fn clock(at: DateTime<Utc>, tz: Tz) -> String {
+pub(crate) fn clock(at: DateTime<Utc>, tz: Tz) -> String {
     local(at, tz).format("%-I:%M %p").to_string()
 }
 
 /// The instant in the tenant's zone.
-pub(super) fn local(at: DateTime<Utc>, tz: Tz) -> DateTime<Tz> {
+pub(crate) fn local(at: DateTime<Utc>, tz: Tz) -> DateTime<Tz> {
     at.with_timezone(&tz)
 }
 

@@ -1,0 +1,52 @@
+//! The hosted booking page `/{tenant}/book` (engine:
+//! `servicepro_actors::booking::web_page`).
+//!
+//! * [`show`] — `GET`: the first step (services), and the anonymous CSRF cookie.
+//! * [`post`] — `POST`: one step submitted; the next step, the same step again
+//!   with reasons (422), the time step with fresh slots after a lost race
+//!   (409), or the done page.
+//! * [`view`] — the template and what it is filled with.
+
+pub mod post;
+pub mod show;
+pub mod view;
+
+use crate::error::ApiError;
+use crate::state::AppState;
+use actix_web::http::StatusCode;
+use servicepro_actors::booking::web_page::BookingPage;
+use servicepro_actors::brain::tools::ToolError;
+use servicepro_actors::tenant::{Freshness, TenantError};
+use servicepro_schema::{DbError, TenantId};
+
+/// The page of the tenant named in the path (404 when there is none).
+async fn open(state: &AppState, raw: &str) -> Result<BookingPage, ApiError> {
+    let tenant = TenantId::parse(raw).map_err(|_| ApiError::not_found("tenant"))?;
+    let snapshot = match state.tenants.snapshot(&tenant, Freshness::Check).await {
+        Ok(s) => s,
+        Err(TenantError::Db(DbError::NotFound)) => return Err(ApiError::not_found("tenant")),
+        Err(e) => return Err(e.into()),
+    };
+    Ok(BookingPage::new(
+        snapshot,
+        state.tenant_db(tenant),
+        state.desk.clone(),
+        state.outbox.clone(),
+        state.clock.clone(),
+    ))
+}
+
+/// A tool failure as the page answers it.
+fn unavailable(err: ToolError) -> ApiError {
+    tracing::error!(error = %err, "booking page engine failed");
+    ApiError::new(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "unavailable",
+        "booking is unavailable right now; try again shortly or call us",
+    )
+}
+
+/// Whether cookies must be `Secure` (the public URL is https).
+fn secure(state: &AppState) -> bool {
+    state.config.public_url.scheme() == "https"
+}
