@@ -221,9 +221,9 @@ async fn advance(
     let intro = format!(
         "your {} ({}) at {address}",
         service.name,
-        price_phrase(&service)
+        details::quoted_price(ctx.pack, state, &service)
     );
-    let Some(minutes) = ctx.catalog.job_minutes(state) else {
+    let Some(minutes) = ctx.job_minutes(state) else {
         return false;
     };
     let offer_open = state.awaiting == Awaiting::Slot && !state.offered.is_empty();
