@@ -181,10 +181,22 @@ mod tests {
     #[test]
     fn every_pack_sizes_its_main_service() {
         let cases = [
-            ("mobile-detailing", "Full Detail", vec![("vehicle_type", "van")]),
+            (
+                "mobile-detailing",
+                "Full Detail",
+                vec![("vehicle_type", "van")],
+            ),
             ("lawn-care", "Lawn Mowing", vec![("lot_size", "large")]),
-            ("house-cleaning", "Standard Cleaning", vec![("bedrooms", "4"), ("bathrooms", "3")]),
-            ("window-washing", "Exterior Window Cleaning", vec![("windows", "30"), ("stories", "2")]),
+            (
+                "house-cleaning",
+                "Standard Cleaning",
+                vec![("bedrooms", "4"), ("bathrooms", "3")],
+            ),
+            (
+                "window-washing",
+                "Exterior Window Cleaning",
+                vec![("windows", "30"), ("stories", "2")],
+            ),
             ("pet-grooming", "Bath & Brush", vec![("pet_size", "giant")]),
         ];
         for (industry, service, answers) in cases {
@@ -200,13 +212,14 @@ mod tests {
     fn numbers_count_only_above_the_included_units() {
         let p = pack("house-cleaning").expect("pack");
         let two = p.job_adjustment_json("Standard Cleaning", &details(&[("bedrooms", "2")]));
-        let four = p.job_adjustment_json(
-            "Standard Cleaning",
-            &serde_json::json!({"bedrooms": 4}),
-        );
+        let four = p.job_adjustment_json("Standard Cleaning", &serde_json::json!({"bedrooms": 4}));
         assert!(two.total.is_zero());
         let q = p.agent.question("bedrooms").expect("bedrooms");
-        let per = q.effect.as_ref().and_then(|e| e.per_unit).expect("per unit");
+        let per = q
+            .effect
+            .as_ref()
+            .and_then(|e| e.per_unit)
+            .expect("per unit");
         assert_eq!(four.total.price_cents, per.price_cents * 2);
     }
 }

@@ -32,8 +32,8 @@ mod invalid_tests;
 mod tests;
 
 pub use agent::{AgentProfile, Answer, AnswerError, AnswerKind, BookingQuestion, Vocabulary};
-pub use effect::{Adjustment, Effect, JobAdjustment, PerUnit};
 pub use defaults::{BusinessHours, OpenHours, PackDefaults};
+pub use effect::{Adjustment, Effect, JobAdjustment, PerUnit};
 pub use ivr::{IvrLine, IvrScript};
 pub use loader::{all_packs, pack, parse_pack, INDUSTRIES};
 pub use model::{

@@ -383,7 +383,10 @@ fn effect_problem(pack: &IndustryPack, q: &crate::packs::BookingQuestion) -> Opt
         Some("effect names an unknown service")
     } else if !effect.label.contains("{answer}") {
         Some("effect label must hold {answer}")
-    } else if adjustments.into_iter().any(|a| a.price_cents < 0 || a.minutes < 0) {
+    } else if adjustments
+        .into_iter()
+        .any(|a| a.price_cents < 0 || a.minutes < 0)
+    {
         Some("effect adds a negative price or length")
     } else {
         match (&q.answer, effect.per_unit) {

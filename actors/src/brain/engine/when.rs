@@ -93,7 +93,11 @@ pub(super) fn outside_window_note(
     } else {
         format!("between {} and {}", short_clock(start), short_clock(end))
     };
-    let side = if asked < start { "earlier than" } else { "later than" };
+    let side = if asked < start {
+        "earlier than"
+    } else {
+        "later than"
+    };
     Some(format!(
         "Just so you know, {} is {side} the {span} you mentioned.",
         short_clock(asked)

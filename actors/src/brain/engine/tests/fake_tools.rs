@@ -45,6 +45,8 @@ pub(super) struct Inner {
     pub(super) handoffs: Vec<String>,
     pub(super) messages: Vec<String>,
     pub(super) links: Vec<String>,
+    /// The job lengths `check_availability` was asked about, in order.
+    pub(super) checked_minutes: Vec<i32>,
     next_id: i64,
 }
 
@@ -197,6 +199,11 @@ impl FakeTools {
     }
 
     /// Every appointment, in creation order.
+    /// The job lengths `check_availability` was asked about, in order.
+    pub(crate) fn checked_minutes(&self) -> Vec<i32> {
+        self.inner.lock().unwrap().checked_minutes.clone()
+    }
+
     pub(crate) fn appointments(&self) -> Vec<Stored> {
         self.inner.lock().unwrap().appointments.clone()
     }

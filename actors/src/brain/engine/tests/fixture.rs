@@ -149,6 +149,12 @@ pub(crate) const MAX_FIXTURE_REPLY: usize = 480;
 
 /// Plays a fixture; returns the transcript and every failed expectation.
 pub(crate) async fn play(fx: &Fixture) -> (String, Vec<String>) {
+    let (transcript, failures, _) = play_with(fx).await;
+    (transcript, failures)
+}
+
+/// The fake tools with the fixture's setup, before any turn.
+pub(crate) fn tools_for(fx: &Fixture) -> FakeTools {
     let tools = FakeTools::new(&fx.industry, fx.now);
     tools.set_area(fx.setup.area());
     tools.set_failing(fx.setup.failing.clone());
@@ -161,6 +167,12 @@ pub(crate) async fn play(fx: &Fixture) -> (String, Vec<String>) {
     if fx.setup.take_next_slot {
         tools.take_next_slot();
     }
+    tools
+}
+
+/// Plays `fx` and hands back the tools, for comparing what was done.
+pub(crate) async fn play_with(fx: &Fixture) -> (String, Vec<String>, FakeTools) {
+    let tools = tools_for(fx);
     let phone = fx.phone.clone().unwrap_or_else(|| DEFAULT_PHONE.to_owned());
     let phone = Some(phone.as_str()).filter(|p| !p.is_empty());
     let mut stored = ConversationState::default()
@@ -202,7 +214,7 @@ pub(crate) async fn play(fx: &Fixture) -> (String, Vec<String>) {
         }
     }
     check_outcome(fx, &tools, &mut failures);
-    (transcript, failures)
+    (transcript, failures, tools)
 }
 
 fn check_outcome(fx: &Fixture, tools: &FakeTools, failures: &mut Vec<String>) {

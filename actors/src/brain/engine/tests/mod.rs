@@ -5,5 +5,6 @@ mod conversations;
 mod fake_agent_tools;
 mod fake_tools;
 mod fixture;
+mod llm_parity;
 mod state_tests;
 mod unit;
