@@ -31,6 +31,9 @@ pub(crate) struct Fixture {
     pub(crate) turns: Vec<Turn>,
     #[serde(default)]
     pub(crate) expect: Expect,
+    /// A simulated customer who carries on after the scripted turns.
+    #[serde(default)]
+    pub(crate) customer: Option<super::simulator::Customer>,
 }
 
 /// The tenant's calendar and settings before the conversation.
@@ -180,12 +183,14 @@ pub(crate) async fn play_with(fx: &Fixture) -> (String, Vec<String>, FakeTools) 
         .expect("state serialises");
     let mut transcript = String::new();
     let mut failures = Vec::new();
+    let mut last_reply = String::new();
     for (i, turn) in fx.turns.iter().enumerate() {
         let mut state = ConversationState::from_json(&stored);
         let response =
             handle_turn(&mut state, &turn.say, phone, Channel::Sms, &tools, fx.now).await;
         stored = state.to_json().expect("state serialises");
         let reply = response.reply;
+        last_reply.clone_from(&reply);
         transcript.push_str(&format!(
             "  > {}\n  < {}\n",
             turn.say,
@@ -211,6 +216,25 @@ pub(crate) async fn play_with(fx: &Fixture) -> (String, Vec<String>, FakeTools) 
             if lower.contains(&unwanted.to_lowercase()) {
                 failures.push(format!("turn {n}: reply has {unwanted:?}"));
             }
+        }
+    }
+    if let Some(customer) = &fx.customer {
+        let tz = tools_tz(&tools);
+        let mut simulated = 0;
+        let mut state = ConversationState::from_json(&stored);
+        while let Some(say) = customer.next(&last_reply, &state, &tools, tz) {
+            simulated += 1;
+            if simulated > super::simulator::MAX_SIMULATED_TURNS {
+                failures.push(String::from("the simulated customer never got booked"));
+                break;
+            }
+            let response = handle_turn(&mut state, &say, phone, Channel::Sms, &tools, fx.now).await;
+            state = ConversationState::from_json(&state.to_json().expect("state serialises"));
+            last_reply = response.reply;
+            transcript.push_str(&format!(
+                "  > {say}   (simulated)\n  < {}\n",
+                last_reply.replace('\n', "\n    ")
+            ));
         }
     }
     check_outcome(fx, &tools, &mut failures);

@@ -6,5 +6,6 @@ mod fake_agent_tools;
 mod fake_tools;
 mod fixture;
 mod llm_parity;
+mod simulator;
 mod state_tests;
 mod unit;
