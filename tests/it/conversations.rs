@@ -4,7 +4,9 @@
 //! promises checked in the database rows.
 //!
 //! Fixtures that simulate a lost race (`take_next_slot`) or failing tools
-//! (`failing`) need a test double inside the engine; they are played by
+//! (`failing`), and those carried on by the simulated customer
+//! (`[customer]`, which reads the engine's state), need the engine's own
+//! test double; they are played by
 //! the engine's own runner (`brain::engine` tests) and skipped here —
 //! real races are covered by `booking_race`.
 
@@ -32,6 +34,9 @@ struct Fixture {
     turns: Vec<Turn>,
     #[serde(default)]
     expect: Expect,
+    /// A simulated customer (engine runner only: it reads the engine's state).
+    #[serde(default)]
+    customer: Option<toml::Value>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -317,7 +322,7 @@ async fn scripted_conversations_through_the_sms_webhook() {
     let mut played = 0;
     for (path, fx) in &all {
         let name = path.file_name().unwrap().to_string_lossy().to_string();
-        if fx.setup.take_next_slot || !fx.setup.failing.is_empty() {
+        if fx.setup.take_next_slot || !fx.setup.failing.is_empty() || fx.customer.is_some() {
             continue;
         }
         played += 1;

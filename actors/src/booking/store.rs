@@ -119,6 +119,10 @@ pub struct NewBooking {
     pub conversation_id: Option<i64>,
     /// Channel it came in on.
     pub channel: Option<String>,
+    /// What the job's details add to the service (a large dog, a van): the
+    /// pack's [`crate::packs::IndustryPack::job_adjustment`]. A reschedule
+    /// keeps the appointment's own length and price instead.
+    pub sized: crate::packs::Adjustment,
 }
 
 /// Why a booking did not commit.
@@ -169,11 +173,16 @@ pub async fn commit(
             Box::pin(async move {
                 // A database failure here is an outage (`?`), never "unknown service".
                 let priced: Priced = diesel::sql_query(
-                    "SELECT (SELECT duration_minutes FROM services WHERE tenant_id = current_setting('app.tenant_id', true) AND id = $1) AS duration_minutes, \
-                            COALESCE((SELECT sum(price_cents) FROM services WHERE tenant_id = current_setting('app.tenant_id', true) AND (id = $1 OR id = ANY($2))), 0)::bigint AS price_cents",
+                    "SELECT COALESCE((SELECT (extract(epoch FROM ends_at - starts_at) / 60)::int FROM appointments \
+                                       WHERE tenant_id = current_setting('app.tenant_id', true) AND id = $3), \
+                                     (SELECT duration_minutes + $4 FROM services WHERE tenant_id = current_setting('app.tenant_id', true) AND id = $1)) AS duration_minutes, \
+                            (COALESCE((SELECT sum(price_cents) FROM services WHERE tenant_id = current_setting('app.tenant_id', true) AND (id = $1 OR id = ANY($2))), 0) + $5)::bigint AS price_cents",
                 )
                 .bind::<BigInt, _>(booking.service_id)
                 .bind::<Array<BigInt>, _>(&booking.addon_ids)
+                .bind::<Nullable<BigInt>, _>(reschedule_of)
+                .bind::<Integer, _>(booking.sized.minutes.max(0))
+                .bind::<Integer, _>(booking.sized.price_cents.max(0))
                 .get_result::<Priced>(tx.conn())
                 .await?;
                 let Some(minutes) = priced.duration_minutes.filter(|m| *m > 0) else {

@@ -260,6 +260,17 @@ impl TenantSnapshot {
 }
 
 impl DbTools {
+    /// What the job's details add to the service's price and length (the
+    /// pack's rule; an unknown service adds nothing and is refused by the store).
+    fn sized(&self, service_id: i64, details: &serde_json::Value) -> crate::packs::Adjustment {
+        self.snapshot
+            .services
+            .iter()
+            .find(|s| s.id == service_id)
+            .map(|s| self.pack.job_adjustment_json(&s.name, details).total)
+            .unwrap_or_default()
+    }
+
     /// Tools over a freshly read snapshot of the tenant.
     pub async fn load(
         db: TenantDb,
@@ -466,7 +477,9 @@ impl AgentTools for DbTools {
                     "a phone number is needed to book".to_owned(),
                 ));
             };
+            let sized = self.sized(request.service_id, &request.details);
             let booking = NewBooking {
+                sized,
                 customer_phone: phone,
                 customer_name: request.customer_name.clone(),
                 service_id: request.service_id,
@@ -527,6 +540,7 @@ impl AgentTools for DbTools {
                 details: serde_json::Value::Null,
                 conversation_id: None,
                 channel: Some(self.channel.clone()),
+                sized: crate::packs::Adjustment::default(),
             };
             let commit = Commit {
                 rules: self.rules.clone(),

@@ -56,6 +56,10 @@ pub struct BookingQuestion {
     /// Window count matters for window cleaning, not for gutters.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub services: Vec<String>,
+    /// How the answer changes the price and length of the job, when it does
+    /// (such questions are asked before times are offered).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effect: Option<super::effect::Effect>,
 }
 
 impl BookingQuestion {

@@ -5,7 +5,8 @@
 //! with prices, durations and the words customers use for them; FAQ
 //! answers; the text messages the product sends; the phone-menu script;
 //! how the booking agent talks and which job details it collects; and
-//! scheduling defaults. Packs are TOML files under `data/`, embedded in
+//! scheduling defaults; which job details change the price and length
+//! ([`Effect`]). Packs are TOML files under `data/`, embedded in
 //! the binary, parsed and validated once, and shared as `&'static`.
 //!
 //! Every customer-facing text is a `{placeholder}` template; rendering
@@ -15,6 +16,7 @@
 
 mod agent;
 mod defaults;
+mod effect;
 mod ivr;
 mod loader;
 mod model;
@@ -31,6 +33,7 @@ mod tests;
 
 pub use agent::{AgentProfile, Answer, AnswerError, AnswerKind, BookingQuestion, Vocabulary};
 pub use defaults::{BusinessHours, OpenHours, PackDefaults};
+pub use effect::{Adjustment, Effect, JobAdjustment, PerUnit};
 pub use ivr::{IvrLine, IvrScript};
 pub use loader::{all_packs, pack, parse_pack, INDUSTRIES};
 pub use model::{

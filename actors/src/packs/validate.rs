@@ -358,11 +358,45 @@ fn check_agent(c: &mut Checker, pack: &IndustryPack) {
             AnswerKind::Integer { min, max } if min > max => Some("min is above max"),
             AnswerKind::Integer { .. } => None,
         };
-        if let Some(reason) = reason {
+        if let Some(reason) = reason.or_else(|| effect_problem(pack, q)) {
             c.push(PackProblem::BadAnswerKind {
                 key: q.key.clone(),
                 reason,
             });
+        }
+    }
+}
+
+/// What is wrong with a question's price/length effect, if anything.
+fn effect_problem(pack: &IndustryPack, q: &crate::packs::BookingQuestion) -> Option<&'static str> {
+    let effect = q.effect.as_ref()?;
+    let known = |name: &String| pack.services.iter().any(|s| &s.name == name);
+    let adjustments = effect
+        .choices
+        .values()
+        .copied()
+        .chain(effect.per_unit.map(|p| crate::packs::Adjustment {
+            price_cents: p.price_cents,
+            minutes: p.minutes,
+        }));
+    if !effect.services.iter().all(known) {
+        Some("effect names an unknown service")
+    } else if !effect.label.contains("{answer}") {
+        Some("effect label must hold {answer}")
+    } else if adjustments
+        .into_iter()
+        .any(|a| a.price_cents < 0 || a.minutes < 0)
+    {
+        Some("effect adds a negative price or length")
+    } else {
+        match (&q.answer, effect.per_unit) {
+            (AnswerKind::Choice { choices }, None) if !effect.choices.is_empty() => effect
+                .choices
+                .keys()
+                .any(|k| !choices.contains(k))
+                .then_some("effect names a choice the question does not offer"),
+            (AnswerKind::Integer { .. }, Some(_)) if effect.choices.is_empty() => None,
+            _ => Some("effect must be choices for a choice answer or per_unit for a number"),
         }
     }
 }

@@ -39,6 +39,9 @@ pub(super) struct Changes {
     /// An add-on the customer asked whether we do ("do u bag the
     /// clippings"): offered, not added.
     pub(super) addon_asked: Option<i64>,
+    /// An exact time named after a window it falls outside ("after 3",
+    /// then "can u do 2"): the window, so the reply says so.
+    pub(super) outside_window: Option<TimeSpec>,
 }
 
 impl Changes {
@@ -82,6 +85,11 @@ pub(super) fn absorb(state: &mut ConversationState, ctx: &Ctx<'_>) -> Changes {
     let when = without_house_number_time(u);
     if when.is_specified() {
         let merged = merge(state.when, when);
+        ch.outside_window = state
+            .when
+            .map(|w| w.time)
+            .filter(|old| matches!(old, TimeSpec::Window { .. }))
+            .filter(|old| matches!(merged.time, TimeSpec::Exact(t) if !old.matches(t)));
         ch.when = state.when != Some(merged);
         state.when = Some(merged);
     } else if state.awaiting == Awaiting::Slot {

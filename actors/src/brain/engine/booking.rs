@@ -26,6 +26,9 @@ use crate::packs::format_usd;
 pub(super) async fn turn(state: &mut ConversationState, ctx: &Ctx<'_>, reply: &mut Reply) -> bool {
     let mut ch = absorb(state, ctx);
     asked_not_chosen(state, ctx, &mut ch);
+    if let Some(note) = super::when::outside_window_note(ch.outside_window, state.when) {
+        reply.lead(note);
+    }
     let area = answer_area_question(state, ctx, reply).await;
     if area == AreaAnswer::Outside {
         return true;
@@ -221,9 +224,9 @@ async fn advance(
     let intro = format!(
         "your {} ({}) at {address}",
         service.name,
-        price_phrase(&service)
+        details::quoted_price(ctx.pack, state, &service)
     );
-    let Some(minutes) = ctx.catalog.job_minutes(state) else {
+    let Some(minutes) = ctx.job_minutes(state) else {
         return false;
     };
     let offer_open = state.awaiting == Awaiting::Slot && !state.offered.is_empty();

@@ -10,6 +10,7 @@ use crate::brain::tools::{AgentTools, TenantProfile};
 use crate::packs::IndustryPack;
 
 use super::catalog::Catalog;
+use super::state::ConversationState;
 
 /// The inputs of one turn.
 pub(super) struct Ctx<'a> {
@@ -49,6 +50,15 @@ impl Ctx<'_> {
     pub(super) fn job_noun(&self) -> &str {
         self.pack
             .map_or("appointment", |p| p.agent.vocabulary.job_noun.as_str())
+    }
+
+    /// Minutes the chosen job takes: the service and add-ons, plus what the
+    /// customer's answers add (a large dog, a van, four bedrooms).
+    pub(super) fn job_minutes(&self, state: &ConversationState) -> Option<i32> {
+        let base = self.catalog.job_minutes(state)?;
+        let service = self.catalog.get(state.service_id?)?;
+        let extra = super::details::adjustment(self.pack, state, &service.name);
+        Some(base.saturating_add(extra.total.minutes.max(0)))
     }
 
     /// Whether the text carries `intent`.

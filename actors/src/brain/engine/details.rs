@@ -10,7 +10,10 @@
 //! questions before seeing a time.
 
 use crate::brain::nlu::{LotSize, PetSize, Understanding, VehicleType};
-use crate::packs::{Answer, BookingQuestion, IndustryPack};
+use crate::brain::tools::ServiceInfo;
+use crate::packs::{Answer, BookingQuestion, IndustryPack, JobAdjustment};
+
+use super::text::{price_phrase, usd};
 
 use super::state::ConversationState;
 
@@ -26,6 +29,31 @@ const SIZING_KEYS: &[&str] = &[
     "pet_size",
 ];
 
+/// What the customer's answers so far add to `service` (the pack's effects).
+pub(super) fn adjustment(
+    pack: Option<&IndustryPack>,
+    state: &ConversationState,
+    service: &str,
+) -> JobAdjustment {
+    pack.map(|p| p.job_adjustment(service, |key| state.details.get(key).cloned()))
+        .unwrap_or_default()
+}
+
+/// "$135 for a large pet" once answers size the job, else the menu's
+/// "from $95".
+pub(super) fn quoted_price(
+    pack: Option<&IndustryPack>,
+    state: &ConversationState,
+    service: &ServiceInfo,
+) -> String {
+    let adj = adjustment(pack, state, &service.name);
+    if adj.labels.is_empty() {
+        return price_phrase(service);
+    }
+    let total = service.price_cents.saturating_add(adj.total.price_cents);
+    format!("{} for {}", usd(total), adj.labels.join(" and "))
+}
+
 /// The first sizing question about `service` still unanswered.
 pub(super) fn next_question<'a>(
     pack: Option<&'a IndustryPack>,
@@ -35,7 +63,7 @@ pub(super) fn next_question<'a>(
     pack?.agent.booking_questions.iter().find(|q| {
         q.required
             && q.applies_to(service)
-            && SIZING_KEYS.contains(&q.key.as_str())
+            && (SIZING_KEYS.contains(&q.key.as_str()) || q.sizes(service))
             && !state.details.contains_key(&q.key)
     })
 }

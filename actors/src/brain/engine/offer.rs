@@ -272,8 +272,7 @@ pub(super) async fn book(
     reply: &mut Reply,
     slot: Slot,
 ) {
-    let (Some(service_id), Some(minutes)) = (state.service_id, ctx.catalog.job_minutes(state))
-    else {
+    let (Some(service_id), Some(minutes)) = (state.service_id, ctx.job_minutes(state)) else {
         return;
     };
     let slot = Slot {

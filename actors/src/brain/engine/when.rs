@@ -71,3 +71,41 @@ pub(super) fn beyond_offered(
         time,
     })
 }
+
+/// "Just so you know, 2 PM is before the after-3 PM time you mentioned.":
+/// an exact time that leaves the customer's window is said out loud, never
+/// silently swapped for it.
+pub(super) fn outside_window_note(
+    window: Option<TimeSpec>,
+    now: Option<WhenPreference>,
+) -> Option<String> {
+    let TimeSpec::Window { start, end } = window? else {
+        return None;
+    };
+    let TimeSpec::Exact(asked) = now?.time else {
+        return None;
+    };
+    let late = NaiveTime::from_hms_opt(23, 0, 0)?;
+    let span = if end >= late {
+        format!("after {}", short_clock(start))
+    } else if start == NaiveTime::MIN {
+        format!("before {}", short_clock(end))
+    } else {
+        format!("between {} and {}", short_clock(start), short_clock(end))
+    };
+    let side = if asked < start {
+        "earlier than"
+    } else {
+        "later than"
+    };
+    Some(format!(
+        "Just so you know, {} is {side} the {span} you mentioned.",
+        short_clock(asked)
+    ))
+}
+
+/// "3 PM", "3:30 PM".
+fn short_clock(t: NaiveTime) -> String {
+    let text = t.format("%-I:%M %p").to_string();
+    text.replace(":00 ", " ")
+}

@@ -79,6 +79,8 @@ struct AvailabilityArgs {
     time: Option<String>,
     #[serde(default)]
     earliest: Option<bool>,
+    #[serde(default)]
+    details: Option<Value>,
 }
 
 /// What the free times are checked for.
@@ -88,6 +90,8 @@ struct Job {
     addon_ids: Vec<i64>,
     minutes: i32,
     appointment_id: Option<i64>,
+    /// The sized price ("$135 for a large pet"), when details size the job.
+    quote: Option<Value>,
 }
 
 pub(super) async fn availability(
@@ -97,7 +101,7 @@ pub(super) async fn availability(
 ) -> Result<Value, String> {
     let args: AvailabilityArgs = parse("check_availability", arguments)?;
     let tz = tools.profile().time_zone;
-    let wanted = preference(
+    let mut wanted = preference(
         args.day.as_deref(),
         args.time.as_deref(),
         args.earliest.unwrap_or(false),
@@ -108,6 +112,8 @@ pub(super) async fn availability(
         Some(appointment) => moving(appointment, tools, ctx).await?,
         None => new_job(&args, tools).await?,
     };
+    // A reschedule's own slot is free to it (as in the offline brain).
+    wanted.moving = job.appointment_id;
     let offer = tools
         .check_availability(job.minutes, &wanted, SLOTS_PER_OFFER)
         .await
@@ -127,6 +133,9 @@ pub(super) async fn availability(
     });
     if let Some(note) = offer.note {
         result["note"] = json!(render::note(note));
+    }
+    if let Some(quote) = job.quote {
+        result["quote"] = quote;
     }
     Ok(result)
 }
@@ -149,12 +158,25 @@ async fn new_job(args: &AvailabilityArgs, tools: &dyn AgentTools) -> Result<Job,
         minutes = minutes.saturating_add(found.duration_minutes);
         addon_ids.push(found.id);
     }
+    // The pack's rule for what the details add, as the offline brain and
+    // the booking store apply it.
+    let details = args.details.clone().unwrap_or(Value::Null);
+    let sized = crate::packs::pack(&tools.profile().industry)
+        .map(|p| p.job_adjustment_json(&main.name, &details))
+        .unwrap_or_default();
+    let quote = (!sized.labels.is_empty()).then(|| {
+        json!({
+            "price_cents": main.price_cents.saturating_add(sized.total.price_cents),
+            "for": sized.labels.join(" and "),
+        })
+    });
     Ok(Job {
         service_id: main.id,
         name: main.name.clone(),
         addon_ids,
-        minutes,
+        minutes: minutes.saturating_add(sized.total.minutes.max(0)),
         appointment_id: None,
+        quote,
     })
 }
 
@@ -172,6 +194,7 @@ async fn moving(id: i64, tools: &dyn AgentTools, ctx: &ToolContext) -> Result<Jo
         addon_ids: Vec::new(),
         minutes: i32::try_from(minutes).map_err(|_| "that appointment is too long".to_owned())?,
         appointment_id: Some(id),
+        quote: None,
     })
 }
 

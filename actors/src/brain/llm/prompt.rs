@@ -49,7 +49,12 @@ pub(super) async fn system_prompt(
                 "Details to collect before booking (pass them to book_appointment as details):\n",
             );
             for q in p.agent.booking_questions.iter().filter(|q| q.required) {
-                let _ = writeln!(out, "- {}: {}", q.key, q.question);
+                let sizes = if q.effect.is_some() {
+                    " (changes price and length: ask before check_availability and pass it there as details)"
+                } else {
+                    ""
+                };
+                let _ = writeln!(out, "- {}: {}{sizes}", q.key, q.question);
             }
         }
     }

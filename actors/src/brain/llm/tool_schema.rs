@@ -86,6 +86,7 @@ fn specs() -> [(&'static str, &'static str, Value); 11] {
                     "day": string("Which day: plain words ('tomorrow', 'saturday', 'next week', 'this weekend', 'any') or an ISO date YYYY-MM-DD."),
                     "time": string("Time of day: 'morning', 'afternoon', 'evening', 'any', an exact time like '10:00' or '2pm', or a range '13:00-16:00'."),
                     "earliest": {"type": "boolean", "description": "The customer wants the soonest possible times."},
+                    "details": {"type": "object", "additionalProperties": {"type": "string"}, "description": "Job details collected, by key (e.g. pet_size, vehicle_type, lot_size, bedrooms, windows); those that size the job lengthen it and change the quote."},
                 }),
                 &[],
             ),

@@ -79,3 +79,40 @@ fn a_custom_threshold_changes_what_is_answered() {
     assert_eq!(strict.best_answer("what if it rains"), None);
     assert_eq!(strict.min_score(), f32::MAX);
 }
+
+/// `fixtures/kb/calibration.toml`: per pack, customers' questions and the
+/// FAQ that must answer each.
+const CALIBRATION: &str = include_str!("../../../../fixtures/kb/calibration.toml");
+
+#[test]
+fn every_calibration_question_is_answered_from_its_pack() {
+    let set: std::collections::BTreeMap<String, Vec<(String, String)>> =
+        toml::from_str(CALIBRATION).expect("calibration.toml parses");
+    let mut wrong = Vec::new();
+    for industry in crate::packs::INDUSTRIES {
+        let cases = set.get(industry).map(Vec::as_slice).unwrap_or_default();
+        assert!(
+            cases.len() >= 20,
+            "{industry}: only {} questions",
+            cases.len()
+        );
+        let kb = starter_kb(industry);
+        let pack = crate::packs::pack(industry).expect("pack");
+        for (text, faq) in cases {
+            assert!(
+                pack.faqs.iter().any(|f| &f.question == faq),
+                "{industry}: {faq:?} is not one of its FAQs"
+            );
+            let got = kb.best_answer(text).map(|e| e.question.clone());
+            if got.as_deref() != Some(faq.as_str()) {
+                wrong.push(format!("{industry}: {text:?} -> {got:?}, want {faq:?}"));
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} wrong:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+}

@@ -13,7 +13,7 @@ fn fixture_dir() -> PathBuf {
 }
 
 /// Every fixture file, sorted by name.
-fn fixture_files() -> Vec<PathBuf> {
+pub(super) fn fixture_files() -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(fixture_dir())
         .expect("fixtures/conversations exists")
         .filter_map(Result::ok)

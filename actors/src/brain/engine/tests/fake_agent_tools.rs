@@ -63,6 +63,7 @@ impl AgentTools for FakeTools {
         preference: &'a SlotPreference,
         count: usize,
     ) -> BoxFuture<'a, Result<Offer, ToolError>> {
+        self.record(|log| log.checked_minutes.push(duration_minutes));
         let out = if self.fails("check_availability") {
             unavailable()
         } else {

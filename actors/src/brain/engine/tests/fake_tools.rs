@@ -45,11 +45,14 @@ pub(super) struct Inner {
     pub(super) handoffs: Vec<String>,
     pub(super) messages: Vec<String>,
     pub(super) links: Vec<String>,
+    /// The job lengths `check_availability` was asked about, in order.
+    pub(super) checked_minutes: Vec<i32>,
     next_id: i64,
 }
 
 /// The test double.
 pub(crate) struct FakeTools {
+    pack: &'static crate::packs::IndustryPack,
     profile: TenantProfile,
     services: Vec<ServiceInfo>,
     kb: KnowledgeBase,
@@ -91,6 +94,7 @@ impl FakeTools {
             pairs_with: a.pairs_with.clone(),
         }));
         Self {
+            pack: p,
             profile: TenantProfile {
                 business_name: format!("Test {}", p.display_name),
                 industry: industry.to_owned(),
@@ -195,6 +199,11 @@ impl FakeTools {
     }
 
     /// Every appointment, in creation order.
+    /// The job lengths `check_availability` was asked about, in order.
+    pub(crate) fn checked_minutes(&self) -> Vec<i32> {
+        self.inner.lock().unwrap().checked_minutes.clone()
+    }
+
     pub(crate) fn appointments(&self) -> Vec<Stored> {
         self.inner.lock().unwrap().appointments.clone()
     }
@@ -269,12 +278,19 @@ impl FakeTools {
             .iter()
             .filter_map(|id| self.service(*id).cloned())
             .collect();
+        let sized = self
+            .pack
+            .job_adjustment_json(&service.name, &request.details)
+            .total;
         let minutes = i64::from(service.duration_minutes)
+            + i64::from(sized.minutes)
             + addons
                 .iter()
                 .map(|a| i64::from(a.duration_minutes))
                 .sum::<i64>();
-        let price = service.price_cents + addons.iter().map(|a| a.price_cents).sum::<i32>();
+        let price = service.price_cents
+            + sized.price_cents
+            + addons.iter().map(|a| a.price_cents).sum::<i32>();
         let start = request.slot.start;
         let end = start + Duration::minutes(minutes);
         let taken = std::mem::take(&mut self.inner.lock().unwrap().take_next);

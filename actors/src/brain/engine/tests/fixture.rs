@@ -31,6 +31,9 @@ pub(crate) struct Fixture {
     pub(crate) turns: Vec<Turn>,
     #[serde(default)]
     pub(crate) expect: Expect,
+    /// A simulated customer who carries on after the scripted turns.
+    #[serde(default)]
+    pub(crate) customer: Option<super::simulator::Customer>,
 }
 
 /// The tenant's calendar and settings before the conversation.
@@ -149,6 +152,12 @@ pub(crate) const MAX_FIXTURE_REPLY: usize = 480;
 
 /// Plays a fixture; returns the transcript and every failed expectation.
 pub(crate) async fn play(fx: &Fixture) -> (String, Vec<String>) {
+    let (transcript, failures, _) = play_with(fx).await;
+    (transcript, failures)
+}
+
+/// The fake tools with the fixture's setup, before any turn.
+pub(crate) fn tools_for(fx: &Fixture) -> FakeTools {
     let tools = FakeTools::new(&fx.industry, fx.now);
     tools.set_area(fx.setup.area());
     tools.set_failing(fx.setup.failing.clone());
@@ -161,6 +170,12 @@ pub(crate) async fn play(fx: &Fixture) -> (String, Vec<String>) {
     if fx.setup.take_next_slot {
         tools.take_next_slot();
     }
+    tools
+}
+
+/// Plays `fx` and hands back the tools, for comparing what was done.
+pub(crate) async fn play_with(fx: &Fixture) -> (String, Vec<String>, FakeTools) {
+    let tools = tools_for(fx);
     let phone = fx.phone.clone().unwrap_or_else(|| DEFAULT_PHONE.to_owned());
     let phone = Some(phone.as_str()).filter(|p| !p.is_empty());
     let mut stored = ConversationState::default()
@@ -168,12 +183,14 @@ pub(crate) async fn play(fx: &Fixture) -> (String, Vec<String>) {
         .expect("state serialises");
     let mut transcript = String::new();
     let mut failures = Vec::new();
+    let mut last_reply = String::new();
     for (i, turn) in fx.turns.iter().enumerate() {
         let mut state = ConversationState::from_json(&stored);
         let response =
             handle_turn(&mut state, &turn.say, phone, Channel::Sms, &tools, fx.now).await;
         stored = state.to_json().expect("state serialises");
         let reply = response.reply;
+        last_reply.clone_from(&reply);
         transcript.push_str(&format!(
             "  > {}\n  < {}\n",
             turn.say,
@@ -201,8 +218,27 @@ pub(crate) async fn play(fx: &Fixture) -> (String, Vec<String>) {
             }
         }
     }
+    if let Some(customer) = &fx.customer {
+        let tz = tools_tz(&tools);
+        let mut simulated = 0;
+        let mut state = ConversationState::from_json(&stored);
+        while let Some(say) = customer.next(&last_reply, &state, &tools, tz) {
+            simulated += 1;
+            if simulated > super::simulator::MAX_SIMULATED_TURNS {
+                failures.push(String::from("the simulated customer never got booked"));
+                break;
+            }
+            let response = handle_turn(&mut state, &say, phone, Channel::Sms, &tools, fx.now).await;
+            state = ConversationState::from_json(&state.to_json().expect("state serialises"));
+            last_reply = response.reply;
+            transcript.push_str(&format!(
+                "  > {say}   (simulated)\n  < {}\n",
+                last_reply.replace('\n', "\n    ")
+            ));
+        }
+    }
     check_outcome(fx, &tools, &mut failures);
-    (transcript, failures)
+    (transcript, failures, tools)
 }
 
 fn check_outcome(fx: &Fixture, tools: &FakeTools, failures: &mut Vec<String>) {

@@ -5,5 +5,7 @@ mod conversations;
 mod fake_agent_tools;
 mod fake_tools;
 mod fixture;
+mod llm_parity;
+mod simulator;
 mod state_tests;
 mod unit;

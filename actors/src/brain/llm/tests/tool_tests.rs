@@ -339,3 +339,53 @@ async fn contact_tools_need_no_repeat() {
     );
     assert_eq!(ctx.effects.len(), 3);
 }
+
+#[tokio::test]
+async fn a_move_checks_availability_with_its_own_slot_free() {
+    let tools = MemTools::new().with_appointment(PHONE, 8, slot(1));
+    let mut ctx = ctx();
+    run("upcoming_appointments", json!({}), &tools, &mut ctx).await;
+    run(
+        "check_availability",
+        json!({"appointment_id": 8}),
+        &tools,
+        &mut ctx,
+    )
+    .await;
+    run(
+        "check_availability",
+        json!({"service": "full detail"}),
+        &tools,
+        &mut ctx,
+    )
+    .await;
+    let log = tools.log();
+    assert_eq!(log.availability[0].1.moving, Some(8));
+    assert_eq!(log.availability[1].1.moving, None);
+}
+
+#[tokio::test]
+async fn details_that_size_the_job_lengthen_it_and_are_quoted() {
+    let tools = MemTools::new();
+    let mut ctx = ctx();
+    let plain = run(
+        "check_availability",
+        json!({"service": "full detail"}),
+        &tools,
+        &mut ctx,
+    )
+    .await;
+    let van = run(
+        "check_availability",
+        json!({"service": "full detail", "details": {"vehicle_type": "van"}}),
+        &tools,
+        &mut ctx,
+    )
+    .await;
+    let base = plain["duration_minutes"].as_i64().expect("minutes");
+    let sized = van["duration_minutes"].as_i64().expect("minutes");
+    assert!(sized > base, "{plain} {van}");
+    assert!(plain.get("quote").is_none(), "{plain}");
+    assert_eq!(van["quote"]["for"], "your van", "{van}");
+    assert!(van["quote"]["price_cents"].as_i64() > Some(0));
+}
