@@ -68,7 +68,7 @@ async fn a_customer_books_through_the_page_in_chromium_at_phone_width() {
         page.text().await
     );
     check(&mut page, "day").await;
-    page.click_and_wait("button.day").await;
+    page.click_and_wait("button.pick-day").await;
 
     assert!(
         page.text().await.contains("Pick a time"),
