@@ -147,6 +147,48 @@ pub struct Config {
     pub trials: servicepro_actors::billing::trials::TrialSchedule,
     /// Self-serve signup, trial limits, number provisioning retries.
     pub signup: SignupConfig,
+    /// Data exports: `SERVICEPRO_EXPORTS_DIR` (default `exports`),
+    /// `SERVICEPRO_EXPORT_KEEP_HOURS` (default 168: a week, then removed),
+    /// `SERVICEPRO_EXPORT_LINK_TTL_SECS` (default 3600).
+    pub exports: ExportsConfig,
+}
+
+/// Where exports are written and how long they and their links live.
+#[derive(Debug, Clone)]
+pub struct ExportsConfig {
+    /// Absolute directory of `{id}.zip` files.
+    pub dir: PathBuf,
+    /// How long a finished export is kept.
+    pub keep: chrono::Duration,
+    /// How long a download link is valid.
+    pub link_ttl: chrono::Duration,
+}
+
+impl ExportsConfig {
+    fn read(src: &Source) -> Result<Self, ConfigError> {
+        let dir = absolute_dir(
+            "SERVICEPRO_EXPORTS_DIR",
+            src.get("SERVICEPRO_EXPORTS_DIR").as_deref().unwrap_or("exports"),
+        )?;
+        let keep = positive(src, "SERVICEPRO_EXPORT_KEEP_HOURS", 168)?;
+        let link_ttl = positive(src, "SERVICEPRO_EXPORT_LINK_TTL_SECS", 3600)?;
+        Ok(ExportsConfig {
+            dir,
+            keep: chrono::Duration::hours(keep),
+            link_ttl: chrono::Duration::seconds(link_ttl),
+        })
+    }
+}
+
+/// A positive integer variable, or `default` when unset.
+fn positive(src: &Source, variable: &'static str, default: i64) -> Result<i64, ConfigError> {
+    match src.get(variable) {
+        None => Ok(default),
+        Some(raw) => match raw.parse::<i64>() {
+            Ok(n) if n > 0 => Ok(n),
+            _ => Err(invalid(variable, format!("expected a positive integer, got {raw}"))),
+        },
+    }
 }
 
 /// Reads variables from a map (the environment merged over the optional file).
@@ -359,7 +401,9 @@ impl Config {
         let recovery = recovery::read(&src)?;
         let web_chat = WebChatConfig::read(&src)?;
         let signup = SignupConfig::read(&src)?;
+        let exports = ExportsConfig::read(&src)?;
         Ok(Config {
+            exports,
             trials,
             edge,
             recovery,

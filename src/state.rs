@@ -1,6 +1,7 @@
 //! What every request handler shares: the pool, the audited root path,
 //! the secret box, configuration, metrics, and the process-wide actors.
 
+use servicepro_actors::export::{ExportSettings, Exports, LinkKey};
 use crate::chat_limits::ChatLimits;
 use crate::config::Config;
 use crate::signup_limit::SignupLimiter;
@@ -92,6 +93,8 @@ pub struct AppState {
     pub number_provisioner: Addr<NumberProvisioner>,
     /// Signups per client address.
     pub signup_limiter: SignupLimiter,
+    /// The data export engine.
+    pub exports: Exports,
 }
 
 /// Why the state could not be built.
@@ -270,7 +273,18 @@ impl AppState {
                 TrialScheduler::new(pool.clone(), tenants.clone(), clock.clone(), schedule)
             })
         };
+        let exports = Exports::new(
+            pool.clone(),
+            ExportSettings {
+                dir: config.exports.dir.clone(),
+                keep: config.exports.keep,
+                link_ttl: config.exports.link_ttl,
+                key: LinkKey::derive(config.secret_key.expose_secret()),
+            },
+        );
+        sweep_exports_periodically(exports.clone());
         Ok(AppState {
+            exports,
             chat_limits,
             billing,
             trial_scheduler,
@@ -329,6 +343,21 @@ fn sweep_visitors_periodically(root: RootDb, retention: std::time::Duration) {
                 }
                 Ok(Swept::Busy) => tracing::debug!("another process is sweeping web visitors"),
                 Err(e) => tracing::error!(error = %e, "web visitor sweep failed"),
+            }
+        }
+    });
+}
+
+/// Removes expired export archives every hour (and once at start).
+fn sweep_exports_periodically(exports: Exports) {
+    actix::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            tick.tick().await;
+            match exports.sweep() {
+                Ok(0) => {}
+                Ok(removed) => tracing::info!(removed, "expired exports removed"),
+                Err(e) => tracing::error!(error = %e, "export sweep failed"),
             }
         }
     });

@@ -30,6 +30,7 @@ pub mod brain;
 pub mod call;
 pub mod clock;
 pub mod conversation;
+pub mod export;
 pub mod kb_admin;
 pub mod knowledge;
 #[cfg(any(test, feature = "testkit"))]

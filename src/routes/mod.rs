@@ -4,6 +4,7 @@ pub mod admin;
 pub mod admin_plan;
 pub mod agent_chat;
 pub mod billing;
+pub mod exports;
 pub mod health;
 pub mod json_fields;
 pub mod media_stream;
@@ -50,6 +51,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(
             web::resource("/api/admin/tenants/{id}/conversations/{phone}")
                 .route(web::get().to(owner_views::conversation)),
+        )
+        .service(web::resource("/api/exports").route(web::post().to(exports::start)))
+        .service(web::resource("/api/exports/{id}").route(web::get().to(exports::status)))
+        .service(
+            web::resource("/exports/{id}/download").route(web::get().to(exports::download)),
         )
         .service(web::resource("/api/signup").route(web::post().to(signup::signup)))
         .service(web::resource("/api/tenant").route(web::get().to(tenant_api::get_tenant)))

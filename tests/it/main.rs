@@ -15,6 +15,7 @@ mod conversations;
 mod crash_recovery;
 mod demo;
 mod edges;
+mod exports;
 mod ephemeral_db;
 mod health;
 mod knowledge;
