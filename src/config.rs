@@ -168,7 +168,9 @@ impl ExportsConfig {
     fn read(src: &Source) -> Result<Self, ConfigError> {
         let dir = absolute_dir(
             "SERVICEPRO_EXPORTS_DIR",
-            src.get("SERVICEPRO_EXPORTS_DIR").as_deref().unwrap_or("exports"),
+            src.get("SERVICEPRO_EXPORTS_DIR")
+                .as_deref()
+                .unwrap_or("exports"),
         )?;
         let keep = positive(src, "SERVICEPRO_EXPORT_KEEP_HOURS", 168)?;
         let link_ttl = positive(src, "SERVICEPRO_EXPORT_LINK_TTL_SECS", 3600)?;
@@ -186,7 +188,10 @@ fn positive(src: &Source, variable: &'static str, default: i64) -> Result<i64, C
         None => Ok(default),
         Some(raw) => match raw.parse::<i64>() {
             Ok(n) if n > 0 => Ok(n),
-            _ => Err(invalid(variable, format!("expected a positive integer, got {raw}"))),
+            _ => Err(invalid(
+                variable,
+                format!("expected a positive integer, got {raw}"),
+            )),
         },
     }
 }

@@ -1,7 +1,6 @@
 //! What every request handler shares: the pool, the audited root path,
 //! the secret box, configuration, metrics, and the process-wide actors.
 
-use servicepro_actors::export::{ExportSettings, Exports, LinkKey};
 use crate::chat_limits::ChatLimits;
 use crate::config::Config;
 use crate::signup_limit::SignupLimiter;
@@ -19,6 +18,7 @@ use servicepro_actors::conversation::text_writer::{TextWriterHandle, DEFAULT_LAN
 use servicepro_actors::conversation::web_chat::cleanup::{sweep_anonymous_visitors, Swept};
 use servicepro_actors::conversation::web_chat::code::CodePolicy;
 use servicepro_actors::conversation::{Conversations, RecoverySweep, WebChatPolicy};
+use servicepro_actors::export::{ExportSettings, Exports, LinkKey};
 use servicepro_actors::messaging::{
     OutboxConfig, RateLimitActor, RateLimits, SmsOutbox, TwilioError, TwilioRest,
 };

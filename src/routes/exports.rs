@@ -20,10 +20,17 @@ pub async fn start(
     state: web::Data<AppState>,
     body: BoundedBody,
 ) -> Result<HttpResponse, ApiError> {
-    let fields = if body.is_empty() { Fields::parse(b"{}")? } else { Fields::parse(&body)? };
+    let fields = if body.is_empty() {
+        Fields::parse(b"{}")?
+    } else {
+        Fields::parse(&body)?
+    };
     fields.only(&["include_recordings"])?;
     let include_recordings = fields.optional_bool("include_recordings")?.unwrap_or(false);
-    let id = state.exports.start_export(&auth.tenant, include_recordings).await?;
+    let id = state
+        .exports
+        .start_export(&auth.tenant, include_recordings)
+        .await?;
     Ok(HttpResponse::Accepted().json(serde_json::json!({
         "id": id,
         "status_url": format!("/api/exports/{}", id.as_str()),
@@ -67,7 +74,11 @@ pub async fn download(
 ) -> Result<HttpResponse, ApiError> {
     let id = ExportId::parse(&path.into_inner())?;
     let web::Query(query) = query.map_err(|_| {
-        ApiError::new(StatusCode::FORBIDDEN, "link_refused", "the link needs expires and sig")
+        ApiError::new(
+            StatusCode::FORBIDDEN,
+            "link_refused",
+            "the link needs expires and sig",
+        )
     })?;
     let file = state
         .exports
@@ -80,7 +91,11 @@ pub async fn download(
     let file = match tokio::fs::File::open(&file).await {
         Ok(file) => file,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(ApiError::new(StatusCode::GONE, "gone", "the export was removed"))
+            return Err(ApiError::new(
+                StatusCode::GONE,
+                "gone",
+                "the export was removed",
+            ))
         }
         Err(e) => {
             tracing::error!(error = %e, "reading an export failed");
@@ -91,7 +106,10 @@ pub async fn download(
         .content_type("application/zip")
         .insert_header((
             "Content-Disposition",
-            format!("attachment; filename=\"servicepro-export-{}.zip\"", id.as_str()),
+            format!(
+                "attachment; filename=\"servicepro-export-{}.zip\"",
+                id.as_str()
+            ),
         ))
         .streaming(chunks(file)))
 }

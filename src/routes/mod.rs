@@ -54,9 +54,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         )
         .service(web::resource("/api/exports").route(web::post().to(exports::start)))
         .service(web::resource("/api/exports/{id}").route(web::get().to(exports::status)))
-        .service(
-            web::resource("/exports/{id}/download").route(web::get().to(exports::download)),
-        )
+        .service(web::resource("/exports/{id}/download").route(web::get().to(exports::download)))
         .service(web::resource("/api/signup").route(web::post().to(signup::signup)))
         .service(web::resource("/api/tenant").route(web::get().to(tenant_api::get_tenant)))
         .service(

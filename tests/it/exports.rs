@@ -2,7 +2,8 @@
 //! tenants in one database); one export at a time (409); allowed while
 //! suspended; the download link refuses a changed byte and an expired link (403).
 
-use crate::support::{TenantSpec, TestApp};
+use crate::support::tenants::TenantSpec;
+use crate::support::TestApp;
 use reqwest::Method;
 use serde_json::Value;
 use servicepro_actors::export::ExportId;
@@ -12,7 +13,9 @@ use std::io::Read;
 impl TestApp {
     async fn key_of(&self, tenant: &str) -> String {
         let db = TenantDb::new(self.state.pool.clone(), TenantId::parse(tenant).unwrap());
-        let issued = servicepro_actors::tenant::api_keys::rotate(&db, "test").await.unwrap();
+        let issued = servicepro_actors::tenant::api_keys::rotate(&db, "test")
+            .await
+            .unwrap();
         issued.plaintext.expose_secret().to_owned()
     }
 
@@ -56,8 +59,13 @@ async fn two_tenant_app() -> TestApp {
         .spawn()
         .await;
     app.create_tenant(TenantSpec::default()).await;
-    app.create_tenant(TenantSpec { id: "beta", name: "Beta Plumbing", phone: "+19185550111", ..TenantSpec::default() })
-        .await;
+    app.create_tenant(TenantSpec {
+        id: "beta",
+        name: "Beta Plumbing",
+        phone: "+19185550111",
+        ..TenantSpec::default()
+    })
+    .await;
     app.sql(
         "INSERT INTO customers (tenant_id, phone, name) VALUES \
          ('acme', '+19185551001', 'Ann Acme'), ('acme', '+19185551002', 'Al \"Quote\", Acme'), \
@@ -91,29 +99,51 @@ async fn a_tenants_zip_holds_exactly_its_own_rows_file_by_file() {
         let mut entry = zip.by_index(i).unwrap();
         let mut text = String::new();
         entry.read_to_string(&mut text).unwrap();
-        names.push(entry.name().to_owned());
-        assert!(!text.contains("beta"), "{} holds another tenant's data", entry.name());
-        assert!(!text.contains("Bob Beta-Only"), "{}", entry.name());
-        if entry.name().ends_with(".json") {
+        let name = entry.name().unwrap().to_string();
+        names.push(name.clone());
+        assert!(
+            !text.contains("beta"),
+            "{} holds another tenant's data",
+            name
+        );
+        assert!(!text.contains("Bob Beta-Only"), "{}", name);
+        if name.ends_with(".json") {
             let rows: Vec<Value> = serde_json::from_str(&text).unwrap();
-            assert!(rows.iter().all(|r| r["tenant_id"] == "acme"), "{}", entry.name());
+            assert!(rows.iter().all(|r| r["tenant_id"] == "acme"), "{}", name);
         }
-        if entry.name() == "customers.csv" {
+        if name == "customers.csv" {
             let mut csv = csv_rows(&text);
             let header = csv.remove(0);
             assert_eq!(&header[..3], ["tenant_id", "id", "phone"]);
-            let mut names: Vec<_> = csv.iter().map(|r| r[3].clone()).collect();
-            names.sort();
-            assert_eq!(names, ["Al \"Quote\", Acme", "Ann Acme"]);
+            let mut people: Vec<_> = csv.iter().map(|r| r[3].clone()).collect();
+            people.sort();
+            assert_eq!(people, ["Al \"Quote\", Acme", "Ann Acme"]);
         }
-        if entry.name() == "customers.json" {
+        if name == "customers.json" {
             let rows: Vec<Value> = serde_json::from_str(&text).unwrap();
             assert_eq!(rows.len(), 2);
         }
     }
-    for table in ["customers", "services", "appointments", "conversations", "messages", "calls", "voicemails", "usage", "billing", "settings"] {
-        assert!(names.contains(&format!("{table}.csv")), "{table}.csv missing: {names:?}");
-        assert!(names.contains(&format!("{table}.json")), "{table}.json missing: {names:?}");
+    for table in [
+        "customers",
+        "services",
+        "appointments",
+        "conversations",
+        "messages",
+        "calls",
+        "voicemails",
+        "usage",
+        "billing",
+        "settings",
+    ] {
+        assert!(
+            names.contains(&format!("{table}.csv")),
+            "{table}.csv missing: {names:?}"
+        );
+        assert!(
+            names.contains(&format!("{table}.json")),
+            "{table}.json missing: {names:?}"
+        );
     }
 
     // Another tenant's key cannot see the export.
@@ -130,7 +160,9 @@ async fn a_tenants_zip_holds_exactly_its_own_rows_file_by_file() {
 
 fn csv_rows(text: &str) -> Vec<Vec<String>> {
     let mut out = Vec::new();
-    let mut reader = csv::ReaderBuilder::new().has_headers(false).from_reader(text.as_bytes());
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(text.as_bytes());
     for record in reader.records() {
         out.push(record.unwrap().iter().map(str::to_owned).collect());
     }
@@ -149,28 +181,46 @@ async fn a_changed_byte_or_an_expired_link_is_refused_with_403() {
     let mut tampered = url.clone().into_bytes();
     let last = tampered.len() - 1;
     tampered[last] = if tampered[last] == b'0' { b'1' } else { b'0' };
-    let res = app.client.get(app.url(&String::from_utf8(tampered).unwrap())).send().await.unwrap();
+    let res = app
+        .client
+        .get(app.url(&String::from_utf8(tampered).unwrap()))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 403);
     assert!(res.text().await.unwrap().contains("signature"));
     // A later expiry with the old signature.
     let (head, tail) = url.split_once("expires=").unwrap();
     let (expires, sig) = tail.split_once('&').unwrap();
     let later: i64 = expires.parse::<i64>().unwrap() + 1;
-    let res = app.client.get(app.url(&format!("{head}expires={later}&{sig}"))).send().await.unwrap();
+    let res = app
+        .client
+        .get(app.url(&format!("{head}expires={later}&{sig}")))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 403);
     // A correctly signed link whose time has passed.
     let export = ExportId::parse(id).unwrap();
     let link = app.state.exports.link_until(&export, 1_000);
     let res = app
         .client
-        .get(app.url(&format!("/exports/{id}/download?expires={}&sig={}", link.expires, link.sig)))
+        .get(app.url(&format!(
+            "/exports/{id}/download?expires={}&sig={}",
+            link.expires, link.sig
+        )))
         .send()
         .await
         .unwrap();
     assert_eq!(res.status(), 403);
     assert!(res.text().await.unwrap().contains("expired"));
     // No signature at all.
-    let res = app.client.get(app.url(&format!("/exports/{id}/download"))).send().await.unwrap();
+    let res = app
+        .client
+        .get(app.url(&format!("/exports/{id}/download")))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 403);
 }
 
@@ -190,7 +240,8 @@ async fn one_export_at_a_time_and_allowed_while_suspended() {
     let (status, _) = app.start_export(&beta).await;
     assert_eq!(status, 202);
 
-    app.sql("UPDATE data_exports SET state = 'failed' WHERE tenant_id = 'acme'").await;
+    app.sql("UPDATE data_exports SET state = 'failed' WHERE tenant_id = 'acme'")
+        .await;
     let res = app
         .admin(Method::POST, "/api/admin/tenants/acme/status")
         .json(&serde_json::json!({"status": "suspended"}))
@@ -200,6 +251,8 @@ async fn one_export_at_a_time_and_allowed_while_suspended() {
     assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
     let (status, started) = app.start_export(&key).await;
     assert_eq!(status, 202, "{started}");
-    let done = app.finished_export(&key, started["id"].as_str().unwrap()).await;
+    let done = app
+        .finished_export(&key, started["id"].as_str().unwrap())
+        .await;
     assert_eq!(done["state"], "done", "{done}");
 }

@@ -32,13 +32,20 @@ where
         for table in TABLES {
             let columns = tables::columns(db, table).await?;
             send(&writer.tx, Chunk::Start(format!("{}.csv", table.file))).await?;
-            send(&writer.tx, Chunk::Bytes(csv_line(columns.iter().map(String::as_str))?)).await?;
+            send(
+                &writer.tx,
+                Chunk::Bytes(csv_line(columns.iter().map(String::as_str))?),
+            )
+            .await?;
             done += pages(db, table, &writer.tx, |rows| csv_page(rows, &columns)).await?;
             progress((done as f64 / total) as f32).await?;
             send(&writer.tx, Chunk::Start(format!("{}.json", table.file))).await?;
             send(&writer.tx, Chunk::Bytes(b"[".to_vec())).await?;
             let mut first = true;
-            done += pages(db, table, &writer.tx, |rows| Ok(json_page(rows, &mut first))).await?;
+            done += pages(db, table, &writer.tx, |rows| {
+                Ok(json_page(rows, &mut first))
+            })
+            .await?;
             send(&writer.tx, Chunk::Bytes(b"]\n".to_vec())).await?;
             progress((done as f64 / total) as f32).await?;
         }
@@ -99,7 +106,8 @@ async fn send(tx: &tokio::sync::mpsc::Sender<Chunk>, chunk: Chunk) -> Result<(),
 fn csv_line<'a>(fields: impl Iterator<Item = &'a str>) -> Result<Vec<u8>, ExportError> {
     let mut out = csv::Writer::from_writer(Vec::new());
     out.write_record(fields).map_err(ExportError::Csv)?;
-    out.into_inner().map_err(|e| ExportError::Csv(e.into_error().into()))
+    out.into_inner()
+        .map_err(|e| ExportError::Csv(e.into_error().into()))
 }
 
 /// A page as CSV lines, columns in table order; JSON values other than
@@ -116,7 +124,8 @@ fn csv_page(rows: &[tables::PageRow], columns: &[String]) -> Result<Vec<u8>, Exp
         });
         out.write_record(fields).map_err(ExportError::Csv)?;
     }
-    out.into_inner().map_err(|e| ExportError::Csv(e.into_error().into()))
+    out.into_inner()
+        .map_err(|e| ExportError::Csv(e.into_error().into()))
 }
 
 /// A page as the next elements of a JSON array (rows are already JSON text).

@@ -3,8 +3,8 @@
 //! secret key, so links survive restarts and die with a key rotation.
 
 use super::ExportId;
-use chrono::{DateTime, Utc};
 use crate::twilio::signature::hmac_block_key;
+use chrono::{DateTime, Utc};
 use hmac::digest::KeyInit;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
@@ -100,13 +100,25 @@ mod tests {
         let now = DateTime::from_timestamp(1_000, 0).unwrap();
         let sig = key.sign(&id(), 2_000);
         assert_eq!(key.verify(&id(), 2_000, &sig, now), Ok(()));
-        assert_eq!(key.verify(&id(), 2_001, &sig, now), Err(LinkRefused::BadSignature));
+        assert_eq!(
+            key.verify(&id(), 2_001, &sig, now),
+            Err(LinkRefused::BadSignature)
+        );
         let mut bad = sig.clone().into_bytes();
         bad[0] = if bad[0] == b'0' { b'1' } else { b'0' };
         let bad = String::from_utf8(bad).unwrap();
-        assert_eq!(key.verify(&id(), 2_000, &bad, now), Err(LinkRefused::BadSignature));
+        assert_eq!(
+            key.verify(&id(), 2_000, &bad, now),
+            Err(LinkRefused::BadSignature)
+        );
         let late = DateTime::from_timestamp(2_001, 0).unwrap();
-        assert_eq!(key.verify(&id(), 2_000, &sig, late), Err(LinkRefused::Expired));
-        assert_eq!(LinkKey::derive("other").verify(&id(), 2_000, &sig, now), Err(LinkRefused::BadSignature));
+        assert_eq!(
+            key.verify(&id(), 2_000, &sig, late),
+            Err(LinkRefused::Expired)
+        );
+        assert_eq!(
+            LinkKey::derive("other").verify(&id(), 2_000, &sig, now),
+            Err(LinkRefused::BadSignature)
+        );
     }
 }

@@ -40,7 +40,11 @@ impl ExportId {
 
     /// Parses an id presented in a URL.
     pub fn parse(raw: &str) -> Result<Self, ExportError> {
-        if raw.len() == 32 && raw.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
+        if raw.len() == 32
+            && raw
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        {
             Ok(ExportId(raw.to_owned()))
         } else {
             Err(ExportError::BadId)
@@ -164,7 +168,10 @@ pub struct Exports {
 impl Exports {
     /// The engine over `pool` with `settings`.
     pub fn new(pool: DbPool, settings: ExportSettings) -> Self {
-        Exports { pool, settings: Arc::new(settings) }
+        Exports {
+            pool,
+            settings: Arc::new(settings),
+        }
     }
 
     /// The settings.
@@ -206,7 +213,9 @@ impl Exports {
             .await;
         match inserted {
             Ok(()) => {}
-            Err(DbError::Conflict { constraint, .. }) if constraint == "data_exports_one_running" => {
+            Err(DbError::Conflict { constraint, .. })
+                if constraint == "data_exports_one_running" =>
+            {
                 return Err(ExportError::AlreadyRunning)
             }
             Err(e) => return Err(e.into()),
@@ -312,7 +321,12 @@ impl Exports {
 
     /// A download link for `id` valid for the configured time from `now`
     /// (never past the export's own expiry, when given).
-    pub fn link(&self, id: &ExportId, now: DateTime<Utc>, until: Option<DateTime<Utc>>) -> DownloadLink {
+    pub fn link(
+        &self,
+        id: &ExportId,
+        now: DateTime<Utc>,
+        until: Option<DateTime<Utc>>,
+    ) -> DownloadLink {
         let mut expires = (now + self.settings.link_ttl).timestamp();
         if let Some(until) = until {
             expires = expires.min(until.timestamp());
@@ -322,7 +336,10 @@ impl Exports {
 
     /// A download link for `id` valid until `expires` (unix seconds).
     pub fn link_until(&self, id: &ExportId, expires: i64) -> DownloadLink {
-        DownloadLink { expires, sig: self.settings.key.sign(id, expires) }
+        DownloadLink {
+            expires,
+            sig: self.settings.key.sign(id, expires),
+        }
     }
 
     /// Checks a presented link at `now` and returns the archive's path, or why

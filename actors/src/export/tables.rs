@@ -24,16 +24,56 @@ pub struct Table {
 
 /// Every table of the export, in order.
 pub const TABLES: [Table; 10] = [
-    Table { file: "customers", sql: "customers", keyed: true },
-    Table { file: "services", sql: "services", keyed: true },
-    Table { file: "appointments", sql: "appointments", keyed: true },
-    Table { file: "conversations", sql: "conversations", keyed: true },
-    Table { file: "messages", sql: "messages", keyed: true },
-    Table { file: "calls", sql: "calls", keyed: true },
-    Table { file: "voicemails", sql: "voicemails", keyed: true },
-    Table { file: "usage", sql: "usage_events", keyed: true },
-    Table { file: "billing", sql: "tenant_billing", keyed: false },
-    Table { file: "settings", sql: "tenant_config", keyed: false },
+    Table {
+        file: "customers",
+        sql: "customers",
+        keyed: true,
+    },
+    Table {
+        file: "services",
+        sql: "services",
+        keyed: true,
+    },
+    Table {
+        file: "appointments",
+        sql: "appointments",
+        keyed: true,
+    },
+    Table {
+        file: "conversations",
+        sql: "conversations",
+        keyed: true,
+    },
+    Table {
+        file: "messages",
+        sql: "messages",
+        keyed: true,
+    },
+    Table {
+        file: "calls",
+        sql: "calls",
+        keyed: true,
+    },
+    Table {
+        file: "voicemails",
+        sql: "voicemails",
+        keyed: true,
+    },
+    Table {
+        file: "usage",
+        sql: "usage_events",
+        keyed: true,
+    },
+    Table {
+        file: "billing",
+        sql: "tenant_billing",
+        keyed: false,
+    },
+    Table {
+        file: "settings",
+        sql: "tenant_config",
+        keyed: false,
+    },
 ];
 
 /// A page row: its key and the row as JSON text.
@@ -81,7 +121,10 @@ pub async fn count(db: &TenantDb, table: Table) -> Result<i64, DbError> {
     let tenant = db.tenant().as_str().to_owned();
     db.transaction(move |tx| {
         Box::pin(async move {
-            let sql = format!("SELECT count(*) AS n FROM {} WHERE tenant_id = $1", table.sql);
+            let sql = format!(
+                "SELECT count(*) AS n FROM {} WHERE tenant_id = $1",
+                table.sql
+            );
             let row: Count = diesel::sql_query(sql)
                 .bind::<Text, _>(tenant)
                 .get_result(tx.conn())

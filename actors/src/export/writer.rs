@@ -34,10 +34,18 @@ pub enum Chunk {
 pub enum WriteError {
     /// The file system refused.
     #[error("writing the export file: {0}")]
-    Io(#[from] #[source] std::io::Error),
+    Io(
+        #[from]
+        #[source]
+        std::io::Error,
+    ),
     /// The zip writer refused.
     #[error("writing the zip: {0}")]
-    Zip(#[from] #[source] zip::result::ZipError),
+    Zip(
+        #[from]
+        #[source]
+        zip::result::ZipError,
+    ),
 }
 
 /// The sending half and the writer's completion.
