@@ -27,6 +27,9 @@ use tracing::Instrument;
 
 pub use link::{DownloadLink, LinkKey, LinkRefused};
 
+/// A running export older than this (hours) is taken as interrupted by a crash.
+pub const STALE_AFTER_HOURS: i32 = 6;
+
 /// An export's id: 32 lowercase hex digits (128 random bits), also its file name.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(transparent)]
@@ -199,6 +202,16 @@ impl Exports {
         let inserted = db
             .transaction(move |tx| {
                 Box::pin(async move {
+                    // A job a crash interrupted never finishes: after
+                    // STALE_AFTER_HOURS it stops blocking new exports.
+                    diesel::sql_query(
+                        "UPDATE data_exports SET state = 'failed', error = 'interrupted', finished_at = now() \
+                         WHERE tenant_id = current_setting('app.tenant_id', true) AND state = 'running' \
+                           AND created_at < now() - make_interval(hours => $1)",
+                    )
+                    .bind::<diesel::sql_types::Integer, _>(STALE_AFTER_HOURS)
+                    .execute(tx.conn())
+                    .await?;
                     diesel::sql_query(
                         "INSERT INTO data_exports (tenant_id, id, include_recordings) \
                          VALUES (current_setting('app.tenant_id', true), $1, $2)",
