@@ -151,6 +151,10 @@ pub struct Config {
     /// default, or `partner` with `SERVICEPRO_WEBSITE_PARTNER_URL` and
     /// `SERVICEPRO_WEBSITE_PARTNER_SECRET`).
     pub website_generator: servicepro_actors::website::partner::GeneratorMode,
+    /// Data exports: `SERVICEPRO_EXPORTS_DIR` (default `exports`),
+    /// `SERVICEPRO_EXPORT_KEEP_HOURS` (default 168: a week, then removed),
+    /// `SERVICEPRO_EXPORT_LINK_TTL_SECS` (default 3600).
+    pub exports: ExportsConfig,
 }
 
 /// `websiteGeneratorMode` from the environment.
@@ -178,6 +182,49 @@ fn website_generator(
             MODE,
             format!("expected built-in or partner, got {other}"),
         )),
+    }
+}
+
+/// Where exports are written and how long they and their links live.
+#[derive(Debug, Clone)]
+pub struct ExportsConfig {
+    /// Absolute directory of `{id}.zip` files.
+    pub dir: PathBuf,
+    /// How long a finished export is kept.
+    pub keep: chrono::Duration,
+    /// How long a download link is valid.
+    pub link_ttl: chrono::Duration,
+}
+
+impl ExportsConfig {
+    fn read(src: &Source) -> Result<Self, ConfigError> {
+        let dir = absolute_dir(
+            "SERVICEPRO_EXPORTS_DIR",
+            src.get("SERVICEPRO_EXPORTS_DIR")
+                .as_deref()
+                .unwrap_or("exports"),
+        )?;
+        let keep = positive(src, "SERVICEPRO_EXPORT_KEEP_HOURS", 168)?;
+        let link_ttl = positive(src, "SERVICEPRO_EXPORT_LINK_TTL_SECS", 3600)?;
+        Ok(ExportsConfig {
+            dir,
+            keep: chrono::Duration::hours(keep),
+            link_ttl: chrono::Duration::seconds(link_ttl),
+        })
+    }
+}
+
+/// A positive integer variable, or `default` when unset.
+fn positive(src: &Source, variable: &'static str, default: i64) -> Result<i64, ConfigError> {
+    match src.get(variable) {
+        None => Ok(default),
+        Some(raw) => match raw.parse::<i64>() {
+            Ok(n) if n > 0 => Ok(n),
+            _ => Err(invalid(
+                variable,
+                format!("expected a positive integer, got {raw}"),
+            )),
+        },
     }
 }
 
@@ -392,8 +439,10 @@ impl Config {
         let web_chat = WebChatConfig::read(&src)?;
         let signup = SignupConfig::read(&src)?;
         let website_generator = website_generator(&src)?;
+        let exports = ExportsConfig::read(&src)?;
         Ok(Config {
             website_generator,
+            exports,
             trials,
             edge,
             recovery,

@@ -18,6 +18,7 @@ use servicepro_actors::conversation::text_writer::{TextWriterHandle, DEFAULT_LAN
 use servicepro_actors::conversation::web_chat::cleanup::{sweep_anonymous_visitors, Swept};
 use servicepro_actors::conversation::web_chat::code::CodePolicy;
 use servicepro_actors::conversation::{Conversations, RecoverySweep, WebChatPolicy};
+use servicepro_actors::export::{ExportSettings, Exports, LinkKey};
 use servicepro_actors::messaging::{
     OutboxConfig, RateLimitActor, RateLimits, SmsOutbox, TwilioError, TwilioRest,
 };
@@ -105,6 +106,8 @@ pub struct AppState {
     pub csrf: crate::web::csrf::Csrf,
     /// Booking-page posts per client address.
     pub book_limiter: crate::book_limit::BookLimiter,
+    /// The data export engine.
+    pub exports: Exports,
 }
 
 /// Why the state could not be built.
@@ -294,6 +297,16 @@ impl AppState {
                 std::time::Duration::from_secs(1),
             )?),
         };
+        let exports = Exports::new(
+            pool.clone(),
+            ExportSettings {
+                dir: config.exports.dir.clone(),
+                keep: config.exports.keep,
+                link_ttl: config.exports.link_ttl,
+                key: LinkKey::derive(config.secret_key.expose_secret()),
+            },
+        );
+        sweep_exports_periodically(exports.clone());
         Ok(AppState {
             sites: Arc::default(),
             website_partner,
@@ -301,6 +314,7 @@ impl AppState {
             sign_in_limiter: crate::sign_in_limit::SignInLimiter::default(),
             recording_links: crate::web::recording_link::RecordingLinks::new(&config.secret_key),
             book_limiter: crate::book_limit::BookLimiter::default(),
+            exports,
             chat_limits,
             billing,
             trial_scheduler,
@@ -359,6 +373,21 @@ fn sweep_visitors_periodically(root: RootDb, retention: std::time::Duration) {
                 }
                 Ok(Swept::Busy) => tracing::debug!("another process is sweeping web visitors"),
                 Err(e) => tracing::error!(error = %e, "web visitor sweep failed"),
+            }
+        }
+    });
+}
+
+/// Removes expired export archives every hour (and once at start).
+fn sweep_exports_periodically(exports: Exports) {
+    actix::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            tick.tick().await;
+            match exports.sweep() {
+                Ok(0) => {}
+                Ok(removed) => tracing::info!(removed, "expired exports removed"),
+                Err(e) => tracing::error!(error = %e, "export sweep failed"),
             }
         }
     });

@@ -33,6 +33,7 @@ pub mod call;
 pub mod clock;
 pub mod conversation;
 pub mod dashboard;
+pub mod export;
 pub mod kb_admin;
 pub mod knowledge;
 #[cfg(any(test, feature = "testkit"))]

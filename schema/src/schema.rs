@@ -100,6 +100,20 @@ diesel::table! {
 }
 
 diesel::table! {
+    data_exports (tenant_id, id) {
+        tenant_id -> Text,
+        id -> Text,
+        include_recordings -> Bool,
+        state -> Text,
+        progress -> Float4,
+        error -> Nullable<Text>,
+        created_at -> Timestamptz,
+        finished_at -> Nullable<Timestamptz>,
+        expires_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
     kb_entries (tenant_id, id) {
         tenant_id -> Text,
         id -> Int8,
@@ -396,6 +410,7 @@ diesel::joinable!(appointments -> tenants (tenant_id));
 diesel::joinable!(calls -> tenants (tenant_id));
 diesel::joinable!(conversations -> tenants (tenant_id));
 diesel::joinable!(customers -> tenants (tenant_id));
+diesel::joinable!(data_exports -> tenants (tenant_id));
 diesel::joinable!(kb_entries -> tenants (tenant_id));
 diesel::joinable!(messages -> tenants (tenant_id));
 diesel::joinable!(nudge_dismissals -> tenants (tenant_id));
@@ -424,6 +439,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     calls,
     conversations,
     customers,
+    data_exports,
     kb_entries,
     messages,
     nudge_dismissals,

@@ -6,6 +6,7 @@ pub mod agent_chat;
 pub mod app;
 pub mod billing;
 pub mod book;
+pub mod exports;
 pub mod health;
 pub mod json_fields;
 pub mod media_stream;
@@ -65,6 +66,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::resource("/api/admin/tenants/{id}/conversations/{phone}")
                 .route(web::get().to(owner_views::conversation)),
         )
+        .service(web::resource("/api/exports").route(web::post().to(exports::start)))
+        .service(web::resource("/api/exports/{id}").route(web::get().to(exports::status)))
+        .service(web::resource("/exports/{id}/download").route(web::get().to(exports::download)))
         .service(web::resource("/api/signup").route(web::post().to(signup::signup)))
         .service(web::resource("/api/tenant").route(web::get().to(tenant_api::get_tenant)))
         .service(

@@ -25,6 +25,7 @@ mod dashboard_root;
 mod demo;
 mod edges;
 mod ephemeral_db;
+mod exports;
 mod health;
 mod knowledge;
 mod media_stream;

@@ -219,8 +219,8 @@ pub async fn upgrade(
     form: web::Form<UpgradeForm>,
 ) -> Result<HttpResponse, ApiError> {
     let form = form.into_inner();
-    if let Err(res) =
-        session::verify_csrf(&state, &owner.csrf_binding, form.csrf.as_deref(), "/app/billing")
+    if let Some(res) =
+        session::refuse_bad_csrf(&state, &owner.csrf_binding, form.csrf.as_deref(), "/app/billing")
     {
         return Ok(res);
     }

@@ -69,12 +69,14 @@ fn check(
     let id = tenant_of(path).map_err(|_| {
         crate::web::problem::page(StatusCode::NOT_FOUND, "There is no tenant with that id.", "/root")
     })?;
-    session::verify_csrf(
+    if let Some(res) = session::refuse_bad_csrf(
         state,
         &root.csrf_binding,
         form.csrf.as_deref(),
         &format!("/root/tenants/{}", id.as_str()),
-    )?;
+    ) {
+        return Err(res);
+    }
     Ok(id)
 }
 
