@@ -12,7 +12,7 @@ use crate::routes::json_fields::Fields;
 use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
-use servicepro_actors::export::{ExportError, ExportId, ExportState, LinkRefused};
+use servicepro_actors::export::{DownloadLink, ExportError, ExportId, ExportState, LinkRefused};
 
 /// `POST /api/exports` `{"include_recordings": bool}`: 202 with the export's id.
 pub async fn start(
@@ -49,14 +49,19 @@ pub async fn status(
     let mut body = serde_json::to_value(&status).map_err(|_| ApiError::internal())?;
     if status.state == ExportState::Done {
         let link = state.exports.link(&id, now, status.expires_at);
-        body["download_url"] = serde_json::Value::String(format!(
-            "/exports/{}/download?expires={}&sig={}",
-            id.as_str(),
-            link.expires,
-            link.sig
-        ));
+        body["download_url"] = serde_json::Value::String(download_url(&id, &link));
     }
     Ok(HttpResponse::Ok().json(body))
+}
+
+/// The path of `id`'s signed download link (the API and the app's page share it).
+pub fn download_url(id: &ExportId, link: &DownloadLink) -> String {
+    format!(
+        "/exports/{}/download?expires={}&sig={}",
+        id.as_str(),
+        link.expires,
+        link.sig
+    )
 }
 
 /// The download link's query.

@@ -37,14 +37,19 @@ async fn two_tenants() -> TestApp {
 }
 
 fn position(body: &str, needle: &str) -> usize {
-    body.find(needle).unwrap_or_else(|| panic!("{needle} not in page"))
+    body.find(needle)
+        .unwrap_or_else(|| panic!("{needle} not in page"))
 }
 
 #[actix_web::test]
 async fn the_tenants_table_sorts_and_filters_with_plain_links() {
     let app = two_tenants().await;
     assert_eq!(
-        WebClient::new(&app.address).get("/root").await.location.as_deref(),
+        WebClient::new(&app.address)
+            .get("/root")
+            .await
+            .location
+            .as_deref(),
         Some("/root/sign-in?next=%2Froot")
     );
     let web = root_browser(&app).await;
@@ -63,18 +68,30 @@ async fn the_tenants_table_sorts_and_filters_with_plain_links() {
     assert!(position(&by_name.body, ">Acme") < position(&by_name.body, "Bright Pools"));
 
     let trialing = web.get("/root?status=trialing").await;
-    assert!(trialing.body.contains("Bright Pools") && !trialing.body.contains("/root/tenants/acme"));
+    assert!(
+        trialing.body.contains("Bright Pools") && !trialing.body.contains("/root/tenants/acme")
+    );
     let pro = web.get("/root?tier=pro&sort=calls").await;
     assert!(pro.body.contains("/root/tenants/acme") && !pro.body.contains("Bright Pools"));
-    assert!(pro.body.contains(r#"href="/root?sort=texts&amp;tier=pro""#), "{}", pro.body);
+    assert!(
+        pro.body.contains(r#"href="/root?sort=texts&amp;tier=pro""#),
+        "{}",
+        pro.body
+    );
     let q = web.get("/root?q=bright").await;
     assert!(q.body.contains("Bright Pools") && !q.body.contains("/root/tenants/acme"));
 
     let bad = web.get("/root?sort=price&tier=gold").await;
     assert_eq!(bad.status, 422);
-    assert!(bad.body.contains(r#"id="tier-error""#) && bad.body.contains("not a column to sort by"));
+    assert!(
+        bad.body.contains(r#"id="tier-error""#) && bad.body.contains("not a column to sort by")
+    );
     // Reads are audited.
-    assert!(app.count("audit_log WHERE actor = 'root-dashboard' AND action = 'dashboard.tenants'").await >= 1);
+    assert!(
+        app.count("audit_log WHERE actor = 'root-dashboard' AND action = 'dashboard.tenants'")
+            .await
+            >= 1
+    );
 }
 
 #[actix_web::test]
@@ -89,13 +106,17 @@ async fn the_drill_down_shows_one_tenant_and_unknown_ids_are_404() {
     let page = web.get("/root/tenants/acme").await;
     assert_eq!(page.status, 200, "{}", page.body);
     assert!(page.body.contains("Carrier filtered") && page.body.contains("30007"));
-    assert!(page.body.contains("See you &#60;b&#62;Tuesday&#60;/b&#62;"), "escaped");
+    assert!(
+        page.body.contains("See you &#60;b&#62;Tuesday&#60;/b&#62;"),
+        "escaped"
+    );
     assert!(page.body.contains("+15005550006"));
     assert!(page.body.contains(">Suspend</button>"));
     assert_eq!(web.get("/root/tenants/nobody").await.status, 404);
     assert_eq!(web.get("/root/tenants/NOT%20AN%20ID").await.status, 404);
     assert_eq!(
-        app.count("audit_log WHERE action = 'dashboard.tenant' AND target_tenant_id = 'acme'").await,
+        app.count("audit_log WHERE action = 'dashboard.tenant' AND target_tenant_id = 'acme'")
+            .await,
         1
     );
 }
@@ -107,54 +128,93 @@ async fn actions_are_csrf_checked_and_audited_through_the_admin_plan_path() {
     let csrf = web.get("/root/tenants/acme").await.csrf();
 
     let forged = web
-        .post("/root/tenants/acme/status", &[("csrf", "forged"), ("status", "suspended")])
+        .post(
+            "/root/tenants/acme/status",
+            &[("csrf", "forged"), ("status", "suspended")],
+        )
         .await;
     assert_eq!(forged.status, 403);
-    assert_eq!(app.count("tenants WHERE id = 'acme' AND status = 'active'").await, 1);
+    assert_eq!(
+        app.count("tenants WHERE id = 'acme' AND status = 'active'")
+            .await,
+        1
+    );
 
     let ok = web
-        .post("/root/tenants/acme/status", &[("csrf", &csrf), ("status", "suspended")])
+        .post(
+            "/root/tenants/acme/status",
+            &[("csrf", &csrf), ("status", "suspended")],
+        )
         .await;
     assert_eq!(ok.status, 303, "{}", ok.body);
-    assert_eq!(ok.location.as_deref(), Some("/root/tenants/acme?done=suspended"));
-    assert_eq!(app.count("tenants WHERE id = 'acme' AND status = 'suspended'").await, 1);
+    assert_eq!(
+        ok.location.as_deref(),
+        Some("/root/tenants/acme?done=suspended")
+    );
+    assert_eq!(
+        app.count("tenants WHERE id = 'acme' AND status = 'suspended'")
+            .await,
+        1
+    );
     assert_eq!(
         app.count("audit_log WHERE actor = 'root-dashboard' AND action = 'tenant.status' AND target_tenant_id = 'acme'")
             .await,
         1
     );
     let shown = web.get("/root/tenants/acme?done=suspended").await;
-    assert!(shown.body.contains("Tenant suspended.") && shown.body.contains(">Reactivate</button>"));
+    assert!(
+        shown.body.contains("Tenant suspended.") && shown.body.contains(">Reactivate</button>")
+    );
 
     // Already so: the admin API's 409, shown on the page as 422.
     let again = web
-        .post("/root/tenants/acme/status", &[("csrf", &csrf), ("status", "suspended")])
+        .post(
+            "/root/tenants/acme/status",
+            &[("csrf", &csrf), ("status", "suspended")],
+        )
         .await;
     assert_eq!(again.status, 422);
     assert!(again.body.contains("already"), "{}", again.body);
     let bad = web
-        .post("/root/tenants/acme/tier", &[("csrf", &csrf), ("plan_tier", "gold")])
+        .post(
+            "/root/tenants/acme/tier",
+            &[("csrf", &csrf), ("plan_tier", "gold")],
+        )
         .await;
     assert_eq!(bad.status, 422);
     assert!(bad.body.contains("plan_tier"));
 
     let tier = web
-        .post("/root/tenants/acme/tier", &[("csrf", &csrf), ("plan_tier", "elite")])
+        .post(
+            "/root/tenants/acme/tier",
+            &[("csrf", &csrf), ("plan_tier", "elite")],
+        )
         .await;
     assert_eq!(tier.status, 303);
-    assert_eq!(app.count("tenants WHERE id = 'acme' AND plan_tier = 'elite'").await, 1);
     assert_eq!(
-        app.count("audit_log WHERE actor = 'root-dashboard' AND action = 'tenant.tier'").await,
+        app.count("tenants WHERE id = 'acme' AND plan_tier = 'elite'")
+            .await,
+        1
+    );
+    assert_eq!(
+        app.count("audit_log WHERE actor = 'root-dashboard' AND action = 'tenant.tier'")
+            .await,
         1
     );
     let nobody = web
-        .post("/root/tenants/nobody/status", &[("csrf", &csrf), ("status", "active")])
+        .post(
+            "/root/tenants/nobody/status",
+            &[("csrf", &csrf), ("status", "active")],
+        )
         .await;
     assert_eq!(nobody.status, 404);
     // An owner's session is not root's.
     let owner = crate::dashboard_app::owner_browser(&app, "acme").await;
     let as_owner = owner
-        .post("/root/tenants/acme/status", &[("csrf", &csrf), ("status", "active")])
+        .post(
+            "/root/tenants/acme/status",
+            &[("csrf", &csrf), ("status", "active")],
+        )
         .await;
     assert_eq!(as_owner.status, 303);
     assert!(as_owner.location.unwrap().starts_with("/root/sign-in"));

@@ -7,18 +7,9 @@ use crate::support::TestApp;
 use reqwest::Method;
 use serde_json::Value;
 use servicepro_actors::export::ExportId;
-use servicepro_schema::{TenantDb, TenantId};
 use std::io::Read;
 
 impl TestApp {
-    async fn key_of(&self, tenant: &str) -> String {
-        let db = TenantDb::new(self.state.pool.clone(), TenantId::parse(tenant).unwrap());
-        let issued = servicepro_actors::tenant::api_keys::rotate(&db, "test")
-            .await
-            .unwrap();
-        issued.plaintext.expose_secret().to_owned()
-    }
-
     async fn start_export(&self, key: &str) -> (u16, Value) {
         let res = self
             .client

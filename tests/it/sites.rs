@@ -11,7 +11,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 use servicepro_actors::loopback::{Answer, LoopbackServer, RawRequest};
 use servicepro_actors::website::template::TemplateId;
-use servicepro_schema::{SecretString, TenantDb, TenantId};
+use servicepro_schema::SecretString;
 
 pub const PACKS: [(&str, &str, &str); 5] = [
     ("detail-co", "mobile-detailing", "+19185550101"),
@@ -25,15 +25,6 @@ pub const PACKS: [(&str, &str, &str); 5] = [
 const BUDGET: usize = 100 * 1024;
 
 impl TestApp {
-    /// A fresh tenant API key of `tenant`.
-    pub async fn key_of(&self, tenant: &str) -> String {
-        let db = TenantDb::new(self.state.pool.clone(), TenantId::parse(tenant).unwrap());
-        let issued = servicepro_actors::tenant::api_keys::rotate(&db, "test")
-            .await
-            .unwrap();
-        issued.plaintext.expose_secret().to_owned()
-    }
-
     /// A tenant-API request with `key`.
     pub fn owner(&self, method: Method, path: &str, key: &str) -> reqwest::RequestBuilder {
         self.client.request(method, self.url(path)).bearer_auth(key)

@@ -38,6 +38,10 @@ fn seed_sql(t: &str, n: u8) -> Vec<(&'static str, String)> {
         ("tenant_websites", format!("INSERT INTO tenant_websites (tenant_id, template) VALUES ('{t}', 'local-hero')")),
         ("website_images", format!("INSERT INTO website_images (tenant_id, sha256, content_type, bytes) VALUES ('{t}', repeat('{n}', 64), 'image/png', '\\x89504e47')")),
         ("tenant_domains", format!("INSERT INTO tenant_domains (domain, tenant_id, verified_at) VALUES ('www.{t}.test', '{t}', now())")),
+        ("data_exports", format!("INSERT INTO data_exports (tenant_id, id, include_recordings) VALUES ('{t}', repeat('{n}', 32), false)")),
+        ("web_sessions", format!("INSERT INTO web_sessions (kind, tenant_id, token_hash, expires_at) VALUES ('owner', '{t}', repeat('{n}', 64), now() + interval '1 day')")),
+        ("web_sign_in_links", format!("INSERT INTO web_sign_in_links (tenant_id, token_hash, expires_at) VALUES ('{t}', repeat('{n}', 64), now() + interval '15 minutes')")),
+        ("nudge_dismissals", format!("INSERT INTO nudge_dismissals (tenant_id, kind, period) VALUES ('{t}', 'texts_by_hand', '2026-12')")),
         // Its row is made by the trigger on `tenants` (migration 0011) and moved by every write above.
         ("tenant_versions", format!("UPDATE tenant_versions SET version = version WHERE tenant_id = '{t}'")),
     ])

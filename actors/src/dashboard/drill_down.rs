@@ -236,7 +236,11 @@ pub struct TenantDetail {
 }
 
 /// `id`'s detail read as `actor` (audited), or `None` when there is no such tenant.
-pub async fn load(root: &RootDb, actor: &str, id: &TenantId) -> Result<Option<TenantDetail>, DbError> {
+pub async fn load(
+    root: &RootDb,
+    actor: &str,
+    id: &TenantId,
+) -> Result<Option<TenantDetail>, DbError> {
     let t = id.as_str().to_owned();
     root.transaction(AuditEntry::new(actor, "dashboard.tenant", Some(id)), move |tx| {
         Box::pin(async move {

@@ -34,7 +34,11 @@ impl DbHealth {
 }
 
 /// Reads the last hour before `now` as `actor` (audited `dashboard.health`).
-pub async fn last_hour(root: &RootDb, actor: &str, now: DateTime<Utc>) -> Result<DbHealth, DbError> {
+pub async fn last_hour(
+    root: &RootDb,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> Result<DbHealth, DbError> {
     let since = now - Duration::hours(1);
     root.transaction(AuditEntry::new(actor, "dashboard.health", None), move |tx| {
         Box::pin(async move {

@@ -93,7 +93,11 @@ pub struct Nudge {
 }
 
 fn month_period(inputs: &NudgeInputs) -> String {
-    inputs.now.with_timezone(&inputs.tz).format("%Y-%m").to_string()
+    inputs
+        .now
+        .with_timezone(&inputs.tz)
+        .format("%Y-%m")
+        .to_string()
 }
 
 fn plural(n: i64, one: &str, many: &str) -> String {
@@ -212,7 +216,11 @@ pub async fn shown(db: &TenantDb, inputs: &NudgeInputs) -> Result<Vec<Nudge>, Db
 
 /// Dismisses `kind` for its current period; `false` when it is not showing now
 /// (nothing is stored).
-pub async fn dismiss(db: &TenantDb, inputs: &NudgeInputs, kind: NudgeKind) -> Result<bool, DbError> {
+pub async fn dismiss(
+    db: &TenantDb,
+    inputs: &NudgeInputs,
+    kind: NudgeKind,
+) -> Result<bool, DbError> {
     let Some(nudge) = compute(inputs).into_iter().find(|n| n.kind == kind) else {
         return Ok(false);
     };
@@ -299,7 +307,11 @@ mod tests {
         i.trial_ends_at = Some(i.now + Duration::hours(50));
         let got = compute(&i);
         assert_eq!(got.len(), 1);
-        assert!(got[0].text.starts_with("Your trial ends in 3 days"), "{}", got[0].text);
+        assert!(
+            got[0].text.starts_with("Your trial ends in 3 days"),
+            "{}",
+            got[0].text
+        );
         assert_eq!(got[0].period, "2026-12-06");
         i.trial_ends_at = Some(i.now + Duration::hours(20));
         assert!(compute(&i)[0].text.starts_with("Your trial ends in 1 day;"));
@@ -327,7 +339,10 @@ mod tests {
             assert_eq!(k.as_str().parse::<NudgeKind>(), Ok(k));
         }
         assert_eq!(
-            "free_pony".parse::<NudgeKind>().err().map(|e| e.to_string()),
+            "free_pony"
+                .parse::<NudgeKind>()
+                .err()
+                .map(|e| e.to_string()),
             Some("\"free_pony\" is not a nudge (hand_texts, call_minutes, trial_ending)".into())
         );
     }

@@ -228,16 +228,23 @@ LEFT JOIN tenant_billing b ON b.tenant_id = t.id
 LEFT JOIN number_provisioning p ON p.tenant_id = t.id";
 
 /// Every tenant's row as of `now`, read as `actor` (audited `dashboard.tenants`).
-pub async fn load(root: &RootDb, actor: &str, now: DateTime<Utc>) -> Result<Vec<TenantRow>, DbError> {
+pub async fn load(
+    root: &RootDb,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> Result<Vec<TenantRow>, DbError> {
     let since = now - Duration::days(WINDOW_DAYS);
-    root.transaction(AuditEntry::new(actor, "dashboard.tenants", None), move |tx| {
-        Box::pin(async move {
-            Ok(diesel::sql_query(TABLE)
-                .bind::<Timestamptz, _>(since)
-                .load(tx.conn())
-                .await?)
-        })
-    })
+    root.transaction(
+        AuditEntry::new(actor, "dashboard.tenants", None),
+        move |tx| {
+            Box::pin(async move {
+                Ok(diesel::sql_query(TABLE)
+                    .bind::<Timestamptz, _>(since)
+                    .load(tx.conn())
+                    .await?)
+            })
+        },
+    )
     .await
 }
 
@@ -268,12 +275,24 @@ mod tests {
     }
 
     fn rows() -> Vec<TenantRow> {
-        let mut c = row("c", "cedar roofing", PlanTier::Elite, TenantStatus::Suspended, 5);
+        let mut c = row(
+            "c",
+            "cedar roofing",
+            PlanTier::Elite,
+            TenantStatus::Suspended,
+            5,
+        );
         c.attempts = 10;
         c.errors = 5;
         let mut a = row("a", "Acme Lawn", PlanTier::Pro, TenantStatus::Active, 50);
         a.period_end = Utc.with_ymd_and_hms(2026, 12, 20, 0, 0, 0).single();
-        let mut b = row("b", "Bright Pools", PlanTier::Starter, TenantStatus::Trialing, 20);
+        let mut b = row(
+            "b",
+            "Bright Pools",
+            PlanTier::Starter,
+            TenantStatus::Trialing,
+            20,
+        );
         b.trial_ends_at = Utc.with_ymd_and_hms(2026, 12, 10, 0, 0, 0).single();
         b.attempts = 10;
         b.errors = 1;
@@ -306,7 +325,10 @@ mod tests {
                 ..TableQuery::default()
             }
             .apply(rows());
-            ids(&rows).into_iter().map(str::to_owned).collect::<Vec<_>>()
+            ids(&rows)
+                .into_iter()
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
         };
         assert_eq!(only(Some(TenantStatus::Suspended), None, None), ["c"]);
         assert_eq!(only(None, Some(PlanTier::Pro), None), ["a"]);

@@ -165,7 +165,10 @@ mod tests {
         assert_eq!(days[0].usage.sms_in, 3);
         assert_eq!(days[29].usage.sms_out, 7);
         assert_eq!(days.iter().map(|d| d.usage.sms_out).sum::<i64>(), 7);
-        assert_eq!(days[29].day, NaiveDate::from_ymd_opt(2026, 12, 4).unwrap_or_default());
+        assert_eq!(
+            days[29].day,
+            NaiveDate::from_ymd_opt(2026, 12, 4).unwrap_or_default()
+        );
     }
 
     #[test]

@@ -219,9 +219,12 @@ pub async fn upgrade(
     form: web::Form<UpgradeForm>,
 ) -> Result<HttpResponse, ApiError> {
     let form = form.into_inner();
-    if let Some(res) =
-        session::refuse_bad_csrf(&state, &owner.csrf_binding, form.csrf.as_deref(), "/app/billing")
-    {
+    if let Some(res) = session::refuse_bad_csrf(
+        &state,
+        &owner.csrf_binding,
+        form.csrf.as_deref(),
+        "/app/billing",
+    ) {
         return Ok(res);
     }
     let refused = |field: Option<&str>, message: String| {
@@ -232,11 +235,23 @@ pub async fn upgrade(
         }
         errors
     };
-    let tier = match form.plan_tier.as_deref().unwrap_or_default().parse::<PlanTier>() {
+    let tier = match form
+        .plan_tier
+        .as_deref()
+        .unwrap_or_default()
+        .parse::<PlanTier>()
+    {
         Ok(t) => t,
         Err(e) => {
             let errors = refused(Some("plan_tier"), e.to_string());
-            return render(&state, &owner, StatusCode::UNPROCESSABLE_ENTITY, errors, None).await;
+            return render(
+                &state,
+                &owner,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                errors,
+                None,
+            )
+            .await;
         }
     };
     let Some(billing) = state.billing.as_ref() else {
@@ -244,7 +259,14 @@ pub async fn upgrade(
             None,
             "Plan changes are not available right now (billing is off).".to_owned(),
         );
-        return render(&state, &owner, StatusCode::UNPROCESSABLE_ENTITY, errors, None).await;
+        return render(
+            &state,
+            &owner,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            errors,
+            None,
+        )
+        .await;
     };
     let msg = Upgrade {
         tenant: owner.tenant.clone(),
@@ -257,7 +279,11 @@ pub async fn upgrade(
     match sent.map_err(ApiError::from) {
         Ok(done) => {
             tracing::info!(tier = %tier, "plan changed from the owner app");
-            let checkout = if done.checkout_required { "&checkout=1" } else { "" };
+            let checkout = if done.checkout_required {
+                "&checkout=1"
+            } else {
+                ""
+            };
             Ok(page::see_other(&format!(
                 "/app/billing?changed={}{checkout}",
                 tier.as_str()
@@ -265,7 +291,14 @@ pub async fn upgrade(
         }
         Err(e) => {
             let errors = FormErrors::from_api(e)?;
-            render(&state, &owner, StatusCode::UNPROCESSABLE_ENTITY, errors, None).await
+            render(
+                &state,
+                &owner,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                errors,
+                None,
+            )
+            .await
         }
     }
 }

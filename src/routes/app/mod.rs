@@ -10,19 +10,21 @@
 //! * [`settings`] — each settings form, saved through the tenant's actor.
 //! * [`billing`] — Plan and billing, and the plan change form.
 //! * [`usage`] — this month and 30-day charts.
+//! * [`export`] — "Export my data" and the export's progress and download link.
 //! * [`nudges`] — nudges on a page, and dismissing one.
 //! * [`sign_in`], [`sign_in_link`], [`sign_out`] — e-mail and password, the
 //!   texted one-time link, signing out here or everywhere.
 
 pub mod appointment;
 pub mod appointments;
+pub mod billing;
 pub mod calls;
 pub mod conversations;
+pub mod export;
 pub mod layout;
+pub mod nudges;
 pub mod recording;
 pub mod settings;
-pub mod billing;
-pub mod nudges;
 pub mod sign_in;
 pub mod sign_in_link;
 pub mod sign_out;
@@ -47,6 +49,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(web::resource("/app/settings/{section}").route(web::post().to(settings::save)))
         .service(web::resource("/app/billing").route(web::get().to(billing::show)))
         .service(web::resource("/app/billing/upgrade").route(web::post().to(billing::upgrade)))
+        .service(web::resource("/app/export").route(web::post().to(export::start)))
+        .service(web::resource("/app/export/{id}").route(web::get().to(export::show)))
         .service(web::resource("/app/usage").route(web::get().to(usage::show)))
         .service(web::resource("/app/nudges/dismiss").route(web::post().to(nudges::dismiss)))
         .service(

@@ -51,7 +51,8 @@ pub async fn dismiss(
 ) -> Result<HttpResponse, ApiError> {
     let form = form.into_inner();
     let back = safe_next(form.back.as_deref(), "/app");
-    if let Some(res) = session::refuse_bad_csrf(&state, &owner.csrf_binding, form.csrf.as_deref(), &back)
+    if let Some(res) =
+        session::refuse_bad_csrf(&state, &owner.csrf_binding, form.csrf.as_deref(), &back)
     {
         return Ok(res);
     }

@@ -50,7 +50,11 @@ pub async fn show(
         ("texts-in", "Texts received", UsageKind::SmsIn),
         ("texts-out", "Texts sent", UsageKind::SmsOut),
         ("call-minutes", "Call minutes", UsageKind::CallMinutes),
-        ("ai-minutes", "AI receptionist minutes", UsageKind::AiMinutes),
+        (
+            "ai-minutes",
+            "AI receptionist minutes",
+            UsageKind::AiMinutes,
+        ),
         ("bookings", "Bookings", UsageKind::Bookings),
     ];
     let metrics = kinds

@@ -56,7 +56,14 @@ async fn refused(
         tone: Tone::Bad,
         text,
     };
-    render(state, root, id, StatusCode::UNPROCESSABLE_ENTITY, Some(banner)).await
+    render(
+        state,
+        root,
+        id,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        Some(banner),
+    )
+    .await
 }
 
 /// Checks the token and the id; `Err` is the answer to give instead.
@@ -67,7 +74,11 @@ fn check(
     form: &ActionForm,
 ) -> Result<TenantId, HttpResponse> {
     let id = tenant_of(path).map_err(|_| {
-        crate::web::problem::page(StatusCode::NOT_FOUND, "There is no tenant with that id.", "/root")
+        crate::web::problem::page(
+            StatusCode::NOT_FOUND,
+            "There is no tenant with that id.",
+            "/root",
+        )
     })?;
     if let Some(res) = session::refuse_bad_csrf(
         state,

@@ -9,7 +9,12 @@ use crate::web::session::RootSession;
 pub const ACTOR: &str = "root-dashboard";
 
 /// The chrome of a root page titled `title` in `section`, and the session's CSRF token.
-pub fn chrome(state: &AppState, root: &RootSession, title: impl Into<String>, section: &str) -> (Chrome, String) {
+pub fn chrome(
+    state: &AppState,
+    root: &RootSession,
+    title: impl Into<String>,
+    section: &str,
+) -> (Chrome, String) {
     let csrf = root.csrf_token(state);
     let mut chrome = Chrome::public(title).link("Tenants", "/root", section);
     chrome.product = "ServicePro Operator";

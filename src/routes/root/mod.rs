@@ -21,9 +21,7 @@ use actix_web::web;
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/root").route(web::get().to(tenants::show)))
         .service(web::resource("/root/tenants/{id}").route(web::get().to(tenant::show)))
-        .service(
-            web::resource("/root/tenants/{id}/status").route(web::post().to(actions::status)),
-        )
+        .service(web::resource("/root/tenants/{id}/status").route(web::post().to(actions::status)))
         .service(web::resource("/root/tenants/{id}/tier").route(web::post().to(actions::tier)))
         .service(
             web::resource("/root/tenants/{id}/provisioning")

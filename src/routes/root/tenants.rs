@@ -13,8 +13,8 @@ use crate::web::session::RootSession;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use askama::Template;
-use servicepro_actors::dashboard::{health, root_tenants};
 use servicepro_actors::dashboard::root_tenants::{SortKey, TableQuery};
+use servicepro_actors::dashboard::{health, root_tenants};
 use servicepro_schema::{PlanTier, TenantStatus};
 
 /// The table's GET parameters, as typed.
@@ -78,7 +78,12 @@ struct TenantsPage {
 fn parse(params: &Params) -> (TableQuery, FormErrors) {
     let mut errors = FormErrors::none();
     let mut query = TableQuery::default();
-    let given = |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned);
+    let given = |v: &Option<String>| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned)
+    };
     if let Some(s) = given(&params.sort) {
         match s.parse::<SortKey>() {
             Ok(k) => query.sort = k,

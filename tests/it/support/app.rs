@@ -153,6 +153,18 @@ impl TestApp {
             .unwrap()
     }
 
+    /// A fresh tenant API key of `tenant`.
+    pub async fn key_of(&self, tenant: &str) -> String {
+        let db = servicepro_schema::TenantDb::new(
+            self.state.pool.clone(),
+            servicepro_schema::TenantId::parse(tenant).unwrap(),
+        );
+        let issued = servicepro_actors::tenant::api_keys::rotate(&db, "test")
+            .await
+            .unwrap();
+        issued.plaintext.expose_secret().to_owned()
+    }
+
     /// `address` + `path`.
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)
