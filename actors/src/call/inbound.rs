@@ -17,7 +17,7 @@ use super::deps::AudioMode;
 #[cfg(doc)]
 use super::deps::{CallTuning, APPEND_FRAMES};
 use super::pacing::Pacer;
-use crate::realtime::openai_events::ClientEvent;
+use crate::realtime::openai_events::{ClientEvent, APPEND_OVERHEAD};
 use crate::realtime::provider::{SessionSender, TrySendError};
 
 /// Duration of one Twilio media frame.
@@ -110,7 +110,12 @@ impl CallerAudio {
     pub(crate) fn push(&mut self, payload: &str) {
         self.frames_in += 1;
         let audio = match &mut self.encoder {
-            Encoder::Passthrough => payload.to_owned(),
+            Encoder::Passthrough => {
+                // Room for the frame around it: the provider task builds it in place.
+                let mut audio = String::with_capacity(payload.len() + APPEND_OVERHEAD);
+                audio.push_str(payload);
+                audio
+            }
             Encoder::Batched(ulaw) => {
                 if let Err(err) = servicepro_media::b64::decode_append(payload.as_bytes(), ulaw) {
                     tracing::debug!(%err, "caller audio is not base64 μ-law; dropped");
@@ -121,7 +126,9 @@ impl CallerAudio {
                 if self.filling < self.batch {
                     return;
                 }
-                let mut out = String::with_capacity(servicepro_media::b64::encoded_len(ulaw.len()));
+                let mut out = String::with_capacity(
+                    servicepro_media::b64::encoded_len(ulaw.len()) + APPEND_OVERHEAD,
+                );
                 servicepro_media::b64::encode_append(ulaw, &mut out);
                 ulaw.clear();
                 out
@@ -129,7 +136,7 @@ impl CallerAudio {
             Encoder::Transcode(up) => {
                 let pending = &mut self.pending;
                 if pending.capacity() == 0 {
-                    pending.reserve(1_300 * self.batch);
+                    pending.reserve(1_300 * self.batch + APPEND_OVERHEAD);
                 }
                 match up.push_base64(payload, pending) {
                     Ok(0) => return,

@@ -47,7 +47,7 @@ pub(crate) fn push_escaped(out: &mut String, text: &str) {
 /// Whether any byte of `bytes` must be escaped in a JSON string. Branch-free over
 /// blocks so the compiler vectorises it: a caller's audio (1,280 base64 characters per
 /// frame, transcoded) is checked at memory speed instead of byte by byte.
-fn needs_escape(bytes: &[u8]) -> bool {
+pub(crate) fn needs_escape(bytes: &[u8]) -> bool {
     bytes.chunks(64).any(|block| {
         block.iter().fold(false, |bad, &b| {
             bad | (b < 0x20) | (b == b'"') | (b == b'\\')

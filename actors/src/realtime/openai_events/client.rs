@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::beta::beta_session_update;
 use super::session::SessionConfig;
-use crate::realtime::json_text::push_escaped;
+use crate::realtime::json_text::{needs_escape, push_escaped};
 
 /// Which generation of the Realtime protocol a provider speaks.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -133,6 +133,30 @@ pub fn write_append(out: &mut String, audio_base64: &str) {
     out.push_str(APPEND_PREFIX);
     push_escaped(out, audio_base64);
     out.push_str(APPEND_SUFFIX);
+}
+
+/// Bytes an `input_audio_buffer.append` frame adds around its audio: a caller that
+/// reserves this much beyond the base64 text lets [`encode_client_event_owned`] build
+/// the frame in the audio's own buffer.
+pub const APPEND_OVERHEAD: usize = APPEND_PREFIX.len() + APPEND_SUFFIX.len();
+
+/// Encodes `event`, taken by value, as a text frame for a provider speaking `shape`. An
+/// append whose audio needs no escaping (base64 never does) becomes its frame in place,
+/// in the audio's buffer: no allocation when that buffer has [`APPEND_OVERHEAD`] spare.
+pub fn encode_client_event_owned(
+    event: ClientEvent,
+    shape: ApiShape,
+) -> Result<String, serde_json::Error> {
+    match event {
+        ClientEvent::InputAudioAppend { audio } if !needs_escape(audio.as_bytes()) => {
+            let mut frame = audio;
+            frame.reserve_exact(APPEND_OVERHEAD);
+            frame.insert_str(0, APPEND_PREFIX);
+            frame.push_str(APPEND_SUFFIX);
+            Ok(frame)
+        }
+        other => encode_client_event(&other, shape),
+    }
 }
 
 /// Encodes `event` as a text frame for a provider speaking `shape`. Appends take the

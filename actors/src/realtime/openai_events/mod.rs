@@ -13,7 +13,8 @@ mod session;
 mod tests;
 
 pub use client::{
-    encode_client_event, write_append, ApiShape, ClientEvent, ConversationItem, ResponseOptions,
+    encode_client_event, encode_client_event_owned, write_append, ApiShape, ClientEvent,
+    ConversationItem, ResponseOptions, APPEND_OVERHEAD,
 };
 pub use server::{
     parse_server_event, ApiError, AudioDelta, AudioDone, EventError, FunctionCall,

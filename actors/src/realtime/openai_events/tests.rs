@@ -177,6 +177,36 @@ fn append_fast_path_equals_serde_and_round_trips() {
     assert_eq!(fast.capacity(), capacity, "the buffer is reused");
 }
 
+#[test]
+fn an_owned_append_becomes_its_frame_in_its_own_buffer() {
+    let mut audio = String::with_capacity(216 + APPEND_OVERHEAD);
+    audio.push_str(&("/".repeat(212) + "/w=="));
+    let event = ClientEvent::InputAudioAppend {
+        audio: audio.clone(),
+    };
+    let expected = encode_client_event(&event, ApiShape::Ga).unwrap();
+    let buffer = audio.as_ptr();
+    let frame =
+        encode_client_event_owned(ClientEvent::InputAudioAppend { audio }, ApiShape::Ga).unwrap();
+    assert_eq!(frame, expected);
+    assert_eq!(frame.as_ptr(), buffer, "built in the audio's buffer");
+
+    let odd = ClientEvent::InputAudioAppend {
+        audio: "quote\" and \\".to_owned(),
+    };
+    let expected = encode_client_event(&odd, ApiShape::Ga).unwrap();
+    assert_eq!(
+        encode_client_event_owned(odd, ApiShape::Ga).unwrap(),
+        expected
+    );
+    let other = ClientEvent::response_create();
+    let expected = encode_client_event(&other, ApiShape::Ga).unwrap();
+    assert_eq!(
+        encode_client_event_owned(other, ApiShape::Ga).unwrap(),
+        expected
+    );
+}
+
 fn parse(text: &str) -> ServerEvent {
     parse_server_event(text).unwrap()
 }

@@ -1,12 +1,15 @@
 //! The websocket task of one provider session: writes client events, parses provider
 //! frames into events, keeps the connection alive, and closes the socket when the
-//! session's guard is dropped.
+//! session's guard is dropped. Events that are ready together (up to [`WRITE_BATCH`])
+//! are encoded into tungstenite's buffer and flushed once: one socket write per wake-up,
+//! not one per event, in the order they were handed over.
 
 use servicepro_schema::error::{cause, cause_of};
 use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
 use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::sync::mpsc;
 use tokio::sync::mpsc::error::TrySendError;
 use tokio::time::{timeout, Instant};
 use tokio_tungstenite::tungstenite::error::ProtocolError;
@@ -18,8 +21,12 @@ use tokio_tungstenite::WebSocketStream;
 use super::error::ProviderError;
 use super::session::{SessionCounters, SessionOptions, TaskEnds};
 use crate::realtime::openai_events::{
-    encode_client_event, parse_server_event, ClientEvent, ServerEvent,
+    encode_client_event, encode_client_event_owned, parse_server_event, ClientEvent, ServerEvent,
 };
+
+/// Most events written with one flush: a backlog (a slow provider catching up) still
+/// goes out in bounded writes, and reading is never starved for long.
+pub(crate) const WRITE_BATCH: usize = 32;
 
 /// What the loop does after handling one frame or command.
 pub(super) enum Step {
@@ -63,7 +70,7 @@ where
                     tokio::select! {
                         written = timeout(
                             options.idle_timeout,
-                            write_event(&mut ws, &event, &options, &counters),
+                            write_ready(&mut ws, event, &mut commands, &options, &counters),
                         ) => match written {
                             Ok(result) => result.map(|()| Step::Continue)?,
                             Err(_) => return Err(ProviderError::Timeout("provider stopped reading")),
@@ -131,6 +138,51 @@ where
     ws.send(Message::text(text)).await.map_err(session_error)?;
     SessionCounters::bump(&counters.frames_out);
     Ok(())
+}
+
+/// Writes `first` and every further command already waiting (at most [`WRITE_BATCH`]
+/// in all), in order, with one flush; each counts as written once the flush is done.
+async fn write_ready<S>(
+    ws: &mut WebSocketStream<S>,
+    first: ClientEvent,
+    commands: &mut mpsc::Receiver<ClientEvent>,
+    options: &SessionOptions,
+    counters: &SessionCounters,
+) -> Result<(), ProviderError>
+where
+    S: AsyncRead + AsyncWrite + Unpin,
+{
+    feed_event(ws, first, options).await?;
+    let mut fed = 1u64;
+    while fed < WRITE_BATCH as u64 {
+        // An empty or closed queue ends the batch; the loop sees the close next.
+        let Ok(event) = commands.try_recv() else {
+            break;
+        };
+        feed_event(ws, event, options).await?;
+        fed += 1;
+    }
+    ws.flush().await.map_err(session_error)?;
+    counters
+        .frames_out
+        .fetch_add(fed, std::sync::atomic::Ordering::Relaxed);
+    Ok(())
+}
+
+/// Encodes `event` (an append in its own buffer) into the socket's write buffer
+/// without flushing it.
+async fn feed_event<S>(
+    ws: &mut WebSocketStream<S>,
+    event: ClientEvent,
+    options: &SessionOptions,
+) -> Result<(), ProviderError>
+where
+    S: AsyncRead + AsyncWrite + Unpin,
+{
+    let kind = event.kind();
+    let text = encode_client_event_owned(event, options.shape)
+        .map_err(|err| ProviderError::Protocol(cause(format!("cannot encode {kind}: {err}"))))?;
+    ws.feed(Message::text(text)).await.map_err(session_error)
 }
 
 /// Turns a websocket message into an event; `None` for control frames and for frames

@@ -440,3 +440,54 @@ async fn the_connector_is_object_safe_and_its_futures_are_send() {
     let debug = format!("{:?}", OpenAiRealtime::new(server.url(), "sk-secret"));
     assert!(!debug.contains("sk-secret"));
 }
+
+#[tokio::test]
+async fn events_ready_together_are_written_with_one_flush_in_order_and_all_counted() {
+    let server = fake(FakeScript {
+        record_audio: true,
+        ..FakeScript::default()
+    })
+    .await;
+    let session = OpenAiRealtime::new(server.url(), "k")
+        .open(config())
+        .await
+        .unwrap();
+    // More than one batch, handed over before the task runs again.
+    let sent: Vec<String> = (0..(io_task::WRITE_BATCH * 2 + 5))
+        .map(|i| {
+            let mut audio = String::new();
+            servicepro_media::b64::encode_append(&[i as u8; 160], &mut audio);
+            audio
+        })
+        .collect();
+    for audio in &sent {
+        session
+            .try_send(ClientEvent::InputAudioAppend {
+                audio: audio.clone(),
+            })
+            .unwrap();
+    }
+    let log = server
+        .wait_for_session(0, WAIT, |l| l.appends == sent.len() as u64)
+        .await
+        .expect("every append arrives");
+    let received: Vec<&str> = log
+        .events
+        .iter()
+        .filter_map(|e| match e {
+            ClientEvent::InputAudioAppend { audio } => Some(audio.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(received, sent, "nothing lost or reordered");
+    let written = sent.len() as u64 + 1;
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while session.stats().frames_out < written && tokio::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    assert_eq!(
+        session.stats().frames_out,
+        written,
+        "session.update + appends"
+    );
+}
