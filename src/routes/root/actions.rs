@@ -72,13 +72,13 @@ fn check(
     root: &RootSession,
     path: &str,
     form: &ActionForm,
-) -> Result<TenantId, HttpResponse> {
+) -> Result<TenantId, Box<HttpResponse>> {
     let id = tenant_of(path).map_err(|_| {
-        crate::web::problem::page(
+        Box::new(crate::web::problem::page(
             StatusCode::NOT_FOUND,
             "There is no tenant with that id.",
             "/root",
-        )
+        ))
     })?;
     if let Some(res) = session::refuse_bad_csrf(
         state,
@@ -86,7 +86,7 @@ fn check(
         form.csrf.as_deref(),
         &format!("/root/tenants/{}", id.as_str()),
     ) {
-        return Err(res);
+        return Err(Box::new(res));
     }
     Ok(id)
 }
@@ -120,7 +120,7 @@ pub async fn status(
 ) -> Result<HttpResponse, ApiError> {
     let id = match check(&state, &root, &path, &form) {
         Ok(id) => id,
-        Err(res) => return Ok(res),
+        Err(res) => return Ok(*res),
     };
     let parsed = form
         .status
@@ -142,7 +142,7 @@ pub async fn tier(
 ) -> Result<HttpResponse, ApiError> {
     let id = match check(&state, &root, &path, &form) {
         Ok(id) => id,
-        Err(res) => return Ok(res),
+        Err(res) => return Ok(*res),
     };
     let parsed = form
         .plan_tier
@@ -163,7 +163,7 @@ pub async fn provisioning(
 ) -> Result<HttpResponse, ApiError> {
     let id = match check(&state, &root, &path, &form) {
         Ok(id) => id,
-        Err(res) => return Ok(res),
+        Err(res) => return Ok(*res),
     };
     let audit = AuditEntry::new(ACTOR, "provisioning.retry", Some(&id));
     state
