@@ -2,6 +2,7 @@
 //! (Twilio and Stripe webhooks, REST API), start-up and shutdown. It is the
 //! only crate that knows HTTP; the engine lives in `servicepro-actors`.
 
+pub mod alloc_stats;
 pub mod auth;
 pub mod body;
 pub mod book_limit;

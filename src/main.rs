@@ -5,8 +5,27 @@ use anyhow::Context;
 /// The process allocator. Every live call allocates and frees small buffers per 20 ms
 /// frame on a few threads; mimalloc's thread-local free lists make that cheaper than
 /// glibc's arenas (see BENCHMARKS.md, AI voice receptionist under load).
+#[cfg(not(feature = "alloc-stats"))]
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// The same allocator with every allocation counted (`--features alloc-stats`), read
+/// by `/metrics` through `servicepro::alloc_stats`.
+#[cfg(feature = "alloc-stats")]
+#[global_allocator]
+static ALLOCATOR: stats_alloc::StatsAlloc<mimalloc::MiMalloc> =
+    stats_alloc::StatsAlloc::new(mimalloc::MiMalloc);
+
+#[cfg(feature = "alloc-stats")]
+fn allocation_totals() -> servicepro::alloc_stats::AllocTotals {
+    let stats = ALLOCATOR.stats();
+    let wide = |v: usize| u64::try_from(v).unwrap_or(u64::MAX);
+    servicepro::alloc_stats::AllocTotals {
+        allocations: wide(stats.allocations),
+        reallocations: wide(stats.reallocations),
+        bytes_allocated: wide(stats.bytes_allocated),
+    }
+}
 
 use clap::{Parser, Subcommand};
 use servicepro::config::{Config, DEFAULT_DATABASE_URL};
@@ -79,6 +98,10 @@ enum Command {
         /// without it the engine inherits the generator's affinity.
         #[arg(long)]
         server_cpus: Option<String>,
+        /// Count the bridge's system calls in the measuring window (needs `perf`
+        /// and access to the kernel's tracepoints).
+        #[arg(long)]
+        syscalls: bool,
     },
     /// Knowledge-base administration.
     Kb {
@@ -130,6 +153,8 @@ async fn resolve_database(
 
 #[actix_web::main]
 async fn main() -> anyhow::Result<()> {
+    #[cfg(feature = "alloc-stats")]
+    servicepro::alloc_stats::install(allocation_totals);
     let cli = Cli::parse();
     let quiet = matches!(cli.command, Command::Demo { .. });
     servicepro::telemetry::init(if quiet { "warn" } else { "info" });
@@ -186,6 +211,7 @@ async fn main() -> anyhow::Result<()> {
             provider_port,
             provider_greets,
             server_cpus,
+            syscalls,
         } => {
             let database_url = config.database_url_or_default().to_owned();
             let external = url
@@ -202,6 +228,7 @@ async fn main() -> anyhow::Result<()> {
                 provider_port,
                 provider_greets,
                 server_cpus,
+                syscalls,
             })
             .await?;
         }

@@ -14,6 +14,7 @@
 mod caller;
 mod clocks;
 mod proc_stat;
+mod syscalls;
 
 use anyhow::Context;
 use caller::Bridge;
@@ -62,6 +63,8 @@ pub struct LoadTest {
     /// CPUs the engine this command starts is pinned to (`taskset -c`), since it would
     /// otherwise inherit the generator's pinning.
     pub server_cpus: Option<String>,
+    /// Count the bridge's system calls in the measuring window (`perf stat`).
+    pub syscalls: bool,
 }
 
 /// A bridge under test started separately.
@@ -234,12 +237,23 @@ async fn drive(
         tokio::time::sleep(CALL_SPACING).await;
     }
     tokio::time::sleep(Duration::from_secs(cfg.seconds.min(5))).await;
+    let allocs0 = allocations(metrics).await;
+    let measure = Duration::from_secs(cfg.seconds.saturating_sub(8).max(2));
+    let counting = if cfg.syscalls {
+        Some(syscalls::start(pid, measure.as_secs_f64())?)
+    } else {
+        None
+    };
     let cpu0 = proc_stat::cpu_ticks(pid)?;
     let window = Instant::now();
-    let measure = Duration::from_secs(cfg.seconds.saturating_sub(8).max(2));
     tokio::time::sleep(measure).await;
     let cpu1 = proc_stat::cpu_ticks(pid)?;
     let window = window.elapsed().as_secs_f64();
+    let allocs1 = allocations(metrics).await;
+    let syscalls = match counting {
+        Some(c) => Some(tokio::task::spawn_blocking(move || c.finish()).await??),
+        None => None,
+    };
     let rss_peak = proc_stat::rss_kib(pid)?;
     for c in calls {
         let _ = c.await;
@@ -334,6 +348,27 @@ async fn drive(
         cpu_seconds * 1000.0 / call_seconds.max(1.0),
         cpu_seconds / window
     );
+    match (allocs0, allocs1) {
+        (Some(a0), Some(a1)) => println!(
+            "bridge allocations: {:.1} per call-second ({:.0} bytes per call-second; {} reallocations)",
+            a1.0.saturating_sub(a0.0) as f64 / call_seconds.max(1.0),
+            a1.1.saturating_sub(a0.1) as f64 / call_seconds.max(1.0),
+            a1.2.saturating_sub(a0.2)
+        ),
+        _ => println!("bridge allocations: not counted (build with --features testkit,alloc-stats)"),
+    }
+    if let Some(sys) = syscalls {
+        let per = |n: u64| n as f64 / call_seconds.max(1.0);
+        println!(
+            "bridge system calls: {:.1} per call-second (reads {:.1}, writes {:.1}, epoll waits {:.1}, futex {:.1}, other {:.1})",
+            per(sys.all),
+            per(sys.reads),
+            per(sys.writes),
+            per(sys.polls),
+            per(sys.futexes),
+            per(sys.all.saturating_sub(sys.reads + sys.writes + sys.polls + sys.futexes))
+        );
+    }
     println!(
         "bridge memory: {:.1} MiB before, {:.1} MiB under load = {:.1} KiB per call",
         rss_before as f64 / 1024.0,
@@ -341,4 +376,28 @@ async fn drive(
         rss_peak.saturating_sub(rss_before) as f64 / cfg.calls.max(1) as f64
     );
     Ok(())
+}
+
+/// The engine's allocation totals (allocations, bytes, reallocations) from its
+/// `/metrics`, when it counts them (`--features alloc-stats`).
+async fn allocations(metrics: Option<&str>) -> Option<(u64, u64, u64)> {
+    let text = reqwest::get(format!("{}/metrics", metrics?))
+        .await
+        .ok()?
+        .text()
+        .await
+        .ok()?;
+    let value = |name: &str| -> Option<u64> {
+        text.lines()
+            .find(|l| l.split_whitespace().next() == Some(name))?
+            .split_whitespace()
+            .nth(1)?
+            .parse()
+            .ok()
+    };
+    Some((
+        value("servicepro_process_allocations_total")?,
+        value("servicepro_process_allocated_bytes_total")?,
+        value("servicepro_process_reallocations_total")?,
+    ))
 }

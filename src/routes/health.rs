@@ -48,7 +48,9 @@ pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
         ),
     ];
     gauges.extend(state.call_metrics.exposition());
+    let mut body = state.metrics.render(&gauges);
+    body.push_str(&crate::alloc_stats::exposition());
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4")
-        .body(state.metrics.render(&gauges))
+        .body(body)
 }
