@@ -25,7 +25,9 @@ pub struct TestApp {
     /// Where the app writes call recordings (a directory of this app's own, removed
     /// with it, unless the test configured `SERVICEPRO_RECORDINGS_DIR`).
     pub recordings: std::path::PathBuf,
-    owns_recordings: bool,
+    /// Scratch directories this app made for itself (recordings, exports…),
+    /// removed with it; a directory a test configured is left alone.
+    owned_dirs: Vec<std::path::PathBuf>,
     handle: actix_web::dev::ServerHandle,
 }
 
@@ -33,20 +35,24 @@ impl Drop for TestApp {
     fn drop(&mut self) {
         // Stop accepting and close the pool's users before the database is dropped.
         drop(self.handle.stop(false));
-        if self.owns_recordings {
-            let _ = std::fs::remove_dir_all(&self.recordings);
+        for dir in &self.owned_dirs {
+            let _ = std::fs::remove_dir_all(dir);
         }
     }
 }
 
-/// A fresh directory name under the system temp dir for one app's recordings.
-fn scratch_recordings_dir() -> std::path::PathBuf {
+/// The directories the app writes files to: each gets a scratch directory of
+/// its own unless the test configured it, so no test writes into the checkout.
+const FILE_DIRS: [(&str, &str); 2] = [
+    ("SERVICEPRO_RECORDINGS_DIR", "recordings"),
+    ("SERVICEPRO_EXPORTS_DIR", "exports"),
+];
+
+/// A fresh directory name under the system temp dir for one app's `kind` of files.
+fn scratch_dir(kind: &str) -> std::path::PathBuf {
     static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
     let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    std::env::temp_dir().join(format!(
-        "servicepro-it-{}-{n}-recordings",
-        std::process::id()
-    ))
+    std::env::temp_dir().join(format!("servicepro-it-{}-{n}-{kind}", std::process::id()))
 }
 
 /// Builds a `TestApp` with configuration overrides.
@@ -85,14 +91,14 @@ impl TestAppBuilder {
         }
         vars.entry("SERVICEPRO_ROOT_TOKEN".to_owned())
             .or_insert_with(|| ROOT_TOKEN.to_owned());
-        let owns_recordings = !vars.contains_key("SERVICEPRO_RECORDINGS_DIR");
-        if owns_recordings {
-            let dir = scratch_recordings_dir();
-            let _ = std::fs::remove_dir_all(&dir);
-            vars.insert(
-                "SERVICEPRO_RECORDINGS_DIR".to_owned(),
-                dir.to_string_lossy().into_owned(),
-            );
+        let mut owned_dirs = Vec::new();
+        for (var, kind) in FILE_DIRS {
+            if !vars.contains_key(var) {
+                let dir = scratch_dir(kind);
+                let _ = std::fs::remove_dir_all(&dir);
+                vars.insert(var.to_owned(), dir.to_string_lossy().into_owned());
+                owned_dirs.push(dir);
+            }
         }
         vars.insert("DATABASE_URL".to_owned(), db.url().to_owned());
         vars.insert("SERVICEPRO_BIND".to_owned(), "127.0.0.1:0".to_owned());
@@ -124,7 +130,7 @@ impl TestAppBuilder {
             db,
             client: reqwest::Client::new(),
             recordings,
-            owns_recordings,
+            owned_dirs,
             handle,
         }
     }
