@@ -13,11 +13,11 @@
 use crate::state::AppState;
 use crate::twilio_webhook::{ByPath, Twilio};
 use crate::ws_frame_limit::FrameLimit;
-use actix::{Actor, ActorContext, ActorFutureExt, Addr, AsyncContext, StreamHandler, WrapFuture};
+use actix::{Actor, ActorContext, ActorFutureExt, AsyncContext, StreamHandler, WrapFuture};
 use actix_web::{web, HttpRequest, HttpResponse};
 use actix_web_actors::ws;
 use servicepro_actors::brain::db_tools::TenantSnapshot;
-use servicepro_actors::call::{CallActor, CallerHungUp, StartFrame, TwilioFrame};
+use servicepro_actors::call::{CallInbox, FrameRefused, StartFrame, TwilioFrame};
 use servicepro_actors::realtime::twilio_stream::{parse_twilio_frame, TwilioEvent};
 use servicepro_actors::tenant::context::TenantContext;
 use servicepro_actors::tenant::{Freshness, TenantError};
@@ -72,8 +72,9 @@ pub struct MediaStreamSocket {
     tenant: TenantId,
     /// Its context, read to verify the handshake and used again to start the call.
     context: Arc<TenantContext>,
-    call: Option<Addr<CallActor>>,
-    pending: Vec<String>,
+    /// The call's inbox once it started; dropping it is the caller hanging up.
+    call: Option<CallInbox>,
+    pending: Vec<bytestring::ByteString>,
     starting: bool,
     /// The handshake's request span (request id, route, tenant): what the socket logs
     /// before the call starts, and the call's set-up, stay in it.
@@ -99,10 +100,10 @@ impl Actor for MediaStreamSocket {
         });
     }
 
+    /// The socket closed: the call takes the dropped inbox as the caller hanging
+    /// up, after the frames already queued.
     fn stopped(&mut self, _: &mut Self::Context) {
-        if let Some(call) = &self.call {
-            call.do_send(CallerHungUp);
-        }
+        self.call = None;
     }
 }
 
@@ -129,11 +130,13 @@ impl MediaStreamSocket {
         };
         let setup = setup.instrument(self.span.clone());
         ctx.wait(setup.into_actor(self).map(|result, act, ctx| match result {
-            Ok((addr, rx)) => {
+            Ok((inbox, rx)) => {
                 for frame in act.pending.drain(..) {
-                    let _ = addr.try_send(TwilioFrame(frame));
+                    if inbox.push(TwilioFrame(frame)) == Err(FrameRefused::Full) {
+                        act.state.metrics.media_frames_dropped.inc();
+                    }
                 }
-                act.call = Some(addr);
+                act.call = Some(inbox);
                 act.starting = false;
                 let outbound = futures_util::stream::unfold(rx, |mut rx| async move {
                     rx.recv().await.map(|s| (Outbound(s), rx))
@@ -173,12 +176,13 @@ impl StreamHandler<Result<ws::Message, ws::ProtocolError>> for MediaStreamSocket
         match msg {
             Ok(ws::Message::Text(text)) => {
                 if let Some(call) = &self.call {
-                    if call.try_send(TwilioFrame(text.to_string())).is_err() {
+                    // A call that already ended reads no more frames: not a drop.
+                    if call.push(TwilioFrame(text)) == Err(FrameRefused::Full) {
                         self.state.metrics.media_frames_dropped.inc();
                     }
                 } else if self.starting {
                     if self.pending.len() < SETUP_BUFFER_FRAMES {
-                        self.pending.push(text.to_string());
+                        self.pending.push(text);
                     }
                 } else {
                     self.before_call(&text, ctx);

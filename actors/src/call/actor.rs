@@ -6,11 +6,13 @@
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
-use actix::{Actor, Addr, AsyncContext, Context, Handler, Supervised, Supervisor};
+use actix::{Actor, AsyncContext, Context, Handler, StreamHandler, Supervised, Supervisor};
 use servicepro_media::MediaError;
+use tokio::sync::mpsc;
 
 use super::deps::{CallDeps, CallEnv};
 use super::inbound::CallerAudio;
+use super::inbox::CallInbox;
 use super::link::ProviderLink;
 use super::messages::{CallPhase, CallStats, CallerHungUp, GetCallStats, TwilioFrame};
 use super::outbound::AiSpeech;
@@ -18,7 +20,8 @@ use super::start::StartFrame;
 use super::summary::{CallEnd, TokenUsage};
 use super::transcript::Transcript;
 
-/// Messages a call actor's mailbox holds: about five seconds of Twilio frames.
+/// Frames a call's [`CallInbox`] holds (about five seconds of Twilio frames), and
+/// messages its mailbox holds.
 pub const MAILBOX_CAPACITY: usize = 256;
 
 /// Why a call actor could not be created.
@@ -62,8 +65,9 @@ pub(super) struct Tally {
     pub(super) usage: TokenUsage,
 }
 
-/// One live call. Create it with [`CallActor::start`]; feed it [`TwilioFrame`]s and
-/// [`CallerHungUp`]; drain the outbound queue given in [`CallDeps`].
+/// One live call. Create it with [`CallActor::start`]; feed its [`CallInbox`]
+/// [`TwilioFrame`]s and drop the inbox when the caller hangs up; drain the outbound
+/// queue given in [`CallDeps`].
 pub struct CallActor {
     pub(super) env: CallEnv,
     pub(super) phase: Phase,
@@ -128,15 +132,21 @@ impl CallActor {
         })
     }
 
-    /// Starts a supervised call actor on the current arbiter, with a mailbox of
-    /// [`MAILBOX_CAPACITY`] messages (the edge forwards frames with `Addr::try_send`
-    /// and drops what does not fit).
-    pub fn start(deps: CallDeps, start: StartFrame) -> Result<Addr<Self>, CallError> {
+    /// Starts a supervised call actor on the current arbiter and returns its
+    /// [`CallInbox`]: a queue of `tuning.inbox_frames` ([`MAILBOX_CAPACITY`]) frames
+    /// the actor reads as a stream (the edge pushes without waiting and drops what does not fit).
+    pub fn start(deps: CallDeps, start: StartFrame) -> Result<CallInbox, CallError> {
+        let capacity = deps.tuning.inbox_frames.max(1);
         let actor = Self::new(deps, start)?;
-        Ok(Supervisor::start(move |ctx: &mut Context<Self>| {
+        let (frames, mut queued) = mpsc::channel::<TwilioFrame>(capacity);
+        let addr = Supervisor::start(move |ctx: &mut Context<Self>| {
             ctx.set_mailbox_capacity(MAILBOX_CAPACITY);
+            ctx.add_stream(futures_util::stream::poll_fn(move |cx| {
+                queued.poll_recv(cx)
+            }));
             actor
-        }))
+        });
+        Ok(CallInbox::new(frames, addr))
     }
 
     /// Enters the call's span until the guard drops.
@@ -217,12 +227,19 @@ impl Drop for CallActor {
     }
 }
 
-impl Handler<TwilioFrame> for CallActor {
-    type Result = ();
-
+impl StreamHandler<TwilioFrame> for CallActor {
     fn handle(&mut self, msg: TwilioFrame, ctx: &mut Self::Context) {
         let _span = self.entered();
         self.on_twilio_text(&msg.0, ctx);
+    }
+
+    /// The edge dropped the [`CallInbox`] (the socket closed), after every frame it
+    /// had queued: the caller hung up. Never stops the actor by itself (actix's
+    /// default would, and the supervisor would restart it).
+    fn finished(&mut self, ctx: &mut Self::Context) {
+        if self.phase != Phase::Finished {
+            <Self as Handler<CallerHungUp>>::handle(self, CallerHungUp, ctx);
+        }
     }
 }
 

@@ -104,6 +104,8 @@ pub struct CallTuning {
     pub frames_per_message: usize,
     /// See [`APPEND_FRAMES`].
     pub append_frames: usize,
+    /// Frames the call's [`CallInbox`](super::CallInbox) holds: [`MAILBOX_CAPACITY`](super::MAILBOX_CAPACITY).
+    pub inbox_frames: usize,
 }
 
 impl Default for CallTuning {
@@ -119,6 +121,7 @@ impl Default for CallTuning {
             caller_burst: CALLER_BURST,
             frames_per_message: FRAMES_PER_MESSAGE,
             append_frames: APPEND_FRAMES,
+            inbox_frames: super::MAILBOX_CAPACITY,
         }
     }
 }

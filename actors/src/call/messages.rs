@@ -5,11 +5,17 @@ use std::time::Duration;
 
 use actix::Message;
 
-/// One raw text frame from Twilio's media-stream websocket, as received. The actor
-/// parses it; a frame it cannot parse is counted and skipped.
-#[derive(Debug, Clone, Message)]
-#[rtype(result = "()")]
-pub struct TwilioFrame(pub String);
+/// One raw text frame from Twilio's media-stream websocket, as received (the
+/// websocket codec's own buffer, not a copy), sent through a [`super::CallInbox`].
+/// The actor parses it; a frame it cannot parse is counted and skipped.
+#[derive(Debug, Clone)]
+pub struct TwilioFrame(pub bytestring::ByteString);
+
+impl From<String> for TwilioFrame {
+    fn from(text: String) -> Self {
+        TwilioFrame(text.into())
+    }
+}
 
 /// The media-stream websocket closed (or failed) without a `stop` frame.
 #[derive(Debug, Clone, Copy, Message)]

@@ -29,9 +29,10 @@
 //! The websocket edge's part, in order: parse Twilio's `start` frame and check it once
 //! ([`StartFrame::check`]), build [`CallDeps`] (with a bounded `tokio::sync::mpsc`
 //! channel for outbound frames), [`CallActor::start`] it with the [`StartFrame`], forward
-//! every later text frame as [`TwilioFrame`] (with `Addr::try_send`; a full mailbox drops the
-//! frame), write every `String` from the channel's receiver to the websocket as a text
-//! frame, send [`CallerHungUp`] when the socket closes, and close the socket when the
+//! every later text frame as [`TwilioFrame`] through the returned [`CallInbox`] (a full
+//! queue drops the frame), write every `String` from the channel's receiver to the
+//! websocket as a text frame, drop the inbox when the socket closes (the actor takes it
+//! as [`CallerHungUp`] after the frames already queued), and close the socket when the
 //! receiver ends (the actor drops its sender when the call is over).
 
 mod actor;
@@ -39,6 +40,7 @@ mod deps;
 mod ending;
 mod frames;
 mod inbound;
+mod inbox;
 mod link;
 pub(crate) mod messages;
 mod metrics;
@@ -61,6 +63,7 @@ pub use deps::{
     CONTROL_TIMEOUT, EARLY_AUDIO, FRAMES_PER_MESSAGE, HEARTBEAT_INTERVAL, PUMP_RETRY, TOOL_TIMEOUT,
     TWILIO_IDLE_TIMEOUT,
 };
+pub use inbox::{CallInbox, FrameRefused};
 pub use messages::{CallPhase, CallStats, CallerHungUp, GetCallStats, TwilioFrame};
 pub use metrics::{CallMetrics, ReactionSnapshot, ReactionStats};
 pub use ports::{CallControl, CallControlError, CallFinalizer, ToolExecutor};

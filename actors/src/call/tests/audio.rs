@@ -211,6 +211,7 @@ async fn caller_audio_faster_than_real_time_is_paced_and_the_excess_never_forwar
     let mut rig = Rig::new(to(&server));
     rig.tuning = CallTuning {
         append_frames: 1,
+        inbox_frames: RIG_INBOX_FRAMES,
         ..CallTuning::default()
     };
     let mut call = rig.call(1);

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use super::support::*;
 use crate::call::messages::InjectPanic;
-use crate::call::{CallEnd, CallPhase, CallerHungUp, Speaker};
+use crate::call::{CallEnd, CallPhase, Speaker};
 use crate::realtime::fake_server::{FakeScript, FakeSessionEnd, SpeechTrigger};
 
 #[actix::test]
@@ -31,7 +31,7 @@ async fn stop_closes_the_provider_at_once_and_finalises_once_with_the_transcript
     call.wait_stats("answer done", |s| !s.response_active).await;
     call.stop();
     call.read_to_end().await;
-    call.addr.do_send(CallerHungUp);
+    call.hang_up();
     let log = server
         .wait_for_session(0, WAIT, |log| log.end.is_some())
         .await
@@ -84,11 +84,11 @@ async fn after_many_calls_end_nothing_is_left_open() {
     }
     assert_eq!(server.stats().open_sessions, 8);
     assert_eq!(rig.metrics.live_calls.get(), 8);
-    for (i, call) in calls.iter().enumerate() {
+    for (i, call) in calls.iter_mut().enumerate() {
         if i % 2 == 0 {
             call.stop();
         } else {
-            call.addr.do_send(CallerHungUp);
+            call.hang_up();
         }
     }
     for call in &mut calls {

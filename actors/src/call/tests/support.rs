@@ -13,9 +13,9 @@ use servicepro_schema::TenantId;
 use tokio::sync::mpsc;
 
 use crate::call::{
-    AudioMode, CallActor, CallControl, CallControlError, CallDeps, CallFinalizer, CallMetrics,
-    CallProfile, CallStats, CallSummary, CallTuning, GetCallStats, SavedRecording, StartFrame,
-    ToolExecutor, TwilioFrame,
+    AudioMode, CallActor, CallControl, CallControlError, CallDeps, CallFinalizer, CallInbox,
+    CallMetrics, CallProfile, CallStats, CallSummary, CallTuning, GetCallStats, SavedRecording,
+    StartFrame, ToolExecutor, TwilioFrame,
 };
 use crate::realtime::fake_server::{
     FakeRealtimeServer, FakeScript, FakeServerHandle, FakeSessionLog,
@@ -234,10 +234,13 @@ impl Rig {
             mode: AudioMode::Passthrough,
             // The tests feed caller audio as fast as they can (pacing has its own test),
             // and read the AI's audio frame by frame (batched messages have their own).
+            // They also push whole bursts before yielding to the actor: the inbox holds
+            // them (the edge drops what does not fit; `media_stream` counts those).
             tuning: CallTuning {
                 caller_burst: Duration::from_secs(3_600),
                 frames_per_message: 1,
                 append_frames: 1,
+                inbox_frames: RIG_INBOX_FRAMES,
                 ..CallTuning::default()
             },
             outbound_capacity: 1024,
@@ -271,9 +274,10 @@ impl Rig {
             TwilioEvent::Start(start) => StartFrame::check(start, &TenantId::root()).unwrap(),
             other => panic!("not a start frame: {other:?}"),
         };
-        let addr = CallActor::start(deps, start).unwrap();
+        let inbox = CallActor::start(deps, start).unwrap();
         let call = Call {
-            addr,
+            addr: inbox.addr().clone(),
+            inbox: Some(inbox),
             rx,
             frames: Vec::new(),
             echoed: 0,
@@ -312,9 +316,15 @@ pub(super) enum Out {
     Clear,
 }
 
+/// Frames a test call's inbox holds: tests push whole bursts before yielding.
+pub(super) const RIG_INBOX_FRAMES: usize = 4_096;
+
 /// One call as Twilio sees it.
 pub(super) struct Call {
     pub(super) addr: Addr<CallActor>,
+    /// The edge's handle (dropped by [`Call::hang_up`], as the edge does when the
+    /// socket closes).
+    pub(super) inbox: Option<CallInbox>,
     pub(super) rx: mpsc::Receiver<String>,
     pub(super) frames: Vec<Out>,
     pub(super) echoed: usize,
@@ -325,7 +335,15 @@ pub(super) struct Call {
 
 impl Call {
     pub(super) fn send(&self, frame: String) {
-        self.addr.do_send(TwilioFrame(frame));
+        let inbox = self.inbox.as_ref().expect("the socket is still open");
+        inbox
+            .push(TwilioFrame::from(frame))
+            .expect("the call's frame queue has room and the call reads it");
+    }
+
+    /// The socket closes without a `stop`: the edge drops the inbox.
+    pub(super) fn hang_up(&mut self) {
+        self.inbox = None;
     }
 
     /// Sends caller audio (base64 μ-law payload).
@@ -433,7 +451,15 @@ impl Call {
         self.echo_marks(25);
     }
 
+    /// The actor's stats once it has handled every frame sent so far (frames and
+    /// messages travel separately, so a message can overtake queued frames).
     pub(super) async fn stats(&self) -> CallStats {
+        if let Some(inbox) = &self.inbox {
+            let deadline = std::time::Instant::now() + WAIT;
+            while inbox.queued() > 0 && std::time::Instant::now() < deadline {
+                tokio::time::sleep(Duration::from_millis(1)).await;
+            }
+        }
         self.addr.send(GetCallStats).await.unwrap()
     }
 

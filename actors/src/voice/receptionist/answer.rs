@@ -16,7 +16,8 @@ use crate::booking::BookingDesk;
 use crate::brain::db_tools::{DbTools, TenantSnapshot};
 use crate::brain::tools::AgentTools;
 use crate::call::{
-    AudioMode, CallActor, CallDeps, CallError, CallMetrics, CallProfile, CallTuning, StartFrame,
+    AudioMode, CallActor, CallDeps, CallError, CallInbox, CallMetrics, CallProfile, CallTuning,
+    StartFrame,
 };
 use crate::clock::Clock;
 use crate::messaging::{SmsOutbox, TwilioCredentials, TwilioRest};
@@ -66,7 +67,7 @@ pub struct Receptionist {
 
 impl Receptionist {
     /// Starts the receptionist on the call `start` opened, for `tenant` (whose handshake
-    /// was verified) with its context and snapshot; returns the call actor and the frames
+    /// was verified) with its context and snapshot; returns the call's inbox and the frames
     /// it wants written to Twilio.
     pub async fn answer(
         &self,
@@ -74,7 +75,7 @@ impl Receptionist {
         ctx: Arc<TenantContext>,
         snapshot: Arc<TenantSnapshot>,
         start: StartFrame,
-    ) -> Result<(Addr<CallActor>, mpsc::Receiver<String>), CallError> {
+    ) -> Result<(CallInbox, mpsc::Receiver<String>), CallError> {
         let (outbound, frames) = mpsc::channel(OUTBOUND_CAPACITY);
         let deps = self
             .call_deps(tenant, ctx, snapshot, &start, outbound)
