@@ -21,7 +21,10 @@ pub fn confirmed(id: &TenantId, confirm: &str) -> Result<(), ApiError> {
     } else {
         Err(ApiError::invalid_field(
             "confirm",
-            format!("type the tenant's id ({}) to confirm the purge", id.as_str()),
+            format!(
+                "type the tenant's id ({}) to confirm the purge",
+                id.as_str()
+            ),
         ))
     }
 }

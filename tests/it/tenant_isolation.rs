@@ -10,8 +10,8 @@ use servicepro_schema::schema::{customers, services, sms_templates, tenant_confi
 use servicepro_schema::{tenant_tables, DbError, DbPool, PoolSettings, TenantDb, TenantId};
 use std::collections::{BTreeMap, BTreeSet};
 
-const A: &str = "alpha";
-const B: &str = "bravo";
+pub(crate) const A: &str = "alpha";
+pub(crate) const B: &str = "bravo";
 
 /// One row per tenant-owned table for `t`, written as the superuser (parents first).
 fn seed_sql(t: &str, n: u8) -> Vec<(&'static str, String)> {
@@ -47,7 +47,7 @@ fn seed_sql(t: &str, n: u8) -> Vec<(&'static str, String)> {
     ])
 }
 
-async fn seeded() -> TestDatabase {
+pub(crate) async fn seeded() -> TestDatabase {
     let db = TestDatabase::new().await;
     let mut su = db.superuser().await;
     for (t, n) in [(A, 1), (B, 2)] {
@@ -58,7 +58,7 @@ async fn seeded() -> TestDatabase {
     db
 }
 
-fn pool(db: &TestDatabase, size: usize) -> DbPool {
+pub(crate) fn pool(db: &TestDatabase, size: usize) -> DbPool {
     let mut settings = PoolSettings::new(db.url());
     settings.max_size = size;
     DbPool::new(&settings).unwrap()
@@ -79,7 +79,6 @@ struct Name {
     #[diesel(sql_type = diesel::sql_types::Text)]
     name: String,
 }
-
 
 /// Every table with a `tenant_id` column, plus `tenants` itself, with the
 /// column naming the tenant (the list the purge deletes from).

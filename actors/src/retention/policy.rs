@@ -113,12 +113,19 @@ mod tests {
     fn only_suspended_or_cancelled_tenants_past_the_window_may_be_purged() {
         let since = at(2025, 1, 31);
         for status in [TenantStatus::Suspended, TenantStatus::Cancelled] {
-            assert_eq!(may_purge(status, since, None, YEAR, at(2026, 1, 31)), Ok(()));
+            assert_eq!(
+                may_purge(status, since, None, YEAR, at(2026, 1, 31)),
+                Ok(())
+            );
             let refused = may_purge(status, since, None, YEAR, at(2026, 1, 30)).unwrap_err();
             assert_eq!(refused.purgeable_at(), Some(at(2026, 1, 31)));
             assert!(refused.to_string().contains("from 2026-01-31"), "{refused}");
         }
-        for status in [TenantStatus::Active, TenantStatus::Trialing, TenantStatus::PastDue] {
+        for status in [
+            TenantStatus::Active,
+            TenantStatus::Trialing,
+            TenantStatus::PastDue,
+        ] {
             assert_eq!(
                 may_purge(status, since, None, YEAR, at(2030, 1, 1)),
                 Err(PurgeRefused::NotClosed { status })
@@ -135,7 +142,10 @@ mod tests {
             YEAR,
             at(2030, 1, 1),
         );
-        assert_eq!(refused, Err(PurgeRefused::AlreadyPurged { at: at(2024, 1, 1) }));
+        assert_eq!(
+            refused,
+            Err(PurgeRefused::AlreadyPurged { at: at(2024, 1, 1) })
+        );
     }
 
     #[test]

@@ -95,7 +95,13 @@ impl State {
             .status
             .parse()
             .map_err(|e| DbError::Query(cause(format!("tenants.status: {e}"))))?;
-        Ok(may_purge(status, self.status_changed_at, self.purged_at, window, now)?)
+        Ok(may_purge(
+            status,
+            self.status_changed_at,
+            self.purged_at,
+            window,
+            now,
+        )?)
     }
 }
 
