@@ -629,6 +629,20 @@ mod tests {
     }
 
     #[test]
+    fn the_retention_window_defaults_to_a_year_and_refuses_nonsense() {
+        let default = Config::from_map(vars(&[])).unwrap();
+        assert_eq!(default.retention.window.as_months(), 12);
+        assert!(default.retention.archive_dir.is_absolute());
+        assert!(default.retention.archive_dir.ends_with("archive"));
+        let six = Config::from_map(vars(&[("SERVICEPRO_RETENTION_MONTHS", "6")])).unwrap();
+        assert_eq!(six.retention.window.as_months(), 6);
+        for bad in ["0", "-1", "1201", "a year"] {
+            let err = Config::from_map(vars(&[("SERVICEPRO_RETENTION_MONTHS", bad)])).unwrap_err();
+            assert_eq!(err.variable, "SERVICEPRO_RETENTION_MONTHS", "{bad}");
+        }
+    }
+
+    #[test]
     fn bad_values_name_the_variable() {
         for (pairs, variable) in [
             (vec![("SERVICEPRO_BIND", "localhost")], "SERVICEPRO_BIND"),

@@ -165,7 +165,7 @@ async fn export_with_bar(
     })
     .await;
     bar.finish_and_clear();
-    Ok(written.with_context(|| format!("exporting {tenant} to {}", out.display()))?)
+    written.with_context(|| format!("exporting {tenant} to {}", out.display()))
 }
 
 #[actix_web::main]

@@ -48,9 +48,10 @@ pub async fn generate_large_tenant(db: &TestDatabase, tenant: &str, messages: i6
     .unwrap();
 }
 
-fn scratch(name: &str) -> PathBuf {
+/// A fresh directory under the system's temporary one.
+pub(crate) fn scratch(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!(
-        "servicepro-export-cli-{name}-{}-{}",
+        "servicepro-it-{name}-{}-{}",
         std::process::id(),
         rand::random::<u32>()
     ));

@@ -7,6 +7,7 @@
 //! drill-down page (CSRF-checked, confirmed by typing the id).
 
 use crate::dashboard_root::root_browser;
+use crate::export_cli::scratch;
 use crate::support::db::TestDatabase;
 use crate::support::tenants::TenantSpec;
 use crate::support::TestApp;
@@ -21,16 +22,6 @@ use servicepro_schema::{tenant_tables, TenantId};
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "servicepro-retention-{name}-{}-{}",
-        std::process::id(),
-        rand::random::<u32>()
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 #[derive(QueryableByName)]
 struct N {
@@ -320,6 +311,21 @@ async fn app_with_archive(archive: &Path) -> TestApp {
     app
 }
 
+/// acme is a tombstone without its number, beta untouched, one audit row by `actor`.
+async fn assert_purged_acme(app: &TestApp, actor: &str) {
+    let counts = [
+        "tenants WHERE id = 'acme' AND purged_at IS NOT NULL".to_owned(),
+        "tenant_phone_config WHERE tenant_id = 'acme'".to_owned(),
+        "tenant_phone_config WHERE tenant_id = 'beta'".to_owned(),
+        format!("audit_log WHERE action = 'tenant.purge' AND actor = '{actor}' AND target_tenant_id = 'acme'"),
+    ];
+    let mut seen = Vec::new();
+    for c in &counts {
+        seen.push(app.count(c).await);
+    }
+    assert_eq!(seen, [1, 0, 1, 1], "{counts:?}");
+}
+
 async fn purge_api(app: &TestApp, id: &str, confirm: &str) -> (u16, serde_json::Value) {
     let res = app
         .admin(Method::POST, &format!("/api/admin/tenants/{id}/purge"))
@@ -377,21 +383,7 @@ async fn the_root_api_purges_only_a_closed_tenant_past_the_window() {
     assert_eq!(status, 200, "{body}");
     let file = PathBuf::from(body["archive"].as_str().unwrap());
     assert!(file.starts_with(&archive) && file.exists(), "{body}");
-    assert_eq!(
-        app.count("tenant_phone_config WHERE tenant_id = 'acme'")
-            .await,
-        0
-    );
-    assert_eq!(
-        app.count("tenant_phone_config WHERE tenant_id = 'beta'")
-            .await,
-        1
-    );
-    assert_eq!(
-        app.count("audit_log WHERE action = 'tenant.purge' AND actor = 'root-token' AND target_tenant_id = 'acme'")
-            .await,
-        1
-    );
+    assert_purged_acme(&app, "root-token").await;
     let (status, body) = purge_api(&app, "acme", "acme").await;
     assert_eq!(status, 409, "{body}");
     assert!(
@@ -475,21 +467,7 @@ async fn the_drill_down_offers_the_purge_only_when_allowed_and_checks_csrf() {
         done.location.as_deref(),
         Some("/root/tenants/acme?done=purged")
     );
-    assert_eq!(
-        app.count("tenants WHERE id = 'acme' AND purged_at IS NOT NULL")
-            .await,
-        1
-    );
-    assert_eq!(
-        app.count("tenant_phone_config WHERE tenant_id = 'acme'")
-            .await,
-        0
-    );
-    assert_eq!(
-        app.count("audit_log WHERE action = 'tenant.purge' AND actor = 'root-dashboard'")
-            .await,
-        1
-    );
+    assert_purged_acme(&app, "root-dashboard").await;
     let page = web.get("/root/tenants/acme?done=purged").await;
     assert_eq!(page.status, 200, "{}", page.body);
     assert!(

@@ -138,7 +138,7 @@ impl Purger {
     pub async fn check(&self, tenant: &TenantId, now: DateTime<Utc>) -> Result<(), PurgeError> {
         let db = TenantDb::new(self.pool.clone(), tenant.clone());
         let rows: Vec<State> = db
-            .transaction(|tx| Box::pin(async move { Ok(state(tx.conn(), None).await?) }))
+            .transaction(|tx| Box::pin(async move { state(tx.conn(), None).await }))
             .await?;
         rows.into_iter()
             .next()
