@@ -59,7 +59,8 @@ pub(crate) fn scratch(name: &str) -> PathBuf {
     dir
 }
 
-fn zip_text(path: &std::path::Path, name: &str) -> String {
+/// The text of entry `name` of the zip at `path`.
+pub(crate) fn zip_text(path: &std::path::Path, name: &str) -> String {
     let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
     let mut text = String::new();
     zip.by_name(name)
