@@ -155,6 +155,10 @@ pub struct Config {
     /// `SERVICEPRO_EXPORT_KEEP_HOURS` (default 168: a week, then removed),
     /// `SERVICEPRO_EXPORT_LINK_TTL_SECS` (default 3600).
     pub exports: ExportsConfig,
+    /// Retention of closed tenants: `SERVICEPRO_RETENTION_MONTHS` (default 12)
+    /// and `SERVICEPRO_ARCHIVE_DIR` (default `archive`), where a purge writes
+    /// the tenant's archive.
+    pub retention: RetentionConfig,
 }
 
 /// `websiteGeneratorMode` from the environment.
@@ -210,6 +214,37 @@ impl ExportsConfig {
             dir,
             keep: chrono::Duration::hours(keep),
             link_ttl: chrono::Duration::seconds(link_ttl),
+        })
+    }
+}
+
+/// How long closed tenants are kept and where a purge archives them.
+#[derive(Debug, Clone)]
+pub struct RetentionConfig {
+    /// Nothing of a suspended or cancelled tenant is deleted for this long.
+    pub window: servicepro_actors::retention::RetentionWindow,
+    /// Absolute directory of the purged tenants' archives.
+    pub archive_dir: PathBuf,
+}
+
+impl RetentionConfig {
+    fn read(src: &Source) -> Result<Self, ConfigError> {
+        const MONTHS: &str = "SERVICEPRO_RETENTION_MONTHS";
+        let months = positive(src, MONTHS, 12)?;
+        let window = u32::try_from(months)
+            .ok()
+            .filter(|m| *m <= 1200)
+            .and_then(servicepro_actors::retention::RetentionWindow::months)
+            .ok_or_else(|| invalid(MONTHS, format!("expected 1 to 1200 months, got {months}")))?;
+        let archive_dir = absolute_dir(
+            "SERVICEPRO_ARCHIVE_DIR",
+            src.get("SERVICEPRO_ARCHIVE_DIR")
+                .as_deref()
+                .unwrap_or("archive"),
+        )?;
+        Ok(RetentionConfig {
+            window,
+            archive_dir,
         })
     }
 }
@@ -440,9 +475,11 @@ impl Config {
         let signup = SignupConfig::read(&src)?;
         let website_generator = website_generator(&src)?;
         let exports = ExportsConfig::read(&src)?;
+        let retention = RetentionConfig::read(&src)?;
         Ok(Config {
             website_generator,
             exports,
+            retention,
             trials,
             edge,
             recovery,
@@ -589,6 +626,20 @@ mod tests {
         let relative = Config::from_map(vars(&[("SERVICEPRO_RECORDINGS_DIR", "rec/x")])).unwrap();
         assert!(relative.recordings_dir.is_absolute());
         let _ = std::fs::remove_dir_all(&base);
+    }
+
+    #[test]
+    fn the_retention_window_defaults_to_a_year_and_refuses_nonsense() {
+        let default = Config::from_map(vars(&[])).unwrap();
+        assert_eq!(default.retention.window.as_months(), 12);
+        assert!(default.retention.archive_dir.is_absolute());
+        assert!(default.retention.archive_dir.ends_with("archive"));
+        let six = Config::from_map(vars(&[("SERVICEPRO_RETENTION_MONTHS", "6")])).unwrap();
+        assert_eq!(six.retention.window.as_months(), 6);
+        for bad in ["0", "-1", "1201", "a year"] {
+            let err = Config::from_map(vars(&[("SERVICEPRO_RETENTION_MONTHS", bad)])).unwrap_err();
+            assert_eq!(err.variable, "SERVICEPRO_RETENTION_MONTHS", "{bad}");
+        }
     }
 
     #[test]

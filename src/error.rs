@@ -107,6 +107,23 @@ impl ApiError {
     }
 }
 
+impl From<servicepro_actors::retention::PurgeError> for ApiError {
+    fn from(err: servicepro_actors::retention::PurgeError) -> Self {
+        use servicepro_actors::retention::PurgeError;
+        match err {
+            PurgeError::NotFound => ApiError::not_found("tenant"),
+            e @ (PurgeError::Refused(_) | PurgeError::Changed(_)) => {
+                Self::new(StatusCode::CONFLICT, "purge_refused", e.to_string())
+            }
+            PurgeError::Db(e) => e.into(),
+            other => {
+                tracing::error!(error = %other, "tenant purge failed; nothing was deleted");
+                ApiError::internal()
+            }
+        }
+    }
+}
+
 impl From<DbError> for ApiError {
     fn from(err: DbError) -> Self {
         match err {

@@ -103,6 +103,20 @@ enum Command {
         #[arg(long)]
         syscalls: bool,
     },
+    /// Export one tenant's data (the same zip as `POST /api/exports`: a CSV
+    /// and a JSON file per table, recordings when asked) to FILE, with a
+    /// progress bar; the file appears only when complete.
+    Export {
+        /// The tenant id.
+        #[arg(long)]
+        tenant: String,
+        /// The zip to write (replaced if it exists).
+        #[arg(long)]
+        out: std::path::PathBuf,
+        /// Include call recordings.
+        #[arg(long)]
+        recordings: bool,
+    },
     /// Knowledge-base administration.
     Kb {
         #[command(subcommand)]
@@ -151,6 +165,32 @@ async fn resolve_database(
     Ok((pg.url().to_owned(), Some(pg)))
 }
 
+/// `servicepro export`: the engine's export to `out`, its progress drawn as a bar
+/// (on a terminal; nothing otherwise).
+async fn export_with_bar(
+    pool: &servicepro_schema::DbPool,
+    tenant: &servicepro_schema::TenantId,
+    recordings: bool,
+    out: &std::path::Path,
+) -> anyhow::Result<u64> {
+    use servicepro_actors::export::file::export_to_file;
+    const STEPS: u64 = 1000;
+    let bar = indicatif::ProgressBar::new(STEPS).with_style(
+        indicatif::ProgressStyle::with_template(
+            "{elapsed_precise} [{bar:40}] {percent:>3}% {msg}",
+        )?
+        .progress_chars("=> "),
+    );
+    let written = export_to_file(pool, tenant, recordings, out, |p| {
+        bar.set_position((f64::from(p.fraction) * STEPS as f64) as u64);
+        bar.set_message(format!("{}: {}/{} rows", p.entry, p.rows, p.of));
+        async { Ok(()) }
+    })
+    .await;
+    bar.finish_and_clear();
+    written.with_context(|| format!("exporting {tenant} to {}", out.display()))
+}
+
 #[actix_web::main]
 async fn main() -> anyhow::Result<()> {
     #[cfg(feature = "alloc-stats")]
@@ -177,6 +217,20 @@ async fn main() -> anyhow::Result<()> {
             let (url, _pg) = resolve_database(&config, false).await?;
             let applied = prepare_database(&url).await.context("migrating")?;
             println!("applied {} migration(s)", applied.len());
+        }
+        Command::Export {
+            tenant,
+            out,
+            recordings,
+        } => {
+            let tenant = servicepro_schema::TenantId::parse(&tenant)?;
+            let (url, _pg) = resolve_database(&config, false).await?;
+            prepare_database(&url).await.context("migrating")?;
+            let pool = servicepro_schema::DbPool::new(&servicepro_schema::PoolSettings::new(
+                url.as_str(),
+            ))?;
+            let bytes = export_with_bar(&pool, &tenant, recordings, &out).await?;
+            println!("exported {tenant} to {} ({bytes} bytes)", out.display());
         }
         Command::Kb {
             command: KbCommand::Import { tenant, file },

@@ -108,6 +108,8 @@ pub struct AppState {
     pub book_limiter: crate::book_limit::BookLimiter,
     /// The data export engine.
     pub exports: Exports,
+    /// The operator's tenant purge, under the retention window.
+    pub purger: servicepro_actors::retention::Purger,
 }
 
 /// Why the state could not be built.
@@ -307,7 +309,13 @@ impl AppState {
             },
         );
         sweep_exports_periodically(exports.clone());
+        let purger = servicepro_actors::retention::Purger::new(
+            pool.clone(),
+            config.retention.archive_dir.clone(),
+            config.retention.window,
+        );
         Ok(AppState {
+            purger,
             sites: Arc::default(),
             website_partner,
             csrf: crate::web::csrf::Csrf::new(&config.secret_key),

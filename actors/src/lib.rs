@@ -23,6 +23,8 @@
 //! * [`twilio`] — Twilio's signature, form and TwiML contracts.
 //! * [`owner_app`] — what the owner's web app reads (appointments, threads, calls).
 //! * [`web_session`] — browser sessions of owners and root, owner sign-in.
+//! * [`export`], [`retention`] — a tenant's data export, and the retention rule
+//!   with the operator's purge.
 //! * [`metrics`], [`clock`], [`tls`], [`kb_admin`] — shared plumbing.
 
 pub mod area;
@@ -46,6 +48,7 @@ pub mod owner_app;
 pub mod packs;
 pub mod provisioning;
 pub mod realtime;
+pub mod retention;
 pub mod tenant;
 pub mod tls;
 pub mod twilio;

@@ -21,6 +21,7 @@ pub mod schema;
 pub mod secret_string;
 pub mod secrets;
 pub mod tenant_db;
+pub mod tenant_tables;
 pub mod types;
 
 pub use error::DbError;

@@ -313,6 +313,8 @@ diesel::table! {
         time_zone -> Text,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        status_changed_at -> Timestamptz,
+        purged_at -> Nullable<Timestamptz>,
     }
 }
 

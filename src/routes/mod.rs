@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod admin_plan;
+pub mod admin_purge;
 pub mod agent_chat;
 pub mod app;
 pub mod billing;
@@ -48,6 +49,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(
             web::resource("/api/admin/tenants/{id}/status")
                 .route(web::post().to(admin_plan::change_status)),
+        )
+        .service(
+            web::resource("/api/admin/tenants/{id}/purge")
+                .route(web::post().to(admin_purge::purge)),
         )
         .service(
             web::resource("/api/admin/tenants/{id}/tier")

@@ -7,11 +7,11 @@ use diesel::{ExpressionMethods, QueryDsl, SelectableHelper};
 use diesel_async::{AsyncPgConnection, RunQueryDsl, SimpleAsyncConnection};
 use servicepro_schema::models::{Customer, NewCustomer, NewSmsTemplate};
 use servicepro_schema::schema::{customers, services, sms_templates, tenant_config, tenants};
-use servicepro_schema::{DbError, DbPool, PoolSettings, TenantDb, TenantId};
+use servicepro_schema::{tenant_tables, DbError, DbPool, PoolSettings, TenantDb, TenantId};
 use std::collections::{BTreeMap, BTreeSet};
 
-const A: &str = "alpha";
-const B: &str = "bravo";
+pub(crate) const A: &str = "alpha";
+pub(crate) const B: &str = "bravo";
 
 /// One row per tenant-owned table for `t`, written as the superuser (parents first).
 fn seed_sql(t: &str, n: u8) -> Vec<(&'static str, String)> {
@@ -47,7 +47,7 @@ fn seed_sql(t: &str, n: u8) -> Vec<(&'static str, String)> {
     ])
 }
 
-async fn seeded() -> TestDatabase {
+pub(crate) async fn seeded() -> TestDatabase {
     let db = TestDatabase::new().await;
     let mut su = db.superuser().await;
     for (t, n) in [(A, 1), (B, 2)] {
@@ -58,7 +58,7 @@ async fn seeded() -> TestDatabase {
     db
 }
 
-fn pool(db: &TestDatabase, size: usize) -> DbPool {
+pub(crate) fn pool(db: &TestDatabase, size: usize) -> DbPool {
     let mut settings = PoolSettings::new(db.url());
     settings.max_size = size;
     DbPool::new(&settings).unwrap()
@@ -80,26 +80,15 @@ struct Name {
     name: String,
 }
 
-#[derive(diesel::QueryableByName)]
-struct Edge {
-    #[diesel(sql_type = diesel::sql_types::Text)]
-    child: String,
-    #[diesel(sql_type = diesel::sql_types::Text)]
-    parent: String,
-}
-
 /// Every table with a `tenant_id` column, plus `tenants` itself, with the
-/// column naming the tenant.
+/// column naming the tenant (the list the purge deletes from).
 async fn tenant_owned_tables(conn: &mut AsyncPgConnection) -> BTreeMap<String, &'static str> {
-    let rows: Vec<Name> = diesel::sql_query(
-        "SELECT table_name::text AS name FROM information_schema.columns \
-         WHERE table_schema = 'public' AND column_name = 'tenant_id' AND table_name <> 'audit_log'",
-    )
-    .load(conn)
-    .await
-    .unwrap();
-    let mut out: BTreeMap<String, &'static str> =
-        rows.into_iter().map(|r| (r.name, "tenant_id")).collect();
+    let mut out: BTreeMap<String, &'static str> = tenant_tables::in_delete_order(conn)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|t| (t, "tenant_id"))
+        .collect();
     out.insert("tenants".to_owned(), "id");
     out
 }
@@ -115,30 +104,11 @@ async fn count(conn: &mut AsyncPgConnection, table: &str, col: &str, who: Option
     c.n
 }
 
-/// Tables in an order safe to delete from (children before parents).
-async fn delete_order(conn: &mut AsyncPgConnection, tables: &BTreeSet<String>) -> Vec<String> {
-    let edges: Vec<Edge> = diesel::sql_query(
-        "SELECT conrelid::regclass::text AS child, confrelid::regclass::text AS parent \
-         FROM pg_constraint WHERE contype = 'f' AND connamespace = 'public'::regnamespace",
-    )
-    .load(conn)
-    .await
-    .unwrap();
-    let mut remaining: BTreeSet<String> = tables.clone();
-    let mut order = Vec::new();
-    while !remaining.is_empty() {
-        let leaf = remaining
-            .iter()
-            .find(|t| {
-                !edges
-                    .iter()
-                    .any(|e| &e.parent == *t && e.child != **t && remaining.contains(&e.child))
-            })
-            .cloned()
-            .expect("foreign keys form no cycle");
-        remaining.remove(&leaf);
-        order.push(leaf);
-    }
+/// Tables in an order safe to delete from (children before parents): the
+/// purge's order, with `tenants` last.
+async fn delete_order(conn: &mut AsyncPgConnection) -> Vec<String> {
+    let mut order = tenant_tables::in_delete_order(conn).await.unwrap();
+    order.push("tenants".to_owned());
     order
 }
 
@@ -284,7 +254,7 @@ async fn raw_unfiltered_sql_reaches_only_own_rows_in_every_table() {
     let db = seeded().await;
     let mut su = db.superuser().await;
     let tables = tenant_owned_tables(&mut su).await;
-    let order = delete_order(&mut su, &tables.keys().cloned().collect()).await;
+    let order = delete_order(&mut su).await;
 
     // The superuser (not subject to RLS) sees both tenants in every table:
     // the same statements below would reach bravo if the policy did not stop them.

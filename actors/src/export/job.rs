@@ -1,6 +1,8 @@
 //! One export, start to end: count the rows (for progress), then per table a
 //! CSV pass and a JSON pass over keyset pages, then the recordings. Each page
-//! is rendered to bytes here and sent to the zip [`writer`](super::writer).
+//! is rendered to bytes here and sent to the zip [`writer`](super::writer);
+//! [`Progress`] is reported after every page (the job's row and the command
+//! line's bar are both driven by it).
 
 use super::tables::{self, Table, TABLES};
 use super::writer::{self, Chunk};
@@ -9,8 +11,27 @@ use servicepro_schema::{DbError, TenantDb};
 use std::future::Future;
 use std::path::PathBuf;
 
-/// Writes `db`'s tenant's export to `path`, reporting progress (0..1) after
-/// each page through `progress`. Returns the archive's size in bytes.
+/// How far an export is, reported after each page.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Progress {
+    /// 0..1 of all the rows to write (each row counts once for its CSV and
+    /// once for its JSON pass).
+    pub fraction: f32,
+    /// The zip entry being written, e.g. `messages.csv`.
+    pub entry: &'static str,
+    /// Rows of that entry written so far.
+    pub rows: i64,
+    /// Rows that entry will have.
+    pub of: i64,
+}
+
+/// The zip entries of a table's two passes.
+fn entries(table: Table) -> [(&'static str, bool); 2] {
+    [(table.csv_entry, true), (table.json_entry, false)]
+}
+
+/// Writes `db`'s tenant's export to `path`, reporting [`Progress`] after each
+/// page through `progress`. Returns the archive's size in bytes.
 pub async fn write_export<F, Fut>(
     db: &TenantDb,
     include_recordings: bool,
@@ -18,36 +39,66 @@ pub async fn write_export<F, Fut>(
     mut progress: F,
 ) -> Result<u64, ExportError>
 where
-    F: FnMut(f32) -> Fut,
+    F: FnMut(Progress) -> Fut,
     Fut: Future<Output = Result<(), DbError>>,
 {
-    let mut total: i64 = 0;
+    let mut counts = Vec::with_capacity(TABLES.len());
     for table in TABLES {
-        total += 2 * tables::count(db, table).await?;
+        counts.push(tables::count(db, table).await?);
     }
-    let total = total.max(1) as f64;
+    let total = (2 * counts.iter().sum::<i64>()).max(1) as f64;
+    let target = path.clone();
     let writer = writer::start(path);
     let sent = async {
         let mut done: i64 = 0;
-        for table in TABLES {
+        for (table, of) in TABLES.into_iter().zip(counts) {
             let columns = tables::columns(db, table).await?;
-            send(&writer.tx, Chunk::Start(format!("{}.csv", table.file))).await?;
-            send(
-                &writer.tx,
-                Chunk::Bytes(csv_line(columns.iter().map(String::as_str))?),
-            )
-            .await?;
-            done += pages(db, table, &writer.tx, |rows| csv_page(rows, &columns)).await?;
-            progress((done as f64 / total) as f32).await?;
-            send(&writer.tx, Chunk::Start(format!("{}.json", table.file))).await?;
-            send(&writer.tx, Chunk::Bytes(b"[".to_vec())).await?;
-            let mut first = true;
-            done += pages(db, table, &writer.tx, |rows| {
-                Ok(json_page(rows, &mut first))
-            })
-            .await?;
-            send(&writer.tx, Chunk::Bytes(b"]\n".to_vec())).await?;
-            progress((done as f64 / total) as f32).await?;
+            for (entry, csv) in entries(table) {
+                send(&writer.tx, Chunk::Start(entry.to_owned())).await?;
+                let header = if csv {
+                    csv_line(columns.iter().map(String::as_str))?
+                } else {
+                    b"[".to_vec()
+                };
+                send(&writer.tx, Chunk::Bytes(header)).await?;
+                let mut first = true;
+                let mut rows = 0;
+                let mut after = 0;
+                loop {
+                    let page = tables::page(db, table, after).await?;
+                    let Some(last) = page.last() else { break };
+                    after = last.key;
+                    rows += page.len() as i64;
+                    let bytes = if csv {
+                        csv_page(&page, &columns)?
+                    } else {
+                        json_page(&page, &mut first)
+                    };
+                    send(&writer.tx, Chunk::Bytes(bytes)).await?;
+                    let fraction = ((done + rows) as f64 / total).min(1.0) as f32;
+                    progress(Progress {
+                        fraction,
+                        entry,
+                        rows,
+                        of,
+                    })
+                    .await?;
+                    if (page.len() as i64) < tables::PAGE_ROWS {
+                        break;
+                    }
+                }
+                if !csv {
+                    send(&writer.tx, Chunk::Bytes(b"]\n".to_vec())).await?;
+                }
+                done += rows;
+                progress(Progress {
+                    fraction: (done as f64 / total).min(1.0) as f32,
+                    entry,
+                    rows,
+                    of: rows,
+                })
+                .await?;
+            }
         }
         if include_recordings {
             let mut after = 0;
@@ -72,30 +123,12 @@ where
     let writer::Writer { tx, done } = writer;
     drop(tx);
     let written = done.await.map_err(ExportError::Task)?;
+    if sent.is_err() {
+        // The writer finished what it was given: an incomplete archive must not stay.
+        let _ = std::fs::remove_file(&target);
+    }
     sent?;
     Ok(written?)
-}
-
-/// Sends every page of `table`, rendered by `render`; returns the rows sent.
-async fn pages(
-    db: &TenantDb,
-    table: Table,
-    tx: &tokio::sync::mpsc::Sender<Chunk>,
-    mut render: impl FnMut(&[tables::PageRow]) -> Result<Vec<u8>, ExportError>,
-) -> Result<i64, ExportError> {
-    let mut after = 0;
-    let mut rows = 0;
-    loop {
-        let page = tables::page(db, table, after).await?;
-        let Some(last) = page.last() else { break };
-        after = last.key;
-        rows += page.len() as i64;
-        send(tx, Chunk::Bytes(render(&page)?)).await?;
-        if (page.len() as i64) < tables::PAGE_ROWS {
-            break;
-        }
-    }
-    Ok(rows)
 }
 
 async fn send(tx: &tokio::sync::mpsc::Sender<Chunk>, chunk: Chunk) -> Result<(), ExportError> {

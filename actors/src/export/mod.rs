@@ -8,9 +8,12 @@
 //!   them to [`writer`], a blocking zip writer behind a bounded channel: memory
 //!   stays at a few pages whatever the tenant's size. `{table}.csv` and
 //!   `{table}.json` per table, `recordings/` when asked.
+//! - [`file::export_to_file`] writes the same archive to a given path (the
+//!   `servicepro export` command and the tenant purge's archive).
 //! - [`link`] signs and checks the time-limited download links.
 //! - [`Exports::sweep`] removes archives older than the configured keep time.
 
+pub mod file;
 pub mod job;
 pub mod link;
 pub mod tables;
@@ -25,6 +28,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use tracing::Instrument;
 
+pub use job::Progress;
 pub use link::{DownloadLink, LinkKey, LinkRefused};
 
 /// A running export older than this (hours) is taken as interrupted by a crash.
@@ -106,6 +110,12 @@ pub enum ExportError {
     /// The export directory cannot be used.
     #[error("export directory: {0}")]
     Dir(#[source] std::io::Error),
+    /// No tenant has this id.
+    #[error("no tenant has the id {0}")]
+    UnknownTenant(TenantId),
+    /// The tenant was purged: nothing of it is left to export.
+    #[error("tenant {0} was purged; its archive is the export")]
+    Purged(TenantId),
 }
 
 /// An export's state.
@@ -247,10 +257,21 @@ impl Exports {
         let path = self.file(&id);
         let progress_db = db.clone();
         let progress_id = id.clone();
+        // The row is written when progress moved a percent (not after every page).
+        let mut recorded = 0.0f32;
         let outcome = job::write_export(&db, include_recordings, path.clone(), move |p| {
+            let due = p.fraction - recorded >= 0.01;
+            if due {
+                recorded = p.fraction;
+            }
             let db = progress_db.clone();
             let id = progress_id.clone();
-            async move { set_progress(&db, &id, p).await }
+            async move {
+                if due {
+                    set_progress(&db, &id, p.fraction).await?;
+                }
+                Ok(())
+            }
         })
         .await;
         let keep = self.settings.keep;

@@ -11,11 +11,13 @@ use servicepro_schema::{DbError, TenantDb};
 /// Rows per page (and per transaction).
 pub const PAGE_ROWS: i64 = 1_000;
 
-/// One exported table: `{file}.csv` and `{file}.json` in the zip.
+/// One exported table: a CSV and a JSON entry in the zip.
 #[derive(Debug, Clone, Copy)]
 pub struct Table {
-    /// The file name stem in the zip.
-    pub file: &'static str,
+    /// Its CSV entry in the zip, `{name}.csv`.
+    pub csv_entry: &'static str,
+    /// Its JSON entry in the zip, `{name}.json`.
+    pub json_entry: &'static str,
     /// The SQL table (a constant, never input).
     pub sql: &'static str,
     /// Whether the table has a bigint `id` to page on (else one row per tenant).
@@ -25,52 +27,62 @@ pub struct Table {
 /// Every table of the export, in order.
 pub const TABLES: [Table; 10] = [
     Table {
-        file: "customers",
+        csv_entry: "customers.csv",
+        json_entry: "customers.json",
         sql: "customers",
         keyed: true,
     },
     Table {
-        file: "services",
+        csv_entry: "services.csv",
+        json_entry: "services.json",
         sql: "services",
         keyed: true,
     },
     Table {
-        file: "appointments",
+        csv_entry: "appointments.csv",
+        json_entry: "appointments.json",
         sql: "appointments",
         keyed: true,
     },
     Table {
-        file: "conversations",
+        csv_entry: "conversations.csv",
+        json_entry: "conversations.json",
         sql: "conversations",
         keyed: true,
     },
     Table {
-        file: "messages",
+        csv_entry: "messages.csv",
+        json_entry: "messages.json",
         sql: "messages",
         keyed: true,
     },
     Table {
-        file: "calls",
+        csv_entry: "calls.csv",
+        json_entry: "calls.json",
         sql: "calls",
         keyed: true,
     },
     Table {
-        file: "voicemails",
+        csv_entry: "voicemails.csv",
+        json_entry: "voicemails.json",
         sql: "voicemails",
         keyed: true,
     },
     Table {
-        file: "usage",
+        csv_entry: "usage.csv",
+        json_entry: "usage.json",
         sql: "usage_events",
         keyed: true,
     },
     Table {
-        file: "billing",
+        csv_entry: "billing.csv",
+        json_entry: "billing.json",
         sql: "tenant_billing",
         keyed: false,
     },
     Table {
-        file: "settings",
+        csv_entry: "settings.csv",
+        json_entry: "settings.json",
         sql: "tenant_config",
         keyed: false,
     },

@@ -1,7 +1,8 @@
 //! The zip writer: a blocking thread fed through a bounded channel, so the
 //! async side never blocks on disk and at most [`CHANNEL_PAGES`] pages are in
 //! memory. Entries are deflated (`zip`, default features off, deflate only);
-//! the archive is written to `{id}.zip.part` and renamed when complete.
+//! the archive is written to `{path}.part` and renamed when complete (removed
+//! when writing fails).
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -63,9 +64,25 @@ pub fn start(path: PathBuf) -> Writer {
     Writer { tx, done }
 }
 
-fn write_all(path: &Path, mut rx: mpsc::Receiver<Chunk>) -> Result<u64, WriteError> {
-    let part = path.with_extension("zip.part");
-    let file = File::create(&part)?;
+/// `{path}.part`, where the archive is written before it is renamed.
+pub fn part_path(path: &Path) -> PathBuf {
+    let mut part = path.as_os_str().to_owned();
+    part.push(".part");
+    PathBuf::from(part)
+}
+
+fn write_all(path: &Path, rx: mpsc::Receiver<Chunk>) -> Result<u64, WriteError> {
+    let part = part_path(path);
+    let written = write_part(path, &part, rx);
+    if written.is_err() {
+        // Nothing half-written stays behind (a missing file is fine).
+        let _ = std::fs::remove_file(&part);
+    }
+    written
+}
+
+fn write_part(path: &Path, part: &Path, mut rx: mpsc::Receiver<Chunk>) -> Result<u64, WriteError> {
+    let file = File::create(part)?;
     let mut zip = ZipWriter::new(BufWriter::new(file));
     let options = SimpleFileOptions::default()
         .compression_method(CompressionMethod::Deflated)
@@ -85,6 +102,6 @@ fn write_all(path: &Path, mut rx: mpsc::Receiver<Chunk>) -> Result<u64, WriteErr
     out.flush()?;
     let size = out.get_ref().metadata()?.len();
     drop(out);
-    std::fs::rename(&part, path)?;
+    std::fs::rename(part, path)?;
     Ok(size)
 }

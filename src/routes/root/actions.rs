@@ -7,6 +7,7 @@
 //!   audit row) as `POST /api/admin/tenants/{id}/status|tier`.
 //! * `POST /root/tenants/{id}/provisioning` — try buying the number now
 //!   (audited `provisioning.retry`, then the provisioner's own attempt).
+//! * `POST /root/tenants/{id}/purge {confirm}` — in [`super::purge`].
 //!
 //! A refused change (already so, unknown value) re-renders the page, 422, with
 //! the reason in the banner; another tenant's unknown id is 404.
@@ -27,12 +28,15 @@ use servicepro_schema::{PlanTier, TenantId, TenantStatus};
 /// An action's form.
 #[derive(serde::Deserialize)]
 pub struct ActionForm {
-    csrf: Option<String>,
+    pub(super) csrf: Option<String>,
     status: Option<String>,
     plan_tier: Option<String>,
+    /// The tenant's id typed again (the purge's confirmation).
+    pub(super) confirm: Option<String>,
 }
 
-async fn refused(
+/// Re-renders the tenant's page with `err`'s reason (404 page for no tenant).
+pub(super) async fn refused(
     state: &AppState,
     root: &RootSession,
     id: &TenantId,
@@ -67,7 +71,7 @@ async fn refused(
 }
 
 /// Checks the token and the id; `Err` is the answer to give instead.
-fn check(
+pub(super) fn check(
     state: &AppState,
     root: &RootSession,
     path: &str,

@@ -9,9 +9,12 @@
 //! * [`actions`] — `POST /root/tenants/{id}/status|tier|provisioning`: suspend,
 //!   reactivate, change tier (the same code path and audit as
 //!   `/api/admin/tenants/{id}/status|tier`), retry buying the number.
+//! * [`purge`] — `POST /root/tenants/{id}/purge`: archive and delete a closed
+//!   tenant past the retention window (the same engine call as the API's).
 
 pub mod actions;
 pub mod layout;
+pub mod purge;
 pub mod tenant;
 pub mod tenants;
 
@@ -23,6 +26,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(web::resource("/root/tenants/{id}").route(web::get().to(tenant::show)))
         .service(web::resource("/root/tenants/{id}/status").route(web::post().to(actions::status)))
         .service(web::resource("/root/tenants/{id}/tier").route(web::post().to(actions::tier)))
+        .service(web::resource("/root/tenants/{id}/purge").route(web::post().to(purge::purge)))
         .service(
             web::resource("/root/tenants/{id}/provisioning")
                 .route(web::post().to(actions::provisioning)),

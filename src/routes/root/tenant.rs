@@ -1,5 +1,6 @@
 //! `GET /root/tenants/{id}`: one tenant — plan and status with the actions
-//! (suspend, reactivate, change tier, retry buying the number), phone
+//! (suspend, reactivate, change tier, retry buying the number, purge once the
+//! retention window allows it), phone
 //! configuration, billing and its audit trail, recent calls, texts, bookings
 //! and errors. 404 for an id that is not a tenant.
 
@@ -13,6 +14,7 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use askama::Template;
 use servicepro_actors::dashboard::drill_down::{self, TenantDetail};
+use servicepro_actors::retention::PurgeError;
 use servicepro_schema::{PlanTier, ProvisioningState, TenantId, TenantStatus};
 
 #[derive(Template)]
@@ -28,6 +30,11 @@ struct TenantPage {
     can_suspend: bool,
     can_reactivate: bool,
     can_retry: bool,
+    /// Whether the retention rule allows the purge now.
+    can_purge: bool,
+    /// Why not, when it does not (with the date it would).
+    retention_note: String,
+    retention_months: u32,
 }
 
 /// `?done=` after an action, in words.
@@ -42,6 +49,9 @@ fn notice(done: &str) -> Option<&'static str> {
         "active" => Some("Tenant reactivated."),
         "tier" => Some("Plan changed."),
         "provisioned" => Some("The number is bought and configured."),
+        "purged" => Some(
+            "Tenant archived and purged: its rows are deleted; the audit trail names the archive and its SHA-256.",
+        ),
         _ => None,
     }
 }
@@ -69,7 +79,15 @@ pub async fn render(
     let (mut chrome, csrf) = layout::chrome(state, root, d.head.name.clone(), "");
     chrome.banner = banner;
     let st = d.head.status;
+    let (can_purge, retention_note) = match state.purger.check(id, (state.clock)()).await {
+        Ok(()) => (true, String::new()),
+        Err(PurgeError::Refused(why)) => (false, why.to_string()),
+        Err(e) => return Err(e.into()),
+    };
     let tpl = TenantPage {
+        can_purge,
+        retention_note,
+        retention_months: state.purger.window().as_months(),
         csrf,
         id: id.as_str().to_owned(),
         status: st.as_str(),
