@@ -324,13 +324,14 @@ impl Page {
         self.eval(&js).await.as_bool().unwrap_or(false)
     }
 
-    /// The centre of `selector`'s element in viewport coordinates, after
+    /// The centre of `selector`'s element in viewport coordinates (of its first
+    /// line box, so a link wrapped over two lines is hit on its text), after
     /// scrolling it into view; panics when there is none or it has no size.
     async fn centre(&mut self, selector: &str) -> (f64, f64) {
         let js = format!(
             "(() => {{ const e = document.querySelector({}); if (!e) return null; \
              e.scrollIntoView({{block: 'center', inline: 'center', behavior: 'instant'}}); \
-             const r = e.getBoundingClientRect(); \
+             const r = e.getClientRects()[0] || e.getBoundingClientRect(); \
              return [r.left + r.width / 2, r.top + r.height / 2, r.width, r.height]; }})()",
             json!(selector)
         );
