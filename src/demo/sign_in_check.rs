@@ -15,7 +15,12 @@ fn csrf_of(html: &str) -> Option<&str> {
 
 /// Opens `{server}{path}`, posts the form there with `fields` (plus its CSRF
 /// token and `next`), and checks the answer is a session on its way to `next`.
-pub async fn signs_in(server: &str, path: &str, next: &str, fields: &[(&str, &str)]) -> anyhow::Result<()> {
+pub async fn signs_in(
+    server: &str,
+    path: &str,
+    next: &str,
+    fields: &[(&str, &str)],
+) -> anyhow::Result<()> {
     let http = reqwest::Client::builder()
         .redirect(Policy::none())
         .build()?;

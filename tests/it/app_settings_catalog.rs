@@ -59,7 +59,9 @@ async fn services_are_added_edited_and_removed_and_a_bad_price_is_named() {
     let page = web.get("/app/settings?saved=services").await.body;
     assert!(page.contains("Services saved."), "{page}");
     assert!(
-        page.contains(&format!(r#"id="service-{id}-price" name="price" value="1045.50""#)),
+        page.contains(&format!(
+            r#"id="service-{id}-price" name="price" value="1045.50""#
+        )),
         "{page}"
     );
 
@@ -109,7 +111,9 @@ async fn services_are_added_edited_and_removed_and_a_bad_price_is_named() {
         )
         .await;
     assert_eq!(short.status, 422);
-    assert!(short.body.contains("duration_minutes: a whole number of minutes from 5 to 1440"));
+    assert!(short
+        .body
+        .contains("duration_minutes: a whole number of minutes from 5 to 1440"));
     let clash = web
         .post(
             "/app/settings/services",
@@ -306,7 +310,10 @@ async fn templates_are_saved_and_a_placeholder_the_text_cannot_fill_is_named() {
             "/app/settings/templates/reminder",
             &[
                 ("csrf", &csrf),
-                ("body", "Book again at {booking_url} for your {service} at {time}"),
+                (
+                    "body",
+                    "Book again at {booking_url} for your {service} at {time}",
+                ),
             ],
         )
         .await;
@@ -409,4 +416,123 @@ async fn a_suspended_tenant_sees_every_catalog_form_disabled_and_cannot_post() {
         .await,
         "0"
     );
+}
+
+#[actix_web::test]
+async fn the_api_changes_services_and_templates_through_the_same_rules() {
+    let app = TestApp::spawn().await;
+    app.create_tenant(TenantSpec::default()).await;
+    app.create_tenant(TenantSpec {
+        id: "bravo",
+        phone: "+19185550777",
+        ..TenantSpec::default()
+    })
+    .await;
+    let key = app.key_of("acme").await;
+    let call = |method: reqwest::Method, path: &str, body: Option<serde_json::Value>| {
+        let mut req = app.client.request(method, app.url(path)).bearer_auth(&key);
+        if let Some(body) = body {
+            req = req.json(&body);
+        }
+        req.send()
+    };
+    use reqwest::Method;
+    use serde_json::{json, Value};
+
+    let created = call(
+        Method::POST,
+        "/api/tenant/services",
+        Some(json!({"name": "Ceramic coat", "price_cents": 45000, "duration_minutes": 240})),
+    )
+    .await
+    .unwrap();
+    assert_eq!(created.status(), 201);
+    let id = created.json::<Value>().await.unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    assert_eq!(
+        service(&app, "acme", "Ceramic coat").await.unwrap(),
+        (id.to_string(), "45000".to_owned(), "240".to_owned())
+    );
+
+    let refused = call(
+        Method::PUT,
+        &format!("/api/tenant/services/{id}"),
+        Some(json!({"name": "Ceramic coat", "price_cents": -1, "duration_minutes": 240})),
+    )
+    .await
+    .unwrap();
+    assert_eq!(refused.status(), 422);
+    let err = refused.json::<Value>().await.unwrap();
+    assert_eq!(err["error"]["field"], "price", "{err}");
+    let unknown = call(
+        Method::PUT,
+        &format!("/api/tenant/services/{id}"),
+        Some(json!({"name": "x", "price": 1, "duration_minutes": 30})),
+    )
+    .await
+    .unwrap();
+    assert_eq!(unknown.status(), 422);
+    assert_eq!(
+        unknown.json::<Value>().await.unwrap()["error"]["field"],
+        "price"
+    );
+
+    let theirs = scalar(
+        &app,
+        "SELECT min(id) FROM services WHERE tenant_id = 'bravo' AND active",
+    )
+    .await;
+    let other = call(
+        Method::DELETE,
+        &format!("/api/tenant/services/{theirs}"),
+        None,
+    )
+    .await
+    .unwrap();
+    assert_eq!(other.status(), 404);
+    assert_eq!(
+        call(Method::DELETE, &format!("/api/tenant/services/{id}"), None)
+            .await
+            .unwrap()
+            .status(),
+        204
+    );
+    assert!(service(&app, "acme", "Ceramic coat").await.is_none());
+
+    let tpl = call(
+        Method::PUT,
+        "/api/tenant/templates/booking_link",
+        Some(json!({"body": "Book {business_name} online: {booking_url}"})),
+    )
+    .await
+    .unwrap();
+    assert_eq!(tpl.status(), 204);
+    let bad = call(
+        Method::PUT,
+        "/api/tenant/templates/booking_link",
+        Some(json!({"body": "Book us online!"})),
+    )
+    .await
+    .unwrap();
+    assert_eq!(bad.status(), 422);
+    let err = bad.json::<Value>().await.unwrap();
+    assert_eq!(err["error"]["field"], "booking_link", "{err}");
+    assert!(err["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("must use placeholder {booking_url}"));
+
+    // Suspended: the engine refuses, whichever surface asks.
+    app.sql("UPDATE tenants SET status = 'suspended' WHERE id = 'acme'")
+        .await;
+    let paused = call(
+        Method::POST,
+        "/api/tenant/services",
+        Some(json!({"name": "Later", "price_cents": 100, "duration_minutes": 30})),
+    )
+    .await
+    .unwrap();
+    assert_eq!(paused.status(), 403);
+    assert!(service(&app, "acme", "Later").await.is_none());
 }

@@ -360,7 +360,10 @@ async fn posts_without_this_browsers_token_are_refused() {
     assert_html(&other);
     let body = other.text().await.unwrap();
     assert!(body.contains("security token"), "{body}");
-    assert!(body.contains("<main"), "the web layout's problem page: {body}");
+    assert!(
+        body.contains("<main"),
+        "the web layout's problem page: {body}"
+    );
 }
 
 #[actix_web::test]

@@ -10,7 +10,8 @@ use crate::browser_journey::{owner_signs_in, root_signs_in};
 use crate::support::browser::{Browser, Page};
 
 /// Fields (not hidden) with neither a `<label>` nor an `aria-label`.
-const UNLABELLED: &str = "[...document.querySelectorAll('input:not([type=hidden]), select, textarea')] \
+const UNLABELLED: &str =
+    "[...document.querySelectorAll('input:not([type=hidden]), select, textarea')] \
     .filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label')) \
     .map(e => e.name || e.id)";
 

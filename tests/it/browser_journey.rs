@@ -26,11 +26,7 @@ pub async fn owner_signs_in(page: &mut Page, app: &TestApp, next: &str) {
     page.fill("#password", PASSWORD).await;
     page.click_and_wait("form[action='/app/sign-in'] button[type=submit]")
         .await;
-    assert!(
-        page.url().await.ends_with(next),
-        "{}",
-        page.url().await
-    );
+    assert!(page.url().await.ends_with(next), "{}", page.url().await);
 }
 
 /// Signs the root operator in with the root token, landing on `/root`.
@@ -66,7 +62,9 @@ async fn owner_changes_hours_exports_then_root_suspends_and_settings_turn_read_o
 
     // 1. The owner signs in.
     owner_signs_in(&mut owner, &app, "/app/settings").await;
-    owner.screenshot("journey/01-owner-signed-in-settings").await;
+    owner
+        .screenshot("journey/01-owner-signed-in-settings")
+        .await;
 
     // 2. Business hours: every day 06:45–15:30, through the real form.
     owner
@@ -129,7 +127,12 @@ async fn owner_changes_hours_exports_then_root_suspends_and_settings_turn_read_o
     assert!(bytes.starts_with(b"PK"));
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
     let names: Vec<String> = zip.file_names().map(|n| n.unwrap().to_string()).collect();
-    for file in ["services.json", "customers.csv", "settings.json", "appointments.csv"] {
+    for file in [
+        "services.json",
+        "customers.csv",
+        "settings.json",
+        "appointments.csv",
+    ] {
         assert!(names.iter().any(|n| n == file), "{file} in {names:?}");
     }
     let mut settings = String::new();
@@ -137,7 +140,10 @@ async fn owner_changes_hours_exports_then_root_suspends_and_settings_turn_read_o
         .unwrap()
         .read_to_string(&mut settings)
         .unwrap();
-    assert!(settings.contains("06:45"), "the new hours exported: {settings}");
+    assert!(
+        settings.contains("06:45"),
+        "the new hours exported: {settings}"
+    );
     assert!(settings.contains(&tenant));
 
     // 5. The root operator, in a browser of their own, suspends the tenant.
@@ -163,7 +169,10 @@ async fn owner_changes_hours_exports_then_root_suspends_and_settings_turn_read_o
 
     // 6. The owner, still signed in, sees the banner and read-only Settings.
     owner.goto(&app.url("/app/settings")).await;
-    assert!(owner.url().await.ends_with("/app/settings"), "still signed in");
+    assert!(
+        owner.url().await.ends_with("/app/settings"),
+        "still signed in"
+    );
     let text = owner.text().await;
     assert!(text.contains("Your account is paused"), "{text}");
     assert!(owner.exists(".banner.bad").await);
@@ -176,7 +185,11 @@ async fn owner_changes_hours_exports_then_root_suspends_and_settings_turn_read_o
         .await;
     let n = forms[0].as_u64().unwrap();
     assert!(n >= 14, "{forms}");
-    assert_eq!(forms[1].as_u64().unwrap(), n, "every settings form disabled");
+    assert_eq!(
+        forms[1].as_u64().unwrap(),
+        n,
+        "every settings form disabled"
+    );
     assert_eq!(forms[2], 0, "no settings button can be pressed");
     owner.screenshot("journey/08-owner-sees-read-only").await;
 }

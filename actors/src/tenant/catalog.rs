@@ -9,6 +9,10 @@
 //! the product fills for that text, the ones it needs, STOP/START where
 //! carriers ask, plain text, two segments at most).
 //!
+//! The status policy is asked first, in the same transaction
+//! (`policy::check(status, Action::DashboardWrite)`): a suspended or cancelled
+//! tenant changes nothing, from the page or the API.
+//!
 //! Writes go through the tenant's [`TenantDb`] (its row-level scope). No
 //! message to the `TenantActor` is needed: the `services` and `sms_templates`
 //! triggers move the tenant's version, so every cache sees the change on its
@@ -18,8 +22,9 @@
 use diesel::{ExpressionMethods, OptionalExtension, QueryDsl};
 use diesel_async::RunQueryDsl;
 use servicepro_schema::models::NewSmsTemplate;
-use servicepro_schema::schema::{services, sms_templates};
-use servicepro_schema::{DbError, TenantDb};
+use servicepro_schema::policy::{self, Action, Refused};
+use servicepro_schema::schema::{services, sms_templates, tenants};
+use servicepro_schema::{DbError, TenantDb, TenantStatus};
 
 use crate::packs::{self, SmsTemplateKey};
 
@@ -168,6 +173,9 @@ pub enum CatalogError {
     /// The tenant has no such service (another tenant's id included).
     #[error("no such service")]
     NotFound,
+    /// The status policy refuses changes now (suspended, cancelled).
+    #[error(transparent)]
+    Refused(#[from] Refused),
     /// The database failed.
     #[error(transparent)]
     Db(#[from] DbError),
@@ -185,13 +193,16 @@ impl CatalogError {
 
 /// What a write found, decided inside its transaction.
 enum Found {
-    Done,
+    /// Written: the row's id.
+    Done(i64),
     NameTaken,
     Missing,
+    Refused(Refused),
 }
 
-/// Applies `change` to `db`'s tenant.
-pub async fn change_catalog(db: &TenantDb, change: CatalogChange) -> Result<(), CatalogError> {
+/// Applies `change` to `db`'s tenant; the id of the service or template row
+/// written.
+pub async fn change_catalog(db: &TenantDb, change: CatalogChange) -> Result<i64, CatalogError> {
     let name = match &change {
         CatalogChange::AddService(d) | CatalogChange::EditService(_, d) => d.name.clone(),
         CatalogChange::RemoveService(_) => String::new(),
@@ -211,6 +222,14 @@ pub async fn change_catalog(db: &TenantDb, change: CatalogChange) -> Result<(), 
     let found = db
         .transaction(move |tx| {
             Box::pin(async move {
+                let status: TenantStatus = tx
+                    .scope(tenants::table)
+                    .select(tenants::status)
+                    .first(tx.conn())
+                    .await?;
+                if let Err(refused) = policy::check(status, Action::DashboardWrite) {
+                    return Ok(Found::Refused(refused));
+                }
                 match change {
                     CatalogChange::AddService(d) => {
                         let existing: Option<(i64, bool)> = tx
@@ -220,17 +239,20 @@ pub async fn change_catalog(db: &TenantDb, change: CatalogChange) -> Result<(), 
                             .first(tx.conn())
                             .await
                             .optional()?;
-                        match existing {
+                        let id = match existing {
                             Some((_, true)) => return Ok(Found::NameTaken),
                             Some((id, false)) => {
-                                diesel::update(tx.scope(services::table).filter(services::id.eq(id)))
-                                    .set((
-                                        services::price_cents.eq(d.price_cents),
-                                        services::duration_minutes.eq(d.duration_minutes),
-                                        services::active.eq(true),
-                                    ))
-                                    .execute(tx.conn())
-                                    .await?;
+                                diesel::update(
+                                    tx.scope(services::table).filter(services::id.eq(id)),
+                                )
+                                .set((
+                                    services::price_cents.eq(d.price_cents),
+                                    services::duration_minutes.eq(d.duration_minutes),
+                                    services::active.eq(true),
+                                ))
+                                .execute(tx.conn())
+                                .await?;
+                                id
                             }
                             None => {
                                 tx.insert(
@@ -241,11 +263,12 @@ pub async fn change_catalog(db: &TenantDb, change: CatalogChange) -> Result<(), 
                                         services::duration_minutes.eq(d.duration_minutes),
                                     ),
                                 )
-                                .execute(tx.conn())
-                                .await?;
+                                .returning(services::id)
+                                .get_result(tx.conn())
+                                .await?
                             }
-                        }
-                        Ok(Found::Done)
+                        };
+                        Ok(Found::Done(id))
                     }
                     CatalogChange::EditService(id, d) => {
                         let other: Option<i64> = tx
@@ -271,7 +294,11 @@ pub async fn change_catalog(db: &TenantDb, change: CatalogChange) -> Result<(), 
                         ))
                         .execute(tx.conn())
                         .await?;
-                        Ok(if n == 1 { Found::Done } else { Found::Missing })
+                        Ok(if n == 1 {
+                            Found::Done(id)
+                        } else {
+                            Found::Missing
+                        })
                     }
                     CatalogChange::RemoveService(id) => {
                         let n = diesel::update(
@@ -282,23 +309,29 @@ pub async fn change_catalog(db: &TenantDb, change: CatalogChange) -> Result<(), 
                         .set(services::active.eq(false))
                         .execute(tx.conn())
                         .await?;
-                        Ok(if n == 1 { Found::Done } else { Found::Missing })
+                        Ok(if n == 1 {
+                            Found::Done(id)
+                        } else {
+                            Found::Missing
+                        })
                     }
                     CatalogChange::SetTemplate(key, body) => {
                         let row = NewSmsTemplate {
                             template_key: key.as_str().to_owned(),
                             body,
                         };
-                        tx.insert(sms_templates::table, &row)
+                        let id: i64 = tx
+                            .insert(sms_templates::table, &row)
                             .on_conflict((sms_templates::tenant_id, sms_templates::template_key))
                             .do_update()
                             .set((
                                 sms_templates::body.eq(&row.body),
                                 sms_templates::updated_at.eq(diesel::dsl::now),
                             ))
-                            .execute(tx.conn())
+                            .returning(sms_templates::id)
+                            .get_result(tx.conn())
                             .await?;
-                        Ok(Found::Done)
+                        Ok(Found::Done(id))
                     }
                 }
             })
@@ -309,9 +342,10 @@ pub async fn change_catalog(db: &TenantDb, change: CatalogChange) -> Result<(), 
             e => CatalogError::Db(e),
         })?;
     match found {
-        Found::Done => Ok(()),
+        Found::Done(id) => Ok(id),
         Found::NameTaken => Err(CatalogError::NameTaken(name)),
         Found::Missing => Err(CatalogError::NotFound),
+        Found::Refused(refused) => Err(CatalogError::Refused(refused)),
     }
 }
 
@@ -344,13 +378,22 @@ mod tests {
             Err(CatalogError::Invalid { field, .. }) => Some(field),
             _ => None,
         };
-        assert_eq!(field(ServiceDraft::from_text(" ", "10", "60")), Some(Field::Name));
+        assert_eq!(
+            field(ServiceDraft::from_text(" ", "10", "60")),
+            Some(Field::Name)
+        );
         assert_eq!(
             field(ServiceDraft::from_text("Wash", "100001", "60")),
             Some(Field::Price)
         );
-        assert_eq!(field(ServiceDraft::from_text("Wash", "10", "4")), Some(Field::Minutes));
-        assert_eq!(field(ServiceDraft::from_text("Wash", "10", "1h")), Some(Field::Minutes));
+        assert_eq!(
+            field(ServiceDraft::from_text("Wash", "10", "4")),
+            Some(Field::Minutes)
+        );
+        assert_eq!(
+            field(ServiceDraft::from_text("Wash", "10", "1h")),
+            Some(Field::Minutes)
+        );
         assert!(ServiceDraft::from_text(" Wash ", "10", "60").is_ok_and(|d| d.name() == "Wash"));
     }
 }

@@ -51,9 +51,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         )
         .service(web::resource("/app/settings").route(web::get().to(settings::page)))
         .service(web::resource("/app/settings/services").route(web::post().to(services::add)))
-        .service(
-            web::resource("/app/settings/services/{id}").route(web::post().to(services::edit)),
-        )
+        .service(web::resource("/app/settings/services/{id}").route(web::post().to(services::edit)))
         .service(
             web::resource("/app/settings/services/{id}/remove")
                 .route(web::post().to(services::remove)),

@@ -38,6 +38,7 @@ pub async fn add(
     let result = match draft(&form) {
         Ok(d) => change_catalog(&p.db, CatalogChange::AddService(d))
             .await
+            .map(|_| ())
             .map_err(ApiError::from),
         Err(e) => Err(e),
     };
@@ -60,6 +61,7 @@ pub async fn edit(
     let result = match draft(&form) {
         Ok(d) => change_catalog(&p.db, CatalogChange::EditService(id, d))
             .await
+            .map(|_| ())
             .map_err(ApiError::from),
         Err(e) => Err(e),
     };
@@ -81,6 +83,7 @@ pub async fn remove(
     };
     let result = change_catalog(&p.db, CatalogChange::RemoveService(id))
         .await
+        .map(|_| ())
         .map_err(ApiError::from);
     answer(p, result, "services", &format!("service-{id}"), &form).await
 }

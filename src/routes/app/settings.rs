@@ -225,7 +225,13 @@ fn service_rows(
             )
         })
         .collect();
-    let new = row("new".into(), String::new(), String::new(), String::new(), false);
+    let new = row(
+        "new".into(),
+        String::new(),
+        String::new(),
+        String::new(),
+        false,
+    );
     (rows, new)
 }
 
@@ -304,8 +310,7 @@ pub(super) async fn render(
             closed: v.get(&format!("{key}_closed")) == "on",
         })
         .collect();
-    let (services, new_service) =
-        service_rows(catalog::services(&p.db).await?, &errors, posted);
+    let (services, new_service) = service_rows(catalog::services(&p.db).await?, &errors, posted);
     let templates = template_rows(
         &p.ctx.tenant.industry,
         catalog::templates(&p.db).await?,

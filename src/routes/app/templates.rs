@@ -42,6 +42,7 @@ pub async fn save(
         .unwrap_or_default();
     let result = change_catalog(&p.db, CatalogChange::SetTemplate(key, body))
         .await
+        .map(|_| ())
         .map_err(ApiError::from);
     answer(p, result, "templates", &format!("template-{key}"), &form).await
 }

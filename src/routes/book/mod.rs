@@ -51,7 +51,10 @@ fn unavailable(err: ToolError) -> ApiError {
 
 /// A handler's answer for a browser: its page, or its refusal as the problem
 /// page (`web::problem::from_api`) rather than the API's JSON.
-fn as_page(result: Result<actix_web::HttpResponse, ApiError>, back: &str) -> actix_web::HttpResponse {
+fn as_page(
+    result: Result<actix_web::HttpResponse, ApiError>,
+    back: &str,
+) -> actix_web::HttpResponse {
     result.unwrap_or_else(|e| {
         if e.status.is_server_error() {
             tracing::warn!(status = %e.status, "booking page refused");
