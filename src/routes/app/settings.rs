@@ -1,4 +1,6 @@
-//! `GET /app/settings` and `POST /app/settings/{hours|area|calls|contact}`.
+//! `GET /app/settings` and `POST /app/settings/{hours|area|calls|contact}`,
+//! plus what every settings form shares ([`writable`], [`answer`], [`render`];
+//! the service and template forms are `services.rs` and `templates.rs`).
 //!
 //! Each form is turned into the JSON shape of `PATCH /api/tenant/settings`,
 //! read by the same field rules (`tenant_api::parse_settings`) and saved
