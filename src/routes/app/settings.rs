@@ -1,5 +1,5 @@
 //! `GET /app/settings` and `POST /app/settings/{hours|area|calls|contact}`,
-//! plus what every settings form shares ([`writable`], [`answer`], [`render`];
+//! plus what every settings form shares (`writable`, `answer`, `render`;
 //! the service and template forms are `services.rs` and `templates.rs`).
 //!
 //! Each form is turned into the JSON shape of `PATCH /api/tenant/settings`,
