@@ -252,3 +252,21 @@ impl From<servicepro_actors::website::WebsiteError> for ApiError {
         }
     }
 }
+
+impl From<servicepro_actors::tenant::catalog::CatalogError> for ApiError {
+    fn from(err: servicepro_actors::tenant::catalog::CatalogError) -> Self {
+        use servicepro_actors::tenant::catalog::CatalogError;
+        match err {
+            CatalogError::Invalid { field, reason } => {
+                ApiError::invalid_field(field.as_str(), reason)
+            }
+            CatalogError::NameTaken(name) => ApiError::invalid_field(
+                "name",
+                format!("name: another service is already called {name:?}"),
+            ),
+            CatalogError::NotFound => ApiError::not_found("service"),
+            CatalogError::Refused(refused) => ApiError::forbidden_now(refused),
+            CatalogError::Db(e) => e.into(),
+        }
+    }
+}

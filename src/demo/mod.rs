@@ -2,9 +2,12 @@
 //! seeds a database, serves, and then plays Twilio against the running
 //! server — calls to tenants in each answering mode, an IVR choice that
 //! texts a booking link — printing what the server answered. Twilio's REST
-//! API is a loopback sink that prints the texts the engine sends.
+//! API is a loopback sink that prints the texts the engine sends. It ends
+//! with the owner's and the operator's sign-in, each tried first
+//! (`sign_in_check`).
 
 mod caller;
+mod sign_in_check;
 mod trial;
 mod twilio_sink;
 
@@ -284,12 +287,29 @@ pub async fn run(mut config: Config, database_url: &str, exit_after: bool) -> an
         "  {} text(s) went out through the Twilio sink.",
         sink.texts().len()
     );
+    // Each printed sign-in is tried first, exactly as printed.
+    sign_in_check::signs_in(
+        &server,
+        "/app/sign-in",
+        "/app",
+        &[
+            ("email", trial::OWNER_EMAIL),
+            ("password", trial::OWNER_PASSWORD),
+        ],
+    )
+    .await
+    .context("the demo owner's sign-in")?;
+    sign_in_check::signs_in(&server, "/root/sign-in", "/root", &[("token", &root_token)])
+        .await
+        .context("the operator's sign-in")?;
     println!(
-        "  Owner app:  http://{bind}/app/sign-in  ({} / {})",
+        "  Owner app:  http://{bind}/app/sign-in  ({} / {})  (signed in: checked)",
         trial::OWNER_EMAIL,
         trial::OWNER_PASSWORD
     );
-    println!("  Operator:   http://{bind}/root/sign-in  (root token {root_token})");
+    println!(
+        "  Operator:   http://{bind}/root/sign-in  (root token {root_token})  (signed in: checked)"
+    );
     if exit_after {
         handle.stop(true).await;
         return Ok(());

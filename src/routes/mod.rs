@@ -18,6 +18,7 @@ pub mod signup;
 pub mod sites;
 pub mod stripe_webhook;
 pub mod tenant_api;
+pub mod tenant_catalog;
 pub mod twilio_sms;
 pub mod twilio_sms_incoming;
 pub mod twilio_voice;
@@ -81,6 +82,19 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route(web::patch().to(tenant_api::patch_settings)),
         )
         .service(web::resource("/api/tenant/keys").route(web::post().to(tenant_api::rotate_key)))
+        .service(
+            web::resource("/api/tenant/services")
+                .route(web::post().to(tenant_catalog::add_service)),
+        )
+        .service(
+            web::resource("/api/tenant/services/{id}")
+                .route(web::put().to(tenant_catalog::edit_service))
+                .route(web::delete().to(tenant_catalog::remove_service)),
+        )
+        .service(
+            web::resource("/api/tenant/templates/{key}")
+                .route(web::put().to(tenant_catalog::put_template)),
+        )
         .service(
             web::resource("/api/tenant/twilio")
                 .route(web::put().to(tenant_api::use_own_twilio))

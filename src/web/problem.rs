@@ -45,3 +45,18 @@ pub fn too_many(wait: std::time::Duration, back: &str) -> HttpResponse {
     }
     res
 }
+
+/// An [`ApiError`](crate::error::ApiError) answered to a browser: the page
+/// for its status with its reason (a 5xx's message is already generic), and
+/// `Retry-After` when it has one. For pages whose handlers share the API's
+/// error type (the booking page).
+pub fn from_api(err: &crate::error::ApiError, back: &str) -> HttpResponse {
+    let mut res = page(err.status, &err.message, back);
+    if let Some(secs) = err.retry_after {
+        if let Ok(v) = actix_web::http::header::HeaderValue::from_str(&secs.to_string()) {
+            res.headers_mut()
+                .insert(actix_web::http::header::RETRY_AFTER, v);
+        }
+    }
+    res
+}

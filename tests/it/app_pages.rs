@@ -449,7 +449,7 @@ async fn a_suspended_tenant_reads_everything_but_cannot_write() {
     let settings = web.get("/app/settings").await.body;
     assert_eq!(
         settings.matches("<fieldset disabled").count(),
-        4,
+        settings.matches("<fieldset").count(),
         "{settings}"
     );
     let before = scalar(

@@ -2,7 +2,7 @@
 //! every post (422 naming the field), a booking through the page (the
 //! appointment row and the same confirmation text through the fake Twilio),
 //! the service-area refusal, a lost race showing fresh slots, CSRF (403), the
-//! honeypot, the rate limit (429), a hostile business name kept as text, and
+//! honeypot, the rate limit (429; refusals are HTML pages), a hostile business name kept as text, and
 //! IVR key 2 texting the page's link.
 
 use crate::support::tenants::TenantSpec;
@@ -357,7 +357,13 @@ async fn posts_without_this_browsers_token_are_refused() {
         .await
         .unwrap();
     assert_eq!(other.status(), 403);
-    assert!(other.text().await.unwrap().contains("security token"));
+    assert_html(&other);
+    let body = other.text().await.unwrap();
+    assert!(body.contains("security token"), "{body}");
+    assert!(
+        body.contains("<main"),
+        "the web layout's problem page: {body}"
+    );
 }
 
 #[actix_web::test]
@@ -382,6 +388,7 @@ async fn a_bot_filling_the_honeypot_gets_a_fake_success_and_nothing_is_booked() 
 async fn too_many_posts_from_one_address_are_refused_429() {
     let app = app().await;
     let mut statuses = Vec::new();
+    let mut last = None;
     for _ in 0..31 {
         let res = app
             .client
@@ -391,9 +398,21 @@ async fn too_many_posts_from_one_address_are_refused_429() {
             .await
             .unwrap();
         statuses.push(res.status().as_u16());
+        last = Some(res);
     }
     assert!(statuses[..30].iter().all(|s| *s == 403), "{statuses:?}");
     assert_eq!(statuses[30], 429);
+    let refused = last.unwrap();
+    assert_html(&refused);
+    let wait: u64 = refused.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(wait >= 1);
+    let body = refused.text().await.unwrap();
+    assert!(body.contains("too many requests"), "{body}");
+    assert!(!body.trim_start().starts_with('{'), "not JSON: {body}");
 }
 
 #[actix_web::test]
@@ -416,6 +435,15 @@ async fn a_hostile_business_name_stays_text_and_unknown_tenants_are_404() {
         .await
         .unwrap();
     assert_eq!(missing.status(), 404);
+    assert_html(&missing);
+    let body = missing.text().await.unwrap();
+    assert!(body.contains("tenant not found"), "{body}");
+}
+
+/// A refusal a browser gets is a page of the web layout, not the API's JSON.
+fn assert_html(res: &reqwest::Response) {
+    let kind = res.headers()["content-type"].to_str().unwrap();
+    assert!(kind.starts_with("text/html"), "{kind}");
 }
 
 #[actix_web::test]

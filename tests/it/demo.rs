@@ -89,4 +89,20 @@ async fn the_demo_tour_runs_end_to_end() {
         1,
         "press 2 texted the booking link through the (sink) Twilio API"
     );
+    // The two sign-ins the demo prints were each tried as printed (the run
+    // fails otherwise) and left their browser sessions.
+    assert_eq!(
+        count(
+            &mut conn,
+            "web_sessions WHERE kind = 'owner' AND tenant_id = 'greenway-lawn'"
+        )
+        .await,
+        1,
+        "the printed owner e-mail and password signed in"
+    );
+    assert_eq!(
+        count(&mut conn, "web_sessions WHERE kind = 'root'").await,
+        1,
+        "the printed root token signed in"
+    );
 }

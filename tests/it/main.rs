@@ -7,6 +7,7 @@ mod support;
 
 mod admin_api;
 mod app_pages;
+mod app_settings_catalog;
 mod app_sign_in;
 mod billing;
 mod billing_status;
@@ -15,7 +16,9 @@ mod book_page;
 mod booking_race;
 mod browser_app;
 mod browser_book;
+mod browser_dashboards;
 mod browser_harness;
+mod browser_journey;
 mod browser_sites;
 mod conversation_actors;
 mod conversations;

@@ -70,6 +70,22 @@ fn routes() -> Vec<(Method, &'static str, Option<Value>)> {
             Some(json!({"account_sid": OWN_SID, "auth_token": OWN_TOKEN})),
         ),
         (Method::DELETE, "/api/tenant/twilio", None),
+        (
+            Method::POST,
+            "/api/tenant/services",
+            Some(json!({"name": "Extra", "price_cents": 100, "duration_minutes": 30})),
+        ),
+        (
+            Method::PUT,
+            "/api/tenant/services/1",
+            Some(json!({"name": "Extra", "price_cents": 100, "duration_minutes": 30})),
+        ),
+        (Method::DELETE, "/api/tenant/services/1", None),
+        (
+            Method::PUT,
+            "/api/tenant/templates/booking_link",
+            Some(json!({"body": "Book: {booking_url}"})),
+        ),
     ]
 }
 

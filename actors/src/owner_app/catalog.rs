@@ -1,6 +1,6 @@
 //! The tenant's services with prices and its own SMS templates, for the
-//! Settings page (shown read-only there: they are changed through their packs
-//! and the API, not the settings update).
+//! Settings page. They are changed through `tenant::catalog::change_catalog`
+//! (the page's forms and the tenant API), not the settings update.
 
 use diesel::{ExpressionMethods, QueryDsl, SelectableHelper};
 use diesel_async::RunQueryDsl;

@@ -9,7 +9,8 @@
 //!   summary, transcript and recording, voicemails.
 //!
 //! Writes do not live here: settings go through the tenant's actor
-//! (`TenantRegistry::update_settings`), like the API's.
+//! (`TenantRegistry::update_settings`), services and templates through
+//! `tenant::catalog::change_catalog`, like the API's.
 
 pub mod appointments;
 pub mod catalog;

@@ -9,6 +9,8 @@
 //!   request), and the one place its status, plan tier and settings change.
 //! * [`profile`] — the owner's view of their tenant (`GET /api/tenant`): profile,
 //!   features, number, this month's usage, billing state and banner.
+//! * [`catalog`] — the owner's services and prices and automated-text wording
+//!   ([`catalog::change_catalog`], for the web app and the API).
 //! * [`byo_twilio`] — switching to the tenant's own Twilio account (credentials
 //!   checked with Twilio first, sealed) and back.
 //! * [`registry`] — [`registry::TenantRegistry`]: finds or starts a tenant's actor
@@ -30,6 +32,7 @@ pub mod actor;
 pub mod admin;
 pub mod api_keys;
 pub mod byo_twilio;
+pub mod catalog;
 mod changes;
 pub mod context;
 pub mod profile;

@@ -7,7 +7,9 @@
 //! * [`appointments`], [`appointment`] — the week and list, one appointment.
 //! * [`conversations`] — threads and their messages.
 //! * [`calls`], [`recording`] — calls (summary, transcript) and the signed recording link.
-//! * [`settings`] — each settings form, saved through the tenant's actor.
+//! * [`settings`] — the page and each settings form, saved through the tenant's actor.
+//! * [`services`], [`templates`] — add, edit, remove a service; reword an
+//!   automated text (`tenant::catalog::change_catalog`).
 //! * [`billing`] — Plan and billing, and the plan change form.
 //! * [`usage`] — this month and 30-day charts.
 //! * [`export`] — "Export my data" and the export's progress and download link.
@@ -24,10 +26,12 @@ pub mod export;
 pub mod layout;
 pub mod nudges;
 pub mod recording;
+pub mod services;
 pub mod settings;
 pub mod sign_in;
 pub mod sign_in_link;
 pub mod sign_out;
+pub mod templates;
 pub mod today;
 pub mod usage;
 
@@ -46,6 +50,15 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::resource("/app/recordings/{call_sid}").route(web::get().to(recording::recording)),
         )
         .service(web::resource("/app/settings").route(web::get().to(settings::page)))
+        .service(web::resource("/app/settings/services").route(web::post().to(services::add)))
+        .service(web::resource("/app/settings/services/{id}").route(web::post().to(services::edit)))
+        .service(
+            web::resource("/app/settings/services/{id}/remove")
+                .route(web::post().to(services::remove)),
+        )
+        .service(
+            web::resource("/app/settings/templates/{key}").route(web::post().to(templates::save)),
+        )
         .service(web::resource("/app/settings/{section}").route(web::post().to(settings::save)))
         .service(web::resource("/app/billing").route(web::get().to(billing::show)))
         .service(web::resource("/app/billing/upgrade").route(web::post().to(billing::upgrade)))

@@ -1,4 +1,6 @@
-//! `GET /app/settings` and `POST /app/settings/{hours|area|calls|contact}`.
+//! `GET /app/settings` and `POST /app/settings/{hours|area|calls|contact}`,
+//! plus what every settings form shares (`writable`, `answer`, `render`;
+//! the service and template forms are `services.rs` and `templates.rs`).
 //!
 //! Each form is turned into the JSON shape of `PATCH /api/tenant/settings`,
 //! read by the same field rules (`tenant_api::parse_settings`) and saved
@@ -23,9 +25,13 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 use serde_json::{json, Map, Value};
 use servicepro_actors::owner_app::catalog;
+use servicepro_actors::packs::{self, SmsTemplateKey};
 use servicepro_actors::tenant::ChangedBy;
 use servicepro_schema::policy::{self, Action};
 use std::collections::HashMap;
+
+/// The sections saved through the settings update (`POST /app/settings/{section}`).
+const SECTIONS: [&str; 4] = ["hours", "area", "calls", "contact"];
 
 /// The weekdays as stored (`mon`…) and shown.
 const DAYS: [(&str, &str); 7] = [
@@ -60,6 +66,35 @@ struct DayRow {
     closed: bool,
 }
 
+/// One service's form: its values as text and the reason beside each field.
+struct ServiceRow {
+    /// The row's id (`new` for the add form), in its inputs' ids and action.
+    id: String,
+    name: String,
+    price: String,
+    minutes: String,
+    addon: bool,
+    err_name: Option<String>,
+    err_price: Option<String>,
+    err_minutes: Option<String>,
+}
+
+/// One automated text's form.
+struct TemplateRow {
+    key: &'static str,
+    label: String,
+    body: String,
+    allowed: String,
+    error: Option<String>,
+}
+
+/// A refused field in the error summary: the input it links to and why.
+struct SummaryLine {
+    anchor: String,
+    field: String,
+    reason: String,
+}
+
 #[derive(Template)]
 #[template(path = "web/app/settings.html")]
 struct SettingsPage {
@@ -69,10 +104,12 @@ struct SettingsPage {
     has_number: bool,
     saved: Option<&'static str>,
     errors: FormErrors,
+    summary: Vec<SummaryLine>,
     days: Vec<DayRow>,
     v: Values,
-    services: Vec<(String, String, String)>,
-    templates: Vec<(String, String)>,
+    services: Vec<ServiceRow>,
+    new_service: ServiceRow,
+    templates: Vec<TemplateRow>,
 }
 
 fn join(list: Option<&Value>) -> String {
@@ -132,12 +169,122 @@ fn stored(p: &OwnerPage) -> Values {
     v
 }
 
-async fn render(
+/// Which form a post came from: a settings section (`hours`, `area`,
+/// `calls`, `contact`), a service (`service-new`, `service-{id}`) or a
+/// template (`template-{key}`).
+pub(super) type Posted<'a> = Option<(&'a str, &'a HashMap<String, String>)>;
+
+/// The input a refused `field` of the form `section` is shown beside.
+fn anchor(section: &str, field: &str) -> String {
+    if section.starts_with("service-") {
+        format!("{section}-{field}")
+    } else if section.starts_with("template-") {
+        section.to_owned()
+    } else {
+        field.to_owned()
+    }
+}
+
+fn service_rows(
+    list: Vec<servicepro_schema::models::Service>,
+    errors: &FormErrors,
+    posted: Posted<'_>,
+) -> (Vec<ServiceRow>, ServiceRow) {
+    let err = |section: &str, field: &str| {
+        posted
+            .filter(|(s, _)| *s == section)
+            .and_then(|_| errors.get(field).map(str::to_owned))
+    };
+    let row = |id: String, name: String, price: String, minutes: String, addon: bool| {
+        let section = format!("service-{id}");
+        let (name, price, minutes) = match posted {
+            Some((s, form)) if s == section => {
+                let get = |k: &str| form.get(k).cloned().unwrap_or_default();
+                (get("name"), get("price"), get("duration_minutes"))
+            }
+            _ => (name, price, minutes),
+        };
+        ServiceRow {
+            err_name: err(&section, "name"),
+            err_price: err(&section, "price"),
+            err_minutes: err(&section, "duration_minutes"),
+            id,
+            name,
+            price,
+            minutes,
+            addon,
+        }
+    };
+    let rows = list
+        .into_iter()
+        .map(|s| {
+            row(
+                s.id.to_string(),
+                s.name,
+                money(s.price_cents).trim_start_matches('$').to_owned(),
+                s.duration_minutes.to_string(),
+                s.is_addon,
+            )
+        })
+        .collect();
+    let new = row(
+        "new".into(),
+        String::new(),
+        String::new(),
+        String::new(),
+        false,
+    );
+    (rows, new)
+}
+
+fn template_rows(
+    industry: &str,
+    own: Vec<servicepro_schema::models::SmsTemplate>,
+    errors: &FormErrors,
+    posted: Posted<'_>,
+) -> Vec<TemplateRow> {
+    let pack = packs::pack(industry).ok();
+    SmsTemplateKey::ALL
+        .into_iter()
+        .map(|key| {
+            let section = format!("template-{key}");
+            let stored = own
+                .iter()
+                .find(|t| t.template_key == key.as_str())
+                .map(|t| t.body.clone())
+                .or_else(|| pack.map(|p| p.sms_templates.get(key).to_owned()))
+                .unwrap_or_default();
+            let (body, error) = match posted {
+                Some((s, form)) if s == section => (
+                    form.get("body").cloned().unwrap_or_default(),
+                    errors.get(key.as_str()).map(str::to_owned),
+                ),
+                _ => (stored, None),
+            };
+            TemplateRow {
+                key: key.as_str(),
+                label: key.as_str().replace('_', " "),
+                body,
+                allowed: key
+                    .allowed_placeholders()
+                    .iter()
+                    .map(|p| format!("{{{p}}}"))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                error,
+            }
+        })
+        .collect()
+}
+
+/// The Settings page with `errors` beside the fields of the form `posted`
+/// came from (what was typed kept there), answered with `status`.
+pub(super) async fn render(
     p: OwnerPage,
     status: StatusCode,
     saved: Option<&'static str>,
     errors: FormErrors,
-    posted: Option<(&str, &HashMap<String, String>)>,
+    posted: Posted<'_>,
 ) -> Result<HttpResponse, ApiError> {
     let mut v = stored(&p);
     if let Some((section, form)) = posted {
@@ -149,8 +296,10 @@ async fn render(
         if section == "calls" {
             v.0.remove("record_calls");
         }
-        for (k, val) in form.iter().filter(|(k, _)| k.as_str() != "csrf") {
-            v.set(k, val.clone());
+        if SECTIONS.contains(&section) {
+            for (k, val) in form.iter().filter(|(k, _)| k.as_str() != "csrf") {
+                v.set(k, val.clone());
+            }
         }
     }
     let days = DAYS
@@ -163,26 +312,22 @@ async fn render(
             closed: v.get(&format!("{key}_closed")) == "on",
         })
         .collect();
-    let services = catalog::services(&p.db)
-        .await?
-        .into_iter()
-        .map(|s| {
-            let name = if s.is_addon {
-                format!("{} (add-on)", s.name)
-            } else {
-                s.name
-            };
-            (
-                name,
-                format!("{} min", s.duration_minutes),
-                money(s.price_cents),
-            )
+    let (services, new_service) = service_rows(catalog::services(&p.db).await?, &errors, posted);
+    let templates = template_rows(
+        &p.ctx.tenant.industry,
+        catalog::templates(&p.db).await?,
+        &errors,
+        posted,
+    );
+    let section = posted.map(|(s, _)| s).unwrap_or("");
+    let summary = errors
+        .fields()
+        .iter()
+        .map(|(field, reason)| SummaryLine {
+            anchor: anchor(section, field),
+            field: field.clone(),
+            reason: reason.clone(),
         })
-        .collect();
-    let templates = catalog::templates(&p.db)
-        .await?
-        .into_iter()
-        .map(|t| (t.template_key.replace('_', " "), t.body))
         .collect();
     let tpl = SettingsPage {
         has_number: p.ctx.phone.is_some(),
@@ -190,9 +335,11 @@ async fn render(
         read_only: p.read_only,
         saved,
         errors,
+        summary,
         days,
         v,
         services,
+        new_service,
         templates,
         chrome: p.chrome,
     };
@@ -211,6 +358,8 @@ fn saved_text(section: &str) -> Option<&'static str> {
         "area" => Some("Service area saved."),
         "calls" => Some("Call settings saved."),
         "contact" => Some("Contact details saved."),
+        "services" => Some("Services saved."),
+        "templates" => Some("Text template saved."),
         _ => None,
     }
 }
@@ -328,7 +477,69 @@ fn body_of(
     Ok(body)
 }
 
-/// `POST /app/settings/{section}`.
+/// The checks every settings form shares: its CSRF token (else the 403
+/// page), then whether the status policy lets the owner write now (else the
+/// 403 page with the policy's reason). The page's data when both pass.
+pub(super) async fn writable(
+    state: &AppState,
+    owner: &OwnerSession,
+    form: &HashMap<String, String>,
+) -> Result<Result<OwnerPage, HttpResponse>, ApiError> {
+    if let Some(res) = session::refuse_bad_csrf(
+        state,
+        &owner.csrf_binding,
+        form.get("csrf").map(String::as_str),
+        "/app/settings",
+    ) {
+        return Ok(Err(res));
+    }
+    let p = OwnerPage::load(state, owner, "Settings", "/app/settings").await?;
+    if let Err(refused) = policy::check(p.ctx.tenant.status, Action::DashboardWrite) {
+        return Ok(Err(problem::page(
+            StatusCode::FORBIDDEN,
+            &refused.to_string(),
+            "/app/settings",
+        )));
+    }
+    Ok(Ok(p))
+}
+
+/// A settings form's answer: 303 back to the page with `?saved={saved}`; a
+/// 403 from the engine as the refusal page; a 404 as the not-found page; any
+/// other refusal re-renders the page (422) with the reason beside the field
+/// of the form `section` and what was typed kept.
+pub(super) async fn answer(
+    p: OwnerPage,
+    result: Result<(), ApiError>,
+    saved: &str,
+    section: &str,
+    form: &HashMap<String, String>,
+) -> Result<HttpResponse, ApiError> {
+    match result {
+        Ok(()) => {
+            tracing::info!(section, "settings saved from the app");
+            Ok(crate::web::page::see_other(&format!(
+                "/app/settings?saved={saved}"
+            )))
+        }
+        Err(e) if e.status == StatusCode::FORBIDDEN || e.status == StatusCode::NOT_FOUND => {
+            Ok(problem::page(e.status, &e.message, "/app/settings"))
+        }
+        Err(e) => {
+            let errors = FormErrors::from_api(e)?;
+            render(
+                p,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+                errors,
+                Some((section, form)),
+            )
+            .await
+        }
+    }
+}
+
+/// `POST /app/settings/{section}` (hours, area, calls, contact).
 pub async fn save(
     state: web::Data<AppState>,
     owner: OwnerSession,
@@ -337,26 +548,14 @@ pub async fn save(
 ) -> Result<HttpResponse, ApiError> {
     let section = path.into_inner();
     let form = form.into_inner();
-    if let Some(res) = session::refuse_bad_csrf(
-        &state,
-        &owner.csrf_binding,
-        form.get("csrf").map(String::as_str),
-        "/app/settings",
-    ) {
-        return Ok(res);
-    }
-    if saved_text(&section).is_none() {
+    let p = match writable(&state, &owner, &form).await? {
+        Ok(p) => p,
+        Err(refused) => return Ok(refused),
+    };
+    if !SECTIONS.contains(&section.as_str()) {
         return Ok(problem::page(
             StatusCode::NOT_FOUND,
             "There is no such settings form.",
-            "/app/settings",
-        ));
-    }
-    let p = OwnerPage::load(&state, &owner, "Settings", "/app/settings").await?;
-    if let Err(refused) = policy::check(p.ctx.tenant.status, Action::DashboardWrite) {
-        return Ok(problem::page(
-            StatusCode::FORBIDDEN,
-            &refused.to_string(),
             "/app/settings",
         ));
     }
@@ -377,28 +576,5 @@ pub async fn save(
             .map_err(ApiError::from),
         Err(e) => Err(e),
     };
-    match result {
-        Ok(()) => {
-            tracing::info!(section, "settings saved from the app");
-            Ok(crate::web::page::see_other(&format!(
-                "/app/settings?saved={section}"
-            )))
-        }
-        Err(e) if e.status == StatusCode::FORBIDDEN => Ok(problem::page(
-            StatusCode::FORBIDDEN,
-            &e.message,
-            "/app/settings",
-        )),
-        Err(e) => {
-            let errors = FormErrors::from_api(e)?;
-            render(
-                p,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                None,
-                errors,
-                Some((&section, &form)),
-            )
-            .await
-        }
-    }
+    answer(p, result, &section, &section, &form).await
 }

@@ -6,6 +6,9 @@
 //!   with reasons (422), the time step with fresh slots after a lost race
 //!   (409), or the done page.
 //! * [`view`] — the template and what it is filled with.
+//!
+//! A refusal (unknown tenant 404, bad form token 403, too many posts 429 with
+//! `Retry-After`, engine unavailable 503) is an HTML page, never JSON.
 
 pub mod post;
 pub mod show;
@@ -44,6 +47,20 @@ fn unavailable(err: ToolError) -> ApiError {
         "unavailable",
         "booking is unavailable right now; try again shortly or call us",
     )
+}
+
+/// A handler's answer for a browser: its page, or its refusal as the problem
+/// page (`web::problem::from_api`) rather than the API's JSON.
+fn as_page(
+    result: Result<actix_web::HttpResponse, ApiError>,
+    back: &str,
+) -> actix_web::HttpResponse {
+    result.unwrap_or_else(|e| {
+        if e.status.is_server_error() {
+            tracing::warn!(status = %e.status, "booking page refused");
+        }
+        crate::web::problem::from_api(&e, back)
+    })
 }
 
 /// Whether cookies must be `Secure` (the public URL is https).

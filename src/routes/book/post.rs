@@ -15,8 +15,18 @@ use servicepro_actors::booking::web_page::{Booked, Posted, Step};
 /// The honeypot field: hidden from people, filled by bots.
 pub const HONEYPOT: &str = "website";
 
-/// One step posted.
+/// One step posted; a refusal (429, 403, 404, 503) as a page.
 pub async fn submit(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<String>,
+    form: web::Form<Posted>,
+) -> HttpResponse {
+    let back = format!("/{}/book", path.as_str());
+    super::as_page(submit_step(state, req, path, form).await, &back)
+}
+
+async fn submit_step(
     state: web::Data<AppState>,
     req: HttpRequest,
     path: web::Path<String>,

@@ -9,8 +9,16 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use servicepro_actors::booking::web_page::{Posted, Step};
 
-/// The first step.
+/// The first step; a refusal (404, 503) as a page.
 pub async fn first_step(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<String>,
+) -> HttpResponse {
+    super::as_page(show(state, req, path).await, "/")
+}
+
+async fn show(
     state: web::Data<AppState>,
     req: HttpRequest,
     path: web::Path<String>,

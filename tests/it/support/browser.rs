@@ -146,6 +146,16 @@ impl Browser {
 
     /// A new tab `width` × `height` CSS pixels (device scale 1).
     pub async fn page(&self, width: u32, height: u32) -> Page {
+        self.open(width, height, false).await
+    }
+
+    /// A new tab in a browser context of its own: its own cookies, as a second
+    /// person's browser (the root operator's while the owner stays signed in).
+    pub async fn private_page(&self, width: u32, height: u32) -> Page {
+        self.open(width, height, true).await
+    }
+
+    async fn open(&self, width: u32, height: u32, own_context: bool) -> Page {
         let (ws, _) = tokio_tungstenite::connect_async(self.endpoint.as_str())
             .await
             .expect("connect to Chromium's DevTools socket");
@@ -157,9 +167,12 @@ impl Browser {
             width,
             height,
         };
-        let target = page
-            .call("Target.createTarget", json!({"url": "about:blank"}))
-            .await;
+        let mut params = json!({"url": "about:blank"});
+        if own_context {
+            let context = page.call("Target.createBrowserContext", json!({})).await;
+            params["browserContextId"] = context["browserContextId"].clone();
+        }
+        let target = page.call("Target.createTarget", params).await;
         let target_id = target["targetId"].as_str().unwrap().to_owned();
         let attached = page
             .call(
@@ -311,13 +324,14 @@ impl Page {
         self.eval(&js).await.as_bool().unwrap_or(false)
     }
 
-    /// The centre of `selector`'s element in viewport coordinates, after
+    /// The centre of `selector`'s element in viewport coordinates (of its first
+    /// line box, so a link wrapped over two lines is hit on its text), after
     /// scrolling it into view; panics when there is none or it has no size.
     async fn centre(&mut self, selector: &str) -> (f64, f64) {
         let js = format!(
             "(() => {{ const e = document.querySelector({}); if (!e) return null; \
              e.scrollIntoView({{block: 'center', inline: 'center', behavior: 'instant'}}); \
-             const r = e.getBoundingClientRect(); \
+             const r = e.getClientRects()[0] || e.getBoundingClientRect(); \
              return [r.left + r.width / 2, r.top + r.height / 2, r.width, r.height]; }})()",
             json!(selector)
         );
