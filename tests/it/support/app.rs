@@ -43,9 +43,10 @@ impl Drop for TestApp {
 
 /// The directories the app writes files to: each gets a scratch directory of
 /// its own unless the test configured it, so no test writes into the checkout.
-const FILE_DIRS: [(&str, &str); 2] = [
+const FILE_DIRS: [(&str, &str); 3] = [
     ("SERVICEPRO_RECORDINGS_DIR", "recordings"),
     ("SERVICEPRO_EXPORTS_DIR", "exports"),
+    ("SERVICEPRO_ARCHIVE_DIR", "archive"),
 ];
 
 /// A fresh directory name under the system temp dir for one app's `kind` of files.
