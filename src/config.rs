@@ -155,6 +155,9 @@ pub struct Config {
     /// `SERVICEPRO_EXPORT_KEEP_HOURS` (default 168: a week, then removed),
     /// `SERVICEPRO_EXPORT_LINK_TTL_SECS` (default 3600).
     pub exports: ExportsConfig,
+    /// Distinct tenants given their own `tenant` label on `/metrics`
+    /// (`SERVICEPRO_METRICS_TENANT_CAP`, default 500); later ones fold into `_other`.
+    pub metrics_tenant_cap: std::num::NonZeroUsize,
 }
 
 /// `websiteGeneratorMode` from the environment.
@@ -440,7 +443,17 @@ impl Config {
         let signup = SignupConfig::read(&src)?;
         let website_generator = website_generator(&src)?;
         let exports = ExportsConfig::read(&src)?;
+        let metrics_tenant_cap = match src.get("SERVICEPRO_METRICS_TENANT_CAP") {
+            None => servicepro_actors::metrics::tenant_labels::DEFAULT_CAP,
+            Some(raw) => raw.parse().map_err(|_| {
+                invalid(
+                    "SERVICEPRO_METRICS_TENANT_CAP",
+                    format!("expected a positive whole number of tenants, got {raw}"),
+                )
+            })?,
+        };
         Ok(Config {
+            metrics_tenant_cap,
             website_generator,
             exports,
             trials,

@@ -17,6 +17,7 @@ use super::outbound::AiSpeech;
 use super::start::StartFrame;
 use super::summary::{CallEnd, TokenUsage};
 use super::transcript::Transcript;
+use crate::metrics::CallTenantMetrics;
 
 /// Messages a call actor's mailbox holds: about five seconds of Twilio frames.
 pub const MAILBOX_CAPACITY: usize = 256;
@@ -79,6 +80,9 @@ pub struct CallActor {
     pub(super) last_twilio: Instant,
     pub(super) pump_scheduled: bool,
     pub(super) finalized: bool,
+    /// The tenant's live-call gauge (held up until finalised) and error counters,
+    /// resolved once here so the call's path never looks a label up.
+    pub(super) tenant_metrics: CallTenantMetrics,
     /// The checked `start` frame, until the actor has started with it.
     pub(super) start: Option<StartFrame>,
     /// `call{tenant_id, call_sid}`: entered around every handler and callback, and
@@ -108,7 +112,9 @@ impl CallActor {
         );
         env.metrics.actors_alive.inc();
         env.metrics.live_calls.inc();
+        let tenant_metrics = env.metrics.tenants.call(&env.profile.tenant_id);
         Ok(Self {
+            tenant_metrics,
             span,
             env,
             phase: Phase::AwaitingStart,
