@@ -6,7 +6,7 @@
 //! |---|---|---|
 //! | `servicepro_tenant_calls_live` | gauge | an AI call's start; back down when it is finalised ([`LiveCall`]) |
 //! | `servicepro_tenant_texts_in_total` | counter | an inbound text stored (not a duplicate) |
-//! | `servicepro_tenant_texts_out_total` | counter | an outbound text accepted by Twilio |
+//! | `servicepro_tenant_texts_out_total` | counter | an outbound text accepted by Twilio's REST API, or an inline (TwiML) reply |
 //! | `servicepro_tenant_bookings_total` | counter | an appointment committed, by any channel (not a move) |
 //! | `servicepro_tenant_webhook_rejections_total` | counter | a webhook refused for its signature |
 //! | `servicepro_tenant_provider_errors_total` | counter (+ `provider`) | a provider call that failed |
@@ -143,7 +143,7 @@ impl TenantMetrics {
         );
         registry.register(
             "servicepro_tenant_texts_out",
-            "Outbound texts accepted by Twilio, by tenant",
+            "Outbound texts sent (accepted by Twilio, or answered inline), by tenant",
             self.texts_out.clone(),
         );
         registry.register(
@@ -173,7 +173,7 @@ impl TenantMetrics {
         self.texts_in.get_or_create(&self.labels.label(tenant)).inc();
     }
 
-    /// An outbound text was accepted by Twilio.
+    /// An outbound text was sent (accepted by Twilio's REST API, or an inline reply).
     pub fn text_out(&self, tenant: &TenantId) {
         self.texts_out.get_or_create(&self.labels.label(tenant)).inc();
     }
