@@ -134,7 +134,12 @@ const ACME: [(&str, &str); 1] = [("tenant", "acme")];
 #[actix_web::test]
 async fn texts_a_booking_and_bad_signatures_are_counted_for_their_tenant() {
     let app = crate::book_page::app().await;
-    let doc = text(&app, "SM_metrics_1", "hi, what do you charge for a full detail?").await;
+    let doc = text(
+        &app,
+        "SM_metrics_1",
+        "hi, what do you charge for a full detail?",
+    )
+    .await;
     assert!(doc.contains("<Message>"), "answered inline: {doc}");
 
     let (mut visitor, html) = Visitor::open(&app, "acme").await;
@@ -147,7 +152,13 @@ async fn texts_a_booking_and_bad_signatures_are_counted_for_their_tenant() {
         .twilio_post_with(
             "not-the-token",
             "/twilio/sms/incoming",
-            &[("AccountSid", ACCOUNT_SID), ("MessageSid", "SM_forged"), ("From", "+14155550777"), ("To", "+19185550100"), ("Body", "hi")],
+            &[
+                ("AccountSid", ACCOUNT_SID),
+                ("MessageSid", "SM_forged"),
+                ("From", "+14155550777"),
+                ("To", "+19185550100"),
+                ("Body", "hi"),
+            ],
         )
         .await;
     assert_eq!(forged.status(), 403);
@@ -155,7 +166,13 @@ async fn texts_a_booking_and_bad_signatures_are_counted_for_their_tenant() {
         .twilio_post_with(
             "not-the-token",
             "/twilio/sms/incoming",
-            &[("AccountSid", ACCOUNT_SID), ("MessageSid", "SM_nobody"), ("From", "+14155550777"), ("To", "+19185550999"), ("Body", "hi")],
+            &[
+                ("AccountSid", ACCOUNT_SID),
+                ("MessageSid", "SM_nobody"),
+                ("From", "+14155550777"),
+                ("To", "+19185550999"),
+                ("Body", "hi"),
+            ],
         )
         .await;
     assert_eq!(nobody.status(), 403);
@@ -167,11 +184,20 @@ async fn texts_a_booking_and_bad_signatures_are_counted_for_their_tenant() {
         Some(2.0),
         "the inline reply and the booking's confirmation text"
     );
-    assert_eq!(value(&samples, "servicepro_tenant_texts_in_total", &ACME), Some(1.0));
-    assert_eq!(value(&samples, "servicepro_tenant_bookings_total", &ACME), Some(1.0));
+    assert_eq!(
+        value(&samples, "servicepro_tenant_texts_in_total", &ACME),
+        Some(1.0)
+    );
+    assert_eq!(
+        value(&samples, "servicepro_tenant_bookings_total", &ACME),
+        Some(1.0)
+    );
     let rejections = "servicepro_tenant_webhook_rejections_total";
     assert_eq!(value(&samples, rejections, &ACME), Some(1.0));
-    assert_eq!(value(&samples, rejections, &[("tenant", "_unknown")]), Some(1.0));
+    assert_eq!(
+        value(&samples, rejections, &[("tenant", "_unknown")]),
+        Some(1.0)
+    );
     assert_eq!(
         value(&samples, "servicepro_auth_rejected_total", &[]),
         Some(2.0),
@@ -193,7 +219,11 @@ async fn a_call_is_live_for_its_tenant_until_it_ends() {
     let twiml = app
         .twilio_post(
             "/twilio/voice/incoming",
-            &[("CallSid", "CA_m"), ("From", "+14158675309"), ("To", "+19185550100")],
+            &[
+                ("CallSid", "CA_m"),
+                ("From", "+14158675309"),
+                ("To", "+19185550100"),
+            ],
         )
         .await
         .text()
@@ -211,13 +241,21 @@ async fn a_call_is_live_for_its_tenant_until_it_ends() {
     socket.send(start_frame("MZ_m", "CA_m")).await.unwrap();
     let live = "servicepro_tenant_calls_live";
     let samples = scrape_until(&app, |s| value(s, live, &ACME) == Some(1.0)).await;
-    assert_eq!(value(&samples, live, &ACME), Some(1.0), "live while the call runs");
+    assert_eq!(
+        value(&samples, live, &ACME),
+        Some(1.0),
+        "live while the call runs"
+    );
     assert_eq!(value(&samples, "servicepro_ai_calls_live", &[]), Some(1.0));
 
     let stop = serde_json::json!({ "event": "stop", "sequenceNumber": "2", "streamSid": "MZ_m", "stop": { "accountSid": ACCOUNT_SID, "callSid": "CA_m" } });
     socket.send(Message::text(stop.to_string())).await.unwrap();
     let samples = scrape_until(&app, |s| value(s, live, &ACME) == Some(0.0)).await;
-    assert_eq!(value(&samples, live, &ACME), Some(0.0), "back to zero once ended");
+    assert_eq!(
+        value(&samples, live, &ACME),
+        Some(0.0),
+        "back to zero once ended"
+    );
     assert_eq!(value(&samples, "servicepro_ai_calls_live", &[]), Some(0.0));
     drop(socket);
     actix_web::rt::time::sleep(Duration::from_millis(200)).await;
@@ -243,11 +281,21 @@ async fn tenants_past_the_cap_fold_into_other() {
         ..TenantSpec::default()
     })
     .await;
-    for (sid, to) in [("SM_c1", "+19185550100"), ("SM_c2", "+19185550101"), ("SM_c3", "+19185550101")] {
+    for (sid, to) in [
+        ("SM_c1", "+19185550100"),
+        ("SM_c2", "+19185550101"),
+        ("SM_c3", "+19185550101"),
+    ] {
         let res = app
             .twilio_post(
                 "/twilio/sms/incoming",
-                &[("AccountSid", ACCOUNT_SID), ("MessageSid", sid), ("From", "+14155550777"), ("To", to), ("Body", "hi")],
+                &[
+                    ("AccountSid", ACCOUNT_SID),
+                    ("MessageSid", sid),
+                    ("From", "+14155550777"),
+                    ("To", to),
+                    ("Body", "hi"),
+                ],
             )
             .await;
         assert_eq!(res.status(), 200);
@@ -258,7 +306,11 @@ async fn tenants_past_the_cap_fold_into_other() {
         .filter(|s| s.name == "servicepro_tenant_texts_in_total")
         .map(|s| (s.labels["tenant"].as_str(), s.value))
         .collect();
-    assert_eq!(texts_in.len(), 2, "one tenant label and _other: {texts_in:?}");
+    assert_eq!(
+        texts_in.len(),
+        2,
+        "one tenant label and _other: {texts_in:?}"
+    );
     assert!(texts_in.contains(&("acme", 1.0)), "{texts_in:?}");
     assert!(texts_in.contains(&("_other", 2.0)), "{texts_in:?}");
 }
@@ -268,5 +320,52 @@ async fn a_bad_cap_is_refused_naming_the_variable() {
     let vars: HashMap<String, String> =
         [("SERVICEPRO_METRICS_TENANT_CAP".to_owned(), "0".to_owned())].into();
     let err = servicepro::config::Config::from_map(vars).unwrap_err();
-    assert!(err.to_string().contains("SERVICEPRO_METRICS_TENANT_CAP"), "{err}");
+    assert!(
+        err.to_string().contains("SERVICEPRO_METRICS_TENANT_CAP"),
+        "{err}"
+    );
+}
+
+#[actix_web::test]
+async fn the_root_dashboard_counts_webhook_rejections_of_the_last_hour() {
+    let app = TestApp::spawn().await;
+    app.create_tenant(TenantSpec::default()).await;
+    let wrong_key = app
+        .client
+        .get(app.url("/api/admin/tenants"))
+        .bearer_auth("not-the-root-token-0123")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        wrong_key.status(),
+        401,
+        "an auth rejection, not a webhook's"
+    );
+    for sid in ["SM_r1", "SM_r2"] {
+        let res = app
+            .twilio_post_with(
+                "not-the-token",
+                "/twilio/sms/incoming",
+                &[
+                    ("AccountSid", ACCOUNT_SID),
+                    ("MessageSid", sid),
+                    ("From", "+14155550777"),
+                    ("To", "+19185550100"),
+                    ("Body", "hi"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status(), 403);
+    }
+    let web = crate::dashboard_root::root_browser(&app).await;
+    let page = web.get("/root").await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(
+        page.body.contains(
+            r#"<p class="muted">Webhook rejections, last hour</p><p class="stat bad-ink">2</p>"#
+        ),
+        "{}",
+        page.body
+    );
 }

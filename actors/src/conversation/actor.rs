@@ -22,8 +22,8 @@ use crate::brain::llm::{llm_turn_or_fallback, LlmBrain, LlmState};
 use crate::brain::tools::AgentTools;
 use crate::brain::tools::ToolError;
 use crate::clock::Clock;
-use crate::metrics::{Provider, TenantMetrics};
 use crate::messaging::{Notices, SendSms, SendStored, SmsOutbox};
+use crate::metrics::{Provider, TenantMetrics};
 use crate::tenant::{Freshness, TenantRegistry};
 use actix::{
     Actor, ActorContext, ActorFutureExt, Addr, AsyncContext, AtomicResponse, Context, Handler,

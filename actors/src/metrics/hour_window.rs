@@ -72,7 +72,11 @@ mod tests {
         w.record(at(10, 30, 0));
         assert_eq!(w.count(at(10, 30, 0)), 3);
         assert_eq!(w.count(at(10, 59, 59)), 3, "still inside the hour");
-        assert_eq!(w.count(at(11, 0, 0)), 1, "10:00's minute has left the window");
+        assert_eq!(
+            w.count(at(11, 0, 0)),
+            1,
+            "10:00's minute has left the window"
+        );
         assert_eq!(w.count(at(11, 29, 59)), 1);
         assert_eq!(w.count(at(11, 30, 0)), 0);
     }
@@ -82,8 +86,16 @@ mod tests {
         let mut w = HourWindow::default();
         w.record(at(10, 5, 0));
         w.record(at(11, 5, 10));
-        assert_eq!(w.count(at(11, 5, 30)), 1, "the hour-old event in the same slot is gone");
-        assert_eq!(w.count(at(10, 5, 0)), 0, "a later minute is not counted for an earlier now");
+        assert_eq!(
+            w.count(at(11, 5, 30)),
+            1,
+            "the hour-old event in the same slot is gone"
+        );
+        assert_eq!(
+            w.count(at(10, 5, 0)),
+            0,
+            "a later minute is not counted for an earlier now"
+        );
     }
 
     #[test]

@@ -252,7 +252,9 @@ mod tests {
         assert!(text.contains("servicepro_http_responses_total{class=\"4xx\"} 1"));
         assert!(text.contains("servicepro_http_responses_total{class=\"5xx\"} 0"));
         assert!(text.contains("servicepro_auth_rejected_total 1"));
-        assert!(text.contains("# TYPE servicepro_db_pool_connections gauge\nservicepro_db_pool_connections 3"));
+        assert!(text.contains(
+            "# TYPE servicepro_db_pool_connections gauge\nservicepro_db_pool_connections 3"
+        ));
         assert!(text.ends_with("# EOF\n"), "{text}");
     }
 }

@@ -163,24 +163,25 @@ impl TenantMetrics {
         );
     }
 
-    /// The labels in use (for tests and the cap's documentation).
-    pub fn labels(&self) -> &TenantLabels {
-        &self.labels
-    }
-
     /// An inbound text was stored.
     pub fn text_in(&self, tenant: &TenantId) {
-        self.texts_in.get_or_create(&self.labels.label(tenant)).inc();
+        self.texts_in
+            .get_or_create(&self.labels.label(tenant))
+            .inc();
     }
 
     /// An outbound text was sent (accepted by Twilio's REST API, or an inline reply).
     pub fn text_out(&self, tenant: &TenantId) {
-        self.texts_out.get_or_create(&self.labels.label(tenant)).inc();
+        self.texts_out
+            .get_or_create(&self.labels.label(tenant))
+            .inc();
     }
 
     /// An appointment was booked.
     pub fn booking(&self, tenant: &TenantId) {
-        self.bookings.get_or_create(&self.labels.label(tenant)).inc();
+        self.bookings
+            .get_or_create(&self.labels.label(tenant))
+            .inc();
     }
 
     /// A webhook was refused for its signature; `tenant` when the request named one.
@@ -291,7 +292,10 @@ mod tests {
         b.realtime_errors.inc();
         b.live.take();
         let text = render(&m);
-        assert!(text.contains("servicepro_tenant_calls_live{tenant=\"acme\"} 0"), "{text}");
+        assert!(
+            text.contains("servicepro_tenant_calls_live{tenant=\"acme\"} 0"),
+            "{text}"
+        );
         assert!(
             text.contains(
                 "servicepro_tenant_provider_errors_total{tenant=\"acme\",provider=\"openai_realtime\"} 1"
@@ -317,7 +321,11 @@ mod tests {
         m.webhook_rejected(None);
         assert_eq!(m.webhook_rejections_last_hour(), 3);
         secs.store(60 * 60, Ordering::Relaxed);
-        assert_eq!(m.webhook_rejections_last_hour(), 1, "the first two are an hour old");
+        assert_eq!(
+            m.webhook_rejections_last_hour(),
+            1,
+            "the first two are an hour old"
+        );
         let text = render(&m);
         assert!(text.contains("servicepro_tenant_webhook_rejections_total{tenant=\"acme\"} 1"));
         assert!(text.contains("servicepro_tenant_webhook_rejections_total{tenant=\"_unknown\"} 2"));

@@ -193,7 +193,10 @@ async fn falls_back_to_the_real_offline_engine() {
         || handle_turn(&mut state, text, phone, Channel::Sms, &tools, now),
     )
     .await;
-    assert!(response.model_failed, "the model failed: counted for the caller");
+    assert!(
+        response.model_failed,
+        "the model failed: counted for the caller"
+    );
     let response = response.response;
     assert!(!response.reply.is_empty() && response.reply != "offline answer");
     assert_eq!(llm_state.conversation_id, Some(7));
