@@ -37,24 +37,25 @@ pub fn exposition() -> String {
     if let Some(t) = totals() {
         for (name, help, value) in [
             (
-                "servicepro_process_allocations_total",
+                "servicepro_process_allocations",
                 "Heap allocations since start",
                 t.allocations,
             ),
             (
-                "servicepro_process_reallocations_total",
+                "servicepro_process_reallocations",
                 "Heap reallocations since start",
                 t.reallocations,
             ),
             (
-                "servicepro_process_allocated_bytes_total",
+                "servicepro_process_allocated_bytes",
                 "Bytes allocated since start",
                 t.bytes_allocated,
             ),
         ] {
+            // OpenMetrics: the family is named without `_total`, its sample with it.
             let _ = write!(
                 out,
-                "# HELP {name} {help}\n# TYPE {name} counter\n{name} {value}\n"
+                "# HELP {name} {help}.\n# TYPE {name} counter\n{name}_total {value}\n"
             );
         }
     }

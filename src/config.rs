@@ -159,6 +159,9 @@ pub struct Config {
     /// and `SERVICEPRO_ARCHIVE_DIR` (default `archive`), where a purge writes
     /// the tenant's archive.
     pub retention: RetentionConfig,
+    /// Distinct tenants given their own `tenant` label on `/metrics`
+    /// (`SERVICEPRO_METRICS_TENANT_CAP`, default 500); later ones fold into `_other`.
+    pub metrics_tenant_cap: std::num::NonZeroUsize,
 }
 
 /// `websiteGeneratorMode` from the environment.
@@ -476,7 +479,17 @@ impl Config {
         let website_generator = website_generator(&src)?;
         let exports = ExportsConfig::read(&src)?;
         let retention = RetentionConfig::read(&src)?;
+        let metrics_tenant_cap = match src.get("SERVICEPRO_METRICS_TENANT_CAP") {
+            None => servicepro_actors::metrics::tenant_labels::DEFAULT_CAP,
+            Some(raw) => raw.parse().map_err(|_| {
+                invalid(
+                    "SERVICEPRO_METRICS_TENANT_CAP",
+                    format!("expected a positive whole number of tenants, got {raw}"),
+                )
+            })?,
+        };
         Ok(Config {
+            metrics_tenant_cap,
             website_generator,
             exports,
             retention,

@@ -22,7 +22,7 @@ use servicepro_actors::export::{ExportSettings, Exports, LinkKey};
 use servicepro_actors::messaging::{
     OutboxConfig, RateLimitActor, RateLimits, SmsOutbox, TwilioError, TwilioRest,
 };
-use servicepro_actors::metrics::Metrics;
+use servicepro_actors::metrics::{Metrics, Registry, TenantMetrics};
 use servicepro_actors::provisioning::retry::NumberProvisioner;
 use servicepro_actors::provisioning::Provisioner;
 use servicepro_actors::realtime::provider::OpenAiRealtime;
@@ -55,6 +55,8 @@ pub struct AppState {
     pub secrets: SecretBox,
     /// Process metrics.
     pub metrics: Arc<Metrics>,
+    /// Every metric `/metrics` renders (process, calls, per-tenant families).
+    pub registry: Arc<Registry>,
     /// Callback URLs handed to Twilio.
     pub urls: CallbackUrls,
     /// Twilio's REST API.
@@ -187,7 +189,10 @@ impl AppState {
         clock: Clock,
     ) -> Result<Self, StateError> {
         let secrets = SecretBox::new(&config.secret_key);
-        let metrics = Arc::new(Metrics::default());
+        let metrics = Arc::new(Metrics::new(Arc::new(TenantMetrics::new(
+            config.metrics_tenant_cap,
+            clock.clone(),
+        ))));
         let urls = CallbackUrls::new(&config.public_url);
         let twilio = TwilioRest::new(config.twilio.api_base.clone())?;
         let limits = RateLimits {
@@ -223,7 +228,7 @@ impl AppState {
                 )
             })
         };
-        let desk = BookingDesk::new(pool.clone());
+        let desk = BookingDesk::new(pool.clone(), metrics.tenants.clone());
         let tenants =
             TenantRegistry::new(pool.clone(), config.tenant_idle_stop, urls.public_base());
         let text_writer = TextWriterHandle::start(pool.clone(), DEFAULT_LANES, metrics.clone());
@@ -235,6 +240,7 @@ impl AppState {
             tenants: tenants.clone(),
             llm: llm_brain(&config),
             writer: text_writer.clone(),
+            metrics: metrics.tenants.clone(),
         });
         let recovery = {
             let (conversations, sweep, metrics) =
@@ -243,7 +249,13 @@ impl AppState {
                 RecoverySweep::new(conversations.clone(), sweep, metrics.clone())
             })
         };
-        let call_metrics = Arc::new(CallMetrics::default());
+        let call_metrics = Arc::new(CallMetrics::new(metrics.tenants.clone()));
+        let registry = {
+            let mut registry = Registry::default();
+            metrics.register(&mut registry);
+            call_metrics.register(&mut registry);
+            Arc::new(registry)
+        };
         let receptionist = config.openai.api_key.clone().map(|key| Receptionist {
             connector: Arc::new(OpenAiRealtime::new(config.openai.realtime_url.clone(), key)),
             pool: pool.clone(),
@@ -343,6 +355,7 @@ impl AppState {
             pool,
             secrets,
             metrics,
+            registry,
             urls,
             twilio,
             outbox,

@@ -312,12 +312,12 @@ async fn drive(
     if engine {
         println!(
             "engine: {} caller frames over pace (refused)",
-            metric("servicepro_ai_call_frames_over_pace")
+            metric("servicepro_ai_call_frames_over_pace_total")
         );
         println!(
         "frames dropped: {dropped} at the websocket edge, {} caller frames and {} caller-bound frames in the call actors",
-        metric("servicepro_ai_call_frames_dropped_in"),
-        metric("servicepro_ai_call_frames_dropped_out")
+        metric("servicepro_ai_call_frames_dropped_in_total"),
+        metric("servicepro_ai_call_frames_dropped_out_total")
         );
     }
     let (inbound, outbound, barge_in, unmatched) = clocks.report();

@@ -88,8 +88,16 @@ pub(crate) fn query_value(query: Option<&str>, name: &str) -> Option<String> {
         .map(|(_, v)| v.into_owned())
 }
 
-fn forbidden(state: &AppState, req: &HttpRequest, reason: &str) -> ApiError {
+/// A 403 for a request refused for its signature, counted (process-wide, and for
+/// `tenant` when the request named a known one, else as unknown).
+fn forbidden(
+    state: &AppState,
+    req: &HttpRequest,
+    reason: &str,
+    tenant: Option<&TenantId>,
+) -> ApiError {
     state.metrics.auth_rejected.inc();
+    state.metrics.tenants.webhook_rejected(tenant);
     tracing::warn!(path = req.path(), reason, "twilio request rejected");
     ApiError::new(StatusCode::FORBIDDEN, "invalid_signature", reason)
 }
@@ -124,7 +132,7 @@ async fn tenant_by_path(
     state: &AppState,
     req: &HttpRequest,
 ) -> Result<(Arc<TenantContext>, String), ApiError> {
-    let unknown = || forbidden(state, req, "the stream names no known tenant");
+    let unknown = || forbidden(state, req, "the stream names no known tenant", None);
     let id = req
         .match_info()
         .get(TENANT_SEGMENT)
@@ -151,7 +159,7 @@ pub async fn verify(
         .get(SIGNATURE_HEADER)
         .and_then(|v| v.to_str().ok())
         .filter(|v| !v.is_empty())
-        .ok_or_else(|| forbidden(state, req, "missing X-Twilio-Signature"))?
+        .ok_or_else(|| forbidden(state, req, "missing X-Twilio-Signature", None))?
         .to_owned();
     let form = Form::parse(body);
     let (tenant, url) = match tenant_from {
@@ -170,6 +178,7 @@ pub async fn verify(
     if let Some(ctx) = &tenant {
         record_tenant(ctx.tenant.id.as_str());
     }
+    let tenant_id = tenant.as_ref().map(|ctx| &ctx.tenant.id);
     let platform = state.config.twilio.auth_token.as_ref();
     let token = match &tenant {
         Some(ctx) => ctx.webhook_auth_token(&state.secrets, platform),
@@ -180,11 +189,17 @@ pub async fn verify(
             state,
             req,
             "no Twilio auth token is configured to verify this request",
+            tenant_id,
         )
     })?;
     let url = url.unwrap_or_else(|| public_url_of(state, req));
     if !validate(token.expose_secret(), &url, form.pairs(), &signature) {
-        return Err(forbidden(state, req, "X-Twilio-Signature does not match"));
+        return Err(forbidden(
+            state,
+            req,
+            "X-Twilio-Signature does not match",
+            tenant_id,
+        ));
     }
     Ok(TwilioWebhook { form, tenant })
 }

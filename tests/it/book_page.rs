@@ -15,7 +15,7 @@ fn now() -> chrono::DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 12, 1, 15, 0, 0).unwrap()
 }
 
-async fn app() -> TestApp {
+pub(crate) async fn app() -> TestApp {
     let app = TestApp::builder().now(now()).spawn().await;
     app.create_tenant(TenantSpec::default()).await;
     app.sql(
@@ -130,7 +130,7 @@ const DETAILS: [(&str, &str); 3] = [
 ];
 
 /// Walks to the confirm step; returns the chosen start.
-async fn to_confirm(v: &mut Visitor<'_>, first_html: &str) -> String {
+pub(crate) async fn to_confirm(v: &mut Visitor<'_>, first_html: &str) -> String {
     let service = first_value(first_html, "service");
     let (status, html) = v.post(&[("step", "service"), ("service", &service)]).await;
     assert_eq!(status, 200, "{html}");

@@ -21,6 +21,7 @@ async fn each_customer_has_one_actor_and_an_idle_one_is_replaced() {
         tenants: s.tenants.clone(),
         llm: None,
         writer: s.text_writer.clone(),
+        metrics: s.metrics.tenants.clone(),
     };
     let conversations = Conversations::with_idle_stop(deps, Duration::from_millis(200));
     let tenant = TenantId::parse("acme").unwrap();

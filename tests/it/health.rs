@@ -50,7 +50,7 @@ async fn readyz_is_503_when_the_database_is_unreachable() {
 }
 
 #[actix_web::test]
-async fn metrics_are_prometheus_text_and_count_responses() {
+async fn metrics_are_openmetrics_text_and_count_responses() {
     let app = TestApp::spawn().await;
     app.client.get(app.url("/healthz")).send().await.unwrap();
     app.client
@@ -60,10 +60,10 @@ async fn metrics_are_prometheus_text_and_count_responses() {
         .unwrap();
     let res = app.client.get(app.url("/metrics")).send().await.unwrap();
     assert_eq!(res.status(), 200);
-    assert!(res.headers()["content-type"]
-        .to_str()
-        .unwrap()
-        .starts_with("text/plain"));
+    assert_eq!(
+        res.headers()["content-type"],
+        "application/openmetrics-text; version=1.0.0; charset=utf-8"
+    );
     let text = res.text().await.unwrap();
     assert!(
         text.contains("servicepro_http_responses_total{class=\"2xx\"} 1"),

@@ -33,6 +33,7 @@ mod exports;
 mod health;
 mod knowledge;
 mod media_stream;
+mod metrics;
 mod outages;
 mod recovery;
 mod retention;

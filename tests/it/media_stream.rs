@@ -241,7 +241,7 @@ async fn a_signed_stream_is_bridged_to_the_provider_and_the_call_is_recorded() {
     let metrics = app.metrics_text().await;
     let frames_in: u64 = metrics
         .lines()
-        .find(|l| l.starts_with("servicepro_ai_call_frames_in "))
+        .find(|l| l.starts_with("servicepro_ai_call_frames_in_total "))
         .and_then(|l| l.split_whitespace().nth(1))
         .and_then(|v| v.parse().ok())
         .unwrap();
@@ -551,7 +551,7 @@ async fn a_recording_tenants_call_is_one_stereo_ogg_opus_file_linked_from_its_ca
     assert_eq!(app.state.call_metrics.recordings_saved.get(), 1);
     let metrics = app.metrics_text().await;
     assert!(
-        metrics.contains("servicepro_ai_call_recordings_saved 1"),
+        metrics.contains("servicepro_ai_call_recordings_saved_total 1"),
         "{metrics}"
     );
 }

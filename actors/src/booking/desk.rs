@@ -1,10 +1,12 @@
 //! `BookingActor`: one per tenant, so a process commits one tenant's
 //! bookings one at a time (a slot offered to two texters is decided here
 //! first); the database's exclusion constraint decides across processes.
-//! `BookingDesk` finds or starts a tenant's actor.
+//! `BookingDesk` finds or starts a tenant's actor. Every channel books here, so a
+//! new appointment committed is counted here (`servicepro_tenant_bookings_total`).
 
 use super::store::{commit, CommitError, NewBooking, StoredAppointment};
 use crate::booking::availability::AvailabilityRules;
+use crate::metrics::TenantMetrics;
 use actix::{
     Actor, ActorFutureExt, Addr, AtomicResponse, Context, Handler, Message, Supervised, Supervisor,
     WrapFuture,
@@ -35,6 +37,7 @@ pub type CommitOutcome = Result<StoredAppointment, CommitError>;
 /// Commits one tenant's bookings in order.
 pub struct BookingActor {
     db: TenantDb,
+    metrics: Arc<TenantMetrics>,
     /// `booking{tenant_id}`, around every commit.
     span: tracing::Span,
 }
@@ -50,11 +53,17 @@ impl Handler<Commit> for BookingActor {
 
     fn handle(&mut self, msg: Commit, _: &mut Self::Context) -> Self::Result {
         let db = self.db.clone();
+        let new = msg.reschedule_of.is_none();
         AtomicResponse::new(Box::pin(
             async move { commit(&db, &msg.rules, msg.booking, msg.now, msg.reschedule_of).await }
                 .instrument(self.span.clone())
                 .into_actor(self)
-                .map(|outcome, _, _| outcome),
+                .map(move |outcome, act, _| {
+                    if new && outcome.is_ok() {
+                        act.metrics.booking(act.db.tenant());
+                    }
+                    outcome
+                }),
         ))
     }
 }
@@ -63,14 +72,16 @@ impl Handler<Commit> for BookingActor {
 #[derive(Clone)]
 pub struct BookingDesk {
     pool: DbPool,
+    metrics: Arc<TenantMetrics>,
     actors: Arc<Mutex<HashMap<TenantId, Addr<BookingActor>>>>,
 }
 
 impl BookingDesk {
-    /// A desk over `pool`.
-    pub fn new(pool: DbPool) -> Self {
+    /// A desk over `pool`; each booking made counts in `metrics`.
+    pub fn new(pool: DbPool, metrics: Arc<TenantMetrics>) -> Self {
         BookingDesk {
             pool,
+            metrics,
             actors: Arc::new(Mutex::new(HashMap::new())),
         }
     }
@@ -86,7 +97,9 @@ impl BookingDesk {
             return addr.clone();
         }
         let db = TenantDb::new(self.pool.clone(), tenant.clone());
+        let metrics = self.metrics.clone();
         let addr = Supervisor::start(move |_| BookingActor {
+            metrics: metrics.clone(),
             span: tracing::info_span!(parent: None, "booking", tenant_id = %db.tenant()),
             db: db.clone(),
         });

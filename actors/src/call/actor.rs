@@ -19,6 +19,7 @@ use super::outbound::AiSpeech;
 use super::start::StartFrame;
 use super::summary::{CallEnd, TokenUsage};
 use super::transcript::Transcript;
+use crate::metrics::CallTenantMetrics;
 
 /// Frames a call's [`CallInbox`] holds (about five seconds of Twilio frames), and
 /// messages its mailbox holds.
@@ -83,6 +84,9 @@ pub struct CallActor {
     pub(super) last_twilio: Instant,
     pub(super) pump_scheduled: bool,
     pub(super) finalized: bool,
+    /// The tenant's live-call gauge (held up until finalised) and error counters,
+    /// resolved once here so the call's path never looks a label up.
+    pub(super) tenant_metrics: CallTenantMetrics,
     /// The checked `start` frame, until the actor has started with it.
     pub(super) start: Option<StartFrame>,
     /// `call{tenant_id, call_sid}`: entered around every handler and callback, and
@@ -112,7 +116,9 @@ impl CallActor {
         );
         env.metrics.actors_alive.inc();
         env.metrics.live_calls.inc();
+        let tenant_metrics = env.metrics.tenants.call(&env.profile.tenant_id);
         Ok(Self {
+            tenant_metrics,
             span,
             env,
             phase: Phase::AwaitingStart,

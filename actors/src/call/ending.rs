@@ -81,11 +81,13 @@ impl CallActor {
         match result {
             Ok(()) => self.end_call(end, ctx),
             Err(err) if end == CallEnd::HandedOff => {
+                self.tenant_metrics.twilio_errors.inc();
                 tracing::warn!(%err, "transfer failed: trying the IVR");
                 self.phase = Phase::Live;
                 self.fall_back(FallbackCause::TransferFailed, ctx);
             }
             Err(err) => {
+                self.tenant_metrics.twilio_errors.inc();
                 tracing::error!(%err, "IVR fallback failed");
                 self.end_call(end, ctx);
             }
@@ -135,6 +137,7 @@ impl CallActor {
         let metrics = &self.env.metrics;
         metrics.add_call(&summary);
         metrics.live_calls.dec();
+        self.tenant_metrics.live.take();
         if end == CallEnd::Aborted {
             metrics.aborted.inc();
         }

@@ -276,6 +276,7 @@ impl CallActor {
                 self.pump(ctx);
             }
             Err(err) => {
+                self.tenant_metrics.realtime_errors.inc();
                 tracing::warn!(%err, resuming, "provider session did not open");
                 let cause = if resuming {
                     FallbackCause::ProviderLost

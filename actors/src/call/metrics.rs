@@ -1,11 +1,14 @@
 //! Process-wide call metrics: live gauges, totals added when each call is finalised,
 //! and the barge-in reaction time (from `speech_started` received to Twilio `clear`
-//! queued) as a small summary with the latest samples.
+//! queued) as a small summary with the latest samples. Registered into the
+//! `/metrics` registry by [`CallMetrics::register`].
 
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
-use crate::metrics::{Counter, Gauge};
+use std::sync::Arc;
+
+use crate::metrics::{Counter, Gauge, Registry, TenantMetrics};
 
 /// Barge-in reaction samples kept for inspection.
 const REACTION_RING: usize = 64;
@@ -52,33 +55,53 @@ pub struct CallMetrics {
     pub recording_frames_skipped: Counter,
     /// Barge-in reaction time.
     pub barge_in_reaction: ReactionStats,
+    /// The slowest reaction, set by [`CallMetrics::refresh`].
+    barge_in_reaction_max_us: Gauge,
+    /// The p99 of the latest reactions, set by [`CallMetrics::refresh`].
+    barge_in_reaction_p99_us: Gauge,
+    /// The per-tenant families (each call resolves its handles once, at its start).
+    pub tenants: Arc<TenantMetrics>,
 }
 
 impl CallMetrics {
+    /// Call metrics whose per-tenant handles come from `tenants`.
+    pub fn new(tenants: Arc<TenantMetrics>) -> Self {
+        CallMetrics {
+            tenants,
+            ..Self::default()
+        }
+    }
+
     /// Adds a finished call's totals.
     pub(crate) fn add_call(&self, summary: &super::CallSummary) {
         self.calls_finalized.inc();
-        self.frames_in.add(summary.frames_in);
-        self.frames_out.add(summary.frames_out);
-        self.dropped_in.add(summary.dropped_in);
-        self.over_pace.add(summary.over_pace);
-        self.dropped_out.add(summary.dropped_out);
-        self.malformed.add(summary.malformed);
-        self.barge_ins.add(summary.barge_ins);
+        self.frames_in.inc_by(summary.frames_in);
+        self.frames_out.inc_by(summary.frames_out);
+        self.dropped_in.inc_by(summary.dropped_in);
+        self.over_pace.inc_by(summary.over_pace);
+        self.dropped_out.inc_by(summary.dropped_out);
+        self.malformed.inc_by(summary.malformed);
+        self.barge_ins.inc_by(summary.barge_ins);
     }
 
-    /// The gauges `/metrics` shows for live calls: `(name, help, value)`.
-    pub fn exposition(&self) -> Vec<(&'static str, &'static str, i64)> {
-        let count = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
+    /// Sets the barge-in reaction gauges from the latest samples (call before rendering).
+    pub fn refresh(&self) {
         let micros = |d: Duration| i64::try_from(d.as_micros()).unwrap_or(i64::MAX);
         let reaction = self.barge_in_reaction.snapshot();
-        let mut recent = reaction.recent.clone();
+        let mut recent = reaction.recent;
         recent.sort();
         let p99 = recent
             .get((recent.len() * 99).div_ceil(100).saturating_sub(1))
             .copied()
             .unwrap_or_default();
-        let counters: [(&'static str, &'static str, &Counter); 11] = [
+        self.barge_in_reaction_max_us.set(micros(reaction.max));
+        self.barge_in_reaction_p99_us.set(micros(p99));
+    }
+
+    /// Adds the call metrics to `registry` (the per-tenant families are registered
+    /// with the process's `Metrics`).
+    pub fn register(&self, registry: &mut Registry) {
+        let counters: [(&str, &str, &Counter); 11] = [
             (
                 "servicepro_ai_call_frames_in",
                 "Caller frames received by call actors",
@@ -135,23 +158,29 @@ impl CallMetrics {
                 &self.recording_frames_skipped,
             ),
         ];
-        let mut out = vec![(
-            "servicepro_ai_calls_live",
-            "Live AI receptionist calls",
-            self.live_calls.get(),
-        )];
-        out.extend(counters.iter().map(|(n, h, c)| (*n, *h, count(c.get()))));
-        out.push((
-            "servicepro_ai_barge_in_reaction_max_us",
-            "Slowest speech_started to clear reaction",
-            micros(reaction.max),
-        ));
-        out.push((
-            "servicepro_ai_barge_in_reaction_p99_us",
-            "p99 of the last reactions, speech_started to clear",
-            micros(p99),
-        ));
-        out
+        for (name, help, counter) in counters {
+            registry.register(name, help, counter.clone());
+        }
+        let gauges: [(&str, &str, &Gauge); 3] = [
+            (
+                "servicepro_ai_calls_live",
+                "Live AI receptionist calls",
+                &self.live_calls,
+            ),
+            (
+                "servicepro_ai_barge_in_reaction_max_us",
+                "Slowest speech_started to clear reaction",
+                &self.barge_in_reaction_max_us,
+            ),
+            (
+                "servicepro_ai_barge_in_reaction_p99_us",
+                "p99 of the last reactions, speech_started to clear",
+                &self.barge_in_reaction_p99_us,
+            ),
+        ];
+        for (name, help, gauge) in gauges {
+            registry.register(name, help, gauge.clone());
+        }
     }
 }
 

@@ -146,6 +146,7 @@ impl CallActor {
         self.transcript.commit_partials();
         self.speech.reset_provider();
         self.turn = Default::default();
+        self.tenant_metrics.realtime_errors.inc();
         if self.link.reconnects() > 0 {
             tracing::warn!("provider session dropped again");
             self.fall_back(FallbackCause::ProviderLost, ctx);

@@ -229,7 +229,7 @@ impl Job {
         // Nothing more is read; the actor sees a closed channel and stops handing over.
         drop(rx);
         let skipped = self.skipped.load(Ordering::Relaxed);
-        self.metrics.recording_frames_skipped.add(skipped);
+        self.metrics.recording_frames_skipped.inc_by(skipped);
         match result {
             Ok((path, duration_ms, bytes)) => {
                 self.metrics.recordings_saved.inc();

@@ -23,6 +23,7 @@ use crate::brain::tools::AgentTools;
 use crate::brain::tools::ToolError;
 use crate::clock::Clock;
 use crate::messaging::{Notices, SendSms, SendStored, SmsOutbox};
+use crate::metrics::{Provider, TenantMetrics};
 use crate::tenant::{Freshness, TenantRegistry};
 use actix::{
     Actor, ActorContext, ActorFutureExt, Addr, AsyncContext, AtomicResponse, Context, Handler,
@@ -98,6 +99,8 @@ pub struct ConversationDeps {
     pub llm: Option<Arc<LlmBrain>>,
     /// The group-commit writer that records a turn's state with its inline reply.
     pub writer: TextWriterHandle,
+    /// The per-tenant families (the chat model's failures count here).
+    pub metrics: Arc<TenantMetrics>,
 }
 
 /// The actor of one conversation.
@@ -271,7 +274,7 @@ async fn run_turn(
     llm_state.conversation_id = Some(conversation_id);
     let mut response = match deps.llm.as_deref() {
         Some(llm) => {
-            llm_turn_or_fallback(
+            let reply = llm_turn_or_fallback(
                 llm,
                 &mut llm_state,
                 &request.text,
@@ -280,7 +283,11 @@ async fn run_turn(
                 now,
                 || handle_turn(&mut state, &request.text, phone, channel, tools, now),
             )
-            .await
+            .await;
+            if reply.model_failed {
+                deps.metrics.provider_error(&tenant, Provider::OpenAiChat);
+            }
+            reply.response
         }
         None => handle_turn(&mut state, &request.text, phone, channel, tools, now).await,
     };

@@ -123,6 +123,8 @@ pub async fn inbound_text(
         return Ok(InboundOutcome::Duplicate);
     };
     tracing::info!(sid = %text.sid, "inbound text stored");
+    let metrics = deps.metrics.clone();
+    let counted = tenant.clone();
     let stored = StoredText {
         tenant,
         message_id,
@@ -134,7 +136,12 @@ pub async fn inbound_text(
         prepared: Some((received.state, read_at, ctx.version)),
         ctx,
     };
-    answer(conversations, stored, Delivery::Inline).await
+    let outcome = answer(conversations, stored, Delivery::Inline).await?;
+    if let InboundOutcome::Reply(_) = &outcome {
+        // The TwiML answer is a text Twilio sends for us (the outbox counts its own).
+        metrics.text_out(&counted);
+    }
+    Ok(outcome)
 }
 
 /// An inbound text already stored, to answer.

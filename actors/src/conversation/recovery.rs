@@ -98,7 +98,7 @@ pub async fn sweep_once(
         {
             report.texts_recovered += ok;
             report.texts_failed += failed;
-            metrics.texts_recovered.add(ok);
+            metrics.texts_recovered.inc_by(ok);
         }
         if taken < batch as usize {
             break;

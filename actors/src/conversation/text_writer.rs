@@ -66,7 +66,7 @@ impl TextWriter {
                 self.queued.drain(..take).unzip();
             self.in_flight += 1;
             self.metrics.sms_write_batches.inc();
-            self.metrics.sms_writes.add(writes.len() as u64);
+            self.metrics.sms_writes.inc_by(writes.len() as u64);
             let pool = self.pool.clone();
             let span = tracing::info_span!(parent: None, "text_batch", writes = writes.len());
             let batch = async move {
@@ -118,14 +118,17 @@ fn writer_gone() -> DbError {
 #[derive(Clone)]
 pub struct TextWriterHandle {
     addr: Addr<TextWriter>,
+    metrics: Arc<Metrics>,
 }
 
 impl TextWriterHandle {
     /// Starts the writer under a supervisor (must run inside the actix system).
     pub fn start(pool: DbPool, lanes: usize, metrics: Arc<Metrics>) -> Self {
-        let addr =
-            Supervisor::start(move |_| TextWriter::new(pool.clone(), lanes, metrics.clone()));
-        TextWriterHandle { addr }
+        let addr = {
+            let metrics = metrics.clone();
+            Supervisor::start(move |_| TextWriter::new(pool.clone(), lanes, metrics.clone()))
+        };
+        TextWriterHandle { addr, metrics }
     }
 
     async fn write(&self, write: TextWrite) -> Result<Written, DbError> {
@@ -136,10 +139,16 @@ impl TextWriterHandle {
     }
 
     /// Stores an inbound text (see [`super::store::receive`]), durably, as part of
-    /// the next batch.
+    /// the next batch; a text stored (not a duplicate) counts for its tenant.
     pub async fn receive(&self, text: ReceiveText) -> Result<Received, DbError> {
+        let tenant = text.tenant.clone();
         match self.write(TextWrite::Receive(text)).await? {
-            Written::Received(received) => Ok(received),
+            Written::Received(received) => {
+                if received.message_id.is_some() {
+                    self.metrics.tenants.text_in(&tenant);
+                }
+                Ok(received)
+            }
             Written::Saved(_) | Written::AlreadyAnswered => {
                 Err(DbError::Query(cause("a receive answered as a save")))
             }

@@ -6,7 +6,7 @@
 
 use crate::messaging::rate_limit::{MaySend, RateLimitActor, SendDecision};
 use crate::messaging::twilio_rest::{SmsFrom, TwilioCredentials, TwilioRest};
-use crate::metrics::Metrics;
+use crate::metrics::{Metrics, Provider};
 use crate::tenant::context::TenantContext;
 use crate::tenant::trial_limits::Metered;
 use crate::voice::callback_urls::CallbackUrls;
@@ -513,6 +513,7 @@ async fn deliver(deps: &Deps, job: Job) {
     let stored = match outcome {
         Ok(created) => {
             deps.metrics.sms_sent.inc();
+            deps.metrics.tenants.text_out(&job.tenant);
             tracing::info!(sid = %created.sid, "text sent");
             db.transaction(move |tx| {
                 Box::pin(async move {
@@ -553,6 +554,9 @@ async fn deliver(deps: &Deps, job: Job) {
         }
         Err(e) => {
             deps.metrics.sms_failed.inc();
+            deps.metrics
+                .tenants
+                .provider_error(&job.tenant, Provider::Twilio);
             tracing::error!(error = %e, "text failed");
             let code = match &e {
                 crate::messaging::TwilioError::Api { code, .. } => code.to_string(),

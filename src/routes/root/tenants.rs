@@ -160,7 +160,7 @@ pub async fn show(
             conversations: i64::try_from(state.conversations.live()).unwrap_or(i64::MAX),
             texts_queued: db.texts_queued,
             numbers_pending: db.numbers_pending,
-            webhook_rejections: state.metrics.auth_rejected.get(),
+            webhook_rejections: state.metrics.tenants.webhook_rejections_last_hour(),
             provider_errors: db.provider_errors(),
             failed_texts: db.failed_texts,
             failed_calls: db.failed_calls,

@@ -11,6 +11,24 @@ use crate::brain::tools::AgentTools;
 use super::brain::{LlmBrain, TurnOutcome};
 use super::state::LlmState;
 
+/// What [`llm_turn_or_fallback`] answered.
+#[derive(Debug)]
+pub struct LlmReply {
+    /// The reply.
+    pub response: AgentResponse,
+    /// The model failed and the offline brain answered.
+    pub model_failed: bool,
+}
+
+impl LlmReply {
+    fn model_answered(response: AgentResponse) -> Self {
+        LlmReply {
+            response,
+            model_failed: false,
+        }
+    }
+}
+
 /// Answers with the LLM brain, or with `offline` when the provider fails
 /// (HTTP error, timeout, 429, undecodable or empty answer, too many tool
 /// rounds).
@@ -24,6 +42,9 @@ use super::state::LlmState;
 ///
 /// The carrier keywords (STOP, START, HELP), which the SMS channel
 /// answers itself, go straight to `offline` and never to the model.
+///
+/// The answer says whether the model failed (the caller counts it as a provider
+/// error for its tenant).
 pub async fn llm_turn_or_fallback<F, Fut>(
     llm: &LlmBrain,
     state: &mut LlmState,
@@ -32,7 +53,7 @@ pub async fn llm_turn_or_fallback<F, Fut>(
     tools: &dyn AgentTools,
     now: DateTime<Utc>,
     offline: F,
-) -> AgentResponse
+) -> LlmReply
 where
     F: FnOnce() -> Fut,
     Fut: Future<Output = AgentResponse>,
@@ -41,7 +62,7 @@ where
         carrier_keyword(&normalize(text)),
         Some(CarrierKeyword::OptOut | CarrierKeyword::OptIn | CarrierKeyword::Help)
     ) {
-        return offline().await;
+        return LlmReply::model_answered(offline().await);
     }
     match llm.turn(state, text, customer_phone, tools, now).await {
         TurnOutcome::Answered { response, usage } => {
@@ -50,13 +71,16 @@ where
                 completion_tokens = usage.completion_tokens,
                 "LLM turn answered"
             );
-            response
+            LlmReply::model_answered(response)
         }
         TurnOutcome::Failed(error) => {
             tracing::warn!(%error, "LLM turn failed; answering with the offline brain");
             let response = offline().await;
             state.record_exchange(text, &response.reply);
-            response
+            LlmReply {
+                response,
+                model_failed: true,
+            }
         }
     }
 }

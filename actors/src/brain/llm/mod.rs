@@ -44,7 +44,7 @@ mod tests;
 pub use brain::{LlmBrain, LlmError, TurnOutcome, MAX_TOOL_ROUNDS};
 pub use client::{ChatClient, ChatError, DEFAULT_BASE_URL, DEFAULT_MODEL, DEFAULT_TIMEOUT};
 pub use execute::{execute_tool, ToolContext, ToolEffect};
-pub use fallback::llm_turn_or_fallback;
+pub use fallback::{llm_turn_or_fallback, LlmReply};
 pub use state::{LlmState, OfferedSlot, HISTORY_MESSAGES, LLM_STATE_VERSION, OFFERED_SLOTS};
 pub use text::{sms_text, MAX_REPLY_CHARS};
 pub use tool_schema::{realtime_tool_definitions, tool_definitions, TOOL_NAMES};

@@ -27,6 +27,11 @@ async fn turn(
         offline_answer()
     })
     .await;
+    // The offline brain answers a carrier keyword itself, else only when the
+    // model failed; only the latter is the provider's error.
+    let keyword = matches!(text, "STOP" | "START" | "HELP");
+    assert_eq!(response.model_failed, used.get() && !keyword, "{text}");
+    let response = response.response;
     (response.reply, response.next_actions, used.get())
 }
 
@@ -188,6 +193,11 @@ async fn falls_back_to_the_real_offline_engine() {
         || handle_turn(&mut state, text, phone, Channel::Sms, &tools, now),
     )
     .await;
+    assert!(
+        response.model_failed,
+        "the model failed: counted for the caller"
+    );
+    let response = response.response;
     assert!(!response.reply.is_empty() && response.reply != "offline answer");
     assert_eq!(llm_state.conversation_id, Some(7));
     assert_eq!(llm_state.messages.len(), 2);
