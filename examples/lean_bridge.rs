@@ -1,6 +1,6 @@
-//! The leanest Twilio ⇄ Realtime bridge we could write on the engine's own
-//! runtime (tokio) and websocket crate (tokio-tungstenite): issue 16's yardstick
-//! for what the message shape itself costs on this kernel, not a product.
+//! A minimal Twilio ⇄ Realtime bridge on the engine's own runtime (tokio) and
+//! websocket crate (tokio-tungstenite), for issue 16's question whether a leaner
+//! websocket edge than actix-web's would be cheaper per message. Not a product.
 //!
 //! It does per message what Twilio's Node sample does (and no more): a caller
 //! `media` becomes one `input_audio_buffer.append`; a provider audio delta
@@ -8,10 +8,10 @@
 //! `speech_started` while marks are outstanding sends `clear` and a
 //! `conversation.item.truncate` from the media clock, as the sample does. No
 //! pacing, recording, transcript, tenant, signature or exactly-once
-//! finalisation: everything the engine does beyond moving these messages is
-//! missing here on purpose, so the engine's CPU per call-second minus this
-//! bridge's is what the engine's own work costs. One thread (tokio's
-//! current-thread runtime), borrowed JSON parsing, one flush per batch.
+//! finalisation. One thread (tokio's current-thread runtime), one task per call
+//! polling both sockets in `select!`, borrowed JSON parsing. Measured in
+//! BENCHMARKS.md ("Side by side again"): it makes the same system calls as the
+//! engine and costs twice its CPU per call-second, so the edge stays actix-web.
 //!
 //! ```text
 //! cargo build --release --example lean_bridge
