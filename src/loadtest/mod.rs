@@ -173,6 +173,10 @@ pub async fn run(cfg: LoadTest) -> anyhow::Result<()> {
     result
 }
 
+/// Generator CPU (cores) from which its own queueing shows in the latencies: with the
+/// generator pinned to one core, it is then behind real time.
+const GENERATOR_SATURATED: f64 = 0.9;
+
 /// Waits for the engine started at `base` and creates the load tenant.
 async fn prepare_engine(base: &str) -> anyhow::Result<()> {
     let http = reqwest::Client::new();
@@ -245,9 +249,11 @@ async fn drive(
         None
     };
     let cpu0 = proc_stat::cpu_ticks(pid)?;
+    let own0 = proc_stat::cpu_ticks(std::process::id())?;
     let window = Instant::now();
     tokio::time::sleep(measure).await;
     let cpu1 = proc_stat::cpu_ticks(pid)?;
+    let own1 = proc_stat::cpu_ticks(std::process::id())?;
     let window = window.elapsed().as_secs_f64();
     let allocs1 = allocations(metrics).await;
     let syscalls = match counting {
@@ -348,6 +354,15 @@ async fn drive(
         cpu_seconds * 1000.0 / call_seconds.max(1.0),
         cpu_seconds / window
     );
+    let generator_cores = (own1 - own0) as f64 / ticks_per_sec / window;
+    println!(
+        "generator CPU (this process: callers and the loopback provider): {generator_cores:.2} cores"
+    );
+    if generator_cores >= GENERATOR_SATURATED {
+        println!(
+            "warning: the generator is at its CPU limit; the latencies above include its own queueing, not only the bridge's"
+        );
+    }
     match (allocs0, allocs1) {
         (Some(a0), Some(a1)) => println!(
             "bridge allocations: {:.1} per call-second ({:.0} bytes per call-second; {} reallocations)",

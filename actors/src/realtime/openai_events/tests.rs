@@ -429,3 +429,27 @@ fn malformed_provider_frames_are_errors_not_panics() {
     );
     assert!(parse_server_event(&huge).is_err());
 }
+
+#[test]
+fn audio_deltas_parse_the_same_whatever_the_key_order_and_broken_ones_are_refused() {
+    let type_first = r#"{"type":"response.output_audio.delta","event_id":"event_1","response_id":"resp_1","item_id":"item_1","output_index":0,"content_index":0,"delta":"//8="}"#;
+    let id_first = r#"{"event_id":"event_1","response_id":"resp_1","item_id":"item_1","output_index":0,"content_index":0,"delta":"//8=","type":"response.output_audio.delta"}"#;
+    let beta = r#"{"type":"response.audio.delta","event_id":"event_1","response_id":"resp_1","item_id":"item_1","output_index":0,"content_index":0,"delta":"//8="}"#;
+    let a = parse_server_event(type_first).unwrap();
+    assert_eq!(a, parse_server_event(id_first).unwrap());
+    assert_eq!(a, parse_server_event(beta).unwrap());
+    let ServerEvent::AudioDelta(delta) = a else {
+        panic!("not a delta")
+    };
+    assert_eq!(delta.delta, "//8=");
+    for broken in [
+        r#"{"type":"response.output_audio.delta","response_id":"resp_1","item_id":"item_1","delta":"//8="#,
+        r#"{"type":"response.output_audio.delta","response_id":"resp_1","delta":"//8="}"#,
+        r#"{"type":"response.output_audio.deltas","response_id":"r","item_id":"i","delta":""}"#,
+    ] {
+        assert!(
+            !matches!(parse_server_event(broken), Ok(ServerEvent::AudioDelta(_))),
+            "{broken}"
+        );
+    }
+}
