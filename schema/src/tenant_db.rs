@@ -9,11 +9,10 @@
 //! typed helpers ([`TenantTx::scope`], [`TenantTx::insert`]) also filter and
 //! stamp in code, but only the diesel-DSL reads and writes use them (context,
 //! snapshot, outbox, delivery status, owner views). The raw statements —
-//! `sql_query` and the PL/pgSQL functions they call, in
-//! `actors/src/booking/store.rs`, `conversation/{store,batch_store}.rs`,
-//! `kb_admin.rs` and `voice/{call_records,receptionist,voicemail}.rs` — filter
-//! by `tenant_id` by hand (bound from [`TenantDb::tenant`]), and RLS is what
-//! holds if one forgets. ARCHITECTURE.md lists them.
+//! `sql_query` and the PL/pgSQL functions they call, across `actors/src`
+//! (`grep -rln sql_query actors/src`; ARCHITECTURE.md, "Tenant isolation",
+//! names the files) — filter by `tenant_id` by hand (bound from
+//! [`TenantDb::tenant`]), and RLS is what holds if one forgets.
 //!
 //! The transaction runs to completion in its own task, whatever happens to
 //! the caller's future: a diesel-async transaction dropped half-way could
