@@ -166,9 +166,10 @@ pub fn design(ratio: usize) -> Option<&'static Design> {
 /// `x` holding `BLOCK + 31` samples. Each tap is one broadcast coefficient times 8
 /// consecutive samples added into 8 accumulators: element-wise, so it compiles to
 /// packed SSE2 multiplies and adds with no horizontal sums, and the window slices have a
-/// length the compiler knows, so there are no bounds checks. (Variants that run all `L`
-/// phases in one pass, sharing the window loads, measured 12–40 % more instructions:
-/// the extra accumulators spill.)
+/// length the compiler knows, so there are no bounds checks. (Variants measured under
+/// callgrind, instructions per duplex 8k ↔ 24k frame: this one 32.5k; 16 outputs per
+/// pass 35.3k; all `L` phases in one pass sharing the window loads 45.6k and more; a
+/// horizontal dot product per output 81.3k, vectorised only 2 lanes wide.)
 #[inline(always)]
 pub fn fir_block(x: &[f32], c: &[f32; TAPS_PER_PHASE], acc: &mut [f32; BLOCK]) {
     for (w, &ct) in x.windows(BLOCK).zip(c) {
