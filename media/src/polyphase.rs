@@ -7,7 +7,8 @@
 //!   into `L` phases of [`TAPS_PER_PHASE`] coefficients for each direction.
 //! * [`PolyphaseFir`] is one direction of one stream. Its state is the last 31 samples
 //!   of each input stream (the filter memory) and the frame buffers; the coefficients
-//!   are a `&'static` reference, so 400 live instances share one 2.8 KB table.
+//!   are a `&'static` reference: all instances of a ratio share one 1.2 KB table
+//!   (4.2 KB for the three ratios).
 //! * [`fir_block`] is the inner loop: 8 consecutive outputs of one phase at once, each
 //!   tap one broadcast coefficient times 8 consecutive samples. No horizontal sums and
 //!   no bounds checks, so it compiles to packed SSE2 multiplies and adds on baseline
