@@ -96,7 +96,7 @@ fn main() -> Res<()> {
         let per_frame = best / n as f64;
         let (snr, sinad, up_ms, down_ms) = tone_test()?;
         println!(
-            "{{\"impl\": \"servicepro-media (rubato 5 Fft)\", \"us_per_duplex_frame\": {:.3}, \"calls_per_core\": {:.0}, \"tone_snr_db\": {snr:.2}, \"tone_sinad_db\": {sinad:.2}, \"delay_up_ms\": {up_ms:.2}, \"delay_down_ms\": {down_ms:.2}, \"lag_up_max_ms\": {up_ms:.2}, \"lag_down_max_ms\": {down_ms:.2}}}",
+            "{{\"impl\": \"servicepro-media (polyphase FIR)\", \"us_per_duplex_frame\": {:.3}, \"calls_per_core\": {:.0}, \"tone_snr_db\": {snr:.2}, \"tone_sinad_db\": {sinad:.2}, \"delay_up_ms\": {up_ms:.2}, \"delay_down_ms\": {down_ms:.2}, \"lag_up_max_ms\": {up_ms:.2}, \"lag_down_max_ms\": {down_ms:.2}}}",
             per_frame * 1e6,
             0.020 / per_frame
         );

@@ -50,6 +50,7 @@ pub mod g711;
 pub mod ogg_opus;
 pub mod opus;
 pub mod playback;
+pub mod polyphase;
 pub mod resample;
 pub mod signal;
 pub mod transcode;

@@ -1,5 +1,6 @@
 //! Signal measurements shared by the tests, benches and the comparison harness:
-//! test tones and the delay-aligned SNR of a tone after processing.
+//! test tones and the delay-aligned SNR of a tone after processing, and the level of an
+//! unquantised (`f32`) signal for alias-rejection measurements.
 
 use std::f64::consts::PI;
 
@@ -86,6 +87,21 @@ pub fn fit_tone(
     })
 }
 
+/// A sine tone in `f32` at PCM16 scale, unquantised, so a measurement is not limited by
+/// the PCM16 noise floor.
+pub fn tone_f32(freq_hz: f64, rate_hz: f64, amplitude: f64, len: usize) -> Vec<f32> {
+    (0..len)
+        .map(|n| (amplitude * (2.0 * PI * freq_hz * n as f64 / rate_hz).sin()) as f32)
+        .collect()
+}
+
+/// Root-mean-square level of `signal` in dB (relative to 1.0); −300 dB for silence.
+pub fn rms_db(signal: &[f32]) -> f64 {
+    let energy: f64 = signal.iter().map(|v| f64::from(*v).powi(2)).sum();
+    let mean = energy / signal.len().max(1) as f64;
+    10.0 * mean.max(1e-30).log10()
+}
+
 /// Index of the largest absolute sample, used to read a processing delay off an
 /// impulse response.
 pub fn peak_index(signal: &[i16]) -> Option<usize> {
@@ -114,5 +130,8 @@ mod tests {
         assert!(fit.snr_db < 7.0 && fit.sinad_db > 80.0, "{fit:?}");
         assert!(fit_tone(&t[..6], 1000.0, 8000.0, 1.0, 0).is_none());
         assert_eq!(peak_index(&[0, -5, 3]), Some(1));
+        let t = tone_f32(1000.0, 8000.0, 2.0, 8000);
+        assert!((rms_db(&t) - 20.0 * 2f64.sqrt().log10()).abs() < 1e-3);
+        assert!(rms_db(&[]) < -200.0);
     }
 }
