@@ -12,7 +12,10 @@
 //! * [`fir_block`] is the inner loop: 8 consecutive outputs of one phase at once, each
 //!   tap one broadcast coefficient times 8 consecutive samples. No horizontal sums and
 //!   no bounds checks, so it compiles to packed SSE2 multiplies and adds on baseline
-//!   x86_64.
+//!   x86_64. The loops around it are also compiled for AVX2 and picked at run time
+//!   (`multiversion`): 256-bit registers, 2.81 → 2.03 µs per duplex 8k ↔ 24k frame
+//!   (`cargo bench -p servicepro-media --bench resample_instances`). Both builds do
+//!   the same operations in the same order, so their output is bit-identical.
 //!
 //! Going up, each 8 kHz input sample `n` yields `L` outputs, one per phase `p`:
 //! `y[L·n + p] = Σ_t up[p][t] · x[n − 31 + t]`. Going down, the input is first split
@@ -181,7 +184,9 @@ pub fn fir_block(x: &[f32], c: &[f32; TAPS_PER_PHASE], acc: &mut [f32; BLOCK]) {
 }
 
 /// Up by `L`: `input` is 31 samples of memory then the frame, `output` `L` times the
-/// frame.
+/// frame. Compiled for AVX2 besides baseline x86_64 and picked at run time, so
+/// [`fir_block`]'s eight accumulators fill one 256-bit register instead of two.
+#[multiversion::multiversion(targets("x86_64+avx2"))]
 fn run_up<const L: usize>(phases: &[[f32; TAPS_PER_PHASE]], input: &[f32], output: &mut [f32]) {
     let Ok(phases) = <&[[f32; TAPS_PER_PHASE]; L]>::try_from(phases) else {
         return;
@@ -204,6 +209,8 @@ fn run_up<const L: usize>(phases: &[[f32; TAPS_PER_PHASE]], input: &[f32], outpu
 /// Down by `L`: splits `frame` into `L` phase streams (each 31 samples of memory then
 /// `frame.len() / L` new ones, `stride` apart in `streams`), filters each phase and sums
 /// into `output`, then keeps the last 31 samples of each stream as its memory.
+/// Compiled for AVX2 besides the baseline, like [`run_up`].
+#[multiversion::multiversion(targets("x86_64+avx2"))]
 fn run_down<const L: usize>(
     phases: &[[f32; TAPS_PER_PHASE]],
     frame: &[f32],

@@ -24,25 +24,40 @@ fn draft(form: &HashMap<String, String>) -> Result<ServiceDraft, ApiError> {
     )?)
 }
 
+/// The one path of the three actions: a writable tenant, the change read from the
+/// form, `change_catalog`, and Settings answered beside the field `anchor`.
+async fn save(
+    state: &AppState,
+    owner: &OwnerSession,
+    form: Form,
+    anchor: &str,
+    change: impl FnOnce(&HashMap<String, String>) -> Result<CatalogChange, ApiError>,
+) -> Result<HttpResponse, ApiError> {
+    let form = form.into_inner();
+    let p = match writable(state, owner, &form).await? {
+        Ok(p) => p,
+        Err(refused) => return Ok(refused),
+    };
+    let result = match change(&form) {
+        Ok(change) => change_catalog(&p.db, change)
+            .await
+            .map(|_| ())
+            .map_err(ApiError::from),
+        Err(e) => Err(e),
+    };
+    answer(p, result, "services", anchor, &form).await
+}
+
 /// `POST /app/settings/services`: a new service.
 pub async fn add(
     state: web::Data<AppState>,
     owner: OwnerSession,
     form: Form,
 ) -> Result<HttpResponse, ApiError> {
-    let form = form.into_inner();
-    let p = match writable(&state, &owner, &form).await? {
-        Ok(p) => p,
-        Err(refused) => return Ok(refused),
-    };
-    let result = match draft(&form) {
-        Ok(d) => change_catalog(&p.db, CatalogChange::AddService(d))
-            .await
-            .map(|_| ())
-            .map_err(ApiError::from),
-        Err(e) => Err(e),
-    };
-    answer(p, result, "services", "service-new", &form).await
+    save(&state, &owner, form, "service-new", |f| {
+        draft(f).map(CatalogChange::AddService)
+    })
+    .await
 }
 
 /// `POST /app/settings/services/{id}`: new values for one service.
@@ -53,19 +68,10 @@ pub async fn edit(
     form: Form,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
-    let form = form.into_inner();
-    let p = match writable(&state, &owner, &form).await? {
-        Ok(p) => p,
-        Err(refused) => return Ok(refused),
-    };
-    let result = match draft(&form) {
-        Ok(d) => change_catalog(&p.db, CatalogChange::EditService(id, d))
-            .await
-            .map(|_| ())
-            .map_err(ApiError::from),
-        Err(e) => Err(e),
-    };
-    answer(p, result, "services", &format!("service-{id}"), &form).await
+    save(&state, &owner, form, &format!("service-{id}"), |f| {
+        draft(f).map(|d| CatalogChange::EditService(id, d))
+    })
+    .await
 }
 
 /// `POST /app/settings/services/{id}/remove`: the service is no longer offered.
@@ -76,14 +82,8 @@ pub async fn remove(
     form: Form,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
-    let form = form.into_inner();
-    let p = match writable(&state, &owner, &form).await? {
-        Ok(p) => p,
-        Err(refused) => return Ok(refused),
-    };
-    let result = change_catalog(&p.db, CatalogChange::RemoveService(id))
-        .await
-        .map(|_| ())
-        .map_err(ApiError::from);
-    answer(p, result, "services", &format!("service-{id}"), &form).await
+    save(&state, &owner, form, &format!("service-{id}"), |_| {
+        Ok(CatalogChange::RemoveService(id))
+    })
+    .await
 }
