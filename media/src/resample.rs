@@ -319,16 +319,19 @@ mod tests {
         assert!(diff.min(8.0 - diff) < 0.05, "{fit:?} vs {expected}");
     }
 
+    /// Every direction the resampler supports.
+    const DIRECTIONS: [(u32, u32); 6] = [
+        (8000, 16000),
+        (8000, 24000),
+        (8000, 48000),
+        (16000, 8000),
+        (24000, 8000),
+        (48000, 8000),
+    ];
+
     #[test]
     fn reported_delay_matches_the_impulse_response() {
-        for (from, to) in [
-            (8000, 16000),
-            (8000, 24000),
-            (8000, 48000),
-            (16000, 8000),
-            (24000, 8000),
-            (48000, 8000),
-        ] {
+        for (from, to) in DIRECTIONS {
             let mut r = StreamResampler::new(from, to).unwrap();
             let n = frame_len(from) * 10;
             let mut imp = vec![0i16; n];
@@ -374,14 +377,7 @@ mod tests {
 
     #[test]
     fn passband_is_flat_within_a_tenth_of_a_db_from_300_to_3400_hz() {
-        for (from, to) in [
-            (8000, 16000),
-            (8000, 24000),
-            (8000, 48000),
-            (16000, 8000),
-            (24000, 8000),
-            (48000, 8000),
-        ] {
+        for (from, to) in DIRECTIONS {
             for freq in (300..=3400).step_by(100) {
                 let freq = f64::from(freq);
                 let mut r = StreamResampler::new(from, to).unwrap();
